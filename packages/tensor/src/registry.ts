@@ -1,0 +1,71 @@
+import type { Backend } from './backend.js';
+
+/** Options a backend is created with. */
+export interface BackendOptions {
+  /** Worker threads for multi-threaded backends (default: all cores); ignored by single-threaded ones. */
+  threads?: number;
+}
+
+/** Creates a backend on demand; `undefined` when the runtime cannot run it. */
+export type BackendFactory = (options: BackendOptions) => Backend | undefined;
+
+interface Entry {
+  factory: BackendFactory;
+  priority: number;
+  /** Instances by thread count (`0`: the backend's default). */
+  instances: Map<number, Backend | undefined>;
+}
+
+const registry = new Map<string, Entry>();
+let current: Backend | undefined;
+
+/**
+ * Makes a backend available to `setBackend(name)`. The default backend is the available one with the
+ * highest priority (wasm over js).
+ */
+export function registerBackend(name: string, factory: BackendFactory, priority = 0): void {
+  registry.set(name, { factory, priority, instances: new Map() });
+}
+
+/** Names of the registered backends, highest priority first. */
+export function listBackends(): string[] {
+  return [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
+}
+
+function instantiate(name: string, options: BackendOptions = {}): Backend | undefined {
+  const entry = registry.get(name);
+  if (entry === undefined) return undefined;
+  const key = options.threads ?? 0;
+  if (!entry.instances.has(key)) entry.instances.set(key, entry.factory(options));
+  return entry.instances.get(key);
+}
+
+/**
+ * The backend kernels run on. On first use this picks the fastest backend the runtime supports (the
+ * WebAssembly SIMD backend where available, else the reference `'js'` backend).
+ */
+export function getBackend(): Backend {
+  if (current !== undefined) return current;
+  for (const name of listBackends()) {
+    const b = instantiate(name);
+    if (b !== undefined) return (current = b);
+  }
+  throw new Error('scratchnet: no backend is registered');
+}
+
+/**
+ * Chooses the backend by name (`'js'` or `'wasm'`, with `{ threads }` for wasm), or installs a backend object. Tensors created
+ * afterwards live in that backend's memory; create models after choosing.
+ */
+export function setBackend(backend: string | Backend, options: BackendOptions = {}): Backend {
+  if (typeof backend !== 'string') return (current = backend);
+  if (!registry.has(backend)) {
+    throw new Error(`setBackend: unknown backend '${backend}' (available: ${listBackends().join(', ')})`);
+  }
+  const t = options.threads;
+  if (t !== undefined && (!Number.isInteger(t) || t < 1))
+    throw new RangeError(`setBackend: threads must be a positive integer, got ${t}`);
+  const b = instantiate(backend, options);
+  if (b === undefined) throw new Error(`setBackend: backend '${backend}' is not supported by this runtime`);
+  return (current = b);
+}

@@ -1,0 +1,33 @@
+/**
+ * Where a tensor's elements live. The reference backend keeps them in an ordinary ArrayBuffer; the
+ * WebAssembly backend keeps them inside its `WebAssembly.Memory`, so its kernels compute in place.
+ * A tensor never caches a typed array for longer than the buffer it was taken from: when the memory
+ * grows the buffer object changes and the view is taken again.
+ */
+export interface Storage {
+  /** Name of the backend that allocated it; that backend's kernels may address it directly. */
+  readonly owner: string;
+  /** Byte address of the first element inside `buffer()` (a pointer, for the wasm backend). */
+  readonly byteOffset: number;
+  /** Capacity in 4-byte elements (float32 or int32). */
+  readonly length: number;
+  /** The buffer that currently holds the elements. Re-read it after anything that may grow memory. */
+  buffer(): ArrayBufferLike;
+}
+
+/** Storage in a plain ArrayBuffer of its own: the reference backend's, and any backend's fallback. */
+export class HeapStorage implements Storage {
+  readonly byteOffset = 0;
+  private readonly buf: ArrayBuffer;
+
+  constructor(
+    readonly length: number,
+    readonly owner = 'js',
+  ) {
+    this.buf = new ArrayBuffer(length * 4);
+  }
+
+  buffer(): ArrayBuffer {
+    return this.buf;
+  }
+}
