@@ -16,6 +16,7 @@ export type {
   SgdHyper,
   UnaryOp,
 } from './backend.js';
+export { JsBackend } from './backends/js/index.js';
 export { full, fromArray, intZeros, ones, randomNormal, randomUniform, zeros } from './creation.js';
 export { Random, type RandomState } from './random.js';
 export {

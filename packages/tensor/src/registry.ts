@@ -1,4 +1,5 @@
 import type { Backend } from './backend.js';
+import { builtinBackends } from './backends/builtin.js';
 
 /** Options a backend is created with. */
 export interface BackendOptions {
@@ -18,6 +19,20 @@ interface Entry {
 
 const registry = new Map<string, Entry>();
 let current: Backend | undefined;
+let builtinsAdded = false;
+
+/**
+ * Adds the built-in backends on first use of the registry (rather than at import time, so the package
+ * stays free of module side effects). A backend the user registered under the same name wins.
+ */
+function ensureBuiltins(): void {
+  if (builtinsAdded) return;
+  builtinsAdded = true;
+  for (const b of builtinBackends) {
+    if (!registry.has(b.name))
+      registry.set(b.name, { factory: b.factory, priority: b.priority, instances: new Map() });
+  }
+}
 
 /**
  * Makes a backend available to `setBackend(name)`. The default backend is the available one with the
@@ -29,10 +44,12 @@ export function registerBackend(name: string, factory: BackendFactory, priority 
 
 /** Names of the registered backends, highest priority first. */
 export function listBackends(): string[] {
+  ensureBuiltins();
   return [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
 }
 
 function instantiate(name: string, options: BackendOptions = {}): Backend | undefined {
+  ensureBuiltins();
   const entry = registry.get(name);
   if (entry === undefined) return undefined;
   const key = options.threads ?? 0;
@@ -59,6 +76,7 @@ export function getBackend(): Backend {
  */
 export function setBackend(backend: string | Backend, options: BackendOptions = {}): Backend {
   if (typeof backend !== 'string') return (current = backend);
+  ensureBuiltins();
   if (!registry.has(backend)) {
     throw new Error(`setBackend: unknown backend '${backend}' (available: ${listBackends().join(', ')})`);
   }
