@@ -1,0 +1,221 @@
+import {
+  type Backend,
+  ShapeError,
+  type Tensor,
+  formatShape,
+  full,
+  getBackend,
+  shapesEqual,
+} from '@scratchnet/tensor';
+import { createSchedule } from './schedules/create.js';
+import type { Schedule, ScheduleConfig } from './schedules/schedule.js';
+import { checkNumber } from './validate.js';
+
+/**
+ * A trainable tensor and its gradient, under the name it has in the model's state dict ('0.weight').
+ * Structurally the same as `@scratchnet/layers`' `Parameter`: pass `model.namedParameters()`.
+ */
+export interface Parameter {
+  name: string;
+  value: Tensor;
+  grad: Tensor;
+}
+
+/**
+ * Everything an optimizer needs to continue exactly: its type, the number of steps taken (which also
+ * fixes the position of its learning-rate decay and schedule), and its slot tensors keyed
+ * `${paramName}.${slot}` with PyTorch's slot names (`momentum_buffer`, `exp_avg`, `exp_avg_sq`,
+ * `max_exp_avg_sq`, `square_avg`, `grad_avg`, `sum`).
+ */
+export interface OptimizerState {
+  type: string;
+  step: number;
+  slots: Record<string, Tensor>;
+}
+
+/** Options every optimizer takes besides its own hyper-parameters. */
+export interface LearningRateOptions {
+  /** Base learning rate lr_0 (> 0 is typical; ≥ 0 accepted). */
+  lr?: number;
+  /**
+   * NNFS-style time decay: `lr_t = lr_0 / (1 + decay·t)`, t = steps taken (default 0: off). It
+   * multiplies with any `schedule`.
+   */
+  decay?: number;
+  /** A learning-rate schedule (a config such as `{ type: 'cosine', tMax: 1000 }`, or a {@link Schedule}). */
+  schedule?: ScheduleConfig | Schedule;
+}
+
+/** The learning-rate part of every optimizer config. */
+export type LearningRateConfig = { lr: number; decay: number; schedule?: ScheduleConfig };
+
+/**
+ * Shared machinery of every optimizer: the parameter list, the step count, the learning-rate rule
+ * (base rate × schedule / (1 + decay·t)), slot tensors, and exact state save/restore. Subclasses
+ * implement one update through the backend's fused kernel.
+ */
+export abstract class Optimizer {
+  /** Short type name used in configs and state: 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'. */
+  abstract readonly type: string;
+  /** The parameters updated by {@link step}, in order. */
+  readonly params: readonly Parameter[];
+  /** lr_0, the rate before decay and schedule. */
+  readonly baseLearningRate: number;
+  /** NNFS-style time decay factor (0: off). */
+  readonly decay: number;
+  /** The learning-rate schedule, or null. */
+  readonly schedule: Schedule | null;
+  /** Class name, for error messages. */
+  protected readonly owner: string;
+  private steps = 0;
+  /** Slot tensors by slot name, one per parameter (same order as `params`). */
+  private readonly slotTable = new Map<string, Tensor[]>();
+
+  protected constructor(
+    owner: string,
+    params: readonly Parameter[],
+    options: LearningRateOptions,
+    defaultLr: number,
+  ) {
+    this.owner = owner;
+    this.params = checkParams(owner, params);
+    this.baseLearningRate = checkNumber(owner, 'lr', options.lr, defaultLr, { min: 0 });
+    this.decay = checkNumber(owner, 'decay', options.decay, 0, { min: 0 });
+    this.schedule = options.schedule === undefined ? null : createSchedule(options.schedule);
+  }
+
+  /** Number of {@link step} calls so far (restored by {@link loadStateDict}). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** The learning rate the next {@link step} uses: `schedule(t, lr_0) / (1 + decay·t)`, t = {@link stepCount}. */
+  get learningRate(): number {
+    const t = this.steps;
+    const lr = this.schedule === null ? this.baseLearningRate : this.schedule.rate(t, this.baseLearningRate);
+    return this.decay === 0 ? lr : lr / (1 + this.decay * t);
+  }
+
+  /** Updates every parameter in place from its gradient, through the current backend. Allocates nothing. */
+  step(): void {
+    this.update(getBackend(), this.learningRate, this.steps + 1);
+    this.steps++;
+  }
+
+  /** Sets every parameter's gradient to zero (like PyTorch `optimizer.zero_grad()`). */
+  zeroGrad(): void {
+    const backend = getBackend();
+    for (const p of this.params) backend.fill(p.grad, 0);
+  }
+
+  /**
+   * A snapshot of the state: the step count and a copy of every slot tensor, keyed
+   * `${paramName}.${slot}`. Later steps do not change it.
+   */
+  stateDict(): OptimizerState {
+    const slots: Record<string, Tensor> = {};
+    for (const [slot, tensors] of this.slotTable) {
+      tensors.forEach((t, i) => {
+        slots[`${this.params[i].name}.${slot}`] = t.clone();
+      });
+    }
+    return { type: this.type, step: this.steps, slots };
+  }
+
+  /**
+   * Restores a state from {@link stateDict} (or a checkpoint): copies every slot tensor in and sets the
+   * step count, so training continues bit-identically. Throws, changing nothing, unless the type matches
+   * and the slots are exactly this optimizer's, with the parameters' shapes.
+   */
+  loadStateDict(state: OptimizerState): void {
+    const where = `${this.owner}.loadStateDict`;
+    if (state === null || typeof state !== 'object')
+      throw new TypeError(`${where}: expected an optimizer state object`);
+    if (state.type !== this.type) {
+      throw new Error(`${where}: the state is of a '${String(state.type)}' optimizer, not '${this.type}'`);
+    }
+    if (!Number.isSafeInteger(state.step) || state.step < 0) {
+      throw new RangeError(`${where}: step must be a non-negative integer, got ${String(state.step)}`);
+    }
+    const given = state.slots ?? {};
+    const expected = new Map<string, Tensor>();
+    for (const [slot, tensors] of this.slotTable) {
+      tensors.forEach((t, i) => {
+        expected.set(`${this.params[i].name}.${slot}`, t);
+      });
+    }
+    for (const key of Object.keys(given)) {
+      if (!expected.has(key)) {
+        throw new Error(
+          `${where}: unexpected slot '${key}' (expected ${expected.size === 0 ? 'none' : [...expected.keys()].map((k) => `'${k}'`).join(', ')})`,
+        );
+      }
+    }
+    for (const [key, mine] of expected) {
+      const t = given[key];
+      if (t === undefined) throw new Error(`${where}: missing slot '${key}'`);
+      if (!isFloatTensor(t)) throw new TypeError(`${where}: slot '${key}' is not a float tensor`);
+      if (!shapesEqual(t.shape, mine.shape)) {
+        throw new ShapeError(
+          `${where}: slot '${key}' has shape ${formatShape(t.shape)}, but the parameter has shape ${formatShape(mine.shape)}`,
+        );
+      }
+    }
+    const backend = getBackend();
+    for (const [key, mine] of expected) backend.copy(given[key], mine);
+    this.steps = state.step;
+  }
+
+  /** The JSON-safe configuration; `createOptimizer(getConfig(), params)` rebuilds an equivalent optimizer. */
+  abstract getConfig(): { type: string } & LearningRateConfig;
+
+  /** One update of every parameter at learning rate `lr`; `t` is the 1-based number of this step. */
+  protected abstract update(backend: Backend, lr: number, t: number): void;
+
+  /** Creates one slot tensor per parameter, filled with `init`, and registers it for the state dict. */
+  protected addSlot(slot: string, init = 0): Tensor[] {
+    const tensors = this.params.map((p) => full(p.value.shape, init));
+    this.slotTable.set(slot, tensors);
+    return tensors;
+  }
+
+  /** The learning-rate part of {@link getConfig}. */
+  protected learningRateConfig(): LearningRateConfig {
+    const config: LearningRateConfig = { lr: this.baseLearningRate, decay: this.decay };
+    if (this.schedule !== null) config.schedule = this.schedule.getConfig();
+    return config;
+  }
+}
+
+function checkParams(owner: string, params: readonly Parameter[]): readonly Parameter[] {
+  if (!Array.isArray(params) || params.length === 0) {
+    throw new Error(`${owner}: got an empty parameter list (pass model.namedParameters())`);
+  }
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (p === null || typeof p !== 'object' || typeof p.name !== 'string') {
+      throw new TypeError(`${owner}: each parameter must be { name, value, grad }`);
+    }
+    if (seen.has(p.name)) throw new Error(`${owner}: parameter name '${p.name}' appears twice`);
+    seen.add(p.name);
+    if (!isFloatTensor(p.value) || !isFloatTensor(p.grad)) {
+      throw new TypeError(`${owner}: parameter '${p.name}' needs float tensors value and grad`);
+    }
+    if (!shapesEqual(p.value.shape, p.grad.shape)) {
+      throw new ShapeError(
+        `${owner}: parameter '${p.name}' has value ${formatShape(p.value.shape)} but grad ${formatShape(p.grad.shape)}`,
+      );
+    }
+  }
+  return Object.freeze([...params]);
+}
+
+/** Duck-typed, so tensors from another copy of @scratchnet/tensor (a second bundle) are accepted too. */
+function isFloatTensor(t: unknown): t is Tensor {
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    Array.isArray((t as Tensor).shape) &&
+    (t as Tensor).data instanceof Float32Array
+  );
+}

@@ -1,0 +1,112 @@
+import type { Backend, RmspropHyper, Tensor } from '@scratchnet/tensor';
+import { type LearningRateConfig, type LearningRateOptions, Optimizer, type Parameter } from './optimizer.js';
+import { checkBoolean, checkNumber } from './validate.js';
+
+/** JSON form of {@link RMSprop}'s configuration. */
+export type RmspropConfig = {
+  type: 'rmsprop';
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+} & LearningRateConfig;
+
+/** Options of {@link RMSprop}; defaults as in PyTorch (lr 1e-2, alpha 0.99, eps 1e-8). */
+export interface RmspropOptions extends LearningRateOptions {
+  /** Smoothing constant α of the squared-gradient average, in [0, 1] (default 0.99). */
+  alpha?: number;
+  /** Term added to the denominator (default 1e-8). */
+  eps?: number;
+  /** L2 penalty λ added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Momentum factor μ (default 0). */
+  momentum?: number;
+  /** Divide by an estimate of the gradient's variance instead of its raw second moment (default false). */
+  centered?: boolean;
+}
+
+/**
+ * RMSprop, exactly PyTorch's `torch.optim.RMSprop`. At step t, with γ_t the learning rate:
+ *
+ * ```text
+ * g ← ∇θ + λ·θ                                  (if λ ≠ 0)
+ * v ← α·v + (1 − α)·g²
+ * centered: ḡ ← α·ḡ + (1 − α)·g;  ṽ ← v − ḡ²   else ṽ ← v
+ * μ > 0:  b ← μ·b + g / (√ṽ + ε);  θ ← θ − γ_t·b
+ * else:   θ ← θ − γ_t·g / (√ṽ + ε)
+ * ```
+ *
+ * Slots: `square_avg` (v), `momentum_buffer` (b, when μ > 0), `grad_avg` (ḡ, when centered).
+ *
+ * @example
+ * ```ts
+ * const opt = new RMSprop(model.namedParameters(), { lr: 1e-3, momentum: 0.9, centered: true });
+ * ```
+ */
+export class RMSprop extends Optimizer {
+  readonly type = 'rmsprop';
+  /** α. */
+  readonly alpha: number;
+  /** ε. */
+  readonly eps: number;
+  /** L2 penalty λ. */
+  readonly weightDecay: number;
+  /** Momentum factor μ. */
+  readonly momentum: number;
+  /** Whether the second moment is centered. */
+  readonly centered: boolean;
+  private readonly squareAvg: Tensor[];
+  private readonly momentumBuffer: Tensor[] | null;
+  private readonly gradAvg: Tensor[] | null;
+  private readonly h: RmspropHyper;
+
+  constructor(params: readonly Parameter[], options: RmspropOptions = {}) {
+    super('RMSprop', params, options, 1e-2);
+    this.alpha = checkNumber('RMSprop', 'alpha', options.alpha, 0.99, { min: 0, max: 1 });
+    this.eps = checkNumber('RMSprop', 'eps', options.eps, 1e-8, { min: 0 });
+    this.weightDecay = checkNumber('RMSprop', 'weightDecay', options.weightDecay, 0, { min: 0 });
+    this.momentum = checkNumber('RMSprop', 'momentum', options.momentum, 0, { min: 0 });
+    this.centered = checkBoolean('RMSprop', 'centered', options.centered, false);
+    this.squareAvg = this.addSlot('square_avg');
+    this.momentumBuffer = this.momentum > 0 ? this.addSlot('momentum_buffer') : null;
+    this.gradAvg = this.centered ? this.addSlot('grad_avg') : null;
+    this.h = {
+      lr: 0,
+      alpha: this.alpha,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      momentum: this.momentum,
+      centered: this.centered,
+    };
+  }
+
+  protected update(backend: Backend, lr: number): void {
+    this.h.lr = lr;
+    const params = this.params;
+    const mom = this.momentumBuffer;
+    const avg = this.gradAvg;
+    for (let i = 0; i < params.length; i++) {
+      backend.rmspropUpdate(
+        params[i].value,
+        params[i].grad,
+        this.squareAvg[i],
+        mom === null ? null : mom[i],
+        avg === null ? null : avg[i],
+        this.h,
+      );
+    }
+  }
+
+  getConfig(): RmspropConfig {
+    return {
+      type: 'rmsprop',
+      ...this.learningRateConfig(),
+      alpha: this.alpha,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      momentum: this.momentum,
+      centered: this.centered,
+    };
+  }
+}
