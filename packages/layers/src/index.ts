@@ -1,0 +1,82 @@
+/**
+ * @scratchnet/layers: CNN layers, each with its forward and backward side by side; losses;
+ * initializers; `Sequential` with fit/evaluate/predict; and model presets. Parameter names and
+ * layouts follow PyTorch's `nn.Sequential`, so weights move between the two unchanged.
+ *
+ * @packageDocumentation
+ */
+export { ConfigReader } from './config.js';
+export {
+  type Fans,
+  INITIALIZERS,
+  type InitializerName,
+  checkInitializer,
+  fansOf,
+  initialize,
+} from './initializers.js';
+export {
+  type BackwardOptions,
+  BaseLayer,
+  type Buffer,
+  type ForwardOptions,
+  type JsonValue,
+  type Layer,
+  type LayerConfig,
+  type Parameter,
+  ViewCache,
+  batchedShape,
+} from './layer.js';
+export { ActivationLayer } from './layers/activation.js';
+export { type AvgPool2DOptions, AvgPool2D } from './layers/avg-pool2d.js';
+export { type BatchNormOptions, BatchNorm1d, BatchNorm2d } from './layers/batch-norm.js';
+export { type Conv2DOptions, Conv2D } from './layers/conv2d.js';
+export { type DenseOptions, Dense } from './layers/dense.js';
+export { Dropout } from './layers/dropout.js';
+export { Flatten } from './layers/flatten.js';
+export { LeakyReLU } from './layers/leaky-relu.js';
+export { MaxPool2D } from './layers/max-pool2d.js';
+export { type Pool2DOptions, Pool2DLayer } from './layers/pool.js';
+export { type LayerFactory, layerFromConfig, layerTypes, registerLayer } from './layers/registry.js';
+export { ReLU } from './layers/relu.js';
+export { Sigmoid } from './layers/sigmoid.js';
+export { Softmax } from './layers/softmax.js';
+export { Tanh } from './layers/tanh.js';
+export {
+  CategoricalCrossEntropy,
+  type Loss,
+  type LossName,
+  MSE,
+  SoftmaxCrossEntropy,
+  createLoss,
+} from './losses/index.js';
+export {
+  type Batch,
+  type BatchOptions,
+  type BatchSource,
+  tensorBatchSource,
+} from './model/data.js';
+export type {
+  BatchMetrics,
+  EpochMetrics,
+  EvaluateOptions,
+  Evaluation,
+  FitCallbacks,
+  FitOptions,
+  History,
+} from './model/fit.js';
+export {
+  type ModelConfig,
+  type OptimizerLike,
+  type PredictOptions,
+  Sequential,
+  type SequentialOptions,
+} from './model/sequential.js';
+export { summarize } from './model/summary.js';
+export {
+  PRESETS,
+  PRESET_NAMES,
+  type Preset,
+  type PresetName,
+  type PresetOptions,
+  createModel,
+} from './presets.js';

@@ -1,0 +1,34 @@
+import { type ActivationOp, type Shape, type Tensor, getBackend } from '@scratchnet/tensor';
+import { BaseLayer } from '../layer.js';
+
+/**
+ * Elementwise activations with a backend kernel for each direction. Shape-preserving; subclasses
+ * name the op (and LeakyReLU its slope).
+ */
+export abstract class ActivationLayer extends BaseLayer {
+  protected abstract readonly op: ActivationOp;
+  /** Negative slope (LeakyReLU only). */
+  protected alpha = 0;
+  private x: Tensor | undefined;
+  private y: Tensor | undefined;
+
+  protected doBuild(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const y = this.ws.tensor('y', x.shape);
+    getBackend().activation(this.op, x, y, this.alpha);
+    this.x = x;
+    this.y = y;
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    this.checkGrad(dy, this.y);
+    const dx = this.ws.tensor('dx', dy.shape);
+    getBackend().activationBackward(this.op, this.x as Tensor, this.y as Tensor, dy, dx, this.alpha);
+    return dx;
+  }
+}

@@ -1,0 +1,187 @@
+import {
+  type Conv2dGeometry,
+  type Padding2d,
+  type Random,
+  type Shape,
+  type Size2d,
+  type Tensor,
+  conv2dGeometry,
+  formatShape,
+  getBackend,
+  pair,
+  zeros,
+} from '@scratchnet/tensor';
+import { ConfigReader } from '../config.js';
+import { type InitializerName, checkInitializer, fansOf, initialize } from '../initializers.js';
+import { type BackwardOptions, BaseLayer, type LayerConfig, type Parameter } from '../layer.js';
+
+/** Options of {@link Conv2D}. */
+export interface Conv2DOptions {
+  /** Output channels. */
+  filters: number;
+  /** Window size: `3` or `[kH, kW]`. */
+  kernelSize: Size2d;
+  /** Default 1. */
+  stride?: Size2d;
+  /** Zero padding: a number, `[padH, padW]`, `'valid'` (0, the default) or `'same'` (odd kernels). */
+  padding?: Padding2d;
+  /** Add a learned bias per filter (default true). */
+  useBias?: boolean;
+  /** Weight initializer (default: PyTorch's Conv2d default). */
+  kernelInitializer?: InitializerName;
+  /** Bias initializer (default: PyTorch's Conv2d default). */
+  biasInitializer?: InitializerName;
+  /** Input channels; inferred at build when omitted, checked when given. */
+  inChannels?: number;
+}
+
+/**
+ * 2-d convolution, PyTorch `nn.Conv2d`: input per sample `[C, H, W]`, weight OIHW
+ * `[filters, C, kH, kW]`, bias `[filters]`, output `[filters, outH, outW]`.
+ */
+export class Conv2D extends BaseLayer {
+  readonly type = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: Padding2d;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private inChannels: number | undefined;
+  private params: Parameter[] = [];
+  private geometry: Conv2dGeometry | undefined;
+  private x: Tensor | undefined;
+  private y: Tensor | undefined;
+
+  constructor(options: Conv2DOptions) {
+    super();
+    const f = options.filters;
+    if (!Number.isInteger(f) || f < 1)
+      throw new RangeError(`Conv2D: filters must be a positive integer, got ${f}`);
+    this.filters = f;
+    this.kernelSize = pair(options.kernelSize);
+    this.stride = pair(options.stride ?? 1);
+    const p = options.padding ?? 0;
+    this.padding = typeof p === 'string' || typeof p === 'number' ? p : [p[0], p[1]];
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'default', 'Conv2D');
+    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'default', 'Conv2D');
+    this.inChannels = options.inChannels;
+  }
+
+  /** Rebuilds a Conv2D layer from {@link Conv2D.getConfig}. */
+  static fromConfig(config: LayerConfig): Conv2D {
+    const r = new ConfigReader(config);
+    return new Conv2D({
+      filters: r.positiveInt('filters'),
+      kernelSize: r.size2d('kernelSize'),
+      stride: r.size2d('stride', 1),
+      padding: r.padding('padding'),
+      useBias: r.boolean('useBias', true),
+      kernelInitializer: checkInitializer(r.string('kernelInitializer', 'default'), 'Conv2D config'),
+      biasInitializer: checkInitializer(r.string('biasInitializer', 'default'), 'Conv2D config'),
+      inChannels: r.optionalPositiveInt('inChannels'),
+    });
+  }
+
+  override describe(): string {
+    const [kh, kw] = this.kernelSize;
+    return `Conv2D(${this.filters}, ${kh}×${kw})`;
+  }
+
+  protected doBuild(inputShape: Shape, rng: Random): Shape {
+    if (inputShape.length !== 3) {
+      throw this.shapeError(`expects input [C, H, W], got ${formatShape(inputShape)}`);
+    }
+    const c = inputShape[0];
+    if (this.inChannels !== undefined && c !== this.inChannels) {
+      throw this.shapeError(`expects input [${this.inChannels}, H, W], got ${formatShape(inputShape)}`);
+    }
+    this.inChannels = c;
+    const wShape = [this.filters, c, ...this.kernelSize];
+    // Checks that the window fits; names this layer in the error.
+    const g = conv2dGeometry([1, ...inputShape], wShape, this.stride, this.padding, this.label);
+    const w = zeros(wShape);
+    const fans = fansOf(wShape);
+    initialize(w, this.kernelInitializer, fans, rng);
+    this.params = [{ name: 'weight', value: w, grad: zeros(wShape) }];
+    if (this.useBias) {
+      const b = zeros([this.filters]);
+      initialize(b, this.biasInitializer, fans, rng);
+      this.params.push({ name: 'bias', value: b, grad: zeros(b.shape) });
+    }
+    this.geometry = undefined;
+    return [this.filters, g.outHeight, g.outWidth];
+  }
+
+  /** Geometry for a batch of n, recomputed only when the batch size changes. */
+  private geom(x: Tensor): Conv2dGeometry {
+    const g = this.geometry;
+    if (g !== undefined && g.batch === x.shape[0]) return g;
+    return (this.geometry = conv2dGeometry(
+      x.shape,
+      this.params[0].value.shape,
+      this.stride,
+      this.padding,
+      this.label,
+    ));
+  }
+
+  // x: [N, C, H, W] → y: [N, filters, outH, outW]
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const g = this.geom(x);
+    const y = this.ws.tensor('y', [g.batch, this.filters, g.outHeight, g.outWidth]);
+    getBackend().conv2d(x, this.params[0].value, this.useBias ? this.params[1].value : null, y, g);
+    this.x = x;
+    this.y = y;
+    return y;
+  }
+
+  backward(dy: Tensor, options?: BackwardOptions): Tensor {
+    this.checkGrad(dy, this.y);
+    const x = this.x as Tensor;
+    const g = this.geom(x);
+    const be = getBackend();
+    const [w, b] = this.params;
+    be.conv2dBackwardWeights(x, dy, w.grad, b === undefined ? null : b.grad, g);
+    const dx = this.ws.tensor('dx', x.shape);
+    if (options?.inputGrad !== false) be.conv2dBackwardData(dy, w.value, dx, g);
+    return dx;
+  }
+
+  override parameters(): Parameter[] {
+    return this.params;
+  }
+
+  getConfig(): LayerConfig {
+    const p = this.padding;
+    const c: LayerConfig = {
+      type: this.type,
+      filters: this.filters,
+      kernelSize: [...this.kernelSize],
+      stride: [...this.stride],
+      padding: typeof p === 'string' || typeof p === 'number' ? p : [p[0], p[1]],
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+    if (this.inChannels !== undefined) c.inChannels = this.inChannels;
+    return c;
+  }
+
+  /** Resolved `[padH, padW]` (after build). */
+  get resolvedPadding(): [number, number] {
+    const g =
+      this.geometry ??
+      conv2dGeometry(
+        [1, ...this.inputShape],
+        this.params[0].value.shape,
+        this.stride,
+        this.padding,
+        this.label,
+      );
+    return [g.padH, g.padW];
+  }
+}

@@ -1,0 +1,142 @@
+import { type Random, type Shape, type Tensor, formatShape, getBackend, zeros } from '@scratchnet/tensor';
+import { ConfigReader } from '../config.js';
+import { type InitializerName, checkInitializer, fansOf, initialize } from '../initializers.js';
+import { type BackwardOptions, BaseLayer, type LayerConfig, type Parameter } from '../layer.js';
+
+/** Options of {@link Dense}. */
+export interface DenseOptions {
+  /** Output features. */
+  units: number;
+  /** Add a learned bias (default true). */
+  useBias?: boolean;
+  /** Weight initializer (default: PyTorch's Linear default). */
+  kernelInitializer?: InitializerName;
+  /** Bias initializer (default: PyTorch's Linear default). */
+  biasInitializer?: InitializerName;
+  /** Input features; inferred at build when omitted, checked when given (configs record it). */
+  inFeatures?: number;
+}
+
+/**
+ * Fully connected layer, PyTorch `nn.Linear`: y = x·Wᵀ + b with W: [units, inFeatures].
+ * Input per sample is flat `[inFeatures]` (put a {@link Flatten} before it after convolutions).
+ */
+export class Dense extends BaseLayer {
+  readonly type = 'Dense';
+  readonly units: number;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private inFeatures: number | undefined;
+  private params: Parameter[] = [];
+  private x: Tensor | undefined;
+  private y: Tensor | undefined;
+
+  constructor(options: DenseOptions | number) {
+    super();
+    const o = typeof options === 'number' ? { units: options } : options;
+    if (!Number.isInteger(o.units) || o.units < 1) {
+      throw new RangeError(`Dense: units must be a positive integer, got ${o.units}`);
+    }
+    this.units = o.units;
+    this.useBias = o.useBias ?? true;
+    this.kernelInitializer = checkInitializer(o.kernelInitializer ?? 'default', 'Dense');
+    this.biasInitializer = checkInitializer(o.biasInitializer ?? 'default', 'Dense');
+    this.inFeatures = o.inFeatures;
+  }
+
+  /** Rebuilds a Dense layer from {@link Dense.getConfig}. */
+  static fromConfig(config: LayerConfig): Dense {
+    const r = new ConfigReader(config);
+    return new Dense({
+      units: r.positiveInt('units'),
+      useBias: r.boolean('useBias', true),
+      kernelInitializer: checkInitializer(r.string('kernelInitializer', 'default'), 'Dense config'),
+      biasInitializer: checkInitializer(r.string('biasInitializer', 'default'), 'Dense config'),
+      inFeatures: r.optionalPositiveInt('inFeatures'),
+    });
+  }
+
+  override describe(): string {
+    return `Dense(${this.units})`;
+  }
+
+  /** `weight` [units, inFeatures] (and `bias` [units]). */
+  get weight(): Tensor {
+    return this.param(0).value;
+  }
+
+  protected doBuild(inputShape: Shape, rng: Random): Shape {
+    if (this.inFeatures !== undefined && (inputShape.length !== 1 || inputShape[0] !== this.inFeatures)) {
+      throw this.shapeError(`expects input [${this.inFeatures}], got ${formatShape(inputShape)}`);
+    }
+    if (inputShape.length !== 1) {
+      throw this.shapeError(
+        `expects a flat input [features], got ${formatShape(inputShape)} (add a Flatten before it)`,
+      );
+    }
+    const inF = inputShape[0];
+    this.inFeatures = inF;
+    const w = zeros([this.units, inF]);
+    const fans = fansOf(w.shape);
+    initialize(w, this.kernelInitializer, fans, rng);
+    this.params = [{ name: 'weight', value: w, grad: zeros(w.shape) }];
+    if (this.useBias) {
+      const b = zeros([this.units]);
+      initialize(b, this.biasInitializer, fans, rng);
+      this.params.push({ name: 'bias', value: b, grad: zeros(b.shape) });
+    }
+    return [this.units];
+  }
+
+  private param(i: number): Parameter {
+    const p = this.params[i];
+    if (p === undefined) throw new Error(`${this.label}: not built yet`);
+    return p;
+  }
+
+  // x: [N, in] → y: [N, units]
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const n = x.shape[0];
+    const inF = this.inFeatures as number;
+    const y = this.ws.tensor('y', [n, this.units]);
+    const be = getBackend();
+    be.gemm(false, true, n, this.units, inF, 1, x, this.params[0].value, 0, y);
+    if (this.useBias) be.addBias(y, this.params[1].value);
+    this.x = x;
+    this.y = y;
+    return y;
+  }
+
+  backward(dy: Tensor, options?: BackwardOptions): Tensor {
+    this.checkGrad(dy, this.y);
+    const x = this.x as Tensor;
+    const n = x.shape[0];
+    const inF = this.inFeatures as number;
+    const be = getBackend();
+    const [w, b] = this.params;
+    // dW [units, in] += dyᵀ·x ; db [units] += Σ_n dy ; dx [N, in] = dy·W
+    be.gemm(true, false, this.units, inF, n, 1, dy, x, 1, w.grad);
+    if (b !== undefined) be.biasGrad(dy, b.grad);
+    const dx = this.ws.tensor('dx', x.shape);
+    if (options?.inputGrad !== false) be.gemm(false, false, n, inF, this.units, 1, dy, w.value, 0, dx);
+    return dx;
+  }
+
+  override parameters(): Parameter[] {
+    return this.params;
+  }
+
+  getConfig(): LayerConfig {
+    const c: LayerConfig = {
+      type: this.type,
+      units: this.units,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+    if (this.inFeatures !== undefined) c.inFeatures = this.inFeatures;
+    return c;
+  }
+}

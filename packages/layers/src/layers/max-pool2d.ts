@@ -1,0 +1,43 @@
+import { type IntTensor, type Tensor, getBackend } from '@scratchnet/tensor';
+import type { LayerConfig } from '../layer.js';
+import { Pool2DLayer } from './pool.js';
+
+/**
+ * Max pooling, PyTorch `nn.MaxPool2d`: each output is the maximum of its window; the backward pass
+ * routes the gradient to the (first) maximum, remembered as an argmax during forward.
+ */
+export class MaxPool2D extends Pool2DLayer {
+  readonly type = 'MaxPool2D';
+  private argmax: IntTensor | undefined;
+
+  /** Rebuilds a MaxPool2D layer from its config. */
+  static fromConfig(config: LayerConfig): MaxPool2D {
+    return new MaxPool2D(Pool2DLayer.readOptions(config));
+  }
+
+  // x: [N, C, H, W] → y: [N, C, outH, outW]
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const g = this.geom(x);
+    const shape = [g.batch, g.channels, g.outHeight, g.outWidth];
+    const y = this.ws.tensor('y', shape);
+    const argmax = this.ws.intTensor('argmax', shape);
+    getBackend().maxPool2d(x, y, argmax, g);
+    this.x = x;
+    this.y = y;
+    this.argmax = argmax;
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    this.checkGrad(dy, this.y);
+    const x = this.x as Tensor;
+    const dx = this.ws.tensor('dx', x.shape);
+    getBackend().maxPool2dBackward(dy, this.argmax as IntTensor, dx, this.geom(x));
+    return dx;
+  }
+
+  getConfig(): LayerConfig {
+    return this.baseConfig();
+  }
+}

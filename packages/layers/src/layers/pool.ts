@@ -1,0 +1,84 @@
+import {
+  type Padding2d,
+  type Pool2dGeometry,
+  type Shape,
+  type Size2d,
+  type Tensor,
+  formatShape,
+  pair,
+  pool2dGeometry,
+} from '@scratchnet/tensor';
+import { ConfigReader } from '../config.js';
+import { BaseLayer, type LayerConfig } from '../layer.js';
+
+/** Options of {@link MaxPool2D} and {@link AvgPool2D}. */
+export interface Pool2DOptions {
+  /** Window size: `2` or `[kH, kW]` (default 2). */
+  poolSize?: Size2d;
+  /** Default: the window size (PyTorch, Keras). */
+  stride?: Size2d;
+  /** Zero padding (at most half the window; padding never wins a max). Default 0. */
+  padding?: Padding2d;
+}
+
+/** Shared by the pooling layers: window options, geometry per batch size, shape inference. */
+export abstract class Pool2DLayer extends BaseLayer {
+  readonly poolSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: Padding2d;
+  private geometry: Pool2dGeometry | undefined;
+  protected x: Tensor | undefined;
+  protected y: Tensor | undefined;
+
+  constructor(options: Pool2DOptions | number = {}) {
+    super();
+    const o = typeof options === 'number' ? { poolSize: options } : options;
+    this.poolSize = pair(o.poolSize ?? 2);
+    this.stride = pair(o.stride ?? this.poolSize);
+    const p = o.padding ?? 0;
+    this.padding = typeof p === 'string' || typeof p === 'number' ? p : [p[0], p[1]];
+  }
+
+  /** Reads the options shared by pooling configs. */
+  protected static readOptions(config: LayerConfig): Pool2DOptions {
+    const r = new ConfigReader(config);
+    const poolSize = r.size2d('poolSize', 2);
+    return { poolSize, stride: r.size2d('stride', pair(poolSize)), padding: r.padding('padding') };
+  }
+
+  override describe(): string {
+    return `${this.type}(${this.poolSize[0]}×${this.poolSize[1]})`;
+  }
+
+  protected doBuild(inputShape: Shape): Shape {
+    if (inputShape.length !== 3) {
+      throw this.shapeError(`expects input [C, H, W], got ${formatShape(inputShape)}`);
+    }
+    const g = pool2dGeometry([1, ...inputShape], this.poolSize, this.stride, this.padding, this.label);
+    this.geometry = undefined;
+    return [inputShape[0], g.outHeight, g.outWidth];
+  }
+
+  /** Geometry for x's batch size, recomputed only when it changes. */
+  protected geom(x: Tensor): Pool2dGeometry {
+    const g = this.geometry;
+    if (g !== undefined && g.batch === x.shape[0]) return g;
+    return (this.geometry = pool2dGeometry(x.shape, this.poolSize, this.stride, this.padding, this.label));
+  }
+
+  /** Resolved `[padH, padW]` (after build). */
+  get resolvedPadding(): [number, number] {
+    const g = pool2dGeometry([1, ...this.inputShape], this.poolSize, this.stride, this.padding, this.label);
+    return [g.padH, g.padW];
+  }
+
+  protected baseConfig(): LayerConfig {
+    const p = this.padding;
+    return {
+      type: this.type,
+      poolSize: [...this.poolSize],
+      stride: [...this.stride],
+      padding: typeof p === 'string' || typeof p === 'number' ? p : [p[0], p[1]],
+    };
+  }
+}

@@ -1,0 +1,257 @@
+import { Workspace, getBackend } from '@scratchnet/tensor';
+import type { Loss, LossName } from '../losses/index.js';
+import { type BatchSource, checkBatchSize } from './data.js';
+import type { OptimizerLike, Sequential } from './sequential.js';
+
+/** Reported after every training batch. `loss` and `accuracy` are running means over the epoch so far. */
+export interface BatchMetrics {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  /** 1-based, within the epoch. */
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  /** The rate this batch's step used. */
+  learningRate: number;
+  /** Training throughput over the epoch so far. */
+  samplesPerSecond: number;
+}
+
+/** Reported after every epoch. */
+export interface EpochMetrics {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  /** Means over the epoch's training batches. */
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Wall time of the epoch, validation included. */
+  seconds: number;
+  /** Training samples per second (validation excluded). */
+  samplesPerSecond: number;
+  /** Learning rate at the end of the epoch. */
+  learningRate: number;
+}
+
+/** Hooks called during {@link fit}; they may return a promise, which fit awaits (e.g. to save a checkpoint). */
+export interface FitCallbacks {
+  onBatchEnd?(metrics: BatchMetrics): void | Promise<void>;
+  onEpochEnd?(metrics: EpochMetrics): void | Promise<void>;
+}
+
+/** Options of `Sequential.fit`. */
+export interface FitOptions {
+  /** Updates the model's parameters (built over `model.namedParameters()`). */
+  optimizer: OptimizerLike;
+  /** Default `'softmaxCrossEntropy'` (the model outputs logits). */
+  loss?: Loss | LossName;
+  /** Total epochs, counting those already done when resuming. */
+  epochs: number;
+  batchSize: number;
+  /** Seeds the shuffling: epoch e's order depends only on (seed, e). Default 0. */
+  seed?: number;
+  /** Default true. */
+  shuffle?: boolean;
+  /** Evaluated after each epoch (valLoss, valAccuracy). */
+  validationData?: BatchSource;
+  /** Stops training after the current batch; fit then resolves with `stopped: true`. */
+  signal?: AbortSignal;
+  callbacks?: FitCallbacks;
+  /** Epochs already completed (resuming). Default 0. */
+  initialEpoch?: number;
+  /** Batches of epoch `initialEpoch + 1` already completed (resuming). Default 0. */
+  initialBatch?: number;
+  /** Longest stretch, in milliseconds, between yields to the event loop. Default 30. */
+  yieldEveryMs?: number;
+}
+
+/** What {@link fit} returns. */
+export interface History {
+  /** Metrics of each epoch completed in this call. */
+  epochs: EpochMetrics[];
+  /** True when the signal stopped training early. */
+  stopped: boolean;
+  /** Completed epochs (counting `initialEpoch`): resume with `initialEpoch: epoch`. */
+  epoch: number;
+  /** Completed batches of the next, unfinished epoch: resume with `initialBatch: batch`. */
+  batch: number;
+}
+
+/** Options of `Sequential.evaluate`. */
+export interface EvaluateOptions {
+  /** Default 256. */
+  batchSize?: number;
+  /** Default `'softmaxCrossEntropy'`. */
+  loss?: Loss | LossName;
+  /** Stops early (the result then covers the samples seen). */
+  signal?: AbortSignal;
+}
+
+/** What evaluation measures. */
+export interface Evaluation {
+  /** Mean loss per sample. */
+  loss: number;
+  /** Fraction of samples whose most likely class is the label. */
+  accuracy: number;
+  /** Samples evaluated. */
+  count: number;
+  /** `confusion[label][predicted]` counts, K × K. */
+  confusion: number[][];
+}
+
+const now = (): number => performance.now();
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Yields to the event loop when `ms` have passed since the last yield. */
+class Yielder {
+  private last = now();
+  constructor(private readonly ms: number) {}
+  async maybe(): Promise<void> {
+    if (now() - this.last >= this.ms) {
+      await tick();
+      this.last = now();
+    }
+  }
+}
+
+function checkInt(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min)
+    throw new RangeError(`fit: ${name} must be an integer ≥ ${min}, got ${v}`);
+}
+
+/** The training loop behind `Sequential.fit`. */
+export async function runFit(model: Sequential, data: BatchSource, options: FitOptions): Promise<History> {
+  const { optimizer, epochs, batchSize, signal, callbacks = {}, validationData } = options;
+  if (optimizer === undefined || typeof optimizer.step !== 'function') {
+    throw new TypeError(
+      'fit: options.optimizer must be an optimizer (e.g. new SGD(model.namedParameters(), ...))',
+    );
+  }
+  checkInt('epochs', epochs, 0);
+  checkBatchSize(batchSize, 'fit');
+  const initialEpoch = options.initialEpoch ?? 0;
+  const initialBatch = options.initialBatch ?? 0;
+  checkInt('initialEpoch', initialEpoch, 0);
+  checkInt('initialBatch', initialBatch, 0);
+  const loss = model.loss(options.loss ?? 'softmaxCrossEntropy');
+  const seed = options.seed ?? 0;
+  const shuffle = options.shuffle ?? true;
+  const batches = Math.ceil(data.length / batchSize);
+  if (initialBatch > batches) {
+    throw new RangeError(`fit: initialBatch ${initialBatch} is past the ${batches} batches of an epoch`);
+  }
+  const yielder = new Yielder(options.yieldEveryMs ?? 30);
+  const history: History = { epochs: [], stopped: false, epoch: initialEpoch, batch: initialBatch };
+
+  for (let e = initialEpoch; e < epochs; e++) {
+    const startBatch = e === initialEpoch ? initialBatch : 0;
+    const t0 = now();
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let batch = startBatch;
+    for (const { x, y, size } of data.batches({ batchSize, shuffle, seed, epoch: e, startBatch })) {
+      if (signal?.aborted) break;
+      const learningRate = optimizer.learningRate;
+      const r = model.trainBatch(x, y, optimizer, loss);
+      lossSum += r.loss * size;
+      correct += r.correct;
+      seen += size;
+      history.batch = ++batch;
+      const m: BatchMetrics = {
+        epoch: e + 1,
+        epochs,
+        batch,
+        batches,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        learningRate,
+        samplesPerSecond: (seen * 1000) / Math.max(now() - t0, 1e-3),
+      };
+      await callbacks.onBatchEnd?.(m);
+      await yielder.maybe();
+    }
+    if (signal?.aborted) {
+      history.stopped = true;
+      return history;
+    }
+    const trainMs = now() - t0;
+    const m: EpochMetrics = {
+      epoch: e + 1,
+      epochs,
+      loss: seen > 0 ? lossSum / seen : Number.NaN,
+      accuracy: seen > 0 ? correct / seen : Number.NaN,
+      seconds: 0,
+      samplesPerSecond: (seen * 1000) / Math.max(trainMs, 1e-3),
+      learningRate: optimizer.learningRate,
+    };
+    if (validationData !== undefined) {
+      const v = await runEvaluate(model, validationData, {
+        batchSize: Math.max(batchSize, 256),
+        loss,
+        signal,
+      });
+      m.valLoss = v.loss;
+      m.valAccuracy = v.accuracy;
+    }
+    m.seconds = (now() - t0) / 1000;
+    history.epoch = e + 1;
+    history.batch = 0;
+    history.epochs.push(m);
+    await callbacks.onEpochEnd?.(m);
+    await tick();
+    if (signal?.aborted) {
+      history.stopped = true;
+      return history;
+    }
+  }
+  return history;
+}
+
+/** The evaluation loop behind `Sequential.evaluate`. */
+export async function runEvaluate(
+  model: Sequential,
+  data: BatchSource,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
+  const batchSize = options.batchSize ?? 256;
+  checkBatchSize(batchSize, 'evaluate');
+  const loss = model.loss(options.loss ?? 'softmaxCrossEntropy');
+  const out = model.outputShape;
+  if (out.length !== 1) {
+    throw new TypeError(`evaluate: expects a classifier with outputs [classes], this model outputs [${out}]`);
+  }
+  const k = out[0];
+  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const be = getBackend();
+  const ws = new Workspace();
+  const yielder = new Yielder(30);
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for (const { x, y, size } of data.batches({ batchSize, shuffle: false, seed: 0, epoch: 0 })) {
+    if (options.signal?.aborted) break;
+    const scores = model.forward(x); // [B, K]
+    lossSum += loss.forward(scores, y) * size;
+    const predicted = ws.intTensor('predicted', [size]);
+    be.argmax(scores, 1, predicted);
+    const p = predicted.data;
+    const labels = y.data;
+    for (let i = 0; i < size; i++) {
+      confusion[labels[i]][p[i]]++;
+      if (labels[i] === p[i]) correct++;
+    }
+    count += size;
+    await yielder.maybe();
+  }
+  return {
+    loss: count > 0 ? lossSum / count : Number.NaN,
+    accuracy: count > 0 ? correct / count : Number.NaN,
+    count,
+    confusion,
+  };
+}

@@ -1,0 +1,296 @@
+import {
+  IntTensor,
+  Random,
+  type Shape,
+  ShapeError,
+  Tensor,
+  formatShape,
+  getBackend,
+} from '@scratchnet/tensor';
+import {
+  type BackwardOptions,
+  BaseLayer,
+  type Buffer,
+  type ForwardOptions,
+  type Layer,
+  type LayerConfig,
+  type Parameter,
+  batchedShape,
+} from '../layer.js';
+import { layerFromConfig } from '../layers/registry.js';
+import { Softmax } from '../layers/softmax.js';
+import { type Loss, type LossName, createLoss } from '../losses/index.js';
+import type { BatchSource } from './data.js';
+import {
+  type EvaluateOptions,
+  type Evaluation,
+  type FitOptions,
+  type History,
+  runEvaluate,
+  runFit,
+} from './fit.js';
+import { summarize } from './summary.js';
+
+/** A model's architecture, JSON-safe: `Sequential.fromConfig(model.getConfig())` rebuilds it. */
+export interface ModelConfig {
+  /** Per-sample input shape, e.g. `[1, 28, 28]`. */
+  inputShape: number[];
+  layers: LayerConfig[];
+}
+
+/** Options of the {@link Sequential} constructor. */
+export interface SequentialOptions {
+  /** Per-sample input shape (no batch axis), e.g. `[1, 28, 28]`. */
+  inputShape: Shape;
+  /** Seeds the initial weights and the dropout masks (default 0). */
+  seed?: number;
+}
+
+/** Something that updates the parameters from their gradients (`@scratchnet/optimizers`). */
+export interface OptimizerLike {
+  step(): void;
+  /** The learning rate the next step will use. */
+  readonly learningRate: number;
+}
+
+/** Options of {@link Sequential.predict}. */
+export interface PredictOptions {
+  /** Samples per forward pass (default 256). */
+  batchSize?: number;
+}
+
+/**
+ * A stack of layers applied in order, PyTorch `nn.Sequential` with Keras' conveniences: built at
+ * once from the input shape, `summary()`, `fit`/`evaluate`/`predict`. Parameter names and layouts
+ * match a PyTorch `nn.Sequential` of the same layers (`'0.weight'`, conv OIHW, dense [out, in]), so
+ * weights move between the two unchanged.
+ *
+ * @example
+ * ```ts
+ * const model = new Sequential(
+ *   [new Conv2D({ filters: 32, kernelSize: 3, padding: 1 }), new ReLU(), new MaxPool2D(2),
+ *    new Flatten(), new Dense(128), new ReLU(), new Dense(10)],
+ *   { inputShape: [1, 28, 28], seed: 1 },
+ * );
+ * console.log(model.summary());
+ * ```
+ */
+export class Sequential {
+  /** The layers, in order. */
+  readonly layers: readonly Layer[];
+  /** Per-sample input shape. */
+  readonly inputShape: Shape;
+  /** Per-sample output shape of each layer. */
+  readonly layerOutputShapes: readonly Shape[];
+  /**
+   * The model's random stream: initial weights, then dropout masks. Checkpoints save
+   * `rng.getState()` and restore it with `rng.setState(...)` (layers hold this very object).
+   */
+  readonly rng: Random;
+  private readonly named: Parameter[];
+  private readonly namedBufs: Buffer[];
+  private readonly losses = new Map<string, Loss>();
+
+  constructor(layers: Layer[], options: SequentialOptions) {
+    if (!Array.isArray(layers) || layers.length === 0)
+      throw new TypeError('Sequential: needs at least one layer');
+    if (options === undefined || !Array.isArray(options.inputShape)) {
+      throw new TypeError('Sequential: options.inputShape (per-sample shape, e.g. [1, 28, 28]) is required');
+    }
+    const inputShape = options.inputShape;
+    if (inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new ShapeError(
+        `Sequential: inputShape must be positive integers, got ${formatShape(inputShape)}`,
+      );
+    }
+    this.layers = Object.freeze([...layers]);
+    this.inputShape = Object.freeze([...inputShape]);
+    this.rng = new Random(options.seed ?? 0);
+    const shapes: Shape[] = [];
+    let shape: Shape = this.inputShape;
+    this.named = [];
+    this.namedBufs = [];
+    layers.forEach((layer, i) => {
+      if (layer instanceof BaseLayer) layer.index = i;
+      shape = layer.build(shape, this.rng);
+      shapes.push(shape);
+      // PyTorch nn.Sequential state_dict names: index in the list, then the layer-local name.
+      for (const p of layer.parameters())
+        this.named.push({ name: `${i}.${p.name}`, value: p.value, grad: p.grad });
+      for (const b of layer.buffers()) this.namedBufs.push({ name: `${i}.${b.name}`, value: b.value });
+    });
+    this.layerOutputShapes = Object.freeze(shapes);
+  }
+
+  /** Rebuilds a model from {@link Sequential.getConfig} (fresh weights, drawn from `seed`). */
+  static fromConfig(config: ModelConfig, options: { seed?: number } = {}): Sequential {
+    if (config === null || typeof config !== 'object') {
+      throw new TypeError(
+        `Sequential.fromConfig: expected { inputShape, layers }, got ${JSON.stringify(config)}`,
+      );
+    }
+    if (!Array.isArray(config.inputShape) || config.inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new TypeError(
+        `Sequential.fromConfig: inputShape must be a list of positive integers, got ${JSON.stringify(config.inputShape)}`,
+      );
+    }
+    if (!Array.isArray(config.layers)) {
+      throw new TypeError(
+        `Sequential.fromConfig: layers must be a list, got ${JSON.stringify(config.layers)}`,
+      );
+    }
+    const layers = config.layers.map((c, i) => {
+      try {
+        return layerFromConfig(c);
+      } catch (e) {
+        throw new TypeError(`Sequential.fromConfig: layer ${i}: ${(e as Error).message}`);
+      }
+    });
+    return new Sequential(layers, { inputShape: config.inputShape, seed: options.seed });
+  }
+
+  /** The architecture as JSON-safe data. */
+  getConfig(): ModelConfig {
+    return { inputShape: [...this.inputShape], layers: this.layers.map((l) => l.getConfig()) };
+  }
+
+  /** Per-sample output shape of the model. */
+  get outputShape(): Shape {
+    return this.layerOutputShapes[this.layerOutputShapes.length - 1];
+  }
+
+  /** Every trainable parameter, named as in a PyTorch `nn.Sequential` state_dict (`'0.weight'`, ...). */
+  namedParameters(): Parameter[] {
+    return this.named;
+  }
+
+  /** Same list as {@link Sequential.namedParameters} (what optimizers take). */
+  parameters(): Parameter[] {
+    return this.named;
+  }
+
+  /** Every buffer, named as in a PyTorch state_dict (`'1.running_mean'`, `'1.num_batches_tracked'`, ...). */
+  namedBuffers(): Buffer[] {
+    return this.namedBufs;
+  }
+
+  /** Number of trainable scalars. */
+  countParameters(): number {
+    return this.named.reduce((n, p) => n + p.value.size, 0);
+  }
+
+  /** x [N, ...inputShape] → output [N, ...outputShape]; valid until the next forward. */
+  forward(x: Tensor, options?: ForwardOptions): Tensor {
+    this.checkInput(x, 'forward');
+    let h = x;
+    for (const layer of this.layers) h = layer.forward(h, options);
+    return h;
+  }
+
+  /**
+   * Backpropagates dy (the loss gradient for the last forward's output) through every layer,
+   * accumulating parameter gradients. Returns dx, the gradient for the input, unless
+   * `inputGrad: false` (what `fit` passes: the first layer then skips that work, and the returned
+   * tensor's contents are unspecified).
+   */
+  backward(dy: Tensor, options?: BackwardOptions): Tensor {
+    const last = this.layers.length - 1;
+    let g = dy;
+    for (let i = last; i >= 0; i--) g = this.layers[i].backward(g, i === 0 ? options : undefined);
+    return g;
+  }
+
+  /** Sets every parameter gradient to zero. */
+  zeroGrad(): void {
+    const be = getBackend();
+    for (const p of this.named) be.fill(p.grad, 0);
+  }
+
+  /**
+   * One optimisation step on one batch: zeroGrad, forward (training), loss, backward, optimizer
+   * step. Returns the batch's mean loss and how many predictions were right.
+   */
+  trainBatch(
+    x: Tensor,
+    y: IntTensor,
+    optimizer: OptimizerLike,
+    loss: Loss | LossName,
+  ): { loss: number; correct: number } {
+    const lossFn = this.loss(loss);
+    this.zeroGrad();
+    const out = this.forward(x, { training: true });
+    const value = lossFn.forward(out, y);
+    this.backward(lossFn.backward(), { inputGrad: false });
+    optimizer.step();
+    return { loss: value, correct: out.rank === 2 ? getBackend().countCorrect(out, y) : 0 };
+  }
+
+  /** A Keras-like table: each layer, its output shape and parameter count, and the totals. */
+  summary(): string {
+    return summarize(this);
+  }
+
+  /**
+   * Trains on `data` for `epochs` epochs (see {@link FitOptions}). Stays responsive: it yields to the
+   * event loop between batches at a bounded rate, so an AbortSignal fired by a timer or a message
+   * stops it after the current batch; the returned history then says where it stopped.
+   */
+  fit(data: BatchSource, options: FitOptions): Promise<History> {
+    return runFit(this, data, options);
+  }
+
+  /** Loss, accuracy and confusion matrix over `data` (evaluation mode). */
+  evaluate(data: BatchSource, options: EvaluateOptions = {}): Promise<Evaluation> {
+    return runEvaluate(this, data, options);
+  }
+
+  /**
+   * Class probabilities [N, K] for x [N, ...inputShape] (or one sample without the batch axis):
+   * the softmax of the output, unless the model already ends in a Softmax layer. A new tensor.
+   */
+  predict(x: Tensor, options: PredictOptions = {}): Tensor {
+    const xb = x.rank === this.inputShape.length ? x.reshape([1, ...x.shape]) : x;
+    this.checkInput(xb, 'predict');
+    if (this.outputShape.length !== 1) {
+      throw new ShapeError(
+        `predict: expects a model with flat outputs [classes], this one outputs ${formatShape(this.outputShape)}`,
+      );
+    }
+    const n = xb.shape[0];
+    const k = this.outputShape[0];
+    const batchSize = options.batchSize ?? 256;
+    const out = new Tensor([n, k]);
+    const be = getBackend();
+    const endsInSoftmax = this.layers[this.layers.length - 1] instanceof Softmax;
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const y = this.forward(xb.narrow(start, size));
+      if (endsInSoftmax) be.copy(y, out.narrow(start, size));
+      else be.softmax(y, out.narrow(start, size));
+    }
+    return out;
+  }
+
+  /** Most likely class of each sample: IntTensor [N]. */
+  predictClasses(x: Tensor, options: PredictOptions = {}): IntTensor {
+    const probs = this.predict(x, options);
+    const classes = new IntTensor([probs.shape[0]]);
+    getBackend().argmax(probs, 1, classes);
+    return classes;
+  }
+
+  /** A loss object for `loss`, one per name per model, so its buffers are reused step after step. */
+  loss(loss: Loss | LossName): Loss {
+    if (typeof loss !== 'string') return loss;
+    let l = this.losses.get(loss);
+    if (l === undefined) this.losses.set(loss, (l = createLoss(loss)));
+    return l;
+  }
+
+  private checkInput(x: Tensor, op: string): void {
+    const s = this.inputShape;
+    if (x.rank !== s.length + 1 || s.some((d, i) => x.shape[i + 1] !== d)) {
+      throw new ShapeError(`Sequential.${op}: expects input ${batchedShape(s)}, got ${formatShape(x.shape)}`);
+    }
+  }
+}
