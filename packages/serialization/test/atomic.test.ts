@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTempFileName, writeFileAtomic } from '../src/io/atomic.js';
+import { decodeSafetensors, encodeSafetensors } from '../src/safetensors/codec.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scratchnet-atomic-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const file = (value: number) =>
+  encodeSafetensors([
+    ['w', { dtype: 'F32', shape: [3], data: new Uint8Array(new Float32Array(3).fill(value).buffer) }],
+  ]);
+
+describe('writeFileAtomic', () => {
+  it('creates and replaces a file, leaving no temporary files', async () => {
+    const path = join(dir, 'a.safetensors');
+    await writeFileAtomic(path, file(1));
+    await writeFileAtomic(path, file(2));
+    const got = decodeSafetensors(await readFile(path), path).tensors.get('w')!;
+    expect([...new Float32Array(new Uint8Array(got.data).buffer)]).toEqual([2, 2, 2]);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.a.safetensors'))).toEqual([]);
+  });
+
+  it('a crash between write and rename leaves the previous file loadable and removes the temporary file', async () => {
+    const path = join(dir, 'b.safetensors');
+    await writeFileAtomic(path, file(1));
+    let seenTemp = '';
+    const crash = writeFileAtomic(path, file(2), {
+      hooks: {
+        async beforeRename(temp) {
+          seenTemp = temp;
+          // The new bytes are fully on disk under the temporary name, the target still the old file.
+          expect(decodeSafetensors(await readFile(temp), temp).tensors.get('w')!.data[3]).toBe(0x40);
+          throw new Error('simulated crash');
+        },
+      },
+    });
+    await expect(crash).rejects.toThrow('simulated crash');
+    expect(isTempFileName(seenTemp.slice(dir.length + 1))).toBe(true);
+    const got = decodeSafetensors(await readFile(path), path).tensors.get('w')!;
+    expect([...new Float32Array(new Uint8Array(got.data).buffer)]).toEqual([1, 1, 1]);
+    expect((await readdir(dir)).filter(isTempFileName)).toEqual([]);
+  });
+
+  it('fails cleanly when the directory does not exist', async () => {
+    await expect(writeFileAtomic(join(dir, 'missing', 'x.bin'), new Uint8Array(1))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a process killed at random moments mid-save always leaves a complete old or new file', async () => {
+    // A child process saves 4 MB files in a loop (each filled with its generation number) and is
+    // SIGKILLed at a random moment; the target must always hold one whole generation.
+    const script = join(dir, 'saver.mjs');
+    await build({
+      stdin: {
+        contents: `
+          import { writeFileAtomic } from ${JSON.stringify(fileURLToPath(new URL('../src/io/atomic.ts', import.meta.url)))};
+          const [path] = process.argv.slice(2);
+          for (let gen = 1; ; gen++) {
+            await writeFileAtomic(path, new Uint8Array(4 << 20).fill(gen % 256));
+            process.stdout.write('.');
+          }`,
+        resolveDir: dir,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: script,
+      logLevel: 'silent',
+    });
+    const path = join(dir, 'killed.bin');
+    await writeFile(path, new Uint8Array(4 << 20).fill(0));
+    let killedMidSave = 0;
+    let completedSaves = 0;
+    for (let round = 0; round < 8; round++) {
+      const child: ChildProcess = spawn(process.execPath, [script, path], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.stdout!.on('data', (d: Buffer) => (completedSaves += d.length));
+      await new Promise((r) => setTimeout(r, 60 + Math.random() * 200));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const bytes = await readFile(path);
+      expect(bytes.length).toBe(4 << 20);
+      expect(bytes.every((b) => b === bytes[0])).toBe(true);
+      killedMidSave += (await readdir(dir)).some(isTempFileName) ? 1 : 0;
+      for (const n of (await readdir(dir)).filter(isTempFileName)) await rm(join(dir, n));
+    }
+    // Saves did complete between kills, and kills did land inside a save (a temporary file left behind).
+    expect(completedSaves).toBeGreaterThan(0);
+    expect(killedMidSave).toBeGreaterThan(0);
+  }, 30_000);
+});
