@@ -145,11 +145,15 @@ export abstract class Optimizer {
       });
     }
     for (const key of Object.keys(given)) {
-      if (!expected.has(key)) {
-        throw new Error(
-          `${where}: unexpected slot '${key}' (expected ${expected.size === 0 ? 'none' : [...expected.keys()].map((k) => `'${k}'`).join(', ')})`,
-        );
-      }
+      if (expected.has(key)) continue;
+      // Parameter names may contain dots ('0.weight'); slot names never do.
+      const dot = key.lastIndexOf('.');
+      const paramName = key.slice(0, Math.max(dot, 0));
+      const slot = key.slice(dot + 1);
+      const why = !this.params.some((p) => p.name === paramName)
+        ? `there is no parameter '${paramName}'`
+        : `this ${this.type} optimizer keeps no '${slot}' (its slots: ${[...this.slotTable.keys()].join(', ') || 'none'})`;
+      throw new Error(`${where}: unexpected slot '${key}': ${why}`);
     }
     for (const [key, mine] of expected) {
       const t = given[key];
