@@ -1,5 +1,5 @@
 import type { AdagradHyper, Backend, Tensor } from '@scratchnet/tensor';
-import { type LearningRateConfig, type LearningRateOptions, Optimizer, type Parameter } from './optimizer.js';
+import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkNumber } from './validate.js';
 
 /** JSON form of {@link Adagrad}'s configuration. */
@@ -9,10 +9,10 @@ export type AdagradConfig = {
   weightDecay: number;
   initialAccumulatorValue: number;
   eps: number;
-} & LearningRateConfig;
+} & CommonConfig;
 
 /** Options of {@link Adagrad}; defaults as in PyTorch (lr 1e-2, eps 1e-10, the rest 0). */
-export interface AdagradOptions extends LearningRateOptions {
+export interface AdagradOptions extends CommonOptions {
   /** PyTorch's own learning-rate decay η (default 0); see the formula. */
   lrDecay?: number;
   /** L2 penalty λ added to the gradient (default 0). */
@@ -82,7 +82,7 @@ export class Adagrad extends Optimizer {
   getConfig(): AdagradConfig {
     return {
       type: 'adagrad',
-      ...this.learningRateConfig(),
+      ...this.commonConfig(),
       lrDecay: this.lrDecay,
       weightDecay: this.weightDecay,
       initialAccumulatorValue: this.initialAccumulatorValue,

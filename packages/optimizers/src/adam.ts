@@ -1,5 +1,5 @@
 import type { AdamHyper, Backend, Tensor } from '@scratchnet/tensor';
-import { type LearningRateConfig, type LearningRateOptions, Optimizer, type Parameter } from './optimizer.js';
+import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
 /** JSON form of {@link Adam}'s (type 'adam') or {@link AdamW}'s (type 'adamw') configuration. */
@@ -9,10 +9,10 @@ export type AdamConfig = {
   eps: number;
   weightDecay: number;
   amsgrad: boolean;
-} & LearningRateConfig;
+} & CommonConfig;
 
 /** Options of {@link Adam} and {@link AdamW}; defaults as in PyTorch. */
-export interface AdamOptions extends LearningRateOptions {
+export interface AdamOptions extends CommonOptions {
   /** Decay rates (β1, β2) of the moment averages, each in [0, 1) (default [0.9, 0.999]). */
   betas?: readonly [number, number];
   /** Term added to the denominator (default 1e-8). */
@@ -97,7 +97,7 @@ export abstract class AdamBase extends Optimizer {
   getConfig(): AdamConfig {
     return {
       type: this.type,
-      ...this.learningRateConfig(),
+      ...this.commonConfig(),
       betas: [this.betas[0], this.betas[1]],
       eps: this.eps,
       weightDecay: this.weightDecay,

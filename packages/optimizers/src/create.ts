@@ -18,7 +18,7 @@ export type OptimizerSpec =
   | ({ type: 'rmsprop' } & RmspropOptions)
   | ({ type: 'adagrad' } & AdagradOptions);
 
-const COMMON = ['lr', 'decay', 'schedule'];
+const COMMON = ['lr', 'decay', 'schedule', 'maxGradNorm'];
 const KEYS: Record<OptimizerSpec['type'], string[]> = {
   sgd: ['momentum', 'dampening', 'nesterov', 'weightDecay'],
   adam: ['betas', 'eps', 'weightDecay', 'amsgrad'],

@@ -10,8 +10,8 @@ export { AdamW } from './adamw.js';
 export { type ClipGradNormOptions, clipGradNorm } from './clip-grad-norm.js';
 export { type OptimizerConfig, type OptimizerSpec, createOptimizer } from './create.js';
 export {
-  type LearningRateConfig,
-  type LearningRateOptions,
+  type CommonConfig,
+  type CommonOptions,
   Optimizer,
   type OptimizerState,
   type Parameter,

@@ -7,6 +7,7 @@ import {
   getBackend,
   shapesEqual,
 } from '@scratchnet/tensor';
+import { clipGradNorm } from './clip-grad-norm.js';
 import { createSchedule } from './schedules/create.js';
 import type { Schedule, ScheduleConfig } from './schedules/schedule.js';
 import { checkNumber } from './validate.js';
@@ -33,8 +34,8 @@ export interface OptimizerState {
   slots: Record<string, Tensor>;
 }
 
-/** Options every optimizer takes besides its own hyper-parameters. */
-export interface LearningRateOptions {
+/** Options every optimizer takes besides its own hyper-parameters: the learning-rate rule and clipping. */
+export interface CommonOptions {
   /** Base learning rate lr_0 (> 0 is typical; ≥ 0 accepted). */
   lr?: number;
   /**
@@ -44,10 +45,15 @@ export interface LearningRateOptions {
   decay?: number;
   /** A learning-rate schedule (a config such as `{ type: 'cosine', tMax: 1000 }`, or a {@link Schedule}). */
   schedule?: ScheduleConfig | Schedule;
+  /**
+   * Clip the gradients to this global L2 norm before each step (like Keras' `global_clipnorm`; see
+   * {@link clipGradNorm}). Default: no clipping.
+   */
+  maxGradNorm?: number;
 }
 
-/** The learning-rate part of every optimizer config. */
-export type LearningRateConfig = { lr: number; decay: number; schedule?: ScheduleConfig };
+/** The part of every optimizer config that {@link CommonOptions} describes. */
+export type CommonConfig = { lr: number; decay: number; schedule?: ScheduleConfig; maxGradNorm?: number };
 
 /**
  * Shared machinery of every optimizer: the parameter list, the step count, the learning-rate rule
@@ -65,16 +71,19 @@ export abstract class Optimizer {
   readonly decay: number;
   /** The learning-rate schedule, or null. */
   readonly schedule: Schedule | null;
+  /** Global gradient norm every step clips to, or null. */
+  readonly maxGradNorm: number | null;
   /** Class name, for error messages. */
   protected readonly owner: string;
   private steps = 0;
+  private gradNorm = Number.NaN;
   /** Slot tensors by slot name, one per parameter (same order as `params`). */
   private readonly slotTable = new Map<string, Tensor[]>();
 
   protected constructor(
     owner: string,
     params: readonly Parameter[],
-    options: LearningRateOptions,
+    options: CommonOptions,
     defaultLr: number,
   ) {
     this.owner = owner;
@@ -82,6 +91,10 @@ export abstract class Optimizer {
     this.baseLearningRate = checkNumber(owner, 'lr', options.lr, defaultLr, { min: 0 });
     this.decay = checkNumber(owner, 'decay', options.decay, 0, { min: 0 });
     this.schedule = options.schedule === undefined ? null : createSchedule(options.schedule);
+    this.maxGradNorm =
+      options.maxGradNorm === undefined
+        ? null
+        : checkNumber(owner, 'maxGradNorm', options.maxGradNorm, 0, { min: 0 });
   }
 
   /** Number of {@link step} calls so far (restored by {@link loadStateDict}). */
@@ -96,8 +109,20 @@ export abstract class Optimizer {
     return this.decay === 0 ? lr : lr / (1 + this.decay * t);
   }
 
-  /** Updates every parameter in place from its gradient, through the current backend. Allocates nothing. */
+  /**
+   * The global L2 norm of the gradients measured (before clipping) by the last {@link step}, when
+   * `maxGradNorm` is set; NaN otherwise.
+   */
+  get lastGradNorm(): number {
+    return this.gradNorm;
+  }
+
+  /**
+   * Updates every parameter in place from its gradient (clipped first when `maxGradNorm` is set),
+   * through the current backend. Allocates nothing.
+   */
   step(): void {
+    if (this.maxGradNorm !== null) this.gradNorm = clipGradNorm(this.params, this.maxGradNorm);
     this.update(getBackend(), this.learningRate, this.steps + 1);
     this.steps++;
   }
@@ -171,7 +196,7 @@ export abstract class Optimizer {
   }
 
   /** The JSON-safe configuration; `createOptimizer(getConfig(), params)` rebuilds an equivalent optimizer. */
-  abstract getConfig(): { type: string } & LearningRateConfig;
+  abstract getConfig(): { type: string } & CommonConfig;
 
   /** One update of every parameter at learning rate `lr`; `t` is the 1-based number of this step. */
   protected abstract update(backend: Backend, lr: number, t: number): void;
@@ -183,10 +208,11 @@ export abstract class Optimizer {
     return tensors;
   }
 
-  /** The learning-rate part of {@link getConfig}. */
-  protected learningRateConfig(): LearningRateConfig {
-    const config: LearningRateConfig = { lr: this.baseLearningRate, decay: this.decay };
+  /** The {@link CommonConfig} part of {@link getConfig}. */
+  protected commonConfig(): CommonConfig {
+    const config: CommonConfig = { lr: this.baseLearningRate, decay: this.decay };
     if (this.schedule !== null) config.schedule = this.schedule.getConfig();
+    if (this.maxGradNorm !== null) config.maxGradNorm = this.maxGradNorm;
     return config;
   }
 }

@@ -1,5 +1,5 @@
 import type { Backend, RmspropHyper, Tensor } from '@scratchnet/tensor';
-import { type LearningRateConfig, type LearningRateOptions, Optimizer, type Parameter } from './optimizer.js';
+import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
 /** JSON form of {@link RMSprop}'s configuration. */
@@ -10,10 +10,10 @@ export type RmspropConfig = {
   weightDecay: number;
   momentum: number;
   centered: boolean;
-} & LearningRateConfig;
+} & CommonConfig;
 
 /** Options of {@link RMSprop}; defaults as in PyTorch (lr 1e-2, alpha 0.99, eps 1e-8). */
-export interface RmspropOptions extends LearningRateOptions {
+export interface RmspropOptions extends CommonOptions {
   /** Smoothing constant α of the squared-gradient average, in [0, 1] (default 0.99). */
   alpha?: number;
   /** Term added to the denominator (default 1e-8). */
@@ -101,7 +101,7 @@ export class RMSprop extends Optimizer {
   getConfig(): RmspropConfig {
     return {
       type: 'rmsprop',
-      ...this.learningRateConfig(),
+      ...this.commonConfig(),
       alpha: this.alpha,
       eps: this.eps,
       weightDecay: this.weightDecay,

@@ -1,5 +1,5 @@
 import type { Backend, SgdHyper, Tensor } from '@scratchnet/tensor';
-import { type LearningRateConfig, type LearningRateOptions, Optimizer, type Parameter } from './optimizer.js';
+import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
 /** JSON form of {@link SGD}'s configuration. */
@@ -9,10 +9,10 @@ export type SgdConfig = {
   dampening: number;
   nesterov: boolean;
   weightDecay: number;
-} & LearningRateConfig;
+} & CommonConfig;
 
 /** Options of {@link SGD}; every one defaults as in PyTorch (lr 1e-3, the rest 0/false). */
-export interface SgdOptions extends LearningRateOptions {
+export interface SgdOptions extends CommonOptions {
   /** Momentum factor μ (default 0). */
   momentum?: number;
   /** Dampening τ of the momentum (default 0). */
@@ -92,7 +92,7 @@ export class SGD extends Optimizer {
   getConfig(): SgdConfig {
     return {
       type: 'sgd',
-      ...this.learningRateConfig(),
+      ...this.commonConfig(),
       momentum: this.momentum,
       dampening: this.dampening,
       nesterov: this.nesterov,

@@ -1,6 +1,6 @@
 import { getBackend } from '@scratchnet/tensor';
 import { describe, expect, it, vi } from 'vitest';
-import { clipGradNorm } from '../src/index.js';
+import { SGD, clipGradNorm } from '../src/index.js';
 import { expectClose, param } from './helpers.js';
 
 describe('clipGradNorm', () => {
@@ -38,5 +38,18 @@ describe('clipGradNorm', () => {
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
     expectClose(a.grad.data, [0.6 * (50 / (50 + 1e-6)), 0.8 * (50 / (50 + 1e-6))]);
+  });
+
+  it('optimizers clip before each step with maxGradNorm', () => {
+    const p = param('w', [0, 0], [30, 40]);
+    const opt = new SGD([p], { lr: 1, maxGradNorm: 5 });
+    expect(opt.lastGradNorm).toBeNaN();
+    opt.step(); // ‖g‖ = 50 → g·5/(50 + 1e-6), θ = −g
+    expect(opt.lastGradNorm).toBe(50);
+    const c = 5 / (50 + 1e-6);
+    expectClose(p.value.data, [-30 * c, -40 * c]);
+    expect(opt.getConfig().maxGradNorm).toBe(5);
+    expect(new SGD([p]).getConfig()).not.toHaveProperty('maxGradNorm');
+    expect(() => new SGD([p], { maxGradNorm: -1 })).toThrow('SGD: maxGradNorm must be a number ≥ 0, got -1');
   });
 });

@@ -32,7 +32,7 @@ const SPECS: OptimizerSpec[] = [
       after: { type: 'cosine', tMax: 10, etaMin: 1e-4 },
     },
   },
-  { type: 'adamw', lr: 0.01, decay: 0.1 },
+  { type: 'adamw', lr: 0.01, decay: 0.1, maxGradNorm: 1 },
   { type: 'rmsprop', lr: 0.01, momentum: 0.9, centered: true, weightDecay: 1e-3 },
   { type: 'adagrad', lr: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, decay: 0.01 },
 ];
@@ -206,7 +206,7 @@ describe('createOptimizer', () => {
       "createOptimizer: unknown optimizer type 'lion' (expected sgd, adam, adamw, rmsprop, adagrad)",
     );
     expect(() => createOptimizer({ type: 'sgd', momentun: 0.9 } as OptimizerSpec, makeParams())).toThrow(
-      "createOptimizer: unknown option 'momentun' for 'sgd' (expected lr, decay, schedule, momentum, dampening, nesterov, weightDecay)",
+      "createOptimizer: unknown option 'momentun' for 'sgd' (expected lr, decay, schedule, maxGradNorm, momentum, dampening, nesterov, weightDecay)",
     );
   });
 });
