@@ -17,6 +17,7 @@ export type {
   UnaryOp,
 } from './backend.js';
 export { JsBackend } from './backends/js/index.js';
+export * from './ops/index.js';
 export { full, fromArray, intZeros, ones, randomNormal, randomUniform, zeros } from './creation.js';
 export { Random, type RandomState } from './random.js';
 export {

@@ -1,0 +1,131 @@
+/**
+ * 2-d max and average pooling over NCHW input, with their backward (PyTorch `max_pool2d` with
+ * `return_indices`, `avg_pool2d`). `stride` defaults to the kernel size; padding must be at most half
+ * the kernel and never wins a max.
+ */
+import { getBackend } from '../registry.js';
+import {
+  type Padding2d,
+  type Pool2dGeometry,
+  type Shape,
+  ShapeError,
+  type Size2d,
+  formatShape,
+  pool2dGeometry,
+} from '../shape.js';
+import type { IntTensor, Tensor } from '../tensor.js';
+import { assertFloat, assertNoAlias, intOutput, output } from './util.js';
+
+/** Window of a pooling op. */
+export interface Pool2dOptions {
+  /** Window size `k` or `[kH, kW]`. */
+  kernelSize: Size2d;
+  /** Default: the kernel size. */
+  stride?: Size2d;
+  /** Default 0. */
+  padding?: Padding2d;
+}
+
+/** Options of the average pooling ops. */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Divide by the full window (true, PyTorch's default) or by its in-image part (false). */
+  countIncludePad?: boolean;
+}
+
+function geometry(op: string, xShape: Shape, o: Pool2dOptions): Pool2dGeometry {
+  return pool2dGeometry(xShape, o.kernelSize, o.stride, o.padding ?? 0, op);
+}
+
+function outShape(g: Pool2dGeometry): number[] {
+  return [g.batch, g.channels, g.outHeight, g.outWidth];
+}
+
+function checkDy(op: string, dy: Tensor, g: Pool2dGeometry): void {
+  assertFloat(op, 'dy', dy);
+  const expected = outShape(g);
+  if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+    throw new ShapeError(
+      `${op}: dy has shape ${formatShape(dy.shape)}, but the pooling output is ${formatShape(expected)}`,
+    );
+  }
+}
+
+function checkInputShape(op: string, shape: Shape): void {
+  if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ShapeError(`${op}: inputShape must be [N, C, H, W], got ${formatShape(shape)}`);
+  }
+}
+
+/**
+ * Max pooling. Returns the output [N, C, outH, outW] and, for each output, the index `h·W + w` of the
+ * chosen input within its H×W plane (the first maximum in row-major window order), which
+ * {@link maxPool2dBackward} routes gradients through.
+ */
+export function maxPool2d(
+  x: Tensor,
+  options: Pool2dOptions & { out?: Tensor; argmax?: IntTensor },
+): { output: Tensor; argmax: IntTensor } {
+  assertFloat('maxPool2d', 'x', x);
+  const g = geometry('maxPool2d', x.shape, options);
+  const y = output('maxPool2d', outShape(g), options.out);
+  const argmax = intOutput('maxPool2d', outShape(g), options.argmax, 'argmax');
+  assertNoAlias('maxPool2d', y, x, 'x');
+  getBackend().maxPool2d(x, y, argmax, g);
+  return { output: y, argmax };
+}
+
+/** Gradient of {@link maxPool2d}: dy routed to each window's argmax (summed where windows overlap). */
+export function maxPool2dBackward(
+  dy: Tensor,
+  argmax: IntTensor,
+  inputShape: Shape,
+  options: Pool2dOptions & { out?: Tensor },
+): Tensor {
+  checkInputShape('maxPool2dBackward', inputShape);
+  const g = geometry('maxPool2dBackward', inputShape, options);
+  checkDy('maxPool2dBackward', dy, g);
+  if (argmax.rank !== 4 || argmax.shape.some((d, i) => d !== dy.shape[i])) {
+    throw new ShapeError(
+      `maxPool2dBackward: argmax has shape ${formatShape(argmax.shape)}, but dy has shape ${formatShape(dy.shape)}`,
+    );
+  }
+  const dx = output('maxPool2dBackward', inputShape, options.out);
+  assertNoAlias('maxPool2dBackward', dx, dy, 'dy');
+  // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane.
+  const plane = g.inHeight * g.inWidth;
+  const ad = argmax.data;
+  for (let i = 0; i < ad.length; i++) {
+    if (!(ad[i] >= 0 && ad[i] < plane)) {
+      throw new RangeError(
+        `maxPool2dBackward: argmax[${i}] = ${ad[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
+      );
+    }
+  }
+  getBackend().maxPool2dBackward(dy, argmax, dx, g);
+  return dx;
+}
+
+/** Average pooling; `countIncludePad` (default true) as in PyTorch. */
+export function avgPool2d(x: Tensor, options: AvgPool2dOptions & { out?: Tensor }): Tensor {
+  assertFloat('avgPool2d', 'x', x);
+  const g = geometry('avgPool2d', x.shape, options);
+  const y = output('avgPool2d', outShape(g), options.out);
+  assertNoAlias('avgPool2d', y, x, 'x');
+  getBackend().avgPool2d(x, y, g, options.countIncludePad ?? true);
+  return y;
+}
+
+/** Gradient of {@link avgPool2d}: each dy spread evenly over its window. */
+export function avgPool2dBackward(
+  dy: Tensor,
+  inputShape: Shape,
+  options: AvgPool2dOptions & { out?: Tensor },
+): Tensor {
+  checkInputShape('avgPool2dBackward', inputShape);
+  const g = geometry('avgPool2dBackward', inputShape, options);
+  checkDy('avgPool2dBackward', dy, g);
+  const dx = output('avgPool2dBackward', inputShape, options.out);
+  assertNoAlias('avgPool2dBackward', dx, dy, 'dy');
+  getBackend().avgPool2dBackward(dy, dx, g, options.countIncludePad ?? true);
+  return dx;
+}
