@@ -1,0 +1,165 @@
+/**
+ * `scratchnet-train`: parses the flags, starts the training worker and shows its progress as the Ink
+ * dashboard (TTY), Keras-style lines (`--plain` or not a TTY) or JSON lines (`--json`).
+ */
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { PRESET_NAMES } from '@scratchnet/layers';
+import { render } from 'ink';
+import { type OutputMode, UsageError, helpText, parseArgs } from './args.js';
+import { App } from './dashboard/App.js';
+import { DashboardStore } from './dashboard/store.js';
+import { Control, type RunInfo, type WorkerMessage } from './protocol.js';
+import { JsonReporter } from './report/json.js';
+import { PlainReporter } from './report/plain.js';
+import { summaryLines } from './report/summary.js';
+import type { WorkerInput } from './worker.js';
+
+declare const __VERSION__: string;
+
+const NAME = 'scratchnet-train';
+
+function fail(message: string): void {
+  process.stderr.write(`${NAME}: ${message}\n`);
+}
+
+function writeLine(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Checks what can be checked before starting a worker; throws UsageError. */
+function precheck(options: WorkerInput['options']): void {
+  if (options.resume !== undefined && !existsSync(options.resume)) {
+    throw new UsageError(`--resume: no such file '${options.resume}'`);
+  }
+  if (options.resume === undefined && !(PRESET_NAMES as readonly string[]).includes(options.model)) {
+    throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got '${options.model}'`);
+  }
+  if (options.dataDir !== undefined && !existsSync(options.dataDir)) {
+    throw new UsageError(`--data-dir: no such directory '${options.dataDir}'`);
+  }
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+    if (parsed.kind === 'train') precheck(parsed.options);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    fail(e.message);
+    return 2;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(helpText(PRESET_NAMES));
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    writeLine(`${NAME} ${__VERSION__}`);
+    return 0;
+  }
+
+  const mode: OutputMode =
+    parsed.mode === 'dashboard' && !(process.stdout.isTTY && (process.stdout.rows ?? 0) >= 10)
+      ? 'plain'
+      : parsed.mode;
+  const control = new Control();
+  const input: WorkerInput = {
+    options: parsed.options,
+    explicit: [...parsed.explicit],
+    control: control.buffer,
+  };
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+
+  let info: RunInfo | null = null;
+  let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
+  let error: { message: string; usage: boolean } | null = null;
+  let interrupted = false;
+
+  const quit = (signal: boolean): void => {
+    if (control.quitRequested) {
+      // A second Ctrl-C: stop now, without waiting for the save.
+      if (signal) process.exit(130);
+      return;
+    }
+    interrupted ||= signal;
+    control.requestQuit();
+  };
+
+  let handle: (msg: WorkerMessage) => void;
+  let ink: ReturnType<typeof render> | null = null;
+  if (mode === 'dashboard') {
+    const store = new DashboardStore();
+    handle = (msg) => store.apply(msg);
+    ink = render(<App store={store} control={control} onQuit={() => quit(true)} />, {
+      exitOnCtrlC: false,
+      maxFps: 10,
+      incrementalRendering: true,
+    });
+  } else {
+    const reporter = mode === 'json' ? new JsonReporter(writeLine) : new PlainReporter(writeLine);
+    handle = (msg) => reporter.handle(msg);
+  }
+  const onSignal = () => {
+    if (mode !== 'json' && !control.quitRequested) {
+      process.stderr.write(`\n${NAME}: saving a checkpoint and stopping (Ctrl-C again to abort)\n`);
+    }
+    quit(true);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  await new Promise<void>((resolve) => {
+    worker.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'start') info = msg.info;
+      if (msg.type === 'error') {
+        error = { message: msg.message, usage: msg.usage };
+        resolve();
+        return;
+      }
+      handle(msg);
+      if (msg.type === 'done') {
+        done = msg;
+        resolve();
+      }
+    });
+    worker.on('error', (e) => {
+      error = { message: e.message, usage: false };
+      resolve();
+    });
+    worker.on('exit', (code) => {
+      error ??= done
+        ? null
+        : { message: `the training worker exited unexpectedly (code ${code})`, usage: false };
+      resolve();
+    });
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await worker.terminate();
+
+  if (ink !== null) {
+    ink.unmount();
+    await ink.waitUntilExit().catch(() => undefined);
+  }
+  const err = error as { message: string; usage: boolean } | null;
+  if (err !== null) {
+    fail(err.message);
+    return err.usage ? 2 : 1;
+  }
+  const finished = done as Extract<WorkerMessage, { type: 'done' }> | null;
+  if (finished !== null && mode === 'dashboard')
+    for (const line of summaryLines(finished, info)) writeLine(line);
+  return interrupted ? 130 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    fail(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  },
+);
