@@ -13,6 +13,15 @@ export {
   type Normalization,
   type Sample,
 } from './dataset/image-dataset.js';
+export { type DecodedImage, type GrayImage, ImageError, decodeImage } from './image/decode.js';
+export {
+  MNIST_BOX,
+  MNIST_FRAME,
+  type PreprocessOptions,
+  type PreprocessedImage,
+  preprocessGray,
+  preprocessImage,
+} from './image/preprocess.js';
 export { IDX_DTYPES, type IdxArrays, type IdxData, type IdxDtype, IdxFormatError } from './idx/format.js';
 export { type IdxExpectation, isGzip, parseIdx, readIdx } from './idx/read.js';
 export { encodeIdx, writeIdx } from './idx/write.js';
