@@ -51,7 +51,7 @@ export interface OnnxModel {
   irVersion: number;
   opsetVersion: number;
   producerName: string;
-  producerVersion: string;
+  producerVersion?: string;
   docString?: string;
   graph: OnnxGraph;
   /** `metadata_props` key/value pairs. */
@@ -125,7 +125,8 @@ export function encodeGraph(g: OnnxGraph): Uint8Array {
 
 /** Encodes a `ModelProto`: the bytes of a `.onnx` file. */
 export function encodeModel(m: OnnxModel): Uint8Array {
-  const w = new ProtoWriter().int64(1, m.irVersion).string(2, m.producerName).string(3, m.producerVersion);
+  const w = new ProtoWriter().int64(1, m.irVersion).string(2, m.producerName);
+  if (m.producerVersion !== undefined) w.string(3, m.producerVersion);
   if (m.docString !== undefined) w.string(6, m.docString);
   w.message(7, encodeGraph(m.graph));
   // OperatorSetIdProto { version = 2 }; an absent domain means the default ai.onnx set.

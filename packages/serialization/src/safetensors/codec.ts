@@ -109,7 +109,7 @@ export function encodeSafetensors(
     if (!isDtype(t.dtype))
       throw new Error(`encodeSafetensors: tensor '${name}' has unknown dtype '${t.dtype}'`);
     if (!t.shape.every(isDim))
-      throw new Error(`encodeSafetensors: tensor '${name}' has invalid shape [${t.shape.join(', ')}]`);
+      throw new Error(`encodeSafetensors: tensor '${name}' has invalid shape ${JSON.stringify(t.shape)}`);
     const n = byteLength(t.shape, t.dtype);
     if (n !== t.data.byteLength) {
       throw new Error(
