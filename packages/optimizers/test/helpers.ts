@@ -1,5 +1,5 @@
-import { Tensor } from '@scratchnet/tensor';
-import { expect } from 'vitest';
+import { type Backend, Tensor, getBackend, listBackends, setBackend } from '@scratchnet/tensor';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Optimizer, Parameter } from '../src/index.js';
 
 /** A parameter named `name` with the given values and gradient (zero gradient when omitted). */
@@ -13,8 +13,12 @@ export function setGrad(p: Parameter, values: number[]): void {
   p.grad.data.set(values);
 }
 
-/** Each element of `actual` within float32 rounding of the float64 hand computation `expected`. */
-export function expectClose(actual: ArrayLike<number>, expected: number[], tolerance = 2e-7): void {
+/**
+ * Each element of `actual` within float32 rounding of the float64 hand computation `expected` (a
+ * relative 1e-6 leaves room for kernels that compute in float32 throughout, and is still far tighter
+ * than the difference between any two variants the tests tell apart).
+ */
+export function expectClose(actual: ArrayLike<number>, expected: number[], tolerance = 1e-6): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]);
@@ -37,4 +41,33 @@ export function run(opt: Optimizer, grads: number[]): number[] {
     out.push(p.value.data[0]);
   }
   return out;
+}
+
+/**
+ * Runs the suite `fn` once on every backend this runtime supports (the reference 'js' one and, where
+ * available, 'wasm'), so each backend's update kernels are checked against the same hand-worked values.
+ */
+export function onEachBackend(fn: () => void): void {
+  const names = listBackends().filter((name) => {
+    const previous = getBackend();
+    try {
+      setBackend(name);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      setBackend(previous);
+    }
+  });
+  describe.each(names)('on the %s backend', (name) => {
+    let previous: Backend;
+    beforeAll(() => {
+      previous = getBackend();
+      setBackend(name);
+    });
+    afterAll(() => {
+      setBackend(previous);
+    });
+    fn();
+  });
 }
