@@ -11,13 +11,14 @@ function rowMax(x: Float32Array, off: number, k: number): number {
   return m;
 }
 
-/** log Σ exp(x_j) of one row, computed as m + log Σ exp(x_j − m). */
-function rowLogSumExp(x: Float32Array, off: number, k: number): number {
-  const m = rowMax(x, off, k);
-  if (m === Number.NEGATIVE_INFINITY) return m; // every entry −∞ (or K = 0)
+/**
+ * log Σ exp(x_j − m) of one row, where m is the row maximum (so x_j − log Σ exp(x) is computed as
+ * (x_j − m) − this, exact even when |m| dwarfs the log-sum term).
+ */
+function rowLogSumExpShifted(x: Float32Array, off: number, k: number, m: number): number {
   let s = 0;
   for (let j = 0; j < k; j++) s += Math.exp(x[off + j] - m);
-  return m + Math.log(s);
+  return Math.log(s);
 }
 
 /** Last-axis length of x: K, and R = size / K rows. */
@@ -52,8 +53,9 @@ export function logSoftmax(x: Tensor, out: Tensor): void {
   const od = out.data;
   for (let i = 0; i < r; i++) {
     const off = i * k;
-    const lse = rowLogSumExp(xd, off, k);
-    for (let j = 0; j < k; j++) od[off + j] = xd[off + j] - lse;
+    const m = rowMax(xd, off, k);
+    const lse = rowLogSumExpShifted(xd, off, k, m);
+    for (let j = 0; j < k; j++) od[off + j] = xd[off + j] - m - lse;
   }
 }
 
@@ -73,11 +75,12 @@ export function softmaxCrossEntropy(logits: Tensor, labels: IntTensor, dlogits: 
     if (!(label >= 0 && label < k)) {
       throw new RangeError(`softmaxCrossEntropy: label ${label} of row ${i} is outside [0, ${k})`);
     }
-    const lse = rowLogSumExp(xd, off, k);
-    total += lse - xd[off + label];
+    const m = rowMax(xd, off, k);
+    const lse = rowLogSumExpShifted(xd, off, k, m);
+    total += lse - (xd[off + label] - m);
     if (gd !== undefined) {
       const invN = 1 / n;
-      for (let j = 0; j < k; j++) gd[off + j] = Math.exp(xd[off + j] - lse) * invN;
+      for (let j = 0; j < k; j++) gd[off + j] = Math.exp(xd[off + j] - m - lse) * invN;
       gd[off + label] -= invN;
     }
   }
