@@ -351,7 +351,9 @@ describe('optimizer updates vs hand-computed PyTorch steps', () => {
       const m = T([0]);
       const v = T([0]);
       const vmax = variant.amsgrad ? T([0]) : null;
-      grads.forEach((g, i) => js.adamUpdate(p, T([g]), m, v, vmax, { ...h, step: i + 1 }));
+      grads.forEach((g, i) => {
+        js.adamUpdate(p, T([g]), m, v, vmax, { ...h, step: i + 1 });
+      });
       expect(p.data[0]).toBeCloseTo(refAdam(0.7, grads, h), 6);
     });
   }

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { Random } from '../src/random.js';
+import { setBackend } from '../src/registry.js';
 import { Tensor } from '../src/tensor.js';
 
 /** A tensor of uniform draws in [-1, 1) from a fixed seed. */
@@ -28,4 +29,13 @@ export function expectClose(
       throw new Error(`element ${i}: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
     }
   }
+}
+
+/**
+ * Runs the ops tests of a file on one backend: 'js' (the reference) unless SCRATCHNET_TEST_BACKEND
+ * names another, so the same suite doubles as a conformance check (`SCRATCHNET_TEST_BACKEND=wasm vitest run`).
+ */
+export function useTestBackend(): void {
+  // At collection time, not in beforeAll: test tables build their tensors while being collected.
+  setBackend(process.env.SCRATCHNET_TEST_BACKEND ?? 'js');
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { col2im, conv2d, conv2dBackwardData, conv2dBackwardWeights, im2col } from '../src/ops/index.js';
 import { conv2dGeometry } from '../src/shape.js';
 import { Tensor } from '../src/tensor.js';
-import { expectClose, rand } from './helpers.js';
+import { expectClose, rand, useTestBackend } from './helpers.js';
 import { naiveConv2d, naiveConv2dBackwardData, naiveConv2dBackwardWeights } from './naive.js';
+
+useTestBackend();
 
 const T = Tensor.fromArray;
 

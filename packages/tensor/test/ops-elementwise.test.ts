@@ -17,7 +17,9 @@ import {
   tanh,
 } from '../src/ops/index.js';
 import { IntTensor, Tensor } from '../src/tensor.js';
-import { expectClose, rand } from './helpers.js';
+import { expectClose, rand, useTestBackend } from './helpers.js';
+
+useTestBackend();
 
 const T = Tensor.fromArray;
 

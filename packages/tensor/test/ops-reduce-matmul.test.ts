@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { argmax, gemm, matmul, max, mean, min, sum, sumToShape } from '../src/ops/index.js';
 import { IntTensor, Tensor } from '../src/tensor.js';
-import { expectClose, rand } from './helpers.js';
+import { expectClose, rand, useTestBackend } from './helpers.js';
 import { naiveGemm } from './naive.js';
+
+useTestBackend();
 
 const T = Tensor.fromArray;
 

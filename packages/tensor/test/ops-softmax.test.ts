@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { logSoftmax, softmax, softmaxCrossEntropy } from '../src/ops/index.js';
 import { IntTensor, Tensor } from '../src/tensor.js';
-import { expectClose, rand } from './helpers.js';
+import { expectClose, rand, useTestBackend } from './helpers.js';
+
+useTestBackend();
 
 const T = Tensor.fromArray;
 
