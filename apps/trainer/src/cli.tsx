@@ -92,10 +92,11 @@ async function main(argv: string[]): Promise<number> {
   if (mode === 'dashboard') {
     const store = new DashboardStore();
     handle = (msg) => store.apply(msg);
-    ink = render(<App store={store} control={control} onQuit={() => quit(true)} />, {
+    ink = render(<App store={store} control={control} onQuit={(key) => quit(key === 'ctrl-c')} />, {
       exitOnCtrlC: false,
       maxFps: 10,
-      incrementalRendering: true,
+      // Ink's default renderer redraws whole frames inside synchronized-output escapes (no flicker in
+      // terminals that support them); its incremental mode left stale rows behind in tmux.
     });
   } else {
     const reporter = mode === 'json' ? new JsonReporter(writeLine) : new PlainReporter(writeLine);
@@ -140,8 +141,12 @@ async function main(argv: string[]): Promise<number> {
   await worker.terminate();
 
   if (ink !== null) {
+    // After `done` the App draws its final frame and exits by itself; otherwise (errors) stop it now.
+    const exited = ink.waitUntilExit().catch(() => undefined);
+    const timeout = new Promise((resolve) => setTimeout(resolve, done ? 1500 : 0).unref());
+    await Promise.race([exited, timeout]);
     ink.unmount();
-    await ink.waitUntilExit().catch(() => undefined);
+    await exited;
   }
   const err = error as { message: string; usage: boolean } | null;
   if (err !== null) {

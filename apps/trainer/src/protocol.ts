@@ -117,7 +117,9 @@ export type WorkerMessage =
       seconds: number;
       /** True when the user stopped training before the last epoch. */
       stopped: boolean;
+      /** Completed epochs, and completed batches of the next epoch (where a resume continues). */
       epochsDone: number;
+      batchesDone: number;
     }
   | { type: 'error'; message: string; usage: boolean };
 

@@ -9,7 +9,7 @@ export interface AppProps {
   store: DashboardStore;
   control: Control;
   /** Called on `q` and Ctrl-C: the CLI asks the worker to save and stop. */
-  onQuit: () => void;
+  onQuit: (key: 'q' | 'ctrl-c') => void;
   /** Redraws per second at most (default 10). */
   fps?: number;
 }
@@ -57,7 +57,7 @@ export function App({ store, control, onQuit, fps = 10 }: AppProps) {
     (input, key) => {
       if (input === 'q' || (key.ctrl && input === 'c')) {
         store.apply({ type: 'status', message: 'saving a checkpoint and quitting…' });
-        onQuit();
+        onQuit(input === 'q' ? 'q' : 'ctrl-c');
       } else if (input === 'p') {
         const paused = control.togglePause();
         store.apply({ type: 'paused', paused });

@@ -11,7 +11,7 @@ function cellWidth(max: number): number {
 export function confusionWidth(matrix: readonly (readonly number[])[] | null): number {
   const n = matrix?.length ?? 10;
   const max = matrix ? Math.max(...matrix.flat()) : 1000;
-  return 4 + n * cellWidth(max) + 3;
+  return 4 + n * cellWidth(max) + 2;
 }
 
 /** Props of {@link ConfusionMatrix}. */
@@ -38,7 +38,10 @@ export function ConfusionMatrix({ matrix, epoch }: ConfusionMatrixProps) {
   const n = matrix.length;
   const cw = cellWidth(Math.max(...matrix.flat()));
   const rowTotals = matrix.map((r) => r.reduce((a, b) => a + b, 0));
-  const header = color('gray', `t\\p${Array.from({ length: n }, (_, j) => String(j).padStart(cw)).join('')}`);
+  const header = color(
+    'gray',
+    `t\\p ${Array.from({ length: n }, (_, j) => String(j).padStart(cw)).join('')}`,
+  );
   const rows = matrix.map((row, i) => {
     const cells = row
       .map((v, j) => {

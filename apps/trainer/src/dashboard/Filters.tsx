@@ -55,7 +55,7 @@ export function Filters({ filters, width, rows }: FiltersProps) {
     if (lines.length + fh > rows) break;
     if (start > 0) {
       if (lines.length + fh + 1 > rows) break;
-      lines.push('');
+      lines.push(' '); // (an empty Text would take no row)
     }
     const group = images.slice(start, start + perRow);
     for (let r = 0; r < fh; r++) lines.push(group.map((img) => img[r]).join(' '));

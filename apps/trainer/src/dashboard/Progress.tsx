@@ -45,11 +45,13 @@ export function Progress({ info, batch, phase, paused, width, elapsed }: Progres
   const barWidth = Math.max(5, width - labelWidth - Math.max(epochTail.length, batchTail.length) - 3);
 
   const state =
-    paused && phase !== 'done'
-      ? { text: ' PAUSED ', color: 'yellow' }
-      : phase === 'training'
-        ? null
-        : { text: ` ${phase}… `, color: 'cyan' };
+    phase === 'done'
+      ? { text: ' done ', color: 'green' }
+      : paused
+        ? { text: ' PAUSED ', color: 'yellow' }
+        : phase === 'training'
+          ? null
+          : { text: ` ${phase}… `, color: 'cyan' };
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">

@@ -15,17 +15,27 @@ function shellQuote(path: string): string {
  */
 export function summaryLines(done: DoneMessage, info: RunInfo | null): string[] {
   const what = info ? `${info.model} on ${info.dataset}` : 'the model';
-  const head = done.stopped
-    ? `Stopped after ${done.epochsDone} of ${info?.epochs ?? '?'} epochs (${formatSeconds(done.seconds)}); the checkpoint resumes exactly where it stopped.`
-    : `Trained ${what} for ${done.epochsDone} epochs in ${formatSeconds(done.seconds)}: test accuracy ${formatPercent(done.testAccuracy)}`;
-  const lines = [head, `  model       ${done.model}`];
-  if (done.checkpoint) lines.push(`  checkpoint  ${done.checkpoint}`);
-  if (done.onnx) lines.push(`  onnx        ${done.onnx}`);
-  lines.push(`  predict     scratchnet-predict --model ${shellQuote(done.model)} <image.png>`);
-  if (done.stopped && done.checkpoint) {
+  const lines: string[] = [];
+  if (done.stopped) {
+    const at = info
+      ? `epoch ${done.epochsDone + 1}/${info.epochs}, batch ${done.batchesDone}/${info.batchesPerEpoch}`
+      : `${done.epochsDone} epochs and ${done.batchesDone} batches`;
+    lines.push(`Stopped at ${at} after ${formatSeconds(done.seconds)}.`);
+  } else {
     lines.push(
-      `  resume      scratchnet-train --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`,
+      `Trained ${what} for ${done.epochsDone} ${done.epochsDone === 1 ? 'epoch' : 'epochs'} in ${formatSeconds(done.seconds)}: test accuracy ${formatPercent(done.testAccuracy)}`,
     );
   }
+  lines.push(`  model       ${done.model}`);
+  if (done.checkpoint) lines.push(`  checkpoint  ${done.checkpoint}`);
+  if (done.onnx) lines.push(`  onnx        ${done.onnx}`);
+  if (done.stopped && done.checkpoint) {
+    lines.push('Continue exactly where it stopped:');
+    lines.push(
+      `  scratchnet-train --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`,
+    );
+  }
+  lines.push('Predict with it:');
+  lines.push(`  scratchnet-predict --model ${shellQuote(done.model)} <image.png>`);
   return lines;
 }

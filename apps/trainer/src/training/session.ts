@@ -447,5 +447,6 @@ export async function runTraining(
     seconds: (performance.now() - t0) / 1000,
     stopped,
     epochsDone: result.epoch,
+    batchesDone: result.batch,
   });
 }

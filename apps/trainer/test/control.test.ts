@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { transformSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { Control } from '../src/protocol.js';
+
+/**
+ * A worker that stands in for training: synchronous "steps" of busy work, with the same control
+ * checks as the real batch end. It reports each step and each save, so the test sees whether pause,
+ * save and quit reach a thread that never yields to its event loop.
+ */
+function startBusyWorker(control: Control): { worker: Worker; events: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'scratchnet-control-'));
+  const protocol = transformSync(readFileSync(new URL('../src/protocol.ts', import.meta.url), 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+  }).code;
+  writeFileSync(join(dir, 'protocol.mjs'), protocol);
+  writeFileSync(
+    join(dir, 'busy.mjs'),
+    `import { parentPort, workerData } from 'node:worker_threads';
+     import { Control } from ${JSON.stringify(pathToFileURL(join(dir, 'protocol.mjs')).href)};
+     const control = new Control(workerData);
+     let step = 0;
+     while (!control.quitRequested) {
+       const end = Date.now() + 5;
+       while (Date.now() < end) {} // a synchronous step
+       step++;
+       parentPort.postMessage('step');
+       if (control.takeSaveRequest()) parentPort.postMessage('save');
+       while (control.paused && !control.quitRequested) {
+         control.waitWhilePaused();
+         if (control.takeSaveRequest()) parentPort.postMessage('save');
+       }
+     }
+     parentPort.postMessage('quit');`,
+  );
+  const worker = new Worker(join(dir, 'busy.mjs'), { workerData: control.buffer });
+  const events: string[] = [];
+  worker.on('message', (m: string) => events.push(m));
+  return { worker, events };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const count = (events: string[], what: string) => events.filter((e) => e === what).length;
+
+describe('Control', () => {
+  it('pauses, saves while paused, resumes and quits a worker stuck in synchronous steps', async () => {
+    const control = new Control();
+    const { worker, events } = startBusyWorker(control);
+    const exited = new Promise((r) => worker.on('exit', r));
+    await sleep(150);
+    expect(count(events, 'step')).toBeGreaterThan(3);
+
+    control.setPaused(true);
+    await sleep(60);
+    const pausedAt = count(events, 'step');
+    await sleep(150);
+    expect(count(events, 'step')).toBe(pausedAt); // no steps while paused
+
+    control.requestSave();
+    await sleep(60);
+    expect(count(events, 'save')).toBe(1); // served while still paused
+    expect(count(events, 'step')).toBe(pausedAt);
+
+    control.setPaused(false);
+    await sleep(100);
+    expect(count(events, 'step')).toBeGreaterThan(pausedAt);
+
+    control.requestSave();
+    control.requestQuit();
+    await exited;
+    expect(events.at(-1)).toBe('quit');
+    expect(count(events, 'save')).toBe(2);
+  });
+
+  it('counts save requests once each and toggles the pause', () => {
+    const c = new Control();
+    expect(c.takeSaveRequest()).toBe(false);
+    c.requestSave();
+    c.requestSave();
+    expect(c.takeSaveRequest()).toBe(true);
+    expect(c.takeSaveRequest()).toBe(false);
+    expect(c.togglePause()).toBe(true);
+    expect(c.paused).toBe(true);
+    expect(c.togglePause()).toBe(false);
+    c.waitWhilePaused(); // returns at once when not paused
+  });
+});
