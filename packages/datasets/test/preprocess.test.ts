@@ -76,6 +76,16 @@ describe('preprocessImage', () => {
     );
   });
 
+  it('finds dark ink on dark paper and light ink on light paper', () => {
+    // black ink on mid-blue paper (luma 0.35) and white chalk on a light grey board (luma 0.6)
+    const blue = preprocessImage(sevenOnPaper(0.35, 0).png(0));
+    const chalk = preprocessImage(sevenOnPaper(0.6, 1).png(0));
+    const clean = preprocessImage(sevenOnPaper().png(0));
+    expect([blue.inverted, chalk.inverted]).toEqual([true, false]);
+    expect(Array.from(blue.pixels28)).toEqual(Array.from(clean.pixels28));
+    expect(Array.from(chalk.pixels28)).toEqual(Array.from(clean.pixels28));
+  });
+
   it('reads 16-bit PNGs at full precision', () => {
     const c = new Canvas(3, 1, 0);
     c.data.set([0, 1 / 65535, 1]);

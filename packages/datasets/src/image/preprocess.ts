@@ -10,8 +10,9 @@ export const MNIST_BOX = 20;
 /** Tuning of {@link preprocessImage}; the defaults suit photos and drawings of a single digit. */
 export interface PreprocessOptions {
   /**
-   * `'auto'` (default): invert when the paper (the median pixel) is light, i.e. dark ink on light
-   * paper; `true`/`false` forces it. MNIST digits are light ink on black.
+   * `'auto'` (default): invert when the ink is darker than the paper (the median pixel), i.e. the
+   * darkest pixel is further from the paper than the lightest; `true`/`false` forces it. MNIST digits
+   * are light ink on black.
    */
   invert?: 'auto' | boolean;
   /** Fraction of the ink's contrast with the paper below which a pixel counts as paper (default 0.25). */
@@ -103,17 +104,22 @@ export function preprocessGray(
   }
   const n = data.length;
 
-  // 1. Paper level = the median pixel (paper covers most of a picture of one digit), then polarity.
+  // 1. Paper level = the median pixel (paper covers most of a picture of one digit). The ink is on the
+  // side (darker or lighter) that strays furthest from it: dark ink is inverted, as MNIST is light on black.
   const paperLum = median(data);
-  const inverted =
-    options.invert === undefined || options.invert === 'auto' ? paperLum > 0.5 : options.invert;
-  const ink = new Float32Array(n);
-  let peak = Number.NEGATIVE_INFINITY;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const v = inverted ? 1 - data[i] : data[i];
-    ink[i] = v;
-    if (v > peak) peak = v;
+    if (data[i] < lo) lo = data[i];
+    if (data[i] > hi) hi = data[i];
   }
+  const inverted =
+    options.invert === undefined || options.invert === 'auto'
+      ? paperLum - lo > hi - paperLum
+      : options.invert;
+  const ink = new Float32Array(n);
+  for (let i = 0; i < n; i++) ink[i] = inverted ? 1 - data[i] : data[i];
+  const peak = inverted ? 1 - lo : hi;
   const paper = inverted ? 1 - paperLum : paperLum;
   const contrast = peak - paper;
   if (!(contrast > 0.05)) {
@@ -189,7 +195,7 @@ export function preprocessGray(
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return Math.min(Math.max(v, lo), hi);
 }
 
 /** Median of values in [0, 1], from a 4096-bin histogram (exact enough, O(n)). */

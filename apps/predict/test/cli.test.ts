@@ -1,0 +1,347 @@
+// End-to-end tests of the built CLI (dist/scratchnet-predict.js) with a model trained here on a
+// subset of MNIST and pictures made here.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FASHION_MNIST_CLASSES, MNIST_CLASSES, loadMnist, preprocessImage } from '@scratchnet/datasets';
+import { Conv2D, Dense, Flatten, ReLU, Sequential } from '@scratchnet/layers';
+import { saveModel } from '@scratchnet/serialization';
+import { Tensor, setBackend } from '@scratchnet/tensor';
+import jpeg from 'jpeg-js';
+import pngjs from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist/scratchnet-predict.js');
+const dir = mkdtempSync(join(tmpdir(), 'scratchnet-predict-'));
+const modelPath = join(dir, 'mnist.safetensors');
+const fashionPath = join(dir, 'fashion.safetensors');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function predict(args: string[], options: { cwd?: string; input?: Uint8Array } = {}): Run {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? dir,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every stderr line is one clear message: no stack traces. */
+function expectCleanErrors(r: Run): string[] {
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  for (const l of lines) {
+    expect(l).toMatch(/^scratchnet-predict: /);
+    expect(l).not.toMatch(/^\s+at |Error:/);
+  }
+  return lines;
+}
+
+// ---- pictures -------------------------------------------------------------------------------
+
+/** 8-bit RGBA PNG/JPEG writers; `lum` is [h, w] luminance in [0, 1], 0 drawn in colour `ink`. */
+function rgba(
+  lum: Float32Array,
+  alpha?: (i: number) => number,
+  ink: [number, number, number] = [0, 0, 0],
+): Uint8Array {
+  const out = new Uint8Array(lum.length * 4);
+  lum.forEach((v, i) => {
+    const rgb = ink.map((c) => (v + (1 - v) * c) * 255);
+    out.set([...rgb, (alpha?.(i) ?? 1) * 255].map(Math.round), 4 * i);
+  });
+  return out;
+}
+function png(
+  lum: Float32Array,
+  w: number,
+  h: number,
+  colorType: 0 | 2 | 4 | 6,
+  alpha?: (i: number) => number,
+  ink?: [number, number, number],
+) {
+  const p = new pngjs.PNG({ width: w, height: h });
+  p.data = Buffer.from(rgba(lum, alpha, ink));
+  return pngjs.PNG.sync.write(p, { colorType, inputColorType: 6, inputHasAlpha: true });
+}
+function jpg(lum: Float32Array, w: number, h: number): Uint8Array {
+  return jpeg.encode({ width: w, height: h, data: rgba(lum) }, 85).data;
+}
+
+/** An MNIST digit (bytes, light on black) scaled by `f` (bilinear), as ink of `ink` on `paper`, at (x, y) of a w×h page. */
+function page(
+  digit: Uint8Array,
+  f: number,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  paper: number,
+  ink: number,
+): Float32Array {
+  const out = new Float32Array(w * h).fill(paper);
+  const size = 28 * f;
+  for (let py = 0; py < size; py++) {
+    for (let px = 0; px < size; px++) {
+      const sx = Math.min(27, Math.max(0, (px + 0.5) / f - 0.5));
+      const sy = Math.min(27, Math.max(0, (py + 0.5) / f - 0.5));
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const x1 = Math.min(27, x0 + 1);
+      const y1 = Math.min(27, y0 + 1);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const v =
+        ((1 - fx) * (1 - fy) * digit[y0 * 28 + x0] +
+          fx * (1 - fy) * digit[y0 * 28 + x1] +
+          (1 - fx) * fy * digit[y1 * 28 + x0] +
+          fx * fy * digit[y1 * 28 + x1]) /
+        255;
+      out[(y + py) * w + x + px] = paper + (ink - paper) * v;
+    }
+  }
+  return out;
+}
+
+// ---- model ----------------------------------------------------------------------------------
+
+let model: Sequential;
+const samples: { label: number; pixels: Uint8Array }[] = [];
+const files: Record<string, string> = {};
+
+/** What the CLI should print for `file`: the same pipeline, in-process. */
+function expected(file: string): number[] {
+  const { input } = preprocessImage(file);
+  return Array.from(model.predict(Tensor.fromArray(input, [1, 1, 28, 28])).data);
+}
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(root, 'build.mjs')], { cwd: root });
+  setBackend('js');
+  const { train, test } = await loadMnist();
+  model = new Sequential([new Flatten(), new Dense(64), new ReLU(), new Dense(10)], {
+    inputShape: [1, 28, 28],
+    seed: 1,
+  });
+  const params = model.namedParameters();
+  // Plain SGD, enough for ~90 % on MNIST after two short epochs.
+  const sgd = {
+    learningRate: 0.1,
+    step() {
+      for (const p of params) {
+        const v = p.value.data;
+        const g = p.grad.data;
+        for (let i = 0; i < v.length; i++) v[i] -= 0.1 * g[i];
+      }
+    },
+  };
+  await model.fit(train.subset(0, 6000), { optimizer: sgd, epochs: 2, batchSize: 32, seed: 1 });
+  await saveModel(model, modelPath, { classNames: [...MNIST_CLASSES], training: { dataset: 'mnist' } });
+  await saveModel(model, fashionPath, { classNames: [...FASHION_MNIST_CLASSES] });
+
+  // Test digits the model reads confidently, one per label where possible.
+  const probs = model.predict(
+    Tensor.fromArray(
+      Float32Array.from(test.images.subarray(0, 200 * 784), (v) => v / 255),
+      [200, 1, 28, 28],
+    ),
+  ).data;
+  const seen = new Set<number>();
+  for (let i = 0; i < 200 && samples.length < 5; i++) {
+    const { label, pixels } = test.image(i);
+    if (probs[i * 10 + label] > 0.95 && !seen.has(label)) {
+      seen.add(label);
+      samples.push({ label, pixels });
+    }
+  }
+  const [a, b, c, d, e] = samples;
+  const write = (name: string, bytes: Uint8Array) => {
+    writeFileSync(join(dir, name), bytes);
+    files[name] = join(dir, name);
+  };
+  write('gray.png', png(page(a.pixels, 1, 28, 28, 0, 0, 0, 1), 28, 28, 0)); // MNIST itself: white on black
+  write('rgb.png', png(page(b.pixels, 4, 150, 130, 10, 5, 1, 0), 150, 130, 2, undefined, [0.1, 0.2, 0.7])); // dark blue ink on white
+  const ink = page(c.pixels, 5, 160, 160, 5, 10, 0, 1);
+  write(
+    'rgba.png',
+    png(new Float32Array(ink.length), 160, 160, 6, (i) => ink[i]),
+  ); // black ink on a transparent canvas
+  write('photo.jpg', jpg(page(d.pixels, 8, 300, 260, 40, 20, 0.8, 0.15), 300, 260)); // grey paper, soft ink
+  write('large.png', png(page(e.pixels, 12, 900, 600, 520, 40, 1, 0), 900, 600, 0)); // large, off-centre, dark on white
+}, 120_000);
+
+describe('scratchnet-predict', () => {
+  it('reads digits in every kind of picture, all in one call', () => {
+    const names = ['gray.png', 'rgb.png', 'rgba.png', 'photo.jpg', 'large.png'];
+    const r = predict(['--json', '--model', modelPath, ...names.map((n) => files[n])]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    lines.forEach((line, i) => {
+      const out = JSON.parse(line) as Record<string, unknown>;
+      expect(Object.keys(out)).toEqual(['file', 'prediction', 'label', 'probabilities']);
+      expect(out.file).toBe(files[names[i]]);
+      expect(out.prediction).toBe(samples[i].label);
+      expect(out.label).toBe(String(samples[i].label));
+      const p = out.probabilities as number[];
+      expect(p).toHaveLength(10);
+      for (const v of p) expect(v >= 0 && v <= 1).toBe(true);
+      expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+      expect(p.indexOf(Math.max(...p))).toBe(out.prediction);
+      // the batched CLI agrees with the in-process pipeline, image by image
+      const want = expected(files[names[i]]);
+      for (let k = 0; k < 10; k++) expect(p[k]).toBeCloseTo(want[k], 5);
+    });
+  });
+
+  it('prints the file, the class and the probabilities as percentages, most likely first', () => {
+    const r = predict(['--model', modelPath, files['large.png']]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const probs = expected(files['large.png']);
+    const label = samples[4].label;
+    expect(lines[0]).toBe(`${files['large.png']}: ${label} (${(probs[label] * 100).toFixed(1)}%)`);
+    expect(lines).toHaveLength(11);
+    const order = probs.map((_, i) => i).sort((x, y) => probs[y] - probs[x]);
+    lines.slice(1).forEach((line, j) => {
+      expect(line).toMatch(
+        new RegExp(`^  ${order[j]}  +${(probs[order[j]] * 100).toFixed(1).replace('.', '\\.')}%`),
+      );
+    });
+    expect(lines[1]).toMatch(/█/);
+  });
+
+  it('names classes from the model metadata and trims with --top', () => {
+    const r = predict(['--model', fashionPath, '--top', '3', files['gray.png']]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const name = FASHION_MNIST_CLASSES[samples[0].label];
+    expect(lines[0]).toMatch(
+      new RegExp(`^${files['gray.png']}: ${name.replace('/', '\\/')} \\(\\d+\\.\\d%\\)$`),
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(new RegExp(`^  ${name.replace('/', '\\/')} `));
+    const json = JSON.parse(predict(['--json', '-m', fashionPath, files['gray.png']]).stdout);
+    expect(json.label).toBe(name);
+  });
+
+  it('reads standard input with -', () => {
+    const r = predict(['--json', `--model=${modelPath}`, '-'], {
+      input: png(page(samples[1].pixels, 3, 100, 100, 5, 5, 1, 0), 100, 100, 0),
+    });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.file).toBe('-');
+    expect(out.prediction).toBe(samples[1].label);
+  });
+
+  it('draws the 28×28 input with --show', () => {
+    const r = predict(['--show', '--model', modelPath, '--top', '1', files['gray.png']]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 30 + 1);
+    expect(lines[1]).toBe(`  +${'-'.repeat(56)}+`);
+    for (const l of lines.slice(2, 30)) expect(l).toMatch(/^ {2}\|.{56}\|$/);
+    const { pixels28 } = preprocessImage(files['gray.png']);
+    const row = 14;
+    const drawn = lines[2 + row].slice(3, 59);
+    for (let x = 0; x < 28; x++) expect(drawn[2 * x] === ' ').toBe(pixels28[row * 28 + x] < 26);
+  });
+
+  it('reports a bad image on one line, predicts the others, and exits 1', () => {
+    writeFileSync(join(dir, 'anim.gif'), 'GIF89a\x01\x00\x01\x00');
+    writeFileSync(join(dir, 'broken.png'), png(new Float32Array(100), 10, 10, 0).subarray(0, 50));
+    writeFileSync(join(dir, 'blank.jpg'), jpg(new Float32Array(400).fill(1), 20, 20));
+    const r = predict([
+      '--json',
+      '--model',
+      modelPath,
+      'missing.png',
+      files['gray.png'],
+      'anim.gif',
+      'broken.png',
+      'blank.jpg',
+    ]);
+    expect(r.code).toBe(1);
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).file),
+    ).toEqual([files['gray.png']]);
+    expect(expectCleanErrors(r)).toEqual([
+      'scratchnet-predict: missing.png: no such file',
+      'scratchnet-predict: anim.gif: unsupported image format GIF (PNG and JPEG are supported)',
+      expect.stringMatching(/^scratchnet-predict: broken\.png: corrupt PNG \(.+\)$/),
+      'scratchnet-predict: blank.jpg: no ink found: the picture has no visible strokes against its background',
+    ]);
+  });
+
+  it('explains how to get a model when the default one is missing', () => {
+    const empty = mkdtempSync(join(dir, 'cwd-'));
+    const r = predict([files['gray.png']], { cwd: empty });
+    expect(r.code).toBe(1);
+    expect(expectCleanErrors(r)).toEqual([
+      'scratchnet-predict: no model at ./checkpoints/model.safetensors: train one with `scratchnet-train` (or `pnpm train` in the scratchnet repository), or pass --model <file>',
+    ]);
+    expect(r.stdout).toBe('');
+    // ./checkpoints/model.safetensors is the default
+    mkdirSync(join(empty, 'checkpoints'));
+    execFileSync('cp', [modelPath, join(empty, 'checkpoints/model.safetensors')]);
+    expect(predict([files['gray.png']], { cwd: empty }).code).toBe(0);
+    expect(predict(['--model', 'nope.safetensors', files['gray.png']]).stderr).toBe(
+      'scratchnet-predict: nope.safetensors: no such model file\n',
+    );
+  });
+
+  it('rejects corrupt and incompatible models with one line naming the file', async () => {
+    const corrupt = join(dir, 'corrupt.safetensors');
+    writeFileSync(corrupt, 'this is not a model');
+    let r = predict(['--model', corrupt, files['gray.png']]);
+    expect(r.code).toBe(1);
+    expect(expectCleanErrors(r)).toEqual([
+      expect.stringMatching(new RegExp(`^scratchnet-predict: ${corrupt}: .+`)),
+    ]);
+
+    const colour = new Sequential([new Conv2D({ filters: 2, kernelSize: 3 }), new Flatten(), new Dense(10)], {
+      inputShape: [3, 8, 8],
+    });
+    const incompatible = join(dir, 'rgb8.safetensors');
+    await saveModel(colour, incompatible);
+    r = predict(['--model', incompatible, files['gray.png']]);
+    expect(r.code).toBe(1);
+    expect(expectCleanErrors(r)).toEqual([
+      `scratchnet-predict: ${incompatible}: incompatible model: it maps [3, 8, 8] to [10], scratchnet-predict needs 28×28 grayscale images ([1, 28, 28]) to class scores ([classes])`,
+    ]);
+  });
+
+  it('exits 2 on usage errors and 0 for --help', () => {
+    const usage: [string[], string][] = [
+      [[], 'no image given'],
+      [['--frobnicate', 'a.png'], "unknown option '--frobnicate'"],
+      [['--top', '0', 'a.png'], "--top needs a positive integer, got '0'"],
+      [['--top', 'x', 'a.png'], "--top needs a positive integer, got 'x'"],
+      [['--model'], '--model needs a value'],
+      [['-', '-'], 'standard input (-) can be read only once'],
+      [['--json', '--show', 'a.png'], '--show draws pictures and --json prints JSON: use one of them'],
+    ];
+    for (const [args, message] of usage) {
+      const r = predict(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`scratchnet-predict: ${message} (see scratchnet-predict --help)\n`);
+    }
+    const help = predict(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: scratchnet-predict \[--model <file>\]/);
+    expect(predict(['--version']).stdout).toMatch(/^scratchnet-predict \d+\.\d+\.\d+\n$/);
+  });
+});
