@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import {
   DatasetNotFoundError,
   type ImageDataset,
@@ -432,9 +433,11 @@ export async function runTraining(
   }
   post({ type: 'phase', phase: 'saving' });
   const modelPath = join(options.out, MODEL_FILE);
+  await mkdir(options.out, { recursive: true });
   await saveModel(model, modelPath, metadata());
   let onnx: string | null = null;
   if (options.onnx !== undefined) {
+    await mkdir(dirname(options.onnx), { recursive: true });
     await saveOnnx(model, options.onnx);
     onnx = options.onnx;
   }
