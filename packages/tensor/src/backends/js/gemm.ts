@@ -1,10 +1,13 @@
 /**
  * GEMM, BLAS-style and row-major: `C ← α·op(A)·op(B) + β·C`.
  *
- * The loops are the textbook triple loop, ordered for the cache: with B untransposed the inner loop
- * runs along a row of B and a row of C (i-k-j, "axpy" form); with B transposed both operands of the
- * inner loop are rows, so it is a dot product. Works on raw arrays with element offsets so that
- * convolution can multiply one sample's slice without making views.
+ * The loops are the textbook triple loop, ordered for the cache and unrolled just enough for the JIT:
+ * - B untransposed (i-k-j, "axpy" form): the inner loop runs along rows of B and C, four rows of B
+ *   at a time, so each C element is loaded and stored once per four multiply-adds;
+ * - B transposed: both operands of the inner loop are rows, so it is a dot product; four rows of A
+ *   share each row of B, quartering the traffic through B.
+ * Works on raw arrays with element offsets so that convolution can multiply one sample's slice
+ * without making views.
  */
 
 /**
@@ -30,30 +33,112 @@ export function gemmRaw(
   if (beta === 0) c.fill(0, cOff, cOff + m * n);
   else if (beta !== 1) for (let i = cOff, e = cOff + m * n; i < e; i++) c[i] *= beta;
   if (alpha === 0 || k === 0) return;
+  if (!transB) gemmAxpy(transA, m, n, k, alpha, a, aOff, b, bOff, c, cOff);
+  else if (!transA) gemmDot(m, n, k, alpha, a, aOff, b, bOff, c, cOff);
+  else gemmTT(m, n, k, alpha, a, aOff, b, bOff, c, cOff);
+}
 
-  if (!transB) {
-    // i-k-j: C[i, :] += (α·op(A)[i, p]) · B[p, :]
-    for (let i = 0; i < m; i++) {
-      const cRow = cOff + i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = alpha * (transA ? a[aOff + p * m + i] : a[aOff + i * k + p]);
-        const bRow = bOff + p * n;
-        for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
+/** C[i, :] += Σ_p (α·op(A)[i, p]) · B[p, :], B stored [k, n]. */
+function gemmAxpy(
+  transA: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+): void {
+  // op(A)[i, p] sits at aOff + i·rs + p·ps
+  const rs = transA ? 1 : k;
+  const ps = transA ? m : 1;
+  for (let i = 0; i < m; i++) {
+    const cRow = cOff + i * n;
+    const aRow = aOff + i * rs;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const a0 = alpha * a[aRow + p * ps];
+      const a1 = alpha * a[aRow + (p + 1) * ps];
+      const a2 = alpha * a[aRow + (p + 2) * ps];
+      const a3 = alpha * a[aRow + (p + 3) * ps];
+      const b0 = bOff + p * n;
+      const b1 = b0 + n;
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      for (let j = 0; j < n; j++) {
+        c[cRow + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
       }
     }
-    return;
-  }
-
-  // B stored [n, k]: C[i, j] += α · Σ_p op(A)[i, p] · B[j, p], a dot product of two rows.
-  if (!transA) {
-    for (let i = 0; i < m; i++) {
-      const aRow = aOff + i * k;
-      const cRow = cOff + i * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += alpha * dot(a, aRow, b, bOff + j * k, k);
+    for (; p < k; p++) {
+      const ap = alpha * a[aRow + p * ps];
+      const bRow = bOff + p * n;
+      for (let j = 0; j < n; j++) c[cRow + j] += ap * b[bRow + j];
     }
-    return;
   }
-  // Both transposed (rare): A stored [k, m], so op(A)[i, p] = A[p, i] is a strided column.
+}
+
+/** C[i, j] += α · A[i, :] · B[j, :], A stored [m, k], B stored [n, k]. */
+function gemmDot(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = aOff + i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n; j++) {
+      const bRow = bOff + j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const bv = b[bRow + p];
+        s0 += a[a0 + p] * bv;
+        s1 += a[a1 + p] * bv;
+        s2 += a[a2 + p] * bv;
+        s3 += a[a3 + p] * bv;
+      }
+      const cj = cOff + i * n + j;
+      c[cj] += alpha * s0;
+      c[cj + n] += alpha * s1;
+      c[cj + 2 * n] += alpha * s2;
+      c[cj + 3 * n] += alpha * s3;
+    }
+  }
+  for (; i < m; i++) {
+    const aRow = aOff + i * k;
+    const cRow = cOff + i * n;
+    for (let j = 0; j < n; j++) c[cRow + j] += alpha * dot(a, aRow, b, bOff + j * k, k);
+  }
+}
+
+/** Both transposed (rare): A stored [k, m], B stored [n, k]; op(A)[i, p] = A[p, i] is a strided column. */
+function gemmTT(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  c: Float32Array,
+  cOff: number,
+): void {
   for (let i = 0; i < m; i++) {
     const cRow = cOff + i * n;
     for (let j = 0; j < n; j++) {
