@@ -1,0 +1,240 @@
+// Elementwise kernels over element ranges [lo, hi): a 4-lane SIMD body and a scalar tail.
+
+import { exp4, hsum } from './simd';
+
+/** x[lo..hi) ← value. */
+export function fill(_tid: i32, lo: i32, hi: i32, x: usize, value: f32): void {
+  const v = f32x4.splat(value);
+  let i = lo;
+  for (; i + 4 <= hi; i += 4) v128.store(x + <usize>i * 4, v);
+  for (; i < hi; i++) store<f32>(x + <usize>i * 4, value);
+}
+
+/** y ← α·x + β·y (β = 0 never reads y). */
+export function axpby(_tid: i32, lo: i32, hi: i32, alpha: f32, x: usize, beta: f32, y: usize): void {
+  const va = f32x4.splat(alpha),
+    vb = f32x4.splat(beta);
+  let i = lo;
+  if (beta === 0) {
+    for (; i + 4 <= hi; i += 4) v128.store(y + <usize>i * 4, f32x4.mul(va, v128.load(x + <usize>i * 4)));
+    for (; i < hi; i++) store<f32>(y + <usize>i * 4, alpha * load<f32>(x + <usize>i * 4));
+    return;
+  }
+  for (; i + 4 <= hi; i += 4) {
+    const p = <usize>i * 4;
+    v128.store(y + p, f32x4.add(f32x4.mul(va, v128.load(x + p)), f32x4.mul(vb, v128.load(y + p))));
+  }
+  for (; i < hi; i++) {
+    const p = <usize>i * 4;
+    store<f32>(y + p, alpha * load<f32>(x + p) + beta * load<f32>(y + p));
+  }
+}
+
+// Activation codes shared with the JS side.
+const RELU = 0;
+const LEAKY = 1;
+const SIGMOID = 2;
+const TANH = 3;
+
+function sigmoid4(v: v128): v128 {
+  // e = exp(−|v|) ≤ 1 never overflows: σ(v) = 1/(1+e) for v ≥ 0, e/(1+e) below.
+  const e = exp4(f32x4.neg(f32x4.abs(v)));
+  const one = f32x4.splat(1);
+  const r = f32x4.div(one, f32x4.add(one, e));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(v, f32x4.splat(0)));
+}
+
+function tanh4(v: v128): v128 {
+  // |v| ≥ 1/16: (1 − e)/(1 + e) with e = exp(−2|v|) and the sign restored; below, the odd Taylor
+  // polynomial to v⁹ (the rational form would cancel).
+  const a = f32x4.abs(v);
+  const one = f32x4.splat(1);
+  const e = exp4(f32x4.mul(a, f32x4.splat(-2)));
+  const big = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+  const signed = v128.or(big, v128.and(v, f32x4.splat(-0.0)));
+  const v2 = f32x4.mul(v, v);
+  let p = f32x4.splat(62.0 / 2835.0);
+  p = f32x4.sub(f32x4.mul(p, v2), f32x4.splat(17.0 / 315.0));
+  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(2.0 / 15.0));
+  p = f32x4.sub(f32x4.mul(p, v2), f32x4.splat(1.0 / 3.0));
+  const small = f32x4.add(v, f32x4.mul(f32x4.mul(p, v2), v));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.0625)));
+}
+
+/** y ← act(x) (op: 0 relu, 1 leakyRelu with slope α, 2 sigmoid, 3 tanh). y may alias x. */
+export function activation(_tid: i32, lo: i32, hi: i32, op: i32, x: usize, y: usize, alpha: f32): void {
+  const zero = f32x4.splat(0);
+  const va = f32x4.splat(alpha);
+  let i = lo;
+  // One loop per op; tails go through a zero-padded vector so they match the SIMD results exactly.
+  if (op === RELU) {
+    for (; i + 4 <= hi; i += 4) {
+      const v = v128.load(x + <usize>i * 4);
+      v128.store(y + <usize>i * 4, v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v))));
+    }
+  } else if (op === LEAKY) {
+    for (; i + 4 <= hi; i += 4) {
+      const v = v128.load(x + <usize>i * 4);
+      v128.store(y + <usize>i * 4, v128.bitselect(v, f32x4.mul(v, va), f32x4.gt(v, zero)));
+    }
+  } else if (op === SIGMOID) {
+    for (; i + 4 <= hi; i += 4) v128.store(y + <usize>i * 4, sigmoid4(v128.load(x + <usize>i * 4)));
+  } else {
+    for (; i + 4 <= hi; i += 4) v128.store(y + <usize>i * 4, tanh4(v128.load(x + <usize>i * 4)));
+  }
+  for (; i < hi; i++) {
+    const v = f32x4.splat(load<f32>(x + <usize>i * 4));
+    let r: v128;
+    if (op === RELU) r = v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v)));
+    else if (op === LEAKY) r = v128.bitselect(v, f32x4.mul(v, va), f32x4.gt(v, zero));
+    else if (op === SIGMOID) r = sigmoid4(v);
+    else r = tanh4(v);
+    store<f32>(y + <usize>i * 4, f32x4.extract_lane(r, 0));
+  }
+}
+
+/** dx ← dy·act′ using x (relu, leakyRelu) or y (sigmoid, tanh). dx may alias dy. */
+export function activationBackward(
+  _tid: i32,
+  lo: i32,
+  hi: i32,
+  op: i32,
+  x: usize,
+  y: usize,
+  dy: usize,
+  dx: usize,
+  alpha: f32,
+): void {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const va = f32x4.splat(alpha);
+  let i = lo;
+  if (op === RELU) {
+    for (; i + 4 <= hi; i += 4) {
+      const p = <usize>i * 4;
+      v128.store(dx + p, v128.and(v128.load(dy + p), f32x4.gt(v128.load(x + p), zero)));
+    }
+  } else if (op === LEAKY) {
+    for (; i + 4 <= hi; i += 4) {
+      const p = <usize>i * 4;
+      const d = v128.load(dy + p);
+      v128.store(dx + p, v128.bitselect(d, f32x4.mul(d, va), f32x4.gt(v128.load(x + p), zero)));
+    }
+  } else if (op === SIGMOID) {
+    for (; i + 4 <= hi; i += 4) {
+      const p = <usize>i * 4;
+      const s = v128.load(y + p);
+      v128.store(dx + p, f32x4.mul(f32x4.mul(v128.load(dy + p), s), f32x4.sub(one, s)));
+    }
+  } else {
+    for (; i + 4 <= hi; i += 4) {
+      const p = <usize>i * 4;
+      const s = v128.load(y + p);
+      v128.store(dx + p, f32x4.mul(v128.load(dy + p), f32x4.sub(one, f32x4.mul(s, s))));
+    }
+  }
+  for (; i < hi; i++) {
+    const p = <usize>i * 4;
+    const d = load<f32>(dy + p);
+    let r: f32;
+    if (op === RELU) r = load<f32>(x + p) > 0 ? d : 0;
+    else if (op === LEAKY) r = load<f32>(x + p) > 0 ? d : alpha * d;
+    else if (op === SIGMOID) {
+      const s = load<f32>(y + p);
+      r = d * s * (1 - s);
+    } else {
+      const s = load<f32>(y + p);
+      r = d * (1 - s * s);
+    }
+    store<f32>(dx + p, r);
+  }
+}
+
+/** y [N, C, inner] += bias[C] for rows n·C + c in [lo, hi) (inner > 1), or rows n in [lo, hi) when inner = 1. */
+export function addBias(_tid: i32, lo: i32, hi: i32, y: usize, bias: usize, C: i32, inner: i32): void {
+  if (inner === 1) {
+    for (let n = lo; n < hi; n++) {
+      const row = y + <usize>(n * C) * 4;
+      let c = 0;
+      for (; c + 4 <= C; c += 4)
+        v128.store(
+          row + <usize>c * 4,
+          f32x4.add(v128.load(row + <usize>c * 4), v128.load(bias + <usize>c * 4)),
+        );
+      for (; c < C; c++)
+        store<f32>(row + <usize>c * 4, load<f32>(row + <usize>c * 4) + load<f32>(bias + <usize>c * 4));
+    }
+    return;
+  }
+  for (let r = lo; r < hi; r++) {
+    const b = load<f32>(bias + <usize>(r % C) * 4);
+    const bv = f32x4.splat(b);
+    const row = y + <usize>r * inner * 4;
+    let i = 0;
+    for (; i + 4 <= inner; i += 4)
+      v128.store(row + <usize>i * 4, f32x4.add(v128.load(row + <usize>i * 4), bv));
+    for (; i < inner; i++) store<f32>(row + <usize>i * 4, load<f32>(row + <usize>i * 4) + b);
+  }
+}
+
+/**
+ * db[c] += Σ_n Σ_i dy[n, c, i] for channels c in [lo, hi) (inner > 1); for inner = 1 the range is over
+ * channels too, summed 4 at a time down the rows.
+ */
+export function biasGrad(
+  _tid: i32,
+  lo: i32,
+  hi: i32,
+  dy: usize,
+  db: usize,
+  N: i32,
+  C: i32,
+  inner: i32,
+): void {
+  if (inner === 1) {
+    let c = lo;
+    for (; c + 4 <= hi; c += 4) {
+      let acc = f32x4.splat(0);
+      for (let n = 0; n < N; n++) acc = f32x4.add(acc, v128.load(dy + <usize>(n * C + c) * 4));
+      v128.store(db + <usize>c * 4, f32x4.add(v128.load(db + <usize>c * 4), acc));
+    }
+    for (; c < hi; c++) {
+      let s: f32 = 0;
+      for (let n = 0; n < N; n++) s += load<f32>(dy + <usize>(n * C + c) * 4);
+      store<f32>(db + <usize>c * 4, load<f32>(db + <usize>c * 4) + s);
+    }
+    return;
+  }
+  for (let c = lo; c < hi; c++) {
+    let acc = f32x4.splat(0);
+    let s: f32 = 0;
+    for (let n = 0; n < N; n++) {
+      const row = dy + <usize>((n * C + c) * inner) * 4;
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) acc = f32x4.add(acc, v128.load(row + <usize>i * 4));
+      for (; i < inner; i++) s += load<f32>(row + <usize>i * 4);
+    }
+    store<f32>(db + <usize>c * 4, load<f32>(db + <usize>c * 4) + hsum(acc) + s);
+  }
+}
+
+/** Σ x² over [0, n) in f64 (two f64x2 accumulators). Single-threaded, so the sum order is fixed. */
+export function sumSquares(x: usize, n: i32): f64 {
+  let a0 = f64x2.splat(0),
+    a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    a0 = f64x2.add(a0, f64x2.mul(lo, lo));
+    a1 = f64x2.add(a1, f64x2.mul(hi, hi));
+  }
+  const s = f64x2.add(a0, a1);
+  let t = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + <usize>i * 4);
+    t += v * v;
+  }
+  return t;
+}

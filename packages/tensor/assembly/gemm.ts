@@ -1,0 +1,333 @@
+// Single-precision GEMM in the BLIS style: C ← α·op(A)·op(B) + β·C, row-major.
+//
+//   for jc in N by NC:            B block KC×NC packed into NR-wide slivers (stays in L2)
+//     for pc in K by KC:
+//       for ic in M by MC:        A block MC×KC packed into MR-tall slivers (stays in L2)
+//         for jr, ir:             MR×NR micro-kernel: 16 f32x4 accumulators, one rank-1 update per k
+//
+// Packed slivers are zero-padded to MR/NR, so the micro-kernel never branches on edges; edge tiles
+// go through a small tile buffer. Every C element is summed over k in the same order whatever the
+// blocking of M and N, so splitting M or N across threads never changes a result bit.
+
+import { madd } from './simd';
+
+export const MR: i32 = 4;
+export const NR: i32 = 16;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 1024;
+
+/** Bytes of per-thread scratch one GEMM call needs: packed A, packed B and an edge tile. */
+export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4 + 64;
+
+/** Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row slivers: sliver s holds, for each p, MR values. */
+function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    const out = dst + <usize>(ir * kc) * 4;
+    if (transA) {
+      // A stored [k, m]: the MR values of one k are adjacent.
+      let src = a + (<usize>p0 * lda + i0 + ir) * 4;
+      if (rows === MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(out + <usize>p * 16, v128.load(src));
+          src += <usize>lda * 4;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++)
+            store<f32>(out + <usize>(p * MR + r) * 4, r < rows ? load<f32>(src + <usize>r * 4) : 0);
+          src += <usize>lda * 4;
+        }
+      }
+    } else {
+      // A stored [m, k]: transpose 4×4 blocks.
+      const r0 = a + (<usize>(i0 + ir) * lda + p0) * 4;
+      if (rows === MR) {
+        const r1 = r0 + <usize>lda * 4;
+        const r2 = r1 + <usize>lda * 4;
+        const r3 = r2 + <usize>lda * 4;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p * 4;
+          const x0 = v128.load(r0 + o),
+            x1 = v128.load(r1 + o),
+            x2 = v128.load(r2 + o),
+            x3 = v128.load(r3 + o);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const d = out + <usize>p * 16;
+          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+        }
+        for (; p < kc; p++) {
+          const o = <usize>p * 4;
+          const d = out + <usize>p * 16;
+          store<f32>(d, load<f32>(r0 + o));
+          store<f32>(d, load<f32>(r1 + o), 4);
+          store<f32>(d, load<f32>(r2 + o), 8);
+          store<f32>(d, load<f32>(r3 + o), 12);
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++) {
+            store<f32>(
+              out + <usize>(p * MR + r) * 4,
+              r < rows ? load<f32>(r0 + (<usize>r * lda + p) * 4) : 0,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column slivers: sliver s holds, for each p, NR values. */
+function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    const out = dst + <usize>(jr * kc) * 4;
+    if (!transB) {
+      // B stored [k, n]: NR adjacent values per k.
+      let src = b + (<usize>p0 * ldb + j0 + jr) * 4;
+      if (cols === NR) {
+        for (let p = 0; p < kc; p++) {
+          const d = out + <usize>p * 64;
+          v128.store(d, v128.load(src));
+          v128.store(d, v128.load(src, 16), 16);
+          v128.store(d, v128.load(src, 32), 32);
+          v128.store(d, v128.load(src, 48), 48);
+          src += <usize>ldb * 4;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const d = out + <usize>p * 64;
+          for (let j = 0; j < NR; j++)
+            store<f32>(d + <usize>j * 4, j < cols ? load<f32>(src + <usize>j * 4) : 0);
+          src += <usize>ldb * 4;
+        }
+      }
+    } else {
+      // B stored [n, k]: transpose 4×4 blocks (4 columns j × 4 depths p at a time).
+      const base = b + (<usize>(j0 + jr) * ldb + p0) * 4;
+      let j = 0;
+      for (; j + 4 <= cols; j += 4) {
+        const r0 = base + <usize>j * ldb * 4;
+        const r1 = r0 + <usize>ldb * 4;
+        const r2 = r1 + <usize>ldb * 4;
+        const r3 = r2 + <usize>ldb * 4;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p * 4;
+          const x0 = v128.load(r0 + o),
+            x1 = v128.load(r1 + o),
+            x2 = v128.load(r2 + o),
+            x3 = v128.load(r3 + o);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const d = out + (<usize>p * NR + j) * 4;
+          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 64);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 128);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 192);
+        }
+        for (; p < kc; p++) {
+          const o = <usize>p * 4;
+          const d = out + (<usize>p * NR + j) * 4;
+          store<f32>(d, load<f32>(r0 + o));
+          store<f32>(d, load<f32>(r1 + o), 4);
+          store<f32>(d, load<f32>(r2 + o), 8);
+          store<f32>(d, load<f32>(r3 + o), 12);
+        }
+      }
+      for (; j < NR; j++) {
+        const d = out + <usize>j * 4;
+        if (j < cols) {
+          const r = base + <usize>j * ldb * 4;
+          for (let p = 0; p < kc; p++) store<f32>(d + <usize>p * NR * 4, load<f32>(r + <usize>p * 4));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(d + <usize>p * NR * 4, 0);
+        }
+      }
+    }
+  }
+}
+
+function storeRow(
+  c: usize,
+  acc0: v128,
+  acc1: v128,
+  acc2: v128,
+  acc3: v128,
+  va: v128,
+  vb: v128,
+  beta: f32,
+): void {
+  if (beta === 0) {
+    v128.store(c, f32x4.mul(acc0, va));
+    v128.store(c, f32x4.mul(acc1, va), 16);
+    v128.store(c, f32x4.mul(acc2, va), 32);
+    v128.store(c, f32x4.mul(acc3, va), 48);
+  } else if (beta === 1) {
+    v128.store(c, madd(acc0, va, v128.load(c)));
+    v128.store(c, madd(acc1, va, v128.load(c, 16)), 16);
+    v128.store(c, madd(acc2, va, v128.load(c, 32)), 32);
+    v128.store(c, madd(acc3, va, v128.load(c, 48)), 48);
+  } else {
+    v128.store(c, madd(acc0, va, f32x4.mul(v128.load(c), vb)));
+    v128.store(c, madd(acc1, va, f32x4.mul(v128.load(c, 16), vb)), 16);
+    v128.store(c, madd(acc2, va, f32x4.mul(v128.load(c, 32), vb)), 32);
+    v128.store(c, madd(acc3, va, f32x4.mul(v128.load(c, 48), vb)), 48);
+  }
+}
+
+/**
+ * The 4×16 micro-kernel: acc = Σ_p Ā[p]·B̄[p] over kc packed depths, then C ← α·acc + β·C for the
+ * mr×nr corner of the tile at c (β = 0 never reads C).
+ */
+function micro(
+  kc: i32,
+  pa: usize,
+  pb: usize,
+  c: usize,
+  ldc: i32,
+  mr: i32,
+  nr: i32,
+  alpha: f32,
+  beta: f32,
+  tile: usize,
+): void {
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0),
+    c02 = f32x4.splat(0),
+    c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0),
+    c12 = f32x4.splat(0),
+    c13 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0),
+    c22 = f32x4.splat(0),
+    c23 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0),
+    c32 = f32x4.splat(0),
+    c33 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb),
+      b1 = v128.load(pb, 16),
+      b2 = v128.load(pb, 32),
+      b3 = v128.load(pb, 48);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
+    c02 = madd(av, b2, c02);
+    c03 = madd(av, b3, c03);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
+    c12 = madd(av, b2, c12);
+    c13 = madd(av, b3, c13);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
+    c22 = madd(av, b2, c22);
+    c23 = madd(av, b3, c23);
+    av = v128.load32_splat(pa, 12);
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
+    c32 = madd(av, b2, c32);
+    c33 = madd(av, b3, c33);
+    pa += 16;
+    pb += 64;
+  }
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  if (mr === MR && nr === NR) {
+    const ld = <usize>ldc * 4;
+    storeRow(c, c00, c01, c02, c03, va, vb, beta);
+    storeRow(c + ld, c10, c11, c12, c13, va, vb, beta);
+    storeRow(c + 2 * ld, c20, c21, c22, c23, va, vb, beta);
+    storeRow(c + 3 * ld, c30, c31, c32, c33, va, vb, beta);
+    return;
+  }
+  // Edge tile: compute α·acc into the tile buffer, then merge the valid corner.
+  storeRow(tile, c00, c01, c02, c03, va, vb, 0);
+  storeRow(tile + 64, c10, c11, c12, c13, va, vb, 0);
+  storeRow(tile + 128, c20, c21, c22, c23, va, vb, 0);
+  storeRow(tile + 192, c30, c31, c32, c33, va, vb, 0);
+  for (let r = 0; r < mr; r++) {
+    const crow = c + <usize>r * ldc * 4;
+    const trow = tile + <usize>r * 64;
+    for (let j = 0; j < nr; j++) {
+      const t = load<f32>(trow + <usize>j * 4);
+      const p = crow + <usize>j * 4;
+      store<f32>(p, beta === 0 ? t : t + beta * load<f32>(p));
+    }
+  }
+}
+
+/**
+ * C[i0..i1, j0..j1] ← α·op(A)·op(B) + β·C for that block of C, on one thread. `scratch` holds
+ * {@link GEMM_SCRATCH_BYTES} bytes, 16-byte aligned.
+ */
+export function gemmBlock(
+  transA: bool,
+  transB: bool,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
+  if (i1 <= i0 || j1 <= j0) return;
+  if (k === 0 || alpha === 0) {
+    for (let i = i0; i < i1; i++) {
+      const row = c + <usize>i * ldc * 4;
+      for (let j = j0; j < j1; j++) {
+        const p = row + <usize>j * 4;
+        store<f32>(p, beta === 0 ? 0 : beta * load<f32>(p));
+      }
+    }
+    return;
+  }
+  const pA = (scratch + 15) & ~(<usize>15);
+  const pB = pA + <usize>(MC * KC) * 4;
+  const tile = pB + <usize>(KC * NC) * 4;
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const bEff: f32 = pc === 0 ? beta : 1;
+      packB(transB, b, ldb, pc, jc, kc, nc, pB);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bs = pB + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cp = c + (<usize>(ic + ir) * ldc + jc + jr) * 4;
+            micro(kc, pA + <usize>(ir * kc) * 4, bs, cp, ldc, mr, nr, alpha, bEff, tile);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The WebAssembly SIMD backend: factory and detection. `createWasmBackend` is what the registry
+ * calls for `setBackend('wasm', { threads })`; it returns undefined where the runtime has no wasm SIMD.
+ */
+import type { BackendOptions } from '../../registry.js';
+import { WasmBackend } from './backend.js';
+import { type WasmVariant, WasmRuntime } from './runtime.js';
+import { canBlock, canSpawnWorkers } from './threads.js';
+
+export { WasmBackend } from './backend.js';
+export type { WasmVariant } from './runtime.js';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions extends BackendOptions {
+  /** Force a compiled variant (tests, benchmarks); default: the best the runtime validates. */
+  variant?: WasmVariant;
+}
+
+/** Logical cores: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
+export function defaultThreads(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as
+    | { availableParallelism?: () => number; cpus(): unknown[] }
+    | undefined;
+  if (os !== undefined) return os.availableParallelism?.() ?? os.cpus().length;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+/**
+ * A wasm backend with `threads` threads (default: every core), or undefined where WebAssembly SIMD is
+ * unavailable. Threads need shared memory and a thread that may block (not a browser page's main
+ * thread); elsewhere the backend runs single-threaded.
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | undefined {
+  const runtime = WasmRuntime.get(options.variant);
+  if (runtime === undefined) return undefined;
+  let threads = options.threads ?? defaultThreads();
+  if (!runtime.shared || !canBlock() || !canSpawnWorkers()) threads = 1;
+  return new WasmBackend(runtime, threads);
+}
+
+/** The compiled variants this runtime supports, best first. */
+export function supportedWasmVariants(): WasmVariant[] {
+  return WasmRuntime.supported();
+}

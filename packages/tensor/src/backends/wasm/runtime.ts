@@ -1,0 +1,159 @@
+/**
+ * One compiled kernel module and one memory per process, shared by every wasm backend instance (any
+ * thread count), so tensors move freely between `setBackend('wasm', { threads })` choices.
+ */
+import { relaxedWasm, simdWasm, unsharedWasm } from './generated/kernels.js';
+import { WasmHeap } from './heap.js';
+import type { KernelFn } from './threads.js';
+import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
+
+/** Which compiled module runs: plain SIMD, SIMD + relaxed FMA (both over shared memory), or unshared. */
+export type WasmVariant = 'simd' | 'relaxed' | 'unshared';
+
+/** Parallel kernels, by index in the control block's function slot (same order in the workers). */
+export const KERNELS = [
+  'gemm',
+  'im2col',
+  'col2im',
+  'conv2d',
+  'conv2dBackwardData',
+  'conv2dBackwardWeights',
+  'reducePartials',
+  'maxPool2d',
+  'maxPool2dBackward',
+  'fill',
+  'axpby',
+  'activation',
+  'activationBackward',
+  'addBias',
+  'biasGrad',
+  'softmax',
+  'logSoftmax',
+  'sgdUpdate',
+  'adamUpdate',
+] as const;
+/** Name of a parallel kernel. */
+export type KernelName = (typeof KERNELS)[number];
+
+/** Exports called directly (single-threaded) by the backend. */
+export interface DirectExports {
+  sumSquares(x: number, n: number): number;
+  softmaxCrossEntropy(
+    logits: number,
+    labels: number,
+    dlogits: number,
+    n: number,
+    k: number,
+    tmp: number,
+  ): number;
+  countCorrect(scores: number, labels: number, n: number, k: number): number;
+  GEMM_SCRATCH_BYTES: { value: number };
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 → bytes (self-contained: no atob/Buffer dependence on any runtime). */
+function decode(base64: string): Uint8Array {
+  const lookup = new Uint8Array(128);
+  for (let i = 0; i < B64.length; i++) lookup[B64.charCodeAt(i)] = i;
+  let len = base64.length;
+  while (len > 0 && base64[len - 1] === '=') len--;
+  const out = new Uint8Array((len * 3) >> 2);
+  let o = 0;
+  for (let i = 0; i < len; i += 4) {
+    const a = lookup[base64.charCodeAt(i)];
+    const b = lookup[base64.charCodeAt(i + 1)];
+    const c = i + 2 < len ? lookup[base64.charCodeAt(i + 2)] : 0;
+    const d = i + 3 < len ? lookup[base64.charCodeAt(i + 3)] : 0;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    if (o < out.length) out[o++] = v >> 16;
+    if (o < out.length) out[o++] = (v >> 8) & 255;
+    if (o < out.length) out[o++] = v & 255;
+  }
+  return out;
+}
+
+const bytesCache = new Map<WasmVariant, Uint8Array>();
+function moduleBytes(v: WasmVariant): Uint8Array {
+  let b = bytesCache.get(v);
+  if (b === undefined) {
+    b = decode(v === 'relaxed' ? relaxedWasm : v === 'simd' ? simdWasm : unsharedWasm);
+    bytesCache.set(v, b);
+  }
+  return b;
+}
+
+/** The module, memory, heap and main-thread instance of one variant. */
+export class WasmRuntime {
+  readonly heap: WasmHeap;
+  readonly direct: DirectExports;
+  readonly fns: KernelFn[];
+  /** Bytes of GEMM packing scratch one thread needs. */
+  readonly gemmScratchBytes: number;
+
+  private constructor(
+    readonly variant: WasmVariant,
+    readonly module: WasmModule,
+    readonly memory: WasmMemory,
+  ) {
+    const instance = new (webAssembly() as NonNullable<ReturnType<typeof webAssembly>>).Instance(module, {
+      env: { memory },
+    });
+    const ex = instance.exports as unknown as Record<string, unknown>;
+    this.fns = KERNELS.map((n) => ex[n] as KernelFn);
+    this.direct = ex as unknown as DirectExports;
+    this.gemmScratchBytes = this.direct.GEMM_SCRATCH_BYTES.value;
+    this.heap = new WasmHeap(memory);
+  }
+
+  /** True when memory is shared, so worker threads can run kernels on it. */
+  get shared(): boolean {
+    return this.variant !== 'unshared';
+  }
+
+  private static cache = new Map<WasmVariant, WasmRuntime | null>();
+  private static supportedCache: WasmVariant[] | undefined;
+
+  /** The variants this runtime can run, best first (relaxed FMA, plain SIMD, unshared SIMD). */
+  static supported(): WasmVariant[] {
+    if (WasmRuntime.supportedCache !== undefined) return WasmRuntime.supportedCache;
+    const wa = webAssembly();
+    if (wa === undefined) return [];
+    const out: WasmVariant[] = [];
+    let sharedOk = false;
+    try {
+      sharedOk =
+        typeof SharedArrayBuffer === 'function' &&
+        new wa.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    } catch {
+      sharedOk = false;
+    }
+    if (sharedOk && wa.validate(moduleBytes('relaxed'))) out.push('relaxed');
+    if (sharedOk && wa.validate(moduleBytes('simd'))) out.push('simd');
+    if (wa.validate(moduleBytes('unshared'))) out.push('unshared');
+    WasmRuntime.supportedCache = out;
+    return out;
+  }
+
+  /** The runtime of `variant` (default: the best supported), or undefined when it cannot run here. */
+  static get(variant?: WasmVariant): WasmRuntime | undefined {
+    const v = variant ?? WasmRuntime.supported()[0];
+    if (v === undefined) return undefined;
+    const hit = WasmRuntime.cache.get(v);
+    if (hit !== undefined) return hit ?? undefined;
+    let rt: WasmRuntime | null = null;
+    try {
+      if (WasmRuntime.supported().includes(v)) {
+        const bytes = moduleBytes(v);
+        const shared = v !== 'unshared';
+        const wa = webAssembly() as NonNullable<ReturnType<typeof webAssembly>>;
+        const memory = new wa.Memory({ initial: 256, maximum: 65536, shared });
+        rt = new WasmRuntime(v, new wa.Module(bytes), memory);
+      }
+    } catch {
+      rt = null; // e.g. a browser refusing synchronous compilation on its main thread
+    }
+    WasmRuntime.cache.set(v, rt);
+    return rt ?? undefined;
+  }
+}

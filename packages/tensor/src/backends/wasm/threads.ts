@@ -1,0 +1,293 @@
+/**
+ * Worker threads sharing the backend's one `WebAssembly.Memory`, for synchronous parallel kernels.
+ *
+ * A parallel call splits the range [0, total) statically into `threads` shares (in units of `grain`);
+ * share t always runs with tid t, on tid t's scratch, so its result never depends on which thread runs
+ * it or when. The caller publishes the job in a control block in shared memory, wakes the workers
+ * (Atomics.notify), runs share 0, then runs any share no worker has claimed yet (each share is claimed
+ * with one compare-exchange), and sleeps on a completion counter until the claimed ones finish. A
+ * worker that is slow to wake (or still starting) therefore never stalls a call, and nothing can
+ * deadlock. Workers spin briefly before sleeping, are unref'd (they never keep a process alive), and
+ * share the compiled module, so each costs one instance.
+ *
+ * Control block (Int32 slots): 0 generation, 1 finished shares, 2 function index, 3 total, 4 grain,
+ * 5 a worker's share failed (trapped), 16 + t claim of share t; Float64 arguments from byte 512.
+ */
+
+import type { WasmMemory, WasmModule } from './webassembly.js';
+
+/** Most threads a backend may use (claims slots in the control block). */
+export const MAX_THREADS = 64;
+/** Bytes of the control block. */
+export const CONTROL_BYTES = 512 + 8 * 24;
+/** Float64 argument slots per call. */
+export const MAX_ARGS = 24;
+const CLAIM0 = 16;
+/** Worker spin iterations before sleeping (a few microseconds: kernels of one step follow closely). */
+const SPIN = 20000;
+
+/** [lo, hi) of share t of `total` split over `threads` shares in units of `grain`. Also in the worker source. */
+export function shareOf(total: number, threads: number, t: number, grain: number): [number, number] {
+  const units = Math.ceil(total / grain);
+  const lo = Math.min(total, Math.floor((units * t) / threads) * grain);
+  const hi = Math.min(total, Math.floor((units * (t + 1)) / threads) * grain);
+  return [lo, hi];
+}
+
+/** A kernel entry point: (tid, lo, hi, ...arguments). */
+export type KernelFn = (tid: number, lo: number, hi: number, ...args: number[]) => unknown;
+
+/** The worker's program (plain JS, run with `eval: true` in Node or from a Blob URL in browsers). */
+function workerSource(names: readonly string[]): string {
+  return `'use strict';
+const names = ${JSON.stringify(names)};
+function start(d) {
+  const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  const fns = names.map((n) => inst.exports[n]);
+  const ctl = new Int32Array(d.memory.buffer, d.ctl, ${CONTROL_BYTES / 4});
+  const a = new Float64Array(d.memory.buffer, d.ctl + 512, ${MAX_ARGS});
+  const tid = d.tid, threads = d.threads;
+  let seen = d.generation;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, 0) === seen && spins < ${SPIN}) spins++;
+    if (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
+    seen = Atomics.load(ctl, 0);
+    if (Atomics.compareExchange(ctl, ${CLAIM0} + tid, 0, 1) !== 0) continue;
+    const total = ctl[3], grain = ctl[4];
+    const units = Math.ceil(total / grain);
+    const lo = Math.min(total, Math.floor((units * tid) / threads) * grain);
+    const hi = Math.min(total, Math.floor((units * (tid + 1)) / threads) * grain);
+    try {
+      fns[ctl[2]](tid, lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+        a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23]);
+    } catch (e) {
+      Atomics.store(ctl, 5, 1);
+    }
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  }
+}
+if (typeof self === 'object' && typeof self.postMessage === 'function' && typeof require !== 'function') {
+  self.onmessage = (e) => start(e.data);
+} else {
+  start(require('node:worker_threads').workerData);
+}
+`;
+}
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+interface NodeWorkerThreads {
+  Worker: new (src: string, options: { eval: boolean; workerData: unknown }) => NodeWorker;
+}
+
+interface BrowserGlobals {
+  Worker: new (url: string) => { postMessage(data: unknown): void; terminate(): void };
+  Blob: new (parts: string[], options: { type: string }) => object;
+  URL: { createObjectURL(blob: object): string };
+}
+
+/** Node's worker_threads, reached at run time so that bundles for browsers never import it. */
+function nodeWorkerThreads(): NodeWorkerThreads | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
+}
+
+/** True where this thread may block in Atomics.wait (Node's main thread and any worker; not a browser page). */
+export function canBlock(): boolean {
+  if (nodeWorkerThreads() !== undefined) return true;
+  const g = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
+  return g.document === undefined && g.WorkerGlobalScope !== undefined;
+}
+
+/** Whether worker threads can be started here (Node ≥ 20.16, or a browser with Worker and Blob). */
+export function canSpawnWorkers(): boolean {
+  if (nodeWorkerThreads() !== undefined) return true;
+  const g = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  return (
+    typeof g.Worker === 'function' &&
+    typeof g.Blob === 'function' &&
+    typeof g.URL?.createObjectURL === 'function'
+  );
+}
+
+/** The worker threads of one backend instance, and the parallel-call protocol. */
+export class ThreadPool {
+  private readonly ctl: Int32Array;
+  /** Arguments of the next call, as the caller writes them. */
+  private readonly args = new Float64Array(MAX_ARGS);
+  /** Their copy in shared memory, for the workers. */
+  private readonly sharedArgs: Float64Array;
+  private readonly workers: { terminate(): unknown }[] = [];
+
+  /**
+   * @param threads total threads including the caller (≥ 1); threads − 1 workers are started.
+   * @param ctlPtr address of a {@link CONTROL_BYTES}-byte, 8-byte-aligned control block in `memory`.
+   */
+  constructor(
+    readonly threads: number,
+    private readonly fns: readonly KernelFn[],
+    private readonly names: readonly string[],
+    private readonly module: WasmModule,
+    private readonly memory: WasmMemory,
+    private readonly ctlPtr: number,
+  ) {
+    // Views over the shared buffer as it is now: the control block sits at a fixed low address, and
+    // every later (grown) buffer of a shared memory still maps these bytes.
+    this.ctl = new Int32Array(memory.buffer, ctlPtr, CONTROL_BYTES / 4);
+    this.sharedArgs = new Float64Array(memory.buffer, ctlPtr + 512, MAX_ARGS);
+    if (threads > 1) this.ctl.fill(0);
+  }
+
+  /** Starts the workers, on the first parallel call (a process that never runs one never pays for them). */
+  private spawn(): void {
+    this.spawned = true;
+    const src = workerSource(this.names);
+    const wt = nodeWorkerThreads();
+    for (let tid = 1; tid < this.threads; tid++) {
+      const workerData = {
+        module: this.module,
+        memory: this.memory,
+        ctl: this.ctlPtr,
+        tid,
+        threads: this.threads,
+        generation: 0,
+      };
+      if (wt !== undefined) {
+        const w = new wt.Worker(src, { eval: true, workerData });
+        w.unref();
+        this.workers.push(w);
+      } else {
+        const g = globalThis as unknown as BrowserGlobals;
+        const url = g.URL.createObjectURL(new g.Blob([src], { type: 'text/javascript' }));
+        const w = new g.Worker(url);
+        w.postMessage(workerData);
+        this.workers.push(w);
+      }
+    }
+  }
+  private spawned = false;
+
+  /** Argument slots of the next call (Float64; pointers and integers are exact). */
+  get argv(): Float64Array {
+    return this.args;
+  }
+
+  /**
+   * Runs kernel `fn` over [0, total) split into `threads` shares of `grain` units, with the arguments
+   * already written to {@link argv}; returns when every share is done. `threads` ≤ this.threads (1:
+   * the caller does it all, no workers involved).
+   */
+  run(fn: number, total: number, grain: number, threads = this.threads): void {
+    const a = this.args;
+    const f = this.fns[fn];
+    if (threads <= 1 || this.threads <= 1) {
+      f(
+        0,
+        0,
+        total,
+        a[0],
+        a[1],
+        a[2],
+        a[3],
+        a[4],
+        a[5],
+        a[6],
+        a[7],
+        a[8],
+        a[9],
+        a[10],
+        a[11],
+        a[12],
+        a[13],
+        a[14],
+        a[15],
+        a[16],
+        a[17],
+        a[18],
+        a[19],
+        a[20],
+        a[21],
+        a[22],
+        a[23],
+      );
+      return;
+    }
+    if (!this.spawned) this.spawn();
+    const ctl = this.ctl;
+    const T = this.threads;
+    this.sharedArgs.set(a);
+    ctl[2] = fn;
+    ctl[3] = total;
+    ctl[4] = grain;
+    Atomics.store(ctl, 1, 0);
+    for (let t = 1; t < T; t++) Atomics.store(ctl, CLAIM0 + t, 0);
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    this.share(f, 0, total, grain);
+    let mine = 0;
+    for (let t = 1; t < T; t++) {
+      if (Atomics.compareExchange(ctl, CLAIM0 + t, 0, 1) === 0) {
+        this.share(f, t, total, grain);
+        mine++;
+      }
+    }
+    const need = T - 1 - mine;
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(ctl, 1);
+      if (done >= need) break;
+      if (++spins > SPIN) Atomics.wait(ctl, 1, done, 1);
+    }
+    if (ctl[5] !== 0) {
+      ctl[5] = 0;
+      throw new Error(`wasm backend: kernel '${this.names[fn]}' failed on a worker thread`);
+    }
+  }
+
+  private share(f: KernelFn, t: number, total: number, grain: number): void {
+    const a = this.args;
+    const units = Math.ceil(total / grain);
+    const T = this.threads;
+    const lo = Math.min(total, Math.floor((units * t) / T) * grain);
+    const hi = Math.min(total, Math.floor((units * (t + 1)) / T) * grain);
+    f(
+      t,
+      lo,
+      hi,
+      a[0],
+      a[1],
+      a[2],
+      a[3],
+      a[4],
+      a[5],
+      a[6],
+      a[7],
+      a[8],
+      a[9],
+      a[10],
+      a[11],
+      a[12],
+      a[13],
+      a[14],
+      a[15],
+      a[16],
+      a[17],
+      a[18],
+      a[19],
+      a[20],
+      a[21],
+      a[22],
+      a[23],
+    );
+  }
+
+  /** Stops the workers (tests and benchmarks; a backend normally lives as long as the process). */
+  terminate(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,454 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../../backend.js';
+import { Random } from '../../random.js';
+import { conv2dGeometry, pool2dGeometry, type Shape, sizeOf } from '../../shape.js';
+import { IntTensor, Tensor } from '../../tensor.js';
+import { JsBackend } from '../js/index.js';
+import { createWasmBackend, type WasmBackend } from './index.js';
+
+const js = new JsBackend();
+const single = createWasmBackend({ threads: 1 }) as WasmBackend;
+// 3 threads on any machine: uneven static splits, and workers that may wake late.
+const multi = createWasmBackend({ threads: 3 }) as WasmBackend;
+afterAll(() => multi.terminate());
+
+const rng = new Random(1234);
+
+function rand(b: Backend, shape: Shape, scale = 1): Tensor {
+  const t = new Tensor(shape, b.allocate(sizeOf(shape)));
+  rng.fillNormal(t.data, 0, scale);
+  return t;
+}
+
+function on(b: Backend, src: Tensor): Tensor {
+  const t = new Tensor(src.shape, b.allocate(src.size));
+  t.data.set(src.data);
+  return t;
+}
+
+function ints(b: Backend, src: IntTensor): IntTensor {
+  const t = new IntTensor(src.shape, b.allocate(src.size));
+  t.data.set(src.data);
+  return t;
+}
+
+/** max |a − e| ≤ 1e-4 · max(1, max |e|) */
+function close(actual: Tensor, expected: Tensor, what: string): void {
+  const a = actual.data;
+  const e = expected.data;
+  expect(a.length, what).toBe(e.length);
+  let mag = 1;
+  for (let i = 0; i < e.length; i++) if (Number.isFinite(e[i])) mag = Math.max(mag, Math.abs(e[i]));
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < e.length; i++) {
+    const d = Number.isNaN(e[i])
+      ? Number.isNaN(a[i])
+        ? 0
+        : Number.POSITIVE_INFINITY
+      : Math.abs(a[i] - e[i]);
+    if (!(d <= worst)) {
+      worst = d;
+      at = i;
+    }
+  }
+  expect(worst, `${what}: worst at ${at}: ${a[at]} vs ${e[at]} (magnitude ${mag})`).toBeLessThanOrEqual(
+    1e-4 * mag,
+  );
+}
+
+function bitsEqual(a: Tensor, b: Tensor): boolean {
+  const x = new Uint32Array(a.data.buffer, a.data.byteOffset, a.size);
+  const y = new Uint32Array(b.data.buffer, b.data.byteOffset, b.size);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+const backends: [string, WasmBackend][] = [
+  ['1 thread', single],
+  ['3 threads', multi],
+];
+
+describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
+  it('gemm: every transpose combination, odd sizes, blocking edges, alpha/beta', () => {
+    const shapes: [number, number, number][] = [
+      [1, 1, 1],
+      [3, 5, 7],
+      [17, 33, 9],
+      [64, 128, 300],
+      [5, 1100, 3],
+      [130, 20, 257],
+      [4, 16, 0],
+    ];
+    for (const [m, n, k] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [
+            [1, 0],
+            [0.5, 1],
+            [-2, 0.25],
+          ]) {
+            const a = rand(js, transA ? [k, m] : [m, k]);
+            const b = rand(js, transB ? [n, k] : [k, n]);
+            const c = rand(js, [m, n]);
+            if (beta === 0) c.data.fill(Number.NaN); // β = 0 ignores C, even NaN
+            const cw = on(wb, c);
+            js.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            wb.gemm(transA, transB, m, n, k, alpha, on(wb, a), on(wb, b), beta, cw);
+            close(
+              cw,
+              c,
+              `gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${m}x${n}x${k} α=${alpha} β=${beta}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  const convCases: [Shape, Shape, number | [number, number], number | [number, number]][] = [
+    [[3, 1, 9, 11], [4, 1, 3, 3], 1, 1],
+    [[2, 3, 8, 7], [5, 3, 3, 3], 2, 1],
+    [
+      [2, 3, 8, 7],
+      [5, 3, 2, 3],
+      [1, 2],
+      [0, 1],
+    ],
+    [[4, 6, 5, 5], [3, 6, 1, 1], 1, 0],
+    [[2, 2, 7, 9], [3, 2, 3, 3], 2, 0],
+    [[5, 1, 28, 28], [8, 1, 3, 3], 1, 1],
+  ];
+
+  it('convolution forward, backward data and weights; im2col and col2im', () => {
+    for (const [xs, ws, stride, pad] of convCases) {
+      const g = conv2dGeometry(xs, ws, stride, pad);
+      const ys = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+      const what = `conv x${JSON.stringify(xs)} w${JSON.stringify(ws)} s${stride} p${pad}`;
+      const x = rand(js, xs);
+      const w = rand(js, ws);
+      const bias = rand(js, [g.outChannels]);
+      const y = rand(js, ys);
+      const yw = on(wb, y);
+      js.conv2d(x, w, bias, y, g);
+      wb.conv2d(on(wb, x), on(wb, w), on(wb, bias), yw, g);
+      close(yw, y, `${what} forward`);
+      wb.conv2d(on(wb, x), on(wb, w), null, yw, g);
+      js.conv2d(x, w, null, y, g);
+      close(yw, y, `${what} forward without bias`);
+
+      const dy = rand(js, ys);
+      const dx = rand(js, xs);
+      const dxw = on(wb, dx);
+      js.conv2dBackwardData(dy, w, dx, g);
+      wb.conv2dBackwardData(on(wb, dy), on(wb, w), dxw, g);
+      close(dxw, dx, `${what} backward data`);
+
+      const dw = rand(js, ws);
+      const db = rand(js, [g.outChannels]);
+      const dww = on(wb, dw);
+      const dbw = on(wb, db);
+      js.conv2dBackwardWeights(x, dy, dw, db, g);
+      wb.conv2dBackwardWeights(on(wb, x), on(wb, dy), dww, dbw, g);
+      close(dww, dw, `${what} backward weights (accumulates)`);
+      close(dbw, db, `${what} backward bias (accumulates)`);
+      js.conv2dBackwardWeights(x, dy, dw, null, g);
+      wb.conv2dBackwardWeights(on(wb, x), on(wb, dy), dww, null, g);
+      close(dww, dw, `${what} backward weights without bias`);
+
+      const colShape = [g.batch, g.inChannels * g.kernelH * g.kernelW, g.outHeight * g.outWidth];
+      const cols = rand(js, colShape);
+      const colsW = on(wb, cols);
+      js.im2col(x, g, cols);
+      wb.im2col(on(wb, x), g, colsW);
+      close(colsW, cols, `${what} im2col`);
+      js.col2im(cols, g, dx);
+      wb.col2im(on(wb, cols), g, dxw);
+      close(dxw, dx, `${what} col2im`);
+    }
+  });
+
+  it('max pooling forward (values and argmax, NaN propagates) and backward', () => {
+    const cases: [Shape, number, number | undefined, number][] = [
+      [[2, 3, 28, 28], 2, undefined, 0],
+      [[1, 2, 13, 11], 2, 2, 0],
+      [[2, 2, 9, 10], 3, 2, 1],
+      [[1, 1, 6, 6], 3, 1, 1],
+    ];
+    for (const [xs, k, s, p] of cases) {
+      const g = pool2dGeometry(xs, k, s, p);
+      const ys = [g.batch, g.channels, g.outHeight, g.outWidth];
+      const x = rand(js, xs);
+      x.data[5] = Number.NaN;
+      x.data[x.size - 3] = Number.NaN;
+      // ties: the first maximum must win
+      x.data[40] = 7;
+      x.data[41] = 7;
+      const y = rand(js, ys);
+      const arg = new IntTensor(ys, js.allocate(sizeOf(ys)));
+      const yw = on(wb, y);
+      const argw = new IntTensor(ys, wb.allocate(sizeOf(ys)));
+      js.maxPool2d(x, y, arg, g);
+      wb.maxPool2d(on(wb, x), yw, argw, g);
+      close(yw, y, `maxPool ${xs} k${k} s${s} p${p}`);
+      expect(Array.from(argw.data)).toEqual(Array.from(arg.data));
+      const dy = rand(js, ys);
+      const dx = rand(js, xs);
+      const dxw = on(wb, dx);
+      js.maxPool2dBackward(dy, arg, dx, g);
+      wb.maxPool2dBackward(on(wb, dy), argw, dxw, g);
+      close(dxw, dx, `maxPool backward ${xs} k${k} s${s} p${p}`);
+    }
+  });
+
+  it('activations forward and backward (also in place), unary relu/sigmoid/tanh', () => {
+    for (const n of [1, 7, 4099, 70001]) {
+      const x = rand(js, [n], 4);
+      x.data[0] = n > 1 ? Number.NaN : 0;
+      if (n > 3) x.data[2] = 1e-7;
+      for (const op of ['relu', 'leakyRelu', 'sigmoid', 'tanh'] as const) {
+        const y = rand(js, [n]);
+        const yw = on(wb, y);
+        js.activation(op, x, y, 0.1);
+        wb.activation(op, on(wb, x), yw, 0.1);
+        close(yw, y, `${op} forward n=${n}`);
+        const inPlace = on(wb, x);
+        wb.activation(op, inPlace, inPlace, 0.1);
+        close(inPlace, y, `${op} forward in place n=${n}`);
+        const dy = rand(js, [n]);
+        const dx = rand(js, [n]);
+        const dxw = on(wb, dx);
+        js.activationBackward(op, x, y, dy, dx, 0.1);
+        wb.activationBackward(op, on(wb, x), on(wb, y), on(wb, dy), dxw, 0.1);
+        close(dxw, dx, `${op} backward n=${n}`);
+        const dyInPlace = on(wb, dy);
+        wb.activationBackward(op, on(wb, x), on(wb, y), dyInPlace, dyInPlace, 0.1);
+        close(dyInPlace, dx, `${op} backward in place n=${n}`);
+      }
+      for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
+        const y = rand(js, [n]);
+        const yw = on(wb, y);
+        js.unary(op, x, y);
+        wb.unary(op, on(wb, x), yw);
+        close(yw, y, `unary ${op}`);
+      }
+    }
+  });
+
+  it('sigmoid and tanh stay accurate at the extremes', () => {
+    const vals = [-100, -88, -20, -1, -0.06, -1e-3, 0, 1e-3, 0.06, 0.0625, 1, 20, 88, 100];
+    const x = on(js, Tensor.fromArray(vals));
+    for (const op of ['sigmoid', 'tanh'] as const) {
+      const y = on(js, x);
+      const yw = on(wb, x);
+      js.activation(op, x, y, 0);
+      wb.activation(op, on(wb, x), yw, 0);
+      for (let i = 0; i < vals.length; i++) {
+        expect(Math.abs(yw.data[i] - y.data[i]), `${op}(${vals[i]})`).toBeLessThanOrEqual(
+          2e-6 * Math.max(Math.abs(y.data[i]), 1e-30) + 1e-38,
+        );
+      }
+    }
+  });
+
+  it('fill, copy, axpby (β = 0 ignores y), sumSquares', () => {
+    for (const n of [3, 1000, 50001]) {
+      const x = rand(js, [n]);
+      const y = rand(js, [n]);
+      const yw = on(wb, y);
+      js.axpby(0.7, x, -1.3, y);
+      wb.axpby(0.7, on(wb, x), -1.3, yw);
+      close(yw, y, `axpby n=${n}`);
+      yw.data.fill(Number.NaN);
+      y.data.fill(Number.NaN);
+      js.axpby(2, x, 0, y);
+      wb.axpby(2, on(wb, x), 0, yw);
+      close(yw, y, `axpby β=0 n=${n}`);
+      wb.fill(yw, 3.5);
+      expect(yw.data.every((v) => v === 3.5)).toBe(true);
+      const c = new Tensor([n], wb.allocate(n));
+      wb.copy(on(wb, x), c);
+      expect(bitsEqual(c, x)).toBe(true);
+      const s = wb.sumSquares(on(wb, x));
+      expect(Math.abs(s - js.sumSquares(x))).toBeLessThanOrEqual(1e-9 * s);
+    }
+  });
+
+  it('addBias and biasGrad for dense [N, C] and conv [N, C, H, W]', () => {
+    for (const shape of [
+      [64, 128],
+      [5, 3],
+      [3, 7, 5, 5],
+      [64, 32, 28, 28],
+    ]) {
+      const y = rand(js, shape);
+      const bias = rand(js, [shape[1]]);
+      const yw = on(wb, y);
+      js.addBias(y, bias);
+      wb.addBias(yw, on(wb, bias));
+      close(yw, y, `addBias ${shape}`);
+      const db = rand(js, [shape[1]]);
+      const dbw = on(wb, db);
+      js.biasGrad(y, db);
+      wb.biasGrad(on(wb, y), dbw);
+      close(dbw, db, `biasGrad ${shape}`);
+    }
+  });
+
+  it('softmax, logSoftmax, softmax cross-entropy, countCorrect', () => {
+    for (const [r, k] of [
+      [64, 10],
+      [3, 1],
+      [7, 13],
+      [2, 1000],
+    ]) {
+      const x = rand(js, [r, k], 5);
+      x.data[0] = 60;
+      const o = rand(js, [r, k]);
+      const ow = on(wb, o);
+      js.softmax(x, o);
+      wb.softmax(on(wb, x), ow);
+      close(ow, o, `softmax ${r}x${k}`);
+      js.logSoftmax(x, o);
+      wb.logSoftmax(on(wb, x), ow);
+      close(ow, o, `logSoftmax ${r}x${k}`);
+      const inPlace = on(wb, x);
+      wb.logSoftmax(inPlace, inPlace);
+      close(inPlace, o, `logSoftmax in place ${r}x${k}`);
+      const labels = new IntTensor([r], js.allocate(r));
+      for (let i = 0; i < r; i++) labels.data[i] = rng.int(k);
+      const d = rand(js, [r, k]);
+      const dw = on(wb, d);
+      const loss = js.softmaxCrossEntropy(x, labels, d);
+      const lw = wb.softmaxCrossEntropy(on(wb, x), ints(wb, labels), dw);
+      expect(Math.abs(lw - loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, loss));
+      close(dw, d, `softmaxCrossEntropy gradient ${r}x${k}`);
+      expect(wb.softmaxCrossEntropy(on(wb, x), labels, null)).toBeCloseTo(loss, 5);
+      expect(wb.countCorrect(on(wb, x), ints(wb, labels))).toBe(js.countCorrect(x, labels));
+    }
+    const bad = IntTensor.fromArray([0, 10]);
+    expect(() => wb.softmaxCrossEntropy(rand(wb, [2, 10]), bad, null)).toThrow(/label 10 of row 1/);
+  });
+
+  it('SGD (plain, momentum, Nesterov, weight decay) and Adam/AdamW/AMSGrad updates', () => {
+    const n = 40003;
+    const sgdCases = [
+      { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true },
+      { lr: 0.05, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 1e-4, firstStep: true },
+      { lr: 0.05, momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0, firstStep: false },
+      { lr: 0.05, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-3, firstStep: false },
+    ];
+    for (const h of sgdCases) {
+      const p = rand(js, [n]);
+      const g = rand(js, [n]);
+      const buf = rand(js, [n]);
+      const pw = on(wb, p);
+      const bw = on(wb, buf);
+      js.sgdUpdate(p, g, h.momentum ? buf : null, h);
+      wb.sgdUpdate(pw, on(wb, g), h.momentum ? bw : null, h);
+      close(pw, p, `sgd ${JSON.stringify(h)}`);
+      if (h.momentum) close(bw, buf, `sgd buffer ${JSON.stringify(h)}`);
+    }
+    for (const [decoupled, amsgrad] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
+      const h = {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0.01,
+        decoupledWeightDecay: decoupled,
+        amsgrad,
+        step: 3,
+      };
+      const p = rand(js, [n]);
+      const g = rand(js, [n]);
+      const m = rand(js, [n], 0.1);
+      const v = rand(js, [n], 0.1);
+      v.data.forEach((e, i) => {
+        v.data[i] = Math.abs(e);
+      });
+      const vmax = on(js, v);
+      const [pw, mw, vw, vmw] = [on(wb, p), on(wb, m), on(wb, v), on(wb, vmax)];
+      js.adamUpdate(p, g, m, v, amsgrad ? vmax : null, h);
+      wb.adamUpdate(pw, on(wb, g), mw, vw, amsgrad ? vmw : null, h);
+      close(pw, p, `adam decoupled=${decoupled} amsgrad=${amsgrad}`);
+      close(mw, m, 'adam m');
+      close(vw, v, 'adam v');
+      if (amsgrad) close(vmw, vmax, 'adam vmax');
+    }
+  });
+
+  it('works on tensors it does not own (staged through copies)', () => {
+    const a = rand(js, [20, 30]);
+    const b = rand(js, [30, 10]);
+    const c = rand(js, [20, 10]);
+    const cw = on(js, c);
+    js.gemm(false, false, 20, 10, 30, 1, a, b, 0.5, c);
+    wb.gemm(false, false, 20, 10, 30, 1, a, b, 0.5, cw);
+    close(cw, c, 'gemm on js-owned tensors');
+    const g = conv2dGeometry([2, 2, 6, 6], [3, 2, 3, 3], 1, 1);
+    const x = rand(js, [2, 2, 6, 6]);
+    const w = rand(js, [3, 2, 3, 3]);
+    const y = rand(js, [2, 3, 6, 6]);
+    const yw = on(js, y);
+    js.conv2d(x, w, null, y, g);
+    wb.conv2d(x, w, null, yw, g);
+    close(yw, y, 'conv2d on js-owned tensors');
+    const r = rand(js, [100]);
+    const expected = on(js, r);
+    js.activation('relu', expected, expected, 0);
+    wb.activation('relu', r, r, 0);
+    close(r, expected, 'relu in place on a js-owned tensor');
+    const s = rand(js, [4, 10]);
+    const sExpected = on(js, s);
+    js.softmax(sExpected, sExpected);
+    wb.softmax(s, s);
+    close(s, sExpected, 'softmax in place on a js-owned tensor');
+  });
+});
+
+describe('wasm backend determinism and memory', () => {
+  it('multi-threaded results are bit-identical run to run (and GEMM matches 1 thread exactly)', () => {
+    const a = rand(multi, [64, 6272], 0.1);
+    const b = rand(multi, [128, 6272], 0.1);
+    const c1 = new Tensor([64, 128], multi.allocate(64 * 128));
+    const c2 = new Tensor([64, 128], multi.allocate(64 * 128));
+    const c3 = new Tensor([64, 128], single.allocate(64 * 128));
+    multi.gemm(false, true, 64, 128, 6272, 1, a, b, 0, c1);
+    multi.gemm(false, true, 64, 128, 6272, 1, a, b, 0, c2);
+    single.gemm(false, true, 64, 128, 6272, 1, a, b, 0, c3);
+    expect(bitsEqual(c1, c2)).toBe(true);
+    expect(bitsEqual(c1, c3)).toBe(true);
+
+    const g = conv2dGeometry([16, 1, 28, 28], [32, 1, 3, 3], 1, 1);
+    const x = rand(multi, [16, 1, 28, 28]);
+    const dy = rand(multi, [16, 32, 28, 28]);
+    const runs: Tensor[] = [];
+    for (let r = 0; r < 3; r++) {
+      const dw = new Tensor([32, 1, 3, 3], multi.allocate(288)).fill(0);
+      const db = new Tensor([32], multi.allocate(32)).fill(0);
+      multi.conv2dBackwardWeights(x, dy, dw, db, g);
+      runs.push(dw, db);
+    }
+    expect(bitsEqual(runs[0], runs[2]) && bitsEqual(runs[0], runs[4])).toBe(true);
+    expect(bitsEqual(runs[1], runs[3]) && bitsEqual(runs[1], runs[5])).toBe(true);
+  });
+
+  it('keeps tensors valid when the memory grows', () => {
+    const a = rand(single, [1000]);
+    const before = Array.from(a.data);
+    const oldBuffer = a.data.buffer;
+    const big = new Tensor([48 * 1024 * 1024], single.allocate(48 * 1024 * 1024)); // 192 MiB: forces growth
+    single.fill(big, 1);
+    expect(a.data.buffer).not.toBe(oldBuffer);
+    expect(Array.from(a.data)).toEqual(before);
+    const y = new Tensor([1000], single.allocate(1000));
+    single.axpby(2, a, 0, y);
+    expect(y.data[999]).toBe(Math.fround(2 * before[999]));
+    expect(big.data[big.size - 1]).toBe(1);
+  });
+});
