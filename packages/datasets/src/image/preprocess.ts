@@ -298,12 +298,13 @@ function crop(
 function strokeWidth(img: Float32Array, w: number, h: number): number {
   let area = 0;
   let boundary = 0;
-  const on = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < h && img[y * w + x] > 0;
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (img[y * w + x] <= 0) continue;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      if (img[i] <= 0) continue;
       area++;
-      if (!on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1)) boundary++;
+      // a boundary pixel has a 4-neighbour that is paper or outside the crop
+      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
+      else if (img[i - 1] <= 0 || img[i + 1] <= 0 || img[i - w] <= 0 || img[i + w] <= 0) boundary++;
     }
   }
   return boundary === 0 ? 0 : (2 * area) / boundary;
