@@ -86,8 +86,15 @@ describe('writeFileAtomic', () => {
       const child: ChildProcess = spawn(process.execPath, [script, path], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      child.stdout!.on('data', (d: Buffer) => (completedSaves += d.length));
-      await new Promise((r) => setTimeout(r, 60 + Math.random() * 200));
+      // Wait for the first completed save (process start-up time varies with load), then kill at a
+      // random moment within the next saves.
+      await new Promise<void>((resolve) =>
+        child.stdout!.on('data', (d: Buffer) => {
+          completedSaves += d.length;
+          resolve();
+        }),
+      );
+      await new Promise((r) => setTimeout(r, Math.random() * 100));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const bytes = await readFile(path);

@@ -245,6 +245,11 @@ describe('checkpoint files', () => {
       m.optimizer = '{"type": "lbfgs"}';
     });
     expect(await loadError(path)).toMatch(/optimizer cannot be rebuilt: .*unknown optimizer type 'lbfgs'/);
+    await reset();
+    await editFile(path, (_, m) => {
+      m.data = '[1]';
+    });
+    expect(await loadError(path)).toMatch(/checkpoint metadata 'data' is not a JSON object/);
   });
 });
 

@@ -128,11 +128,12 @@ export function checkpointFromBytes(bytes: Uint8Array, file = '<bytes>'): Loaded
     fail(`optimizer state does not fit the model: ${messageOf(e)}`);
   }
 
-  const data = parseJsonEntry(meta, 'data', file);
-  const extra = parseJsonEntry(meta, 'extra', file);
-  if (data !== undefined && !isObject(data)) fail(`checkpoint metadata 'data' is not a JSON object`);
-  if (extra !== undefined && !isObject(extra)) fail(`checkpoint metadata 'extra' is not a JSON object`);
-  return { model, optimizer, epoch, batch, data, extra, metadata } as LoadedCheckpoint;
+  const object = (key: string): JsonObject | undefined => {
+    const v = parseJsonEntry(meta, key, file);
+    if (v === undefined || isObject(v)) return v;
+    return fail(`checkpoint metadata '${key}' is not a JSON object`);
+  };
+  return { model, optimizer, epoch, batch, data: object('data'), extra: object('extra'), metadata };
 }
 
 /**
