@@ -13,6 +13,10 @@ export function maxPool2d(x: Tensor, y: Tensor, argmax: IntTensor, g: Pool2dGeom
   const yd = y.data;
   const ad = argmax.data;
   const planes = g.batch * g.channels;
+  if (g.padH === 0 && g.padW === 0) {
+    maxPool2dUnpadded(xd, yd, ad, g, planes);
+    return;
+  }
   for (let pl = 0; pl < planes; pl++) {
     const xOff = pl * H * W;
     let o = pl * oH * oW;
@@ -33,6 +37,42 @@ export function maxPool2d(x: Tensor, y: Tensor, argmax: IntTensor, g: Pool2dGeom
             if (v > bv || (Number.isNaN(v) && !Number.isNaN(bv))) {
               bv = v;
               best = h * W + w;
+            }
+          }
+        }
+        yd[o] = bv;
+        ad[o] = best;
+      }
+    }
+  }
+}
+
+/** Max pooling without padding (the common case): every window lies inside the image, so no clipping. */
+function maxPool2dUnpadded(
+  xd: Float32Array,
+  yd: Float32Array,
+  ad: Int32Array,
+  g: Pool2dGeometry,
+  planes: number,
+): void {
+  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, kernelH: kH, kernelW: kW } = g;
+  const plane = H * W;
+  let o = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const xOff = pl * plane;
+    for (let oh = 0; oh < oH; oh++) {
+      const rowStart = oh * g.strideH * W;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const start = rowStart + ow * g.strideW;
+        let best = start;
+        let bv = xd[xOff + start];
+        for (let i = 0; i < kH; i++) {
+          const r = start + i * W;
+          for (let j = 0; j < kW; j++) {
+            const v = xd[xOff + r + j];
+            if (v > bv || (Number.isNaN(v) && !Number.isNaN(bv))) {
+              bv = v;
+              best = r + j;
             }
           }
         }
