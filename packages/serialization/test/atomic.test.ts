@@ -45,7 +45,7 @@ describe('writeFileAtomic', () => {
         },
       },
     });
-    await expect(crash).rejects.toThrow('simulated crash');
+    await expect(crash).rejects.toThrow(`${path}: cannot be written: simulated crash`);
     expect(isTempFileName(seenTemp.slice(dir.length + 1))).toBe(true);
     const got = decodeSafetensors(await readFile(path), path).tensors.get('w')!;
     expect([...new Float32Array(new Uint8Array(got.data).buffer)]).toEqual([1, 1, 1]);
@@ -53,7 +53,10 @@ describe('writeFileAtomic', () => {
   });
 
   it('fails cleanly when the directory does not exist', async () => {
-    await expect(writeFileAtomic(join(dir, 'missing', 'x.bin'), new Uint8Array(1))).rejects.toThrow(/ENOENT/);
+    const path = join(dir, 'missing', 'x.bin');
+    await expect(writeFileAtomic(path, new Uint8Array(1))).rejects.toThrow(
+      `${path}: cannot be written: directory '${join(dir, 'missing')}' does not exist`,
+    );
   });
 
   it('a process killed at random moments mid-save always leaves a complete old or new file', async () => {

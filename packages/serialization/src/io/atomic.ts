@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { SerializationError, messageOf } from '../errors.js';
 
 /** Test seams of {@link writeFileAtomic}: called between its steps, they may throw to simulate a crash. */
 export interface AtomicWriteHooks {
@@ -25,7 +26,8 @@ export function isTempFileName(name: string): boolean {
  * Writes `bytes` to `path` so that a crash at any moment leaves either the old file or the new one,
  * never a mix: write a temporary file in the same directory, fsync it, rename it over `path` (atomic on
  * POSIX and on NTFS), then fsync the directory so the rename itself is durable. On failure the
- * temporary file is removed and the old file is untouched.
+ * temporary file is removed, the old file is untouched, and a {@link SerializationError} naming `path`
+ * says why.
  */
 export async function writeFileAtomic(
   path: string,
@@ -50,7 +52,15 @@ export async function writeFileAtomic(
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? `directory '${dir}' does not exist` : messageOf(error);
+    throw new SerializationError(
+      path,
+      `cannot be written: ${problem} (the previous file, if any, is unchanged)`,
+      {
+        cause: error,
+      },
+    );
   }
   await syncDirectory(dir);
 }
