@@ -133,7 +133,6 @@ export function sumToShape(x: Tensor, shape: Shape, out?: Tensor): Tensor {
   // x viewed as [product of the leading axes, ...the axes aligned with shape]
   let cur = x.reshape([sizeOf(x.shape.slice(0, lead)), ...x.shape.slice(lead)]);
   const backend = getBackend();
-  const reduced: number[] = [];
   const axes: number[] = [];
   if (lead > 0) axes.push(0);
   for (let i = 0; i < shape.length; i++) if (shape[i] === 1 && x.shape[lead + i] !== 1) axes.push(i + 1);
@@ -141,7 +140,7 @@ export function sumToShape(x: Tensor, shape: Shape, out?: Tensor): Tensor {
     backend.copy(x, o);
     return o;
   }
-  reduced.push(...cur.shape);
+  const reduced = [...cur.shape]; // the running shape, one more axis set to 1 per reduction
   for (let k = 0; k < axes.length; k++) {
     reduced[axes[k]] = 1;
     const last = k === axes.length - 1;
