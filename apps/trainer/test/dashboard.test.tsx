@@ -32,6 +32,7 @@ function frame(width: number, height: number): string[] {
 
 describe('Dashboard layout', () => {
   for (const [w, h] of [
+    [60, 15],
     [80, 24],
     [100, 30],
     [120, 40],
@@ -44,4 +45,39 @@ describe('Dashboard layout', () => {
       for (const l of lines) expect(stripAnsi(l).length).toBeLessThanOrEqual(w);
     });
   }
+});
+
+describe('Dashboard panels by size', () => {
+  const has = (lines: string[], title: string) => lines.some((l) => stripAnsi(l).includes(`╭─ ${title}`));
+  it('at 80×24: charts, epochs and misclassified digits; no confusion matrix or filters', () => {
+    const lines = frame(80, 24);
+    expect(has(lines, 'Training loss')).toBe(true);
+    expect(has(lines, 'Accuracy')).toBe(true);
+    expect(has(lines, 'Epochs')).toBe(true);
+    expect(has(lines, 'Misclassified')).toBe(true);
+    expect(has(lines, 'Confusion')).toBe(false);
+    expect(has(lines, 'First conv filters')).toBe(false);
+    expect(stripAnsi(lines[0])).toBe(
+      'scratchnet-train  seed · MNIST · wasm × 2 threads · 804,554 parameters',
+    );
+    expect(stripAnsi(lines.at(-1)!)).toMatch(/^q save & quit · p pause · s save checkpoint/);
+  });
+  it('at 160×48: every panel', () => {
+    const lines = frame(160, 48);
+    for (const title of [
+      'Training loss',
+      'Accuracy',
+      'First conv filters',
+      'Epochs',
+      'Confusion',
+      'Misclassified',
+    ]) {
+      expect(has(lines, title)).toBe(true);
+    }
+  });
+  it('below 80×24 keeps the progress and the charts', () => {
+    const lines = frame(60, 15);
+    expect(has(lines, 'Training loss')).toBe(true);
+    expect(has(lines, 'Epochs')).toBe(false);
+  });
 });

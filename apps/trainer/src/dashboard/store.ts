@@ -12,9 +12,9 @@ import type {
 export interface DashboardState {
   info: RunInfo | null;
   batch: BatchInfo | null;
-  /** Training loss (running mean of the epoch) by step. */
+  /** Training loss by step, smoothed (see {@link DashboardStore}). */
   loss: Array<[number, number]>;
-  /** Training accuracy (running mean of the epoch) by step. */
+  /** Training accuracy by step, smoothed. */
   trainAccuracy: Array<[number, number]>;
   /** Validation and test accuracy at the end of each epoch, by step. */
   valAccuracy: Array<[number, number]>;
@@ -43,12 +43,21 @@ function pushPoint(series: Array<[number, number]>, point: [number, number]): vo
   }
 }
 
+/** Weight of the newest window in the exponential moving average of the training curves. */
+const SMOOTHING = 0.3;
+
 /**
  * Folds worker messages into dashboard state. Messages arrive at any rate; the UI takes a
  * {@link snapshot} at its own bounded frame rate, so a burst of messages costs one redraw.
+ *
+ * Batch messages carry running means over the epoch so far, which restart at every epoch and would
+ * draw a saw-tooth. The charts instead show the mean over each window between two messages
+ * (recovered from consecutive running means), smoothed by an exponential moving average.
  */
 export class DashboardStore {
   private readonly state: DashboardState;
+  private last: BatchInfo | null = null;
+  private ema: { loss: number; accuracy: number } | null = null;
   /** Bumped by every change; the UI redraws only when it moved. */
   version = 0;
 
@@ -82,12 +91,29 @@ export class DashboardStore {
         for (const e of msg.info.history) this.addEpoch(e, e.epoch * per);
         return;
       }
-      case 'batch':
-        s.batch = msg.info;
+      case 'batch': {
+        const b = msg.info;
+        s.batch = b;
         s.phase = 'training';
-        pushPoint(s.loss, [msg.info.step, msg.info.loss]);
-        pushPoint(s.trainAccuracy, [msg.info.step, msg.info.accuracy]);
+        const prev =
+          this.last !== null && this.last.epoch === b.epoch && this.last.batch < b.batch ? this.last : null;
+        // Mean over the batches since the previous message: n·mean(n) − m·mean(m) over n − m.
+        const window = (now: number, before: number) =>
+          prev === null ? now : (now * b.batch - before * prev.batch) / (b.batch - prev.batch);
+        const loss = window(b.loss, prev?.loss ?? 0);
+        const accuracy = Math.min(1, Math.max(0, window(b.accuracy, prev?.accuracy ?? 0)));
+        this.ema =
+          this.ema === null
+            ? { loss, accuracy }
+            : {
+                loss: this.ema.loss + SMOOTHING * (loss - this.ema.loss),
+                accuracy: this.ema.accuracy + SMOOTHING * (accuracy - this.ema.accuracy),
+              };
+        this.last = b;
+        pushPoint(s.loss, [b.step, this.ema.loss]);
+        pushPoint(s.trainAccuracy, [b.step, this.ema.accuracy]);
         return;
+      }
       case 'epoch':
         this.addEpoch(msg.info, msg.info.epoch * (s.info?.batchesPerEpoch ?? 0));
         return;
@@ -121,7 +147,8 @@ export class DashboardStore {
   private addEpoch(e: EpochInfo, step: number): void {
     const s = this.state;
     s.epochs = s.epochs.filter((x) => x.epoch !== e.epoch).concat(e);
-    if (s.loss.length === 0 || s.loss[s.loss.length - 1][0] < step) {
+    if (this.last === null) {
+      // Epochs from before a resume: their means are all there is to draw.
       pushPoint(s.loss, [step, e.loss]);
       pushPoint(s.trainAccuracy, [step, e.trainAccuracy]);
     }

@@ -56,6 +56,9 @@ interface DataState {
 /** Chooses the backend (and threads) the run computes on. */
 function chooseBackend(options: TrainOptions): void {
   const { backend, threads } = options;
+  if (backend === 'js' && threads !== undefined && threads > 1) {
+    throw new UsageError('--threads applies to the wasm backend; the js backend runs on one thread');
+  }
   const opts = threads === undefined ? {} : { threads };
   try {
     if (backend !== 'auto') setBackend(backend, opts);
@@ -337,6 +340,24 @@ export async function runTraining(
   let lastPost = 0;
   let lastFilters = performance.now();
   let position = { epoch: startEpoch, batch: startBatch };
+
+  // fit times an epoch by the wall clock, which includes what these callbacks do (mid-epoch
+  // checkpoints, pauses); that time is taken back out, so samples/s measures training alone.
+  let overheadMs = 0;
+  let overheadEpoch = -1;
+  const timed = async (f: () => Promise<void>) => {
+    const t = performance.now();
+    await f();
+    overheadMs += performance.now() - t;
+  };
+  const trainingRate = (epoch: number, batch: number, fitRate: number): number => {
+    const firstBatch = epoch - 1 === startEpoch ? startBatch : 0;
+    const seen = Math.min(batch * batchSize, train.count) - firstBatch * batchSize;
+    if (seen <= 0 || !(fitRate > 0)) return fitRate;
+    const seconds = seen / fitRate - overheadMs / 1000;
+    return seconds > 0 ? seen / seconds : fitRate;
+  };
+
   const obeyControls = async () => {
     if (control.takeSaveRequest()) await save(position.epoch, position.batch, 'user');
     if (control.paused && !control.quitRequested) {
@@ -362,11 +383,19 @@ export async function runTraining(
   }) => {
     step++;
     position = { epoch: m.epoch - 1, batch: m.batch };
+    if (m.epoch !== overheadEpoch) {
+      overheadEpoch = m.epoch;
+      overheadMs = 0;
+    }
     const now = performance.now();
     const progress = m.batch % progressEvery === 0 && m.batch < m.batches;
     if (progress || m.batch === m.batches || now - lastPost >= BATCH_MESSAGE_MS) {
       lastPost = now;
-      const b: BatchInfo = { ...m, step };
+      const b: BatchInfo = {
+        ...m,
+        step,
+        samplesPerSecond: trainingRate(m.epoch, m.batch, m.samplesPerSecond),
+      };
       post({ type: 'batch', info: b, progress });
     }
     if (now - lastFilters >= FILTERS_MS) {
@@ -375,9 +404,9 @@ export async function runTraining(
       if (f) post({ type: 'filters', info: f });
     }
     if (options.checkpointEvery > 0 && step % options.checkpointEvery === 0 && m.batch < m.batches) {
-      await save(position.epoch, position.batch, 'steps');
+      await timed(() => save(position.epoch, position.batch, 'steps'));
     }
-    await obeyControls();
+    await timed(obeyControls);
   };
 
   const onEpochEnd = async (m: EpochMetrics) => {
@@ -395,7 +424,7 @@ export async function runTraining(
       testLoss: ev.loss,
       testAccuracy: ev.accuracy,
       seconds: m.seconds + (performance.now() - tEval) / 1000,
-      samplesPerSecond: m.samplesPerSecond,
+      samplesPerSecond: trainingRate(m.epoch, batches, m.samplesPerSecond),
       learningRate: m.learningRate,
     };
     history.push(e);
