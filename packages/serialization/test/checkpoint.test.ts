@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, utimes, writeFile } from 'node:fs/promises';
 import {
   BatchNorm2d,
   Conv2D,
@@ -271,11 +271,18 @@ describe('CheckpointManager', () => {
       const path = await manager.save({ model, optimizer, epoch, batch });
       expect(path).toBe(manager.pathFor(epoch, batch));
     }
-    // A stray temporary file of an interrupted save is neither listed nor pruned into confusion.
-    await writeFile(`${dir}/.checkpoint-e0009-b000000.safetensors.0123456789ab.tmp`, 'partial');
+    // Temporary files of killed saves are never listed; an old one is removed by the next save, a
+    // recent one (a save in progress elsewhere) is left alone.
+    const stale = `${dir}/.checkpoint-e0009-b000000.safetensors.0123456789ab.tmp`;
+    const recent = `${dir}/.checkpoint-latest.safetensors.ba9876543210.tmp`;
+    await writeFile(stale, 'partial');
+    await writeFile(recent, 'partial');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
     expect(await manager.list()).toEqual([manager.pathFor(1, 3), manager.pathFor(2, 0)]);
+    await manager.save({ model, optimizer, epoch: 2, batch: 0 });
     expect((await readdir(dir)).sort()).toEqual([
-      '.checkpoint-e0009-b000000.safetensors.0123456789ab.tmp',
+      '.checkpoint-latest.safetensors.ba9876543210.tmp',
       'checkpoint-e0001-b000003.safetensors',
       'checkpoint-e0002-b000000.safetensors',
       'checkpoint-latest.safetensors',

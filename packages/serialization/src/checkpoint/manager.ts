@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
+import { isTempFileName, writeFileAtomic } from '../io/atomic.js';
 import {
   type CheckpointState,
   type LoadedCheckpoint,
@@ -14,6 +14,11 @@ export interface CheckpointManagerOptions {
   keep?: number;
   /** File-name prefix (default `'checkpoint'`). */
   prefix?: string;
+  /**
+   * Temporary files of this manager's saves older than this many milliseconds were left by a killed
+   * process; {@link CheckpointManager.save} removes them. Default one hour (a live save takes seconds).
+   */
+  staleTempMs?: number;
 }
 
 /**
@@ -50,8 +55,12 @@ export class CheckpointManager {
     this.dir = dir;
     this.keep = keep;
     this.prefix = prefix;
+    this.staleTempMs = options.staleTempMs ?? 60 * 60 * 1000;
     this.pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}-e(\\d+)-b(\\d+)\\.safetensors$`);
   }
+
+  /** Age after which a temporary file of a save is considered left over by a killed process. */
+  readonly staleTempMs: number;
 
   /** Path of the always-newest checkpoint, `<dir>/<prefix>-latest.safetensors`. */
   get latestPath(): string {
@@ -67,7 +76,8 @@ export class CheckpointManager {
 
   /**
    * Saves a checkpoint as the numbered file for its (epoch, batch) and as the latest, then deletes the
-   * oldest numbered files beyond {@link keep}. Returns the numbered file's path.
+   * oldest numbered files beyond {@link keep} and stale temporary files of saves that were killed.
+   * Returns the numbered file's path.
    */
   async save(state: CheckpointState): Promise<string> {
     const bytes = checkpointToBytes(state);
@@ -77,7 +87,18 @@ export class CheckpointManager {
     await writeFileAtomic(this.latestPath, bytes);
     const all = await this.list();
     for (const old of all.slice(0, Math.max(0, all.length - this.keep))) await rm(old, { force: true });
+    await this.removeStaleTempFiles();
     return path;
+  }
+
+  private async removeStaleTempFiles(): Promise<void> {
+    const now = Date.now();
+    for (const name of await readdir(this.dir)) {
+      if (!isTempFileName(name) || !name.startsWith(`.${this.prefix}-`)) continue;
+      const path = join(this.dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info !== undefined && now - info.mtimeMs > this.staleTempMs) await rm(path, { force: true });
+    }
   }
 
   /** The numbered checkpoints in the directory, oldest (least trained) first. */
