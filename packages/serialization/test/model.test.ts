@@ -199,6 +199,20 @@ describe('loadModel rejects bad files, naming the file and the problem', () => {
     );
   });
 
+  it('an architecture asking for far more memory than the file holds, before allocating it', async () => {
+    const path = await fresh('huge.safetensors');
+    await editFile(path, (_, m) => {
+      expect(m.architecture).toContain('"units":3,');
+      m.architecture = m.architecture.replace('"units":3,', '"units":250000000,'); // a 6 GB weight
+    });
+    expect(await loadError(path)).toMatch(
+      /the architecture needs far more memory than the file's tensors hold \(\d+ elements\): corrupt or hostile/,
+    );
+    // The backend is restored afterwards.
+    const { model } = await loadModel(await fresh('after.safetensors'));
+    expect(model.namedParameters()[0].value.storage.owner).toBe('js');
+  });
+
   it('an unsupported or malformed format version', async () => {
     const path = await fresh('version.safetensors');
     await editFile(path, (_, m) => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Sequential } from '@scratchnet/layers';
+import { type Storage, getBackend, setBackend } from '@scratchnet/tensor';
 import { SerializationError, messageOf } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type SafetensorsFile, decodeSafetensors, encodeSafetensors } from '../safetensors/codec.js';
@@ -38,19 +39,55 @@ export async function readFileBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Rebuilds the architecture in `header` (fresh weights, overwritten by the caller), naming the file on failure. */
-export function buildModel(header: ModelHeader, file: string): Sequential {
+/** Thrown by the allocation budget of {@link buildModel}. */
+class BudgetExceeded extends Error {}
+
+/**
+ * Rebuilds the architecture in `header` (fresh weights, which the caller overwrites), naming the file
+ * on failure. The architecture comes from an untrusted file and could ask for gigabytes (a Dense
+ * layer of 10⁹ units) before its tensors are compared with the file's, so building runs under an
+ * allocation budget: parameters, gradients and buffers may take at most four times the elements the
+ * file holds (twice what a consistent file needs), checked before each allocation.
+ */
+export function buildModel(header: ModelHeader, file: string, fileElements: number): Sequential {
+  const inner = getBackend();
+  const budget = 4 * fileElements + 65536;
+  let used = 0;
+  const budgeted = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'allocate') {
+        return (length: number): Storage => {
+          used += length;
+          if (used > budget) throw new BudgetExceeded();
+          return target.allocate(length);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  setBackend(budgeted);
   try {
     return Sequential.fromConfig(header.config);
   } catch (e) {
+    if (e instanceof BudgetExceeded) {
+      throw new SerializationError(
+        file,
+        `the architecture needs far more memory than the file's tensors hold (${fileElements} elements): corrupt or hostile`,
+      );
+    }
     throw new SerializationError(file, `architecture cannot be built: ${messageOf(e)}`, { cause: e });
+  } finally {
+    setBackend(inner);
   }
 }
 
 /** Decodes and validates a model (or checkpoint) file's bytes and rebuilds the model. */
 export function modelFromFile(file: SafetensorsFile, name: string): LoadedModel & { header: ModelHeader } {
   const header = readModelHeader(file.metadata, name);
-  const model = buildModel(header, name);
+  let elements = 0;
+  for (const t of file.tensors.values()) elements += t.data.byteLength / 4;
+  const model = buildModel(header, name, elements);
   loadState(model, file.tensors, name, {
     ignorePrefixes: header.kind === 'checkpoint' ? [OPTIMIZER_PREFIX] : [],
   });
