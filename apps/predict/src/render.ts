@@ -58,13 +58,23 @@ export function formatText(
   return lines.join('\n');
 }
 
+/** The shortest decimal that reads back as the same float32 (the network computes in float32). */
+export function shortestFloat32(v: number): number {
+  const f = Math.fround(v);
+  for (let digits = 1; digits < 9; digits++) {
+    const d = Number(f.toPrecision(digits));
+    if (Math.fround(d) === f) return d;
+  }
+  return Number(f.toPrecision(9));
+}
+
 /** The JSON line for one image: `{"file","prediction","label","probabilities"}`. */
 export function formatJson(p: Prediction): string {
   return JSON.stringify({
     file: p.file,
     prediction: p.prediction,
     label: p.label,
-    probabilities: p.probabilities,
+    probabilities: p.probabilities.map(shortestFloat32),
   });
 }
 

@@ -143,7 +143,7 @@ beforeAll(async () => {
       }
     },
   };
-  await model.fit(train.subset(0, 6000), { optimizer: sgd, epochs: 2, batchSize: 32, seed: 1 });
+  await model.fit(train.subset(0, 4000), { optimizer: sgd, epochs: 2, batchSize: 32, seed: 1 });
   await saveModel(model, modelPath, { classNames: [...MNIST_CLASSES], training: { dataset: 'mnist' } });
   await saveModel(model, fashionPath, { classNames: [...FASHION_MNIST_CLASSES] });
 

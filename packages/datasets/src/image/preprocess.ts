@@ -6,6 +6,8 @@ import { dilateDisc, resizeArea } from './resize.js';
 export const MNIST_FRAME = 28;
 /** Side of the box MNIST scaled each digit's longer side to. */
 export const MNIST_BOX = 20;
+/** Longest side preprocessing works at; larger pictures are first shrunk by area averaging. */
+const WORK_SIZE = 256;
 
 /** Tuning of {@link preprocessImage}; the defaults suit photos and drawings of a single digit. */
 export interface PreprocessOptions {
@@ -90,7 +92,7 @@ export function preprocessGray(
   options: PreprocessOptions = {},
   file = '<image>',
 ): PreprocessedImage {
-  const { width, height, data } = image;
+  const { width, height } = image;
   const threshold = options.threshold ?? 0.25;
   const minBlob = options.minBlobFraction ?? 0.05;
   const minStroke = options.minStrokeWidth ?? 2;
@@ -99,26 +101,25 @@ export function preprocessGray(
   if (!(minBlob >= 0 && minBlob <= 1))
     throw new RangeError(`preprocess: minBlobFraction must be in [0, 1], got ${minBlob}`);
   if (!(minStroke >= 0)) throw new RangeError(`preprocess: minStrokeWidth must be ≥ 0, got ${minStroke}`);
-  if (data.length !== width * height || data.length === 0) {
-    throw new ImageError(file, `expected ${width}×${height} pixels, got ${data.length}`);
+  if (image.data.length !== width * height || image.data.length === 0) {
+    throw new ImageError(file, `expected ${width}×${height} pixels, got ${image.data.length}`);
   }
+
+  // 0. Work on at most WORK_SIZE pixels a side: a digit filling a quarter of the picture keeps 64 px,
+  // three times what the result needs, and a phone photo costs no more than a drawing.
+  const work = Math.min(1, WORK_SIZE / Math.max(width, height));
+  const w0 = Math.max(1, Math.round(width * work));
+  const h0 = Math.max(1, Math.round(height * work));
+  const data = work < 1 ? resizeArea(image.data, width, height, w0, h0) : image.data;
   const n = data.length;
 
   // 1. Paper level = the median pixel (paper covers most of a picture of one digit). The ink is on the
   // side (darker or lighter) that strays furthest from it: dark ink is inverted, as MNIST is light on black.
-  const paperLum = median(data);
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    if (data[i] < lo) lo = data[i];
-    if (data[i] > hi) hi = data[i];
-  }
+  const { median: paperLum, lo, hi } = levels(data);
   const inverted =
     options.invert === undefined || options.invert === 'auto'
       ? paperLum - lo > hi - paperLum
       : options.invert;
-  const ink = new Float32Array(n);
-  for (let i = 0; i < n; i++) ink[i] = inverted ? 1 - data[i] : data[i];
   const peak = inverted ? 1 - lo : hi;
   const paper = inverted ? 1 - paperLum : paperLum;
   const contrast = peak - paper;
@@ -126,17 +127,21 @@ export function preprocessGray(
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
 
-  // 2. Stretch ink to [0, 1] over the paper, zeroing everything below the noise threshold.
+  // 2. Ink stretched to [0, 1] over the paper, zero below the noise threshold.
+  const ink = new Float32Array(n);
+  const sign = inverted ? -1 : 1;
+  const scale = sign / (contrast * (1 - threshold));
+  const offset = threshold / (1 - threshold);
   for (let i = 0; i < n; i++) {
-    const u = (ink[i] - paper) / contrast;
-    ink[i] = u > threshold ? (u - threshold) / (1 - threshold) : 0;
+    const u = (data[i] - paperLum) * scale - offset; // = ((ink − paper)/contrast − t) / (1 − t)
+    ink[i] = Math.max(u, 0);
   }
 
   // 3. Keep the significant blobs; their bounding box is the digit.
-  const box = significantInk(ink, width, height, minBlob);
+  const box = significantInk(ink, w0, h0, minBlob);
 
   // 4. Crop, then (for large pictures) shrink to an intermediate size where strokes can be thickened cheaply.
-  let img = crop(ink, width, box);
+  let img = crop(ink, w0, box);
   let w = box.width;
   let h = box.height;
   const strokePx = strokeWidth(img, w, h); // in crop pixels
@@ -191,25 +196,41 @@ export function preprocessGray(
       pixels28[o] = Math.round(v * 255);
     }
   }
-  return { input, pixels28, width, height, inverted, box };
+  // the ink's box in the source picture's pixels
+  const x0 = Math.floor(box.x / work);
+  const y0 = Math.floor(box.y / work);
+  const sourceBox = {
+    x: x0,
+    y: y0,
+    width: Math.min(width, Math.ceil((box.x + box.width) / work)) - x0,
+    height: Math.min(height, Math.ceil((box.y + box.height) / work)) - y0,
+  };
+  return { input, pixels28, width, height, inverted, box: sourceBox };
 }
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(Math.max(v, lo), hi);
 }
 
-/** Median of values in [0, 1], from a 4096-bin histogram (exact enough, O(n)). */
-function median(data: Float32Array): number {
+/** Median (from a 4096-bin histogram: exact enough, O(n)), minimum and maximum of values in [0, 1]. */
+function levels(data: Float32Array): { median: number; lo: number; hi: number } {
   const bins = 4096;
   const hist = new Uint32Array(bins);
-  for (let i = 0; i < data.length; i++) hist[Math.min(bins - 1, Math.max(0, Math.floor(data[i] * bins)))]++;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    hist[Math.min(bins - 1, Math.max(0, Math.floor(v * bins)))]++;
+  }
   const half = data.length / 2;
   let acc = 0;
   for (let b = 0; b < bins; b++) {
     acc += hist[b];
-    if (acc >= half) return (b + 0.5) / bins;
+    if (acc >= half) return { median: (b + 0.5) / bins, lo, hi };
   }
-  return 1;
+  return { median: 1, lo, hi };
 }
 
 /**
