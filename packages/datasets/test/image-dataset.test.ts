@@ -1,3 +1,4 @@
+import { getBackend, listBackends, setBackend } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { type Batch, ImageDataset } from '../src/index.js';
 
@@ -71,6 +72,23 @@ describe('ImageDataset.batches', () => {
     for (const b of ds.batches({ batchSize: 3, shuffle: true, seed: 1, epoch: 0 })) storages.add(b.x.storage);
     for (const b of ds.batches({ batchSize: 3, shuffle: true, seed: 1, epoch: 1 })) storages.add(b.x.storage);
     expect(storages.size).toBe(1);
+  });
+
+  it('creates its batch tensors in the current backend, following a backend change', () => {
+    const ds = tiny();
+    const before = getBackend();
+    try {
+      for (const name of listBackends()) {
+        setBackend(name);
+        const [b] = ds.batches({ batchSize: 4, shuffle: false, seed: 0, epoch: 0 });
+        expect(b.x.storage.owner).toBe(name);
+        expect(b.y.storage.owner).toBe(name);
+        expect(Array.from(b.y.data)).toEqual([0, 1, 2, 0]);
+        expect(b.x.data[5]).toBeCloseTo(10 / 255, 6);
+      }
+    } finally {
+      setBackend(before);
+    }
   });
 
   it('normalises with mean and std', () => {
