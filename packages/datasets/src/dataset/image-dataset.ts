@@ -18,6 +18,7 @@ export interface Batch {
 
 /** How to walk an epoch; the same shape as `@scratchnet/layers`' `BatchSource` options. */
 export interface BatchOptions {
+  /** Samples per batch (the last batch of an epoch may be smaller). */
   batchSize: number;
   /** Visit samples in a seeded random order (else in index order). */
   shuffle: boolean;
@@ -31,7 +32,9 @@ export interface BatchOptions {
 
 /** Per-pixel normalisation applied when batching: `x = (pixel / 255 − mean) / std`. */
 export interface Normalization {
+  /** Mean of the pixels in [0, 1]. */
   mean: number;
+  /** Standard deviation of the pixels in [0, 1]. */
   std: number;
 }
 
@@ -39,7 +42,9 @@ export interface Normalization {
 export interface Sample {
   /** The image bytes, [C, H, W] row-major (a view: do not modify). */
   pixels: Uint8Array;
+  /** Class index. */
   label: number;
+  /** Name of the class. */
   className: string;
 }
 
@@ -49,7 +54,9 @@ export interface ImageDatasetInit {
   images: Uint8Array;
   /** One class index per image. */
   labels: Uint8Array;
+  /** Image height in pixels. */
   height: number;
+  /** Image width in pixels. */
   width: number;
   /** Default 1 (grayscale). */
   channels?: number;
@@ -79,8 +86,11 @@ export interface ImageDatasetInit {
 export class ImageDataset {
   /** Number of samples. */
   readonly count: number;
+  /** Image height in pixels. */
   readonly height: number;
+  /** Image width in pixels. */
   readonly width: number;
+  /** Channels per pixel (1: grayscale). */
   readonly channels: number;
   /** Name of each class index. */
   readonly classNames: readonly string[];

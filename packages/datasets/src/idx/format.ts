@@ -18,8 +18,11 @@ export interface IdxArrays {
 
 /** The contents of an IDX file: its element type, shape and elements (native byte order). */
 export interface IdxData<D extends IdxDtype = IdxDtype> {
+  /** Element type. */
   dtype: D;
+  /** Extent of each dimension, outermost first. */
   shape: number[];
+  /** The elements, row-major. */
   data: IdxArrays[D];
 }
 

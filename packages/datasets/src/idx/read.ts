@@ -14,7 +14,9 @@ const gunzipAsync = promisify(gunzip);
 
 /** What a caller requires of an IDX file; a mismatch is an {@link IdxFormatError}. */
 export interface IdxExpectation<D extends IdxDtype = IdxDtype> {
+  /** Required element type. */
   dtype?: D;
+  /** Required number of dimensions. */
   rank?: number;
 }
 

@@ -3,13 +3,17 @@ import pngjs from 'pngjs';
 
 /** A grayscale picture: luminance in [0, 1] (0 black, 1 white), row-major [height, width]. */
 export interface GrayImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** `width · height` luminances, row-major. */
   data: Float32Array;
 }
 
 /** A decoded picture: its luminance after compositing transparency onto the paper colour. */
 export interface DecodedImage extends GrayImage {
+  /** The file format it was decoded from. */
   format: 'png' | 'jpeg';
   /** True when some pixel was not fully opaque (it was composited onto `paper`). */
   hadTransparency: boolean;

@@ -34,8 +34,9 @@ export interface PreprocessedImage {
   input: Float32Array;
   /** The same image as bytes (0–255), for display. */
   pixels28: Uint8Array;
-  /** Size of the source picture. */
+  /** Width of the source picture. */
   width: number;
+  /** Height of the source picture. */
   height: number;
   /** Whether the picture was inverted (dark ink on light paper). */
   inverted: boolean;

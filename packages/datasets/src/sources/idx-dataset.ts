@@ -11,7 +11,9 @@ export class DatasetNotFoundError extends Error {
 
 /** A dataset's two standard parts. */
 export interface TrainTest {
+  /** The training part. */
   train: ImageDataset;
+  /** The test part. */
   test: ImageDataset;
 }
 
