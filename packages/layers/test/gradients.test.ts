@@ -1,5 +1,5 @@
-import { Random, type Shape, type Tensor } from '@scratchnet/tensor';
-import { describe, expect, it } from 'vitest';
+import { Random, type Shape, type Tensor, listBackends, setBackend } from '@scratchnet/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AvgPool2D,
   BatchNorm1d,
@@ -23,7 +23,11 @@ function built<L extends Layer>(layer: L, shape: Shape, seed = 1): L {
   return layer;
 }
 
-describe('finite-difference gradients: input and parameters', () => {
+describe.each(listBackends())('finite-difference gradients: input and parameters (%s backend)', (backend) => {
+  beforeAll(() => {
+    setBackend(backend);
+  });
+
   it('Conv2D, stride 1, padding 1, with bias', () => {
     const conv = built(new Conv2D({ filters: 3, kernelSize: 3, padding: 1 }), [2, 5, 5]);
     gradCheck(conv, rand([2, 2, 5, 5], 2));

@@ -1,5 +1,5 @@
-import { IntTensor, Random, Tensor } from '@scratchnet/tensor';
-import { describe, expect, it } from 'vitest';
+import { IntTensor, Random, Tensor, listBackends, setBackend } from '@scratchnet/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AvgPool2D,
   BatchNorm2d,
@@ -49,7 +49,11 @@ function naiveConv(
   return { data: out, shape: [n, o, oh, ow] };
 }
 
-describe('layers: forward values and PyTorch layouts', () => {
+describe.each(listBackends())('layers: forward values and PyTorch layouts (%s backend)', (backend) => {
+  beforeAll(() => {
+    setBackend(backend);
+  });
+
   it('Conv2D matches a direct float64 convolution with OIHW weights (stride 2, padding 1)', () => {
     const conv = new Conv2D({ filters: 3, kernelSize: 3, stride: 2, padding: 1 });
     expect(conv.build([2, 7, 6], new Random(1))).toEqual([3, 4, 3]);

@@ -1,5 +1,5 @@
-import { IntTensor, Tensor } from '@scratchnet/tensor';
-import { describe, expect, it } from 'vitest';
+import { IntTensor, Tensor, listBackends, setBackend } from '@scratchnet/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CategoricalCrossEntropy, type Loss, MSE, SoftmaxCrossEntropy, createLoss } from '../src/index.js';
 import { rand } from './gradcheck.js';
 
@@ -34,7 +34,11 @@ function probabilities(n: number, k: number, seed: number): Tensor {
   return p;
 }
 
-describe('losses', () => {
+describe.each(listBackends())('losses (%s backend)', (backend) => {
+  beforeAll(() => {
+    setBackend(backend);
+  });
+
   const labels = IntTensor.fromArray([2, 0, 1, 2]);
 
   it('SoftmaxCrossEntropy: hand-worked value and gradient', () => {

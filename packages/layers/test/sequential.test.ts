@@ -2,16 +2,21 @@ import { SGD } from '@scratchnet/optimizers';
 import { IntTensor, Random, Tensor } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
+  AvgPool2D,
   type BatchMetrics,
+  BatchNorm1d,
+  BatchNorm2d,
   Conv2D,
   Dense,
   Dropout,
   type EpochMetrics,
   Flatten,
+  LeakyReLU,
   MaxPool2D,
   ReLU,
   Sequential,
   Softmax,
+  Tanh,
   createModel,
   tensorBatchSource,
 } from '../src/index.js';
@@ -98,10 +103,15 @@ describe('Sequential', () => {
     const model = new Sequential(
       [
         new Conv2D({ filters: 4, kernelSize: 3, padding: 'same' }),
-        new ReLU(),
+        new BatchNorm2d(),
+        new LeakyReLU(),
         new MaxPool2D(2),
         new Dropout(0.2),
+        new AvgPool2D({ poolSize: 3, stride: 1, padding: 1 }),
         new Flatten(),
+        new Dense(6),
+        new BatchNorm1d(),
+        new Tanh(),
         new Dense(5),
         new Softmax(),
       ],
