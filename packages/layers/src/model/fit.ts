@@ -59,7 +59,7 @@ export interface FitOptions {
   /** Evaluated after each epoch (valLoss, valAccuracy). */
   validationData?: BatchSource;
   /** Stops training after the current batch; fit then resolves with `stopped: true`. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   callbacks?: FitCallbacks;
   /** Epochs already completed (resuming). Default 0. */
   initialEpoch?: number;
@@ -88,7 +88,7 @@ export interface EvaluateOptions {
   /** Default `'softmaxCrossEntropy'`. */
   loss?: Loss | LossName;
   /** Stops early (the result then covers the samples seen). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** What evaluation measures. */
@@ -103,8 +103,21 @@ export interface Evaluation {
   confusion: number[][];
 }
 
-const now = (): number => performance.now();
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * What fit needs of an `AbortSignal` (browsers' and Node's both fit), typed here because this
+ * package compiles against the plain ES library, without DOM or Node types.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+}
+
+// Timers and the clock exist in every runtime this package targets (browsers, Node, workers).
+const host = globalThis as unknown as {
+  performance: { now(): number };
+  setTimeout(callback: () => void, ms: number): unknown;
+};
+const now = (): number => host.performance.now();
+const tick = (): Promise<void> => new Promise((resolve) => host.setTimeout(resolve, 0));
 
 /** Yields to the event loop when `ms` have passed since the last yield. */
 class Yielder {
