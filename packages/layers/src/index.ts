@@ -56,6 +56,7 @@ export {
   tensorBatchSource,
 } from './model/data.js';
 export type {
+  AbortSignalLike,
   BatchMetrics,
   EpochMetrics,
   EvaluateOptions,
