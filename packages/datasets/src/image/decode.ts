@@ -17,7 +17,7 @@ export interface DecodedImage extends GrayImage {
   format: 'png' | 'jpeg';
   /** True when some pixel was not fully opaque (it was composited onto `paper`). */
   hadTransparency: boolean;
-  /** Luminance transparent pixels were composited onto (1 white paper for dark ink, else 0). */
+  /** Luminance transparent pixels were composited onto (1 white paper for dark ink, else 0; 1 when opaque). */
   paper: number;
 }
 
@@ -121,22 +121,27 @@ function toGray(
   if (rgba.length < 4 * n)
     throw new ImageError(file, `decoder returned ${rgba.length} samples for ${width}×${height} RGBA`);
   const lum = new Float32Array(n);
-  const alpha = new Float32Array(n);
   const inv = 1 / max;
   let transparent = false;
-  let inkSum = 0;
-  let alphaSum = 0;
-  for (let i = 0; i < n; i++) {
-    const l = luma(rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]) * inv;
-    const a = rgba[4 * i + 3] * inv;
-    lum[i] = l;
-    alpha[i] = a;
-    if (a < 1) transparent = true;
-    inkSum += a * l;
-    alphaSum += a;
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    lum[i] = luma(rgba[j], rgba[j + 1], rgba[j + 2]) * inv;
+    if (rgba[j + 3] < max) transparent = true;
   }
-  // The visible (opaque) content is the ink: dark on average → white paper, light → black paper.
-  const paper = alphaSum > 0 && inkSum / alphaSum > 0.5 ? 0 : 1;
-  if (transparent) for (let i = 0; i < n; i++) lum[i] = alpha[i] * lum[i] + (1 - alpha[i]) * paper;
+  let paper = 1;
+  if (transparent) {
+    // The visible (opaque) content is the ink: dark on average → white paper, light → black paper.
+    let inkSum = 0;
+    let alphaSum = 0;
+    for (let i = 0; i < n; i++) {
+      const a = rgba[4 * i + 3] * inv;
+      inkSum += a * lum[i];
+      alphaSum += a;
+    }
+    paper = alphaSum > 0 && inkSum / alphaSum > 0.5 ? 0 : 1;
+    for (let i = 0; i < n; i++) {
+      const a = rgba[4 * i + 3] * inv;
+      lum[i] = a * lum[i] + (1 - a) * paper;
+    }
+  }
   return { width, height, data: lum, format, hadTransparency: transparent, paper };
 }
