@@ -11,14 +11,19 @@ const root = dirname(fileURLToPath(import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-/** Ink imports react-devtools-core only when DEV=true; it is not installed, so it becomes an empty module. */
+/**
+ * Ink imports its devtools module (which polyfills `window` and imports react-devtools-core, not
+ * installed) only when DEV=true. Both become empty modules: a bundled CLI has no devtools, and a
+ * global `window` would mislead code that detects browsers.
+ */
 const noDevtools = {
   name: 'no-react-devtools',
   setup(build) {
-    build.onResolve({ filter: /^react-devtools-core$/ }, () => ({
-      path: 'react-devtools-core',
-      namespace: 'empty',
-    }));
+    const empty = (args) => ({ path: args.path, namespace: 'empty' });
+    build.onResolve({ filter: /^react-devtools-core$/ }, empty);
+    build.onResolve({ filter: /^\.\/devtools(-window-polyfill)?\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build$/.test(args.resolveDir) ? empty(args) : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
       contents: 'export default {};',
       loader: 'js',

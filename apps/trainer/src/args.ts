@@ -56,9 +56,14 @@ export type ParsedArgs =
       explicit: ReadonlySet<keyof TrainOptions>;
     };
 
-/** Default learning rate per optimizer (the PyTorch/Keras customary values; SGD is the seed recipe's). */
+/**
+ * Default learning rate per optimizer. SGD's 0.05 is measured for the seed recipe (momentum 0.9,
+ * decay 1e-3 per step, batch 64, 5 epochs): 0.01 decays too far before the network converges
+ * (measured on full MNIST: 96.6% test accuracy after 2 epochs at 0.01, 98.3% at 0.05); the others
+ * use the customary 1e-3.
+ */
 export const DEFAULT_LR: Record<TrainOptions['optimizer'], number> = {
-  sgd: 0.01,
+  sgd: 0.05,
   adam: 0.001,
   adamw: 0.001,
   rmsprop: 0.001,
@@ -107,7 +112,7 @@ const FLAGS: Record<string, FlagSpec> = {
     key: 'lr',
     kind: 'number',
     arg: '<rate>',
-    help: 'initial learning rate (default: 0.01 for sgd, 0.001 otherwise)',
+    help: 'initial learning rate (default: 0.05 for sgd, 0.001 otherwise)',
   },
   '--momentum': {
     key: 'momentum',
@@ -291,8 +296,8 @@ export function helpText(presets: readonly string[]): string {
     '',
     'Usage: scratchnet-train [options]',
     '',
-    'With no options it trains the seed preset on MNIST for 5 epochs (SGD, momentum 0.9, decay 1e-3,',
-    'batch 64) and writes checkpoints/model.safetensors.',
+    'With no options it trains the seed preset on MNIST for 5 epochs (SGD, lr 0.05, momentum 0.9,',
+    'decay 1e-3, batch 64) and writes checkpoints/model.safetensors.',
     '',
     'Options:',
     ...rows.map(([a, b]) => `  ${a.padEnd(width)}${b}`),

@@ -17,7 +17,7 @@ describe('parseArgs', () => {
       epochs: 5,
       batchSize: 64,
       optimizer: 'sgd',
-      lr: 0.01,
+      lr: 0.05,
       momentum: 0.9,
       decay: 1e-3,
       out: 'checkpoints',

@@ -91,8 +91,8 @@ describe('scratchnet-train --json', () => {
         samplesPerSecond: expect.any(Number),
         learningRate: expect.any(Number),
       });
-      // the decayed rate after 3 steps per epoch: 0.01 / (1 + 1e-3 · 3e)
-      expect(e.learningRate).toBeCloseTo(0.01 / (1 + 1e-3 * 3 * (e.epoch as number)), 6);
+      // the decayed rate after 3 steps per epoch: 0.05 / (1 + 1e-3 · 3e)
+      expect(e.learningRate).toBeCloseTo(0.05 / (1 + 1e-3 * 3 * (e.epoch as number)), 6);
     }
     // checkpoints every 2 steps (steps 2 and 4 fall inside epochs) and at each epoch end
     const cks = first.filter((e) => e.event === 'checkpoint');
@@ -204,7 +204,7 @@ describe('scratchnet-train without a TTY', () => {
     expect(lines[0]).toMatch(
       /^scratchnet-train: mlp on MNIST \(96 train \/ 32 val \/ 64 test\), (js|wasm) × \d+ threads?, 101,770 parameters$/,
     );
-    expect(lines[1]).toBe('SGD lr 0.01, decay 0.001, momentum 0.9, batch 32, 3 steps per epoch, seed 42');
+    expect(lines[1]).toBe('SGD lr 0.05, decay 0.001, momentum 0.9, batch 32, 3 steps per epoch, seed 42');
     expect(lines[2]).toBe('Epoch 1/1');
     expect(lines).toContainEqual(
       expect.stringMatching(
