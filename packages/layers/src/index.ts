@@ -72,7 +72,6 @@ export {
   Sequential,
   type SequentialOptions,
 } from './model/sequential.js';
-export { summarize } from './model/summary.js';
 export {
   PRESETS,
   PRESET_NAMES,

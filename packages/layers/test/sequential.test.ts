@@ -232,7 +232,10 @@ describe('Sequential', () => {
           },
         });
         expect(h1.stopped).toBe(true);
-        expect([h1.epoch, h1.batch]).toEqual([stopAt.epoch - 1, stopAt.batch]);
+        // stopped after the epoch's last batch: the epoch completes first
+        const expected = stopAt.batch === 5 ? [stopAt.epoch, 0] : [stopAt.epoch - 1, stopAt.batch];
+        expect([h1.epoch, h1.batch]).toEqual(expected);
+        expect(h1.epochs).toHaveLength(expected[0]);
         const h2 = await model.fit(data, { ...options, initialEpoch: h1.epoch, initialBatch: h1.batch });
         expect(h2.stopped).toBe(false);
         expect(h2.epoch).toBe(3);
@@ -243,6 +246,7 @@ describe('Sequential', () => {
     };
     const straight = await run();
     expect(await run({ epoch: 2, batch: 3 })).toEqual(straight);
+    expect(await run({ epoch: 1, batch: 5 })).toEqual(straight);
   });
 
   it('an AbortSignal fired by a timer stops a long fit (fit yields to the event loop)', async () => {

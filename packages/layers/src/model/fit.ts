@@ -167,8 +167,9 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
     let correct = 0;
     let seen = 0;
     let batch = startBatch;
+    let aborted = false;
     for (const { x, y, size } of data.batches({ batchSize, shuffle, seed, epoch: e, startBatch })) {
-      if (signal?.aborted) break;
+      if ((aborted = signal?.aborted === true)) break;
       const learningRate = optimizer.learningRate;
       const r = model.trainBatch(x, y, optimizer, loss);
       lossSum += r.loss * size;
@@ -188,7 +189,8 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
       await callbacks.onBatchEnd?.(m);
       await yielder.maybe();
     }
-    if (signal?.aborted) {
+    // A signal that fires after the last batch lets the epoch finish (and be reported) first.
+    if (aborted) {
       history.stopped = true;
       return history;
     }
@@ -203,10 +205,10 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
       learningRate: optimizer.learningRate,
     };
     if (validationData !== undefined) {
+      // not stopped by the signal: a finished epoch reports validation over the whole set
       const v = await runEvaluate(model, validationData, {
         batchSize: Math.max(batchSize, 256),
         loss,
-        signal,
       });
       m.valLoss = v.loss;
       m.valAccuracy = v.accuracy;
