@@ -118,6 +118,25 @@ describe('preprocessImage', () => {
     expectMnistLike(r.input, r.pixels28);
   });
 
+  it('follows uneven lighting across a photographed page', () => {
+    // paper from 0.95 on the left to 0.45 on the right (a shadow), ink 0.15 darker than the paper
+    const c = sevenOnPaper();
+    for (let y = 0; y < c.height; y++) {
+      for (let x = 0; x < c.width; x++) {
+        const paper = 0.95 - (0.5 * x) / c.width;
+        const i = y * c.width + x;
+        c.data[i] = c.data[i] > 0.5 ? paper : paper - 0.3;
+      }
+    }
+    const r = preprocessImage(c.png(0), {}, 'shadow.png');
+    expect(r.inverted).toBe(true);
+    expect(r.box.x).toBeGreaterThanOrEqual(225);
+    expect(r.box.y).toBeGreaterThanOrEqual(25);
+    const clean = preprocessImage(sevenOnPaper().png(0));
+    const diff = r.input.reduce((s, v, i) => s + Math.abs(v - clean.input[i]), 0);
+    expect(diff / measure(clean.input).mass).toBeLessThan(0.15);
+  });
+
   it('thickens a fine pen on a large page to MNIST stroke width', () => {
     const c = new Canvas(600, 600, 1).line(300, 50, 300, 550, 1.5, 0).line(300, 50, 250, 120, 1.5, 0);
     const rows = (input: Float32Array) => {

@@ -46,8 +46,9 @@ export interface PreprocessedImage {
 
 /**
  * Prepares a user's picture of a digit the way MNIST's were: decodes PNG/JPEG to grayscale
- * (transparency composited onto the paper), inverts dark-ink-on-light-paper, stretches the ink's
- * contrast, drops paper texture below a threshold and small noise blobs, crops to the ink's bounding
+ * (transparency composited onto the paper), inverts dark-ink-on-light-paper, subtracts the local
+ * paper level (shadows, uneven light), stretches the ink's contrast, drops paper texture below a
+ * threshold and small noise blobs, crops to the ink's bounding
  * box, scales the longer side to 20 px keeping the aspect ratio (area averaging), and places the
  * result in a 28×28 frame with its centre of mass at the centre.
  *
@@ -114,29 +115,31 @@ export function preprocessGray(
   const data = work < 1 ? resizeArea(image.data, width, height, w0, h0) : image.data;
   const n = data.length;
 
-  // 1. Paper level = the median pixel (paper covers most of a picture of one digit). The ink is on the
-  // side (darker or lighter) that strays furthest from it: dark ink is inverted, as MNIST is light on black.
+  // 1. Polarity: the paper is the median pixel (paper covers most of a picture of one digit), the ink
+  // the extreme furthest from it. Dark ink is inverted, as MNIST is light ink on black.
   const { median: paperLum, lo, hi } = levels(data);
   const inverted =
     options.invert === undefined || options.invert === 'auto'
       ? paperLum - lo > hi - paperLum
       : options.invert;
-  const peak = inverted ? 1 - lo : hi;
-  const paper = inverted ? 1 - paperLum : paperLum;
-  const contrast = peak - paper;
+
+  // 2. Ink above the local paper level (photos are unevenly lit), stretched to [0, 1], zero below the
+  // noise threshold.
+  const ink = new Float32Array(n);
+  for (let i = 0; i < n; i++) ink[i] = inverted ? 1 - data[i] : data[i];
+  const paper = paperLevel(ink, w0, h0);
+  let contrast = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ink[i] - paper[i];
+    ink[i] = v;
+    if (v > contrast) contrast = v;
+  }
   if (!(contrast > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
-
-  // 2. Ink stretched to [0, 1] over the paper, zero below the noise threshold.
-  const ink = new Float32Array(n);
-  const sign = inverted ? -1 : 1;
-  const scale = sign / (contrast * (1 - threshold));
+  const scale = 1 / (contrast * (1 - threshold));
   const offset = threshold / (1 - threshold);
-  for (let i = 0; i < n; i++) {
-    const u = (data[i] - paperLum) * scale - offset; // = ((ink − paper)/contrast − t) / (1 − t)
-    ink[i] = Math.max(u, 0);
-  }
+  for (let i = 0; i < n; i++) ink[i] = Math.max(ink[i] * scale - offset, 0); // ((v/contrast) − t) / (1 − t)
 
   // 3. Keep the significant blobs; their bounding box is the digit.
   const box = significantInk(ink, w0, h0, minBlob);
@@ -232,6 +235,54 @@ function levels(data: Float32Array): { median: number; lo: number; hi: number } 
     if (acc >= half) return { median: (b + 0.5) / bins, lo, hi };
   }
   return { median: 1, lo, hi };
+}
+
+/**
+ * The paper's level under each pixel of `ink` (ink bright, paper dark): the darkest pixel of each block
+ * of about an eighth of the picture, then the darkest of each 3×3 blocks (so a stroke thicker than a
+ * block is not taken for paper), interpolated bilinearly between block centres. Follows shadows and
+ * gradients across a photographed page.
+ */
+function paperLevel(ink: Float32Array, w: number, h: number): Float32Array {
+  const block = Math.max(8, Math.ceil(Math.max(w, h) / 8));
+  const gw = Math.ceil(w / block);
+  const gh = Math.ceil(h / block);
+  const mins = new Float32Array(gw * gh).fill(Number.POSITIVE_INFINITY);
+  for (let y = 0; y < h; y++) {
+    const row = Math.floor(y / block) * gw;
+    for (let x = 0; x < w; x++) {
+      const b = row + Math.floor(x / block);
+      if (ink[y * w + x] < mins[b]) mins[b] = ink[y * w + x];
+    }
+  }
+  const grid = new Float32Array(gw * gh);
+  for (let by = 0; by < gh; by++) {
+    for (let bx = 0; bx < gw; bx++) {
+      let m = Number.POSITIVE_INFINITY;
+      for (let dy = Math.max(0, by - 1); dy <= Math.min(gh - 1, by + 1); dy++) {
+        for (let dx = Math.max(0, bx - 1); dx <= Math.min(gw - 1, bx + 1); dx++)
+          m = Math.min(m, mins[dy * gw + dx]);
+      }
+      grid[by * gw + bx] = m;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / block - 0.5, 0), gh - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, gh - 1);
+    const ty = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(Math.max((x + 0.5) / block - 0.5, 0), gw - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, gw - 1);
+      const tx = fx - x0;
+      const top = grid[y0 * gw + x0] * (1 - tx) + grid[y0 * gw + x1] * tx;
+      const bottom = grid[y1 * gw + x0] * (1 - tx) + grid[y1 * gw + x1] * tx;
+      out[y * w + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
+  return out;
 }
 
 /**
