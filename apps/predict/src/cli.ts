@@ -1,7 +1,14 @@
 // Entry point of the scratchnet-predict bundle. Nothing runs at import time but this: parse, predict, exit.
+import { ImageError } from '@scratchnet/datasets';
 import { run } from './run.js';
 
 async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) {
+    throw new ImageError(
+      '<stdin>',
+      'standard input is a terminal: pipe a picture into it (cat digit.png | scratchnet-predict -)',
+    );
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

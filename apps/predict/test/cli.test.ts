@@ -242,6 +242,9 @@ describe('scratchnet-predict', () => {
     const out = JSON.parse(r.stdout);
     expect(out.file).toBe('-');
     expect(out.prediction).toBe(samples[1].label);
+    const empty = predict(['--model', modelPath, '-'], { input: new Uint8Array(0) });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe('scratchnet-predict: <stdin>: empty file\n');
   });
 
   it('draws the 28×28 input with --show', () => {
