@@ -106,7 +106,6 @@ export class ImageDataset {
   readonly name: string;
 
   private readonly workspace = new Workspace();
-  private order: Uint32Array | undefined;
 
   constructor(init: ImageDatasetInit) {
     const { images, labels, height, width } = init;
@@ -224,10 +223,12 @@ export class ImageDataset {
     }
   }
 
-  /** The sample order of epoch `epoch`: a Fisher–Yates permutation from `Random(seed, epoch)`. */
+  /**
+   * The sample order of epoch `epoch`: a Fisher–Yates permutation from `Random(seed, epoch)`. One
+   * array per epoch (not per step), so iterators of different epochs never disturb each other.
+   */
   private epochOrder(seed: number, epoch: number): Uint32Array {
-    if (this.order === undefined) this.order = new Uint32Array(this.count);
-    const order = this.order;
+    const order = new Uint32Array(this.count);
     for (let i = 0; i < order.length; i++) order[i] = i;
     return new Random(seed, epoch).shuffle(order);
   }
