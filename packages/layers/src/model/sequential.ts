@@ -289,7 +289,9 @@ export class Sequential {
 
   private checkInput(x: Tensor, op: string): void {
     const s = this.inputShape;
-    if (x.rank !== s.length + 1 || s.some((d, i) => x.shape[i + 1] !== d)) {
+    let ok = x.rank === s.length + 1;
+    for (let i = 0; ok && i < s.length; i++) ok = x.shape[i + 1] === s[i];
+    if (!ok) {
       throw new ShapeError(`Sequential.${op}: expects input ${batchedShape(s)}, got ${formatShape(x.shape)}`);
     }
   }
