@@ -152,6 +152,21 @@ describe('preprocessImage', () => {
     expectMnistLike(thick, preprocessImage(c.png(0)).pixels28);
   });
 
+  it('keeps the strokes of a fine pen on a big page even and at full strength', () => {
+    // a "4" drawn with a 4 px pen, 1350 px tall, on a 2400×1800 grey page
+    const c = new Canvas(2400, 1800, 0.9)
+      .line(1400, 300, 900, 1200, 2, 0.2)
+      .line(900, 1200, 1600, 1200, 2, 0.2);
+    c.line(1450, 700, 1450, 1650, 2, 0.2);
+    const r = preprocessGray(c);
+    expect(r.box).toEqual({ x: 899, y: 300, width: 705, height: 1350 });
+    const m = expectMnistLike(r.input, r.pixels28);
+    // every row of the digit, diagonal ones included, reaches near full ink
+    for (let y = m.y0; y < m.y0 + m.height - 1; y++) {
+      expect(Math.max(...r.input.slice(y * 28, y * 28 + 28)), `row ${y}`).toBeGreaterThan(0.8);
+    }
+  });
+
   it('keeps an MNIST digit close to itself', async () => {
     const { test } = await loadMnist();
     for (const i of [0, 1, 2, 3]) {

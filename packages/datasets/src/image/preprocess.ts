@@ -162,7 +162,12 @@ export function preprocessGray(
   const stroke = (strokePx * Math.max(w, h)) / Math.max(box.width, box.height);
   if (minStroke > 0 && stroke < minStroke * perOut) {
     const r = Math.round((minStroke * perOut - stroke) / 2);
-    if (r >= 1) ({ data: img, width: w, height: h } = dilateDisc(img, w, h, r));
+    if (r >= 1) {
+      // Strokes thinner than a pixel came out of the shrinking faint, fainter where they cross pixels
+      // diagonally: bring them to full strength first (MNIST's scans were bilevel), then widen.
+      saturate(img);
+      ({ data: img, width: w, height: h } = dilateDisc(img, w, h, r));
+    }
   }
 
   // 5. Longer side to 20 px, keeping the aspect ratio; ink peak back to 1 (MNIST's strokes saturate).
@@ -365,6 +370,14 @@ function crop(
     out.set(src.subarray(row, row + box.width), y * box.width);
   }
   return out;
+}
+
+/** Scales the ink so its median non-zero value becomes 1 (clipping above): strokes at full strength. */
+function saturate(img: Float32Array): void {
+  const values = img.filter((v) => v > 0).sort();
+  if (values.length === 0) return;
+  const level = values[values.length >> 1];
+  for (let i = 0; i < img.length; i++) img[i] = Math.min(1, img[i] / level);
 }
 
 /** Mean stroke width of the ink ≈ 2·area / boundary length (a long stroke has two edges). */
