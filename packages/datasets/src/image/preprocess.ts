@@ -124,13 +124,12 @@ export function preprocessGray(
       : options.invert;
 
   // 2. Ink above the local paper level (photos are unevenly lit), stretched to [0, 1], zero below the
-  // noise threshold.
-  const ink = new Float32Array(n);
-  for (let i = 0; i < n; i++) ink[i] = inverted ? 1 - data[i] : data[i];
-  const paper = paperLevel(ink, w0, h0);
+  // noise threshold. Ink is `sign · (luminance − paper)`.
+  const sign = inverted ? -1 : 1;
+  const ink = paperLevel(data, w0, h0, sign);
   let contrast = 0;
   for (let i = 0; i < n; i++) {
-    const v = ink[i] - paper[i];
+    const v = sign * data[i] - ink[i];
     ink[i] = v;
     if (v > contrast) contrast = v;
   }
@@ -243,21 +242,22 @@ function levels(data: Float32Array): { median: number; lo: number; hi: number } 
 }
 
 /**
- * The paper's level under each pixel of `ink` (ink bright, paper dark): the darkest pixel of each block
- * of about an eighth of the picture, then the darkest of each 3×3 blocks (so a stroke thicker than a
- * block is not taken for paper), interpolated bilinearly between block centres. Follows shadows and
- * gradients across a photographed page.
+ * The paper's level under each pixel, as `sign · luminance` (so ink is above it): the lowest value in
+ * each block of about an eighth of the picture, then the lowest of each 3×3 blocks (so a stroke thicker
+ * than a block is not taken for paper), interpolated bilinearly between block centres. Follows shadows
+ * and gradients across a photographed page.
  */
-function paperLevel(ink: Float32Array, w: number, h: number): Float32Array {
+function paperLevel(data: Float32Array, w: number, h: number, sign: number): Float32Array {
   const block = Math.max(8, Math.ceil(Math.max(w, h) / 8));
   const gw = Math.ceil(w / block);
   const gh = Math.ceil(h / block);
   const mins = new Float32Array(gw * gh).fill(Number.POSITIVE_INFINITY);
   for (let y = 0; y < h; y++) {
     const row = Math.floor(y / block) * gw;
-    for (let x = 0; x < w; x++) {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
       const b = row + Math.floor(x / block);
-      if (ink[y * w + x] < mins[b]) mins[b] = ink[y * w + x];
+      const v = sign * data[i];
+      if (v < mins[b]) mins[b] = v;
     }
   }
   const grid = new Float32Array(gw * gh);
@@ -271,20 +271,27 @@ function paperLevel(ink: Float32Array, w: number, h: number): Float32Array {
       grid[by * gw + bx] = m;
     }
   }
+  // Bilinear weights along x, once per column.
+  const x0s = new Int32Array(w);
+  const txs = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / block - 0.5, 0), gw - 1);
+    x0s[x] = Math.floor(fx);
+    txs[x] = fx - x0s[x];
+  }
   const out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     const fy = Math.min(Math.max((y + 0.5) / block - 0.5, 0), gh - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, gh - 1);
-    const ty = fy - y0;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.min(Math.max((x + 0.5) / block - 0.5, 0), gw - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, gw - 1);
-      const tx = fx - x0;
-      const top = grid[y0 * gw + x0] * (1 - tx) + grid[y0 * gw + x1] * tx;
-      const bottom = grid[y1 * gw + x0] * (1 - tx) + grid[y1 * gw + x1] * tx;
-      out[y * w + x] = top * (1 - ty) + bottom * ty;
+    const r0 = Math.floor(fy) * gw;
+    const r1 = Math.min(Math.floor(fy) + 1, gh - 1) * gw;
+    const ty = fy - Math.floor(fy);
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const x0 = x0s[x];
+      const x1 = x0 + 1 < gw ? x0 + 1 : x0;
+      const tx = txs[x];
+      const top = grid[r0 + x0] + (grid[r0 + x1] - grid[r0 + x0]) * tx;
+      const bottom = grid[r1 + x0] + (grid[r1 + x1] - grid[r1 + x0]) * tx;
+      out[i] = top + (bottom - top) * ty;
     }
   }
   return out;
