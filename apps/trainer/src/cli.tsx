@@ -89,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
 
   let handle: (msg: WorkerMessage) => void;
   let ink: ReturnType<typeof render> | null = null;
+  let inkExited: Promise<unknown> = Promise.resolve();
   if (mode === 'dashboard') {
     const store = new DashboardStore();
     handle = (msg) => store.apply(msg);
@@ -98,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
       // Ink's default renderer redraws whole frames inside synchronized-output escapes (no flicker in
       // terminals that support them); its incremental mode left stale rows behind in tmux.
     });
+    // Asked for at once: Ink's exit promise never settles if the App exits before anyone waits on it.
+    inkExited = ink.waitUntilExit().catch(() => undefined);
   } else {
     const reporter = mode === 'json' ? new JsonReporter(writeLine) : new PlainReporter(writeLine);
     handle = (msg) => reporter.handle(msg);
@@ -142,11 +145,15 @@ async function main(argv: string[]): Promise<number> {
 
   if (ink !== null) {
     // After `done` the App draws its final frame and exits by itself; otherwise (errors) stop it now.
-    const exited = ink.waitUntilExit().catch(() => undefined);
-    const timeout = new Promise((resolve) => setTimeout(resolve, done ? 1500 : 0).unref());
-    await Promise.race([exited, timeout]);
+    // The timers are ref'd on purpose: they keep the process alive until the summary is printed.
+    const within = async (ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([inkExited, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+    };
+    await within(done ? 1500 : 0);
     ink.unmount();
-    await exited;
+    await within(500);
   }
   const err = error as { message: string; usage: boolean } | null;
   if (err !== null) {

@@ -243,7 +243,13 @@ describe('charts', () => {
       <LossChart width={50} plotHeight={4} totalSteps={400} loss={loss} learningRate={0.00953} />,
     );
     expect(plain(l.lastFrame())[0]).toMatch(/^╭─ Training loss 0\.2000 · lr 0\.00953 ─+╮$/);
-    expect(plain(l.lastFrame())).toHaveLength(4 + 1 + 2);
+    const lossLines = plain(l.lastFrame());
+    expect(lossLines).toHaveLength(4 + 2 + 2);
+    // log axis from 2.3 down to 0.2; the second of 4 rows is a third of the way down in log space:
+    // 2.3 · (0.2 / 2.3)^(1/3) = 1.02
+    expect(lossLines[1]).toMatch(/^│2\.30 ┤/);
+    expect(lossLines[2]).toMatch(/^│1\.02 ┤/);
+    expect(lossLines[4]).toMatch(/^│0\.20 ┤/);
     const a = render(
       <AccuracyChart
         width={50}
@@ -258,7 +264,7 @@ describe('charts', () => {
       />,
     );
     const lines = plain(a.lastFrame());
-    expect(lines[6]).toContain('━ train 95.0% ━ val 96.0% ━ test 97.0%');
+    expect(lines[6]).toContain('━train 95.0% ━val 96.0% ━test 97.0%');
     // the y axis zooms to the recent data (the newer half of the training curve, val and test):
     // lowest 0.95 → from 95% to 100%
     expect(lines[1]).toMatch(/^│100% ┤/);

@@ -8,7 +8,7 @@ describe('DashboardStore', () => {
     store.apply({ type: 'start', info: fakeInfo() });
     store.apply({ type: 'batch', info: fakeBatch(1, 10, { loss: 1.5, accuracy: 0.5 }), progress: false });
     // running means 1.5 over 10 batches then 1.0 over 20: the second window's mean is 0.5, accuracy 0.9;
-    // the moving average moves 30% of the way: 1.5 − 0.3 · 1.0 = 1.2 and 0.5 + 0.3 · 0.4 = 0.62
+    // a window of 10 batches moves the moving average by w = 1 − 0.95^10 of the way
     store.apply({ type: 'batch', info: fakeBatch(1, 20, { loss: 1.0, accuracy: 0.7 }), progress: false });
     // a new epoch restarts the running means: its first window is the message itself
     store.apply({ type: 'batch', info: fakeBatch(2, 5, { loss: 0.2, accuracy: 0.8 }), progress: false });
@@ -16,11 +16,15 @@ describe('DashboardStore', () => {
     const s = store.snapshot();
     expect(store.version).toBe(5);
     expect(s.loss.map((p) => p[0])).toEqual([10, 20, 849]);
+    const w = 1 - 0.95 ** 10;
+    const loss1 = 1.5 + w * (0.5 - 1.5);
+    const acc1 = 0.5 + w * (0.9 - 0.5);
     expect(s.loss[0][1]).toBe(1.5);
-    expect(s.loss[1][1]).toBeCloseTo(1.2, 12);
-    expect(s.trainAccuracy[1][1]).toBeCloseTo(0.62, 12);
-    expect(s.loss[2][1]).toBeCloseTo(1.2 + 0.3 * (0.2 - 1.2), 12);
-    expect(s.trainAccuracy[2][1]).toBeCloseTo(0.62 + 0.3 * (0.8 - 0.62), 12);
+    expect(s.loss[1][1]).toBeCloseTo(loss1, 12);
+    expect(s.trainAccuracy[1][1]).toBeCloseTo(acc1, 12);
+    // the new epoch's first message counts as one batch
+    expect(s.loss[2][1]).toBeCloseTo(loss1 + 0.05 * (0.2 - loss1), 12);
+    expect(s.trainAccuracy[2][1]).toBeCloseTo(acc1 + 0.05 * (0.8 - acc1), 12);
     expect(s.valAccuracy).toEqual([[844, fakeEpoch(1).valAccuracy]]);
     expect(s.testAccuracy).toEqual([[844, fakeEpoch(1).testAccuracy]]);
     expect(s.epochs.map((e) => e.epoch)).toEqual([1]);

@@ -23,16 +23,21 @@ export function LossChart({
 }: ChartProps & { loss: ReadonlyArray<[number, number]>; learningRate: number | null }) {
   const last = loss.length > 0 ? loss[loss.length - 1][1] : null;
   const title = `Training loss${last === null ? '' : ` ${last.toFixed(4)}`}${learningRate === null ? '' : ` · lr ${learningRate.toPrecision(3)}`}`;
+  // Log scale: a loss falling from 2.3 to 0.02 stays readable all the way down.
   const lines = lineChart([{ label: 'loss', color: 'yellow', points: loss }], {
     width: width - 2,
     height: plotHeight,
     xMax: totalSteps,
-    yMin: 0,
-    formatY: (y) => y.toFixed(2),
+    logY: true,
+    formatY: (y) => (y >= 0.1 ? y.toFixed(2) : y.toPrecision(2)),
   });
   return (
     <Panel title={title} width={width}>
       <Lines lines={lines} />
+      <Text wrap="truncate" color="gray">
+        {' '}
+        <Text color="yellow">━ loss</Text> (moving average, log scale)
+      </Text>
     </Panel>
   );
 }
@@ -79,8 +84,8 @@ export function AccuracyChart({
       <Lines lines={lines} />
       <Text wrap="truncate">
         {' '}
-        {color('cyan', `━ train ${last(train)}`)} {color('magenta', `━ val ${last(val)}`)}{' '}
-        {color('green', `━ test ${last(test)}`)}
+        {color('cyan', `━train ${last(train)}`)} {color('magenta', `━val ${last(val)}`)}{' '}
+        {color('green', `━test ${last(test)}`)}
       </Text>
     </Panel>
   );

@@ -20,6 +20,8 @@ export interface ChartOptions {
   yMax?: number;
   /** Formats y labels; the default shows 3 significant digits. */
   formatY?: (y: number) => string;
+  /** Logarithmic y axis (values ≤ 0 are clamped to the smallest positive one): for losses. */
+  logY?: boolean;
 }
 
 // Braille dot bits by [column][row] within a 2×4 cell.
@@ -34,17 +36,20 @@ const DOTS = [
  */
 export function lineChart(series: readonly Series[], options: ChartOptions): string[] {
   const { height, xMax } = options;
-  const fmt = options.formatY ?? ((y: number) => y.toPrecision(3));
+  const format = options.formatY ?? ((y: number) => y.toPrecision(3));
+  // Everything below works on t(y): y itself, or log10 y on a log axis.
+  const t = options.logY ? (y: number) => Math.log10(Math.max(y, 1e-12)) : (y: number) => y;
+  const fmt = options.logY ? (v: number) => format(10 ** v) : format;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const s of series)
     for (const [, y] of s.points) {
-      if (!Number.isFinite(y)) continue;
-      lo = Math.min(lo, y);
-      hi = Math.max(hi, y);
+      if (!Number.isFinite(y) || (options.logY && y <= 0)) continue;
+      lo = Math.min(lo, t(y));
+      hi = Math.max(hi, t(y));
     }
-  if (options.yMin !== undefined) lo = options.yMin;
-  if (options.yMax !== undefined) hi = options.yMax;
+  if (options.yMin !== undefined) lo = t(options.yMin);
+  if (options.yMax !== undefined) hi = t(options.yMax);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
     lo = 0;
     hi = 1;
@@ -72,7 +77,7 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   };
   const toDot = ([x, y]: readonly [number, number]): [number, number] => [
     Math.round((Math.min(Math.max(x, 0), xMax) / Math.max(xMax, 1e-12)) * (dotsW - 1)),
-    Math.round(((hi - Math.min(Math.max(y, lo), hi)) / (hi - lo)) * (dotsH - 1)),
+    Math.round(((hi - Math.min(Math.max(t(y), lo), hi)) / (hi - lo)) * (dotsH - 1)),
   ];
 
   for (const s of series) {

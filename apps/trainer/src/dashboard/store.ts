@@ -43,8 +43,8 @@ function pushPoint(series: Array<[number, number]>, point: [number, number]): vo
   }
 }
 
-/** Weight of the newest window in the exponential moving average of the training curves. */
-const SMOOTHING = 0.3;
+/** Per-batch decay of the exponential moving average of the training curves (≈ 20-batch memory). */
+const DECAY = 0.95;
 
 /**
  * Folds worker messages into dashboard state. Messages arrive at any rate; the UI takes a
@@ -102,12 +102,15 @@ export class DashboardStore {
           prev === null ? now : (now * b.batch - before * prev.batch) / (b.batch - prev.batch);
         const loss = window(b.loss, prev?.loss ?? 0);
         const accuracy = Math.min(1, Math.max(0, window(b.accuracy, prev?.accuracy ?? 0)));
+        // The window holds n batches: weigh it as n per-batch EMA steps, whatever the message rate.
+        const n = prev === null ? 1 : b.batch - prev.batch;
+        const w = 1 - DECAY ** n;
         this.ema =
           this.ema === null
             ? { loss, accuracy }
             : {
-                loss: this.ema.loss + SMOOTHING * (loss - this.ema.loss),
-                accuracy: this.ema.accuracy + SMOOTHING * (accuracy - this.ema.accuracy),
+                loss: this.ema.loss + w * (loss - this.ema.loss),
+                accuracy: this.ema.accuracy + w * (accuracy - this.ema.accuracy),
               };
         this.last = b;
         pushPoint(s.loss, [b.step, this.ema.loss]);
