@@ -10,7 +10,8 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const browserSafe = ['@scratchnet/tensor', '@scratchnet/layers', '@scratchnet/optimizers'];
 const work = mkdtempSync(join(tmpdir(), 'scratchnet-packs-'));
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 const fail = (msg) => {
   console.error(`check-packs: ${msg}`);
   process.exit(1);
@@ -19,14 +20,25 @@ const fail = (msg) => {
 try {
   const tarballs = join(work, 'tarballs');
   const pnpm = join(root, 'node_modules/.bin/pnpm');
-  run(pnpm, ['-r', '--filter', './packages/*', '--filter', './apps/*', 'pack', '--pack-destination', tarballs], root);
+  run(
+    pnpm,
+    ['-r', '--filter', './packages/*', '--filter', './apps/*', 'pack', '--pack-destination', tarballs],
+    root,
+  );
   const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
   if (files.length !== 7) fail(`expected 7 tarballs, got ${files.length}: ${files.join(', ')}`);
 
   const app = join(work, 'app');
   run('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...files.map((f) => join(tarballs, f))], app);
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'pack-check', private: true, type: 'module' }),
+  );
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...files.map((f) => join(tarballs, f))],
+    app,
+  );
 
   const names = [];
   for (const dir of readdirSync(join(app, 'node_modules/@scratchnet'))) {
@@ -47,9 +59,21 @@ try {
   const esbuild = join(root, 'node_modules/.bin/esbuild');
   for (const name of browserSafe) {
     writeFileSync(join(app, 'browser.mjs'), `export * from '${name}';\n`);
-    run(esbuild, ['browser.mjs', '--bundle', '--platform=browser', '--format=esm', '--outfile=/dev/null', '--log-level=error'], app);
+    run(
+      esbuild,
+      [
+        'browser.mjs',
+        '--bundle',
+        '--platform=browser',
+        '--format=esm',
+        '--outfile=/dev/null',
+        '--log-level=error',
+      ],
+      app,
+    );
   }
-  for (const bin of ['scratchnet-train', 'scratchnet-predict']) run(join(app, 'node_modules/.bin', bin), ['--help'], app);
+  for (const bin of ['scratchnet-train', 'scratchnet-predict'])
+    run(join(app, 'node_modules/.bin', bin), ['--help'], app);
   console.log(`check-packs: ${files.length} tarballs install, import, bundle for browsers, and run`);
 } finally {
   rmSync(work, { recursive: true, force: true });
