@@ -438,6 +438,12 @@ export async function runTraining(
     await obeyControls();
   };
 
+  if (startEpoch >= epochs) {
+    post({
+      type: 'status',
+      message: `the checkpoint already has ${startEpoch} epochs and --epochs is ${epochs} (the total): nothing to train`,
+    });
+  }
   post({ type: 'phase', phase: 'training' });
   const result = await model.fit(train, {
     optimizer,
