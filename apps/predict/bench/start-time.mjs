@@ -3,7 +3,7 @@
 // ('seed' preset) and one 280×280 PNG, 10 runs after 3 warm-ups, median reported.
 //   node bench/start-time.mjs        (after `pnpm build`; uses hyperfine when installed)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,7 @@ if (spawnSync('hyperfine', ['--version']).status === 0) {
     if (i >= 3) times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
 }
+rmSync(dir, { recursive: true, force: true });
 times.sort((a, b) => a - b);
 const median = (times[(runs - 1) >> 1] + times[runs >> 1]) / 2;
 console.log(

@@ -1,7 +1,7 @@
 // End-to-end tests of the built CLI (dist/scratchnet-predict.js) with a model trained here on a
 // subset of MNIST and pictures made here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { saveModel } from '@scratchnet/serialization';
 import { Tensor, setBackend } from '@scratchnet/tensor';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/scratchnet-predict.js');
@@ -177,6 +177,8 @@ beforeAll(async () => {
   write('photo.jpg', jpg(page(d.pixels, 8, 300, 260, 40, 20, 0.8, 0.15), 300, 260)); // grey paper, soft ink
   write('large.png', png(page(e.pixels, 12, 900, 600, 520, 40, 1, 0), 900, 600, 0)); // large, off-centre, dark on white
 }, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('scratchnet-predict', () => {
   it('reads digits in every kind of picture, all in one call', () => {

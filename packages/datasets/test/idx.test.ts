@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   IdxFormatError,
   encodeIdx,
@@ -14,6 +14,7 @@ import {
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-idx-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('IDX', () => {
   it('encodes the header byte for byte', () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ImageError, decodeImage, loadMnist, preprocessGray, preprocessImage } from '../src/index.js';
 import { Canvas, measure } from './images.js';
 
@@ -188,6 +188,7 @@ describe('preprocessImage', () => {
 
   it('names the file in every error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scratchnet-img-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const write = (name: string, bytes: Uint8Array | string) => {
       writeFileSync(join(dir, name), bytes);
       return join(dir, name);
