@@ -34,7 +34,7 @@ export function axpby(_tid: i32, lo: i32, hi: i32, alpha: f32, x: usize, beta: f
 const RELU = 0;
 const LEAKY = 1;
 const SIGMOID = 2;
-const TANH = 3;
+// 3: tanh (every other code)
 
 function sigmoid4(v: v128): v128 {
   // e = exp(−|v|) ≤ 1 never overflows: σ(v) = 1/(1+e) for v ≥ 0, e/(1+e) below.

@@ -3,7 +3,16 @@
 // one memory. Parallel kernels take (tid, lo, hi, …): the JS side splits [0, total) statically.
 
 export { GEMM_SCRATCH_BYTES } from './gemm';
-export { im2col, col2im, conv2d, conv2dBackwardData, conv2dBackwardWeights, reducePartials } from './conv';
+export {
+  im2col,
+  col2im,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardWeights,
+  conv2dDirect,
+  conv2dBackwardWeightsDirect,
+  reducePartials,
+} from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export { fill, axpby, activation, activationBackward, addBias, biasGrad, sumSquares } from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';

@@ -134,16 +134,60 @@ export function maxPool2dBackward(
   geom: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
-  const hw = g.H * g.W;
-  const ohw = g.oh * g.ow;
+  const H = g.H,
+    W = g.W,
+    oh = g.oh,
+    ow = g.ow;
+  const hw = H * W;
+  const ohw = oh * ow;
+  // 2×2 stride 2: windows do not overlap, so every input gets dy or 0 and is written once.
+  const fast = g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0;
   for (let pl = lo; pl < hi; pl++) {
     const dxp = dx + <usize>(pl * hw) * 4;
     const dyp = dy + <usize>(pl * ohw) * 4;
     const ap = arg + <usize>(pl * ohw) * 4;
-    memory.fill(dxp, 0, <usize>hw * 4);
-    for (let i = 0; i < ohw; i++) {
-      const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
-      store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
+    if (!fast || (H & 1) !== 0 || (W & 1) !== 0) memory.fill(dxp, 0, <usize>hw * 4);
+    if (!fast) {
+      for (let i = 0; i < ohw; i++) {
+        const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
+        store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
+      }
+      continue;
+    }
+    const one = i32x4.splat(1);
+    const wv = i32x4.splat(W);
+    for (let r = 0; r < oh; r++) {
+      const top = dxp + <usize>(2 * r * W) * 4;
+      const bot = top + <usize>W * 4;
+      const dr = dyp + <usize>(r * ow) * 4;
+      const ar = ap + <usize>(r * ow) * 4;
+      const base = 2 * r * W;
+      let idx = i32x4.add(i32x4.splat(base), i32x4(0, 2, 4, 6));
+      let q = 0;
+      for (; q + 4 <= ow; q += 4) {
+        const d = v128.load(dr + <usize>q * 4);
+        const a = v128.load(ar + <usize>q * 4);
+        const tl = v128.and(d, i32x4.eq(a, idx));
+        const tr = v128.and(d, i32x4.eq(a, i32x4.add(idx, one)));
+        const bl = v128.and(d, i32x4.eq(a, i32x4.add(idx, wv)));
+        const br = v128.and(d, i32x4.eq(a, i32x4.add(i32x4.add(idx, wv), one)));
+        const o = <usize>(2 * q) * 4;
+        v128.store(top + o, v128.shuffle<f32>(tl, tr, 0, 4, 1, 5));
+        v128.store(top + o, v128.shuffle<f32>(tl, tr, 2, 6, 3, 7), 16);
+        v128.store(bot + o, v128.shuffle<f32>(bl, br, 0, 4, 1, 5));
+        v128.store(bot + o, v128.shuffle<f32>(bl, br, 2, 6, 3, 7), 16);
+        idx = i32x4.add(idx, i32x4.splat(8));
+      }
+      for (; q < ow; q++) {
+        const d = load<f32>(dr + <usize>q * 4);
+        const a = load<i32>(ar + <usize>q * 4);
+        const i0 = base + 2 * q;
+        const o = <usize>(2 * q) * 4;
+        store<f32>(top + o, a === i0 ? d : 0);
+        store<f32>(top + o, a === i0 + 1 ? d : 0, 4);
+        store<f32>(bot + o, a === i0 + W ? d : 0);
+        store<f32>(bot + o, a === i0 + W + 1 ? d : 0, 4);
+      }
     }
   }
 }

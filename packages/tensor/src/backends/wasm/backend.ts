@@ -274,14 +274,33 @@ export class WasmBackend implements Backend {
     return Math.ceil((g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth * 4) / 64) * 64;
   }
 
+  /**
+   * Stride 1 with few taps (C·kH·kW ≤ 36, e.g. a first layer on grayscale images): the direct kernels,
+   * since im2col + GEMM with so small a K spends its time packing.
+   */
+  private direct(g: Conv2dGeometry): boolean {
+    return g.strideH === 1 && g.strideW === 1 && g.inChannels * g.kernelH * g.kernelW <= 36;
+  }
+
+  /** Bytes of the zero-padded input copy the direct kernels keep per thread. */
+  private paddedBytes(g: Conv2dGeometry): number {
+    const bytes = g.inChannels * (g.inHeight + 2 * g.padH) * (g.inWidth + 2 * g.padW + 4) * 4 + 128;
+    return Math.ceil(bytes / 64) * 64;
+  }
+
   conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, g: Conv2dGeometry): void {
     const px = this.ptr(x);
     const pw = this.ptr(w);
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
-    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
+    if (this.direct(g)) {
+      const [base, stride] = this.scratch(this.paddedBytes(g));
+      this.run('conv2dDirect', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
+    } else {
+      const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+      this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
+    }
     this.unstage();
   }
 
@@ -300,14 +319,16 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pdw = this.ptr(dw, true);
     const pdb = db === null ? 0 : this.ptr(db, true);
-    const partialOffset = this.runtime.gemmScratchBytes + this.colsBytes(g);
+    const direct = this.direct(g);
+    const partialOffset = direct ? this.paddedBytes(g) : this.runtime.gemmScratchBytes + this.colsBytes(g);
     const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
     const [base, stride] = this.scratch(partialOffset + (wSize + g.outChannels) * 4);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     // Each share sums its samples into its own partial; the partials are then added in share order.
     const parts = parallel ? this.threads : 1;
     const geom = this.convGeom(g);
-    this.run('conv2dBackwardWeights', g.batch, 1, parallel, px, pdy, geom, base, stride, partialOffset);
+    const kernel = direct ? 'conv2dBackwardWeightsDirect' : 'conv2dBackwardWeights';
+    this.run(kernel, g.batch, 1, parallel, px, pdy, geom, base, stride, partialOffset);
     this.run(
       'reducePartials',
       wSize,

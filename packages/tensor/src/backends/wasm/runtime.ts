@@ -18,6 +18,8 @@ export const KERNELS = [
   'conv2d',
   'conv2dBackwardData',
   'conv2dBackwardWeights',
+  'conv2dDirect',
+  'conv2dBackwardWeightsDirect',
   'reducePartials',
   'maxPool2d',
   'maxPool2dBackward',

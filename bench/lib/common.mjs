@@ -1,0 +1,64 @@
+// Shared helpers of the benchmark suites: statistics, timing, machine facts, the seed network.
+import { cpus, availableParallelism, loadavg, totalmem } from 'node:os';
+
+/** Median of a list of numbers. */
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs `fn` `reps` times after `warmup` calls; returns each repetition's seconds. */
+export function timeRepeated(fn, { reps, warmup = 1 }) {
+  for (let i = 0; i < warmup; i++) fn();
+  const out = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    out.push((performance.now() - t) / 1000);
+  }
+  return out;
+}
+
+/** Async variant of {@link timeRepeated}. */
+export async function timeRepeatedAsync(fn, { reps, warmup = 1 }) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    out.push((performance.now() - t) / 1000);
+  }
+  return out;
+}
+
+/** CPU model, cores, memory, Node version, load: the context every result needs. */
+export function machine() {
+  const c = cpus();
+  return {
+    cpu: c[0]?.model?.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage: loadavg().map((v) => +v.toFixed(2)),
+  };
+}
+
+/** Rounds for display: 3 significant digits, integers above 100. */
+export function fmt(v) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return String(v);
+  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  return String(+v.toPrecision(3));
+}
+
+/** One result row. `value` is the median of `samples` when they are given. */
+export function row(metric, config, value, unit, extra = {}) {
+  return { metric, config, value, unit, ...extra };
+}
+
+/** Seed-network training options used by every throughput measurement (the issue's setup). */
+export const SEED = { batchSize: 64, lr: 0.01, momentum: 0.9 };
+
+/** Shorthand: the thread count "all" resolves to. */
+export const ALL_THREADS = availableParallelism();

@@ -1,0 +1,62 @@
+// The targets of issue 4, read from the suites' rows (RESULTS.md's first table).
+const rows = (suites, name) => suites[name]?.rows ?? [];
+const pick = (suites, name, pred) => rows(suites, name).find(pred)?.value;
+const best = (suites, name, pred) => {
+  const v = rows(suites, name)
+    .filter(pred)
+    .map((r) => r.value);
+  return v.length ? Math.max(...v) : undefined;
+};
+
+export const TARGETS = [
+  {
+    label: 'seed network training, wasm, all threads',
+    unit: 'samples/s',
+    goal: '≥ 6,000',
+    measure: (s) => best(s, 'training', (r) => r.metric === 'training samples/s' && r.backend === 'wasm'),
+    ok: (v) => v >= 6000,
+  },
+  {
+    label: 'ours / TF.js wasm (training, same run)',
+    unit: '×',
+    goal: '≥ 12×',
+    measure: (s) => pick(s, 'tfjs', (r) => r.config === 'ours (wasm, all threads) / TF.js wasm'),
+    ok: (v) => v >= 12,
+  },
+  {
+    label: 'ours / TF.js cpu (training, same run)',
+    unit: '×',
+    goal: '≥ 200×',
+    measure: (s) => pick(s, 'tfjs', (r) => r.config === 'ours (wasm, all threads) / TF.js cpu'),
+    ok: (v) => v >= 200,
+  },
+  {
+    label: 'GEMM [64×6272]·[6272×128], wasm, all threads',
+    unit: 'GFLOPS',
+    goal: '≥ 40',
+    measure: (s) =>
+      best(s, 'gemm', (r) => r.backend === 'wasm' && r.threads > 1 && r.shape?.join() === '64,128,6272'),
+    ok: (v) => v >= 40,
+  },
+  {
+    label: 'inference, 10,000 test images, wasm, all threads',
+    unit: 'samples/s',
+    goal: '≥ 15,000',
+    measure: (s) => best(s, 'training', (r) => r.metric === 'inference samples/s' && r.backend === 'wasm'),
+    ok: (v) => v >= 15000,
+  },
+  {
+    label: 'peak RSS of a training run',
+    unit: 'MiB',
+    goal: '≤ 300',
+    measure: (s) => pick(s, 'memory', (r) => r.metric === 'peak RSS of a training run'),
+    ok: (v) => v <= 300,
+  },
+  {
+    label: 'js reference (1 thread) / TF.js cpu',
+    unit: '×',
+    goal: '≥ 3×',
+    measure: (s) => pick(s, 'tfjs', (r) => r.config === 'ours (js reference, 1 thread) / TF.js cpu'),
+    ok: (v) => v >= 3,
+  },
+];

@@ -1,0 +1,29 @@
+// One full training run in its own process, for peak memory: the seed network on all of MNIST for
+// one epoch (wasm backend, all threads, batch 64), then evaluation on the test set (batch 256,
+// evaluate's default). Prints JSON.
+import { loadMnist } from '@scratchnet/datasets';
+import { createModel } from '@scratchnet/layers';
+import { SGD } from '@scratchnet/optimizers';
+import { setBackend } from '@scratchnet/tensor';
+
+const [backend = 'wasm', threadsArg = '0', epochsArg = '1'] = process.argv.slice(2);
+const threads = Number(threadsArg) || undefined;
+const be = setBackend(backend, threads === undefined ? {} : { threads });
+const { train, test } = await loadMnist();
+const model = createModel('seed', { seed: 1 });
+const optimizer = new SGD(model.namedParameters(), { lr: 0.01, momentum: 0.9 });
+const t = performance.now();
+const history = await model.fit(train, { optimizer, epochs: Number(epochsArg), batchSize: 64, seed: 1 });
+const seconds = (performance.now() - t) / 1000;
+const evaluation = await model.evaluate(test, { batchSize: 256 });
+process.stdout.write(
+  `${JSON.stringify({
+    backend: be.name,
+    threads: be.threads,
+    epochs: history.epochs.length,
+    seconds,
+    samplesPerSecond: (train.count * history.epochs.length) / seconds,
+    testAccuracy: evaluation.accuracy,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);

@@ -1,0 +1,58 @@
+// GEMM throughput (GFLOPS) at the seed network's shapes and at 512³, for the reference backend and
+// the wasm backend at 1 thread and all threads. Operands are uniform random; C is overwritten (β = 0).
+import { Random, Tensor, randomUniform, setBackend } from '@scratchnet/tensor';
+import { ALL_THREADS, median, row, timeRepeated } from '../lib/common.mjs';
+
+/** [label, transA, transB, m, n, k]: the seed network's GEMMs for batch 64, and 512³. */
+const SHAPES = [
+  ['Dense 6272→128 forward: [64×6272]·[128×6272]ᵀ', false, true, 64, 128, 6272],
+  ['Dense 6272→128 weight grad: [64×128]ᵀ·[64×6272]', true, false, 128, 6272, 64],
+  ['Dense 6272→128 input grad: [64×128]·[128×6272]', false, false, 64, 6272, 128],
+  ['Conv 3×3×32 forward, per sample: [32×9]·[9×784]', false, false, 32, 784, 9],
+  ['512³', false, false, 512, 512, 512],
+];
+
+export default async function gemm(ctx) {
+  const configs = [
+    ['js', 1],
+    ['wasm', 1],
+    ['wasm', ALL_THREADS],
+  ];
+  const rows = [];
+  const rng = new Random(7);
+  for (const [label, ta, tb, m, n, k] of SHAPES) {
+    for (const [name, threads] of configs) {
+      const be = setBackend(name, { threads });
+      const a = randomUniform(ta ? [k, m] : [m, k], rng, -1, 1);
+      const b = randomUniform(tb ? [n, k] : [k, n], rng, -1, 1);
+      const c = new Tensor([m, n]);
+      const flops = 2 * m * n * k;
+      // Each repetition runs for ≥ 0.2 s (js: ≥ 1 call).
+      const perCall = timeRepeated(() => be.gemm(ta, tb, m, n, k, 1, a, b, 0, c), { reps: 1, warmup: 1 })[0];
+      const calls = Math.max(1, Math.round((ctx.quick ? 0.05 : 0.2) / perCall));
+      const reps = name === 'js' && flops > 1e8 ? 3 : ctx.quick ? 3 : 7;
+      const secs = timeRepeated(
+        () => {
+          for (let i = 0; i < calls; i++) be.gemm(ta, tb, m, n, k, 1, a, b, 0, c);
+        },
+        { reps, warmup: 0 },
+      );
+      const gflops = secs.map((s) => (flops * calls) / s / 1e9);
+      const r = row(
+        'gemm GFLOPS',
+        `${label}, ${name} ${threads} thread${threads > 1 ? 's' : ''}`,
+        median(gflops),
+        'GFLOPS',
+        {
+          shape: [m, n, k],
+          backend: name,
+          threads,
+          samples: gflops.map((g) => +g.toFixed(2)),
+        },
+      );
+      ctx.log(`${r.config}: ${r.value.toFixed(1)} GFLOPS`);
+      rows.push(r);
+    }
+  }
+  return rows;
+}
