@@ -23,8 +23,11 @@ function fail(message: string): void {
   process.stderr.write(`${NAME}: ${message}\n`);
 }
 
+/** False once stdout's reader went away (e.g. `| head`): output stops and training winds down. */
+let stdoutOpen = true;
+
 function writeLine(line: string): void {
-  process.stdout.write(`${line}\n`);
+  if (stdoutOpen) process.stdout.write(`${line}\n`);
 }
 
 /** Checks what can be checked before starting a worker; throws UsageError. */
@@ -105,6 +108,12 @@ async function main(argv: string[]): Promise<number> {
     const reporter = mode === 'json' ? new JsonReporter(writeLine) : new PlainReporter(writeLine);
     handle = (msg) => reporter.handle(msg);
   }
+  // A closed pipe is not an error worth a stack trace: stop writing, save and stop like `q`.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stdoutOpen = false;
+    quit(false);
+  });
   const onSignal = () => {
     if (mode !== 'json' && !control.quitRequested) {
       process.stderr.write(`\n${NAME}: saving a checkpoint and stopping (Ctrl-C again to abort)\n`);

@@ -195,6 +195,23 @@ describe('scratchnet-train --json', () => {
   });
 });
 
+describe('scratchnet-train into a closed pipe', () => {
+  it('stops quietly, saving a checkpoint, when the reader goes away (| head)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scratchnet-train-pipe-'));
+    const child = spawn(process.execPath, [cli, '--json', ...SMALL, '--epochs', '50'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(existsSync(join(cwd, 'checkpoints/checkpoint-latest.safetensors'))).toBe(true);
+  });
+});
+
 describe('scratchnet-train without a TTY', () => {
   it('prints Keras-style lines and the summary', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'scratchnet-train-plain-'));
