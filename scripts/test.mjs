@@ -33,9 +33,10 @@ for (const report of reports) {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed += json.numPassedTests;
   failed += json.numFailedTests;
-  // A suite that fails to load (syntax error, missing import) has no tests to count: count it as failed.
+  // A suite that fails outside any test (import error, a throwing beforeAll) has no failed test to
+  // count, though its tests were skipped: count the suite itself as one failure.
   failed += (json.testResults ?? []).filter(
-    (s) => s.status === 'failed' && s.assertionResults.length === 0,
+    (s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed'),
   ).length;
 }
 for (const name of missing) console.error(`test: ${name} wrote no test report (its test run did not start)`);
