@@ -3,7 +3,7 @@
 import { exp4, hsum } from './simd';
 
 /** x[lo..hi) ← value. */
-export function fill(_tid: i32, lo: i32, hi: i32, x: usize, value: f32): void {
+export function fill(_tid: i32, _chunk: i32, lo: i32, hi: i32, x: usize, value: f32): void {
   const v = f32x4.splat(value);
   let i = lo;
   for (; i + 4 <= hi; i += 4) v128.store(x + <usize>i * 4, v);
@@ -11,7 +11,16 @@ export function fill(_tid: i32, lo: i32, hi: i32, x: usize, value: f32): void {
 }
 
 /** y ← α·x + β·y (β = 0 never reads y). */
-export function axpby(_tid: i32, lo: i32, hi: i32, alpha: f32, x: usize, beta: f32, y: usize): void {
+export function axpby(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  alpha: f32,
+  x: usize,
+  beta: f32,
+  y: usize,
+): void {
   const va = f32x4.splat(alpha),
     vb = f32x4.splat(beta);
   let i = lo;
@@ -62,7 +71,16 @@ function tanh4(v: v128): v128 {
 }
 
 /** y ← act(x) (op: 0 relu, 1 leakyRelu with slope α, 2 sigmoid, 3 tanh). y may alias x. */
-export function activation(_tid: i32, lo: i32, hi: i32, op: i32, x: usize, y: usize, alpha: f32): void {
+export function activation(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  op: i32,
+  x: usize,
+  y: usize,
+  alpha: f32,
+): void {
   const zero = f32x4.splat(0);
   const va = f32x4.splat(alpha);
   let i = lo;
@@ -96,6 +114,7 @@ export function activation(_tid: i32, lo: i32, hi: i32, op: i32, x: usize, y: us
 /** dx ← dy·act′ using x (relu, leakyRelu) or y (sigmoid, tanh). dx may alias dy. */
 export function activationBackward(
   _tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   op: i32,
@@ -151,7 +170,16 @@ export function activationBackward(
 }
 
 /** y [N, C, inner] += bias[C] for rows n·C + c in [lo, hi) (inner > 1), or rows n in [lo, hi) when inner = 1. */
-export function addBias(_tid: i32, lo: i32, hi: i32, y: usize, bias: usize, C: i32, inner: i32): void {
+export function addBias(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  y: usize,
+  bias: usize,
+  C: i32,
+  inner: i32,
+): void {
   if (inner === 1) {
     for (let n = lo; n < hi; n++) {
       const row = y + <usize>(n * C) * 4;
@@ -183,6 +211,7 @@ export function addBias(_tid: i32, lo: i32, hi: i32, y: usize, bias: usize, C: i
  */
 export function biasGrad(
   _tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   dy: usize,

@@ -9,8 +9,6 @@ export {
   conv2d,
   conv2dBackwardData,
   conv2dBackwardWeights,
-  conv2dDirect,
-  conv2dBackwardWeightsDirect,
   reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
@@ -26,6 +24,7 @@ import { MR, NR, gemmBlock } from './gemm';
  */
 export function gemm(
   tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   splitM: bool,

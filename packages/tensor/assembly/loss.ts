@@ -34,7 +34,7 @@ function rowExp(x: usize, out: usize, k: i32, m: f32): f32 {
 }
 
 /** out ← softmax over rows [lo, hi) of x [R, K]. out may alias x. */
-export function softmax(_tid: i32, lo: i32, hi: i32, x: usize, out: usize, k: i32): void {
+export function softmax(_tid: i32, _chunk: i32, lo: i32, hi: i32, x: usize, out: usize, k: i32): void {
   for (let r = lo; r < hi; r++) {
     const xr = x + <usize>(r * k) * 4;
     const or = out + <usize>(r * k) * 4;
@@ -50,6 +50,7 @@ export function softmax(_tid: i32, lo: i32, hi: i32, x: usize, out: usize, k: i3
 /** out ← x − logΣexp(x) over rows [lo, hi). out may alias x. The exps go to this thread's scratch (K floats). */
 export function logSoftmax(
   tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   x: usize,

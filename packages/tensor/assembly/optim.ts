@@ -7,6 +7,7 @@
  */
 export function sgdUpdate(
   _tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   p: usize,
@@ -65,6 +66,7 @@ export function sgdUpdate(
  */
 export function adamUpdate(
   _tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   p: usize,

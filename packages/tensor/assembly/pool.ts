@@ -25,7 +25,16 @@ function wins(v: v128, m: v128): v128 {
 }
 
 /** y, argmax [planes, oh, ow] ← max over each window (first maximum wins; padding never wins). */
-export function maxPool2d(_tid: i32, lo: i32, hi: i32, x: usize, y: usize, arg: usize, geom: usize): void {
+export function maxPool2d(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  x: usize,
+  y: usize,
+  arg: usize,
+  geom: usize,
+): void {
   const g = changetype<PoolGeom>(geom);
   const H = g.H,
     W = g.W,
@@ -126,6 +135,7 @@ export function maxPool2d(_tid: i32, lo: i32, hi: i32, x: usize, y: usize, arg: 
 /** dx [planes, H, W] ← dy routed to each window's argmax (summed over overlaps). Writes. */
 export function maxPool2dBackward(
   _tid: i32,
+  _chunk: i32,
   lo: i32,
   hi: i32,
   dy: usize,

@@ -142,10 +142,40 @@ export class WasmBackend implements Backend {
   }
   private scratchBlock = 0;
 
+  /** A buffer of at least `bytes` bytes for per-chunk partial sums (kept and grown); returns [base]. */
+  private partials(bytes: number): [number] {
+    if (bytes > this.partialBlock.size) {
+      const heap = this.runtime.heap;
+      if (this.partialBlock.size > 0) heap.release(this.partialBlock.ptr, this.partialBlock.size);
+      this.partialBlock = heap.alloc(bytes);
+    }
+    return [this.partialBlock.ptr];
+  }
+  private partialBlock = { ptr: 0, size: 0 };
+
+  /**
+   * Runs a parallel kernel over [0, total) in units of `grain`: on one thread unless `parallel`, else
+   * in `perThread` chunks per thread (more chunks balance better; GEMM uses one, since each chunk
+   * packs its own copy of the shared operand).
+   */
   private run(kernel: KernelName, total: number, grain: number, parallel: boolean, ...args: number[]): void {
+    this.runChunks(kernel, total, grain, this.chunks(total, grain, parallel, 4), ...args);
+  }
+
+  private chunks(total: number, grain: number, parallel: boolean, perThread: number): number {
+    return parallel ? this.pool.chunksFor(Math.ceil(total / grain), perThread) : 1;
+  }
+
+  private runChunks(
+    kernel: KernelName,
+    total: number,
+    grain: number,
+    chunks: number,
+    ...args: number[]
+  ): void {
     const a = this.pool.argv;
     for (let i = 0; i < args.length; i++) a[i] = args[i];
-    this.pool.run(K[kernel], total, grain, parallel ? this.threads : 1);
+    this.pool.run(K[kernel], total, grain, chunks);
   }
 
   private writeGeom(values: number[]): number {
@@ -227,11 +257,11 @@ export class WasmBackend implements Backend {
     const splitM = m > n;
     const units = splitM ? Math.ceil(m / 4) : Math.ceil(n / 16);
     const parallel = 2 * m * n * k >= PARALLEL_FLOPS && units > 1;
-    this.run(
+    this.runChunks(
       'gemm',
       units,
       1,
-      parallel,
+      this.chunks(units, 1, parallel, 1),
       splitM ? 1 : 0,
       transA ? 1 : 0,
       transB ? 1 : 0,
@@ -274,33 +304,14 @@ export class WasmBackend implements Backend {
     return Math.ceil((g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth * 4) / 64) * 64;
   }
 
-  /**
-   * Stride 1 with few taps (C·kH·kW ≤ 36, e.g. a first layer on grayscale images): the direct kernels,
-   * since im2col + GEMM with so small a K spends its time packing.
-   */
-  private direct(g: Conv2dGeometry): boolean {
-    return g.strideH === 1 && g.strideW === 1 && g.inChannels * g.kernelH * g.kernelW <= 36;
-  }
-
-  /** Bytes of the zero-padded input copy the direct kernels keep per thread. */
-  private paddedBytes(g: Conv2dGeometry): number {
-    const bytes = g.inChannels * (g.inHeight + 2 * g.padH) * (g.inWidth + 2 * g.padW + 4) * 4 + 128;
-    return Math.ceil(bytes / 64) * 64;
-  }
-
   conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, g: Conv2dGeometry): void {
     const px = this.ptr(x);
     const pw = this.ptr(w);
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    if (this.direct(g)) {
-      const [base, stride] = this.scratch(this.paddedBytes(g));
-      this.run('conv2dDirect', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
-    } else {
-      const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
-      this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
-    }
+    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
     this.unstage();
   }
 
@@ -319,39 +330,43 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pdw = this.ptr(dw, true);
     const pdb = db === null ? 0 : this.ptr(db, true);
-    const direct = this.direct(g);
-    const partialOffset = direct ? this.paddedBytes(g) : this.runtime.gemmScratchBytes + this.colsBytes(g);
     const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
-    const [base, stride] = this.scratch(partialOffset + (wSize + g.outChannels) * 4);
+    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    // Each share sums its samples into its own partial; the partials are then added in share order.
-    const parts = parallel ? this.threads : 1;
+    // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
+    const chunks = this.chunks(g.batch, 1, parallel, 4);
+    const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
+    const [pbase] = this.partials(chunks * partStride);
     const geom = this.convGeom(g);
-    const kernel = direct ? 'conv2dBackwardWeightsDirect' : 'conv2dBackwardWeights';
-    this.run(kernel, g.batch, 1, parallel, px, pdy, geom, base, stride, partialOffset);
+    this.runChunks(
+      'conv2dBackwardWeights',
+      g.batch,
+      1,
+      chunks,
+      px,
+      pdy,
+      geom,
+      base,
+      stride,
+      pbase,
+      partStride,
+    );
+    // The partials are dWᵀ [C·kH·kW, O] (see conv2dBackwardWeights in assembly/conv.ts).
+    const cols = wSize / g.outChannels;
     this.run(
       'reducePartials',
       wSize,
       16,
       wSize >= PARALLEL_ELEMENTS,
       pdw,
-      base,
-      stride,
-      partialOffset,
-      parts,
+      pbase,
+      partStride,
+      chunks,
+      g.outChannels,
+      cols,
     );
     if (db !== null) {
-      this.run(
-        'reducePartials',
-        g.outChannels,
-        16,
-        false,
-        pdb,
-        base,
-        stride,
-        partialOffset + wSize * 4,
-        parts,
-      );
+      this.run('reducePartials', g.outChannels, 16, false, pdb, pbase + wSize * 4, partStride, chunks, 0, 1);
     }
     this.unstage();
   }

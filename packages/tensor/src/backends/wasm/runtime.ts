@@ -18,8 +18,6 @@ export const KERNELS = [
   'conv2d',
   'conv2dBackwardData',
   'conv2dBackwardWeights',
-  'conv2dDirect',
-  'conv2dBackwardWeightsDirect',
   'reducePartials',
   'maxPool2d',
   'maxPool2dBackward',

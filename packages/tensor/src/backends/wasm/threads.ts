@@ -1,41 +1,37 @@
 /**
  * Worker threads sharing the backend's one `WebAssembly.Memory`, for synchronous parallel kernels.
  *
- * A parallel call splits the range [0, total) statically into `threads` shares (in units of `grain`);
- * share t always runs with tid t, on tid t's scratch, so its result never depends on which thread runs
- * it or when. The caller publishes the job in a control block in shared memory, wakes the workers
- * (Atomics.notify), runs share 0, then runs any share no worker has claimed yet (each share is claimed
- * with one compare-exchange), and sleeps on a completion counter until the claimed ones finish. A
- * worker that is slow to wake (or still starting) therefore never stalls a call, and nothing can
- * deadlock. Workers spin briefly before sleeping, are unref'd (they never keep a process alive), and
- * share the compiled module, so each costs one instance.
+ * A parallel call cuts the range [0, total) statically into `chunks` chunks (in units of `grain`), a
+ * number fixed by the shape and the thread count. The caller publishes the job in a control block in
+ * shared memory, wakes the workers (Atomics.notify), and then every thread, the caller included, claims
+ * chunks one at a time (one compare-exchange on a word holding the job's chunk count and the next
+ * chunk index) until none is left; the caller finally sleeps on a completion counter until every
+ * chunk is done. A chunk's result depends only on the chunk (kernels use the executing thread's id
+ * for scratch only; per-chunk partial sums are reduced in chunk order), so results are bit-identical
+ * run to run whatever the timing, and a worker that is slow to wake, descheduled or still starting
+ * never stalls a call: the others take its chunks. Workers spin briefly before sleeping, are unref'd
+ * (they never keep a process alive), and share the compiled module.
  *
- * Control block (Int32 slots): 0 generation, 1 finished shares, 2 function index, 3 total, 4 grain,
- * 5 a worker's share failed (trapped), 16 + t claim of share t; Float64 arguments from byte 512.
+ * Control block (Int32 slots): 0 generation, 1 finished chunks, 2 function index, 3 total, 4 grain,
+ * 5 a worker's chunk failed (trapped), 6 claim word (chunks << 16 | next chunk); Float64 arguments
+ * from byte 512.
  */
 
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
-/** Most threads a backend may use (claims slots in the control block). */
+/** Most threads a backend may use. */
 export const MAX_THREADS = 64;
+/** Most chunks per call (the claim word keeps 16 bits for each half). */
+export const MAX_CHUNKS = 4096;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 512 + 8 * 24;
 /** Float64 argument slots per call. */
 export const MAX_ARGS = 24;
-const CLAIM0 = 16;
 /** Worker spin iterations before sleeping (a few microseconds: kernels of one step follow closely). */
 const SPIN = 20000;
 
-/** [lo, hi) of share t of `total` split over `threads` shares in units of `grain`. Also in the worker source. */
-export function shareOf(total: number, threads: number, t: number, grain: number): [number, number] {
-  const units = Math.ceil(total / grain);
-  const lo = Math.min(total, Math.floor((units * t) / threads) * grain);
-  const hi = Math.min(total, Math.floor((units * (t + 1)) / threads) * grain);
-  return [lo, hi];
-}
-
-/** A kernel entry point: (tid, lo, hi, ...arguments). */
-export type KernelFn = (tid: number, lo: number, hi: number, ...args: number[]) => unknown;
+/** A kernel entry point: (tid, chunk, lo, hi, ...arguments). */
+export type KernelFn = (tid: number, chunk: number, lo: number, hi: number, ...args: number[]) => unknown;
 
 /** The worker's program (plain JS, run with `eval: true` in Node or from a Blob URL in browsers). */
 function workerSource(names: readonly string[]): string {
@@ -46,26 +42,30 @@ function start(d) {
   const fns = names.map((n) => inst.exports[n]);
   const ctl = new Int32Array(d.memory.buffer, d.ctl, ${CONTROL_BYTES / 4});
   const a = new Float64Array(d.memory.buffer, d.ctl + 512, ${MAX_ARGS});
-  const tid = d.tid, threads = d.threads;
-  let seen = d.generation;
+  const tid = d.tid;
+  let seen = Atomics.load(ctl, 0);
   for (;;) {
     let spins = 0;
     while (Atomics.load(ctl, 0) === seen && spins < ${SPIN}) spins++;
     if (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
-    if (Atomics.compareExchange(ctl, ${CLAIM0} + tid, 0, 1) !== 0) continue;
-    const total = ctl[3], grain = ctl[4];
-    const units = Math.ceil(total / grain);
-    const lo = Math.min(total, Math.floor((units * tid) / threads) * grain);
-    const hi = Math.min(total, Math.floor((units * (tid + 1)) / threads) * grain);
-    try {
-      fns[ctl[2]](tid, lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
-        a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23]);
-    } catch (e) {
-      Atomics.store(ctl, 5, 1);
+    for (;;) {
+      const w = Atomics.load(ctl, 6);
+      const chunks = w >>> 16, c = w & 0xffff;
+      if (c >= chunks) break;
+      if (Atomics.compareExchange(ctl, 6, w, w + 1) !== w) continue;
+      const total = ctl[3], grain = ctl[4];
+      const units = Math.ceil(total / grain);
+      const lo = Math.min(total, Math.floor((units * c) / chunks) * grain);
+      const hi = Math.min(total, Math.floor((units * (c + 1)) / chunks) * grain);
+      try {
+        fns[ctl[2]](tid, c, lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+          a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23]);
+      } catch (e) {
+        Atomics.store(ctl, 5, 1);
+      }
+      if (Atomics.add(ctl, 1, 1) + 1 === chunks) Atomics.notify(ctl, 1);
     }
-    Atomics.add(ctl, 1, 1);
-    Atomics.notify(ctl, 1);
   }
 }
 if (typeof self === 'object' && typeof self.postMessage === 'function' && typeof require !== 'function') {
@@ -148,14 +148,7 @@ export class ThreadPool {
     const src = workerSource(this.names);
     const wt = nodeWorkerThreads();
     for (let tid = 1; tid < this.threads; tid++) {
-      const workerData = {
-        module: this.module,
-        memory: this.memory,
-        ctl: this.ctlPtr,
-        tid,
-        threads: this.threads,
-        generation: 0,
-      };
+      const workerData = { module: this.module, memory: this.memory, ctl: this.ctlPtr, tid };
       if (wt !== undefined) {
         const w = new wt.Worker(src, { eval: true, workerData });
         w.unref();
@@ -176,70 +169,46 @@ export class ThreadPool {
     return this.args;
   }
 
+  /** Chunks a parallel call over `units` units should use: `perThread` per thread, at most one per unit. */
+  chunksFor(units: number, perThread: number): number {
+    return Math.max(1, Math.min(units, this.threads * perThread, MAX_CHUNKS));
+  }
+
   /**
-   * Runs kernel `fn` over [0, total) split into `threads` shares of `grain` units, with the arguments
-   * already written to {@link argv}; returns when every share is done. `threads` ≤ this.threads (1:
-   * the caller does it all, no workers involved).
+   * Runs kernel `fn` over [0, total) cut into `chunks` chunks of whole `grain` units, with the
+   * arguments already written to {@link argv}; returns when every chunk is done. With one thread (or
+   * `chunks` = 1) the caller runs the chunks itself, no workers involved; the result is the same.
    */
-  run(fn: number, total: number, grain: number, threads = this.threads): void {
+  run(fn: number, total: number, grain: number, chunks: number): void {
     const a = this.args;
     const f = this.fns[fn];
-    if (threads <= 1 || this.threads <= 1) {
-      f(
-        0,
-        0,
-        total,
-        a[0],
-        a[1],
-        a[2],
-        a[3],
-        a[4],
-        a[5],
-        a[6],
-        a[7],
-        a[8],
-        a[9],
-        a[10],
-        a[11],
-        a[12],
-        a[13],
-        a[14],
-        a[15],
-        a[16],
-        a[17],
-        a[18],
-        a[19],
-        a[20],
-        a[21],
-        a[22],
-        a[23],
-      );
+    if (this.threads <= 1 || chunks <= 1) {
+      for (let c = 0; c < chunks; c++) this.chunk(f, c, total, grain, chunks);
       return;
     }
     if (!this.spawned) this.spawn();
     const ctl = this.ctl;
-    const T = this.threads;
     this.sharedArgs.set(a);
     ctl[2] = fn;
     ctl[3] = total;
     ctl[4] = grain;
     Atomics.store(ctl, 1, 0);
-    for (let t = 1; t < T; t++) Atomics.store(ctl, CLAIM0 + t, 0);
+    // The claim word is written after the job's fields: a claim that succeeds always sees them.
+    Atomics.store(ctl, 6, chunks << 16);
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
-    this.share(f, 0, total, grain);
-    let mine = 0;
-    for (let t = 1; t < T; t++) {
-      if (Atomics.compareExchange(ctl, CLAIM0 + t, 0, 1) === 0) {
-        this.share(f, t, total, grain);
-        mine++;
-      }
+    for (;;) {
+      const w = Atomics.load(ctl, 6);
+      const c = w & 0xffff;
+      if (c >= chunks) break;
+      if (Atomics.compareExchange(ctl, 6, w, w + 1) !== w) continue;
+      this.chunk(f, c, total, grain, chunks);
+      Atomics.add(ctl, 1, 1);
     }
-    const need = T - 1 - mine;
     let spins = 0;
     for (;;) {
       const done = Atomics.load(ctl, 1);
-      if (done >= need) break;
+      if (done >= chunks) break;
       if (++spins > SPIN) Atomics.wait(ctl, 1, done, 1);
     }
     if (ctl[5] !== 0) {
@@ -248,14 +217,14 @@ export class ThreadPool {
     }
   }
 
-  private share(f: KernelFn, t: number, total: number, grain: number): void {
+  private chunk(f: KernelFn, c: number, total: number, grain: number, chunks: number): void {
     const a = this.args;
     const units = Math.ceil(total / grain);
-    const T = this.threads;
-    const lo = Math.min(total, Math.floor((units * t) / T) * grain);
-    const hi = Math.min(total, Math.floor((units * (t + 1)) / T) * grain);
+    const lo = Math.min(total, Math.floor((units * c) / chunks) * grain);
+    const hi = Math.min(total, Math.floor((units * (c + 1)) / chunks) * grain);
     f(
-      t,
+      0,
+      c,
       lo,
       hi,
       a[0],
