@@ -275,7 +275,9 @@ function micro(
 
 /**
  * C[i0..i1, j0..j1] ← α·op(A)·op(B) + β·C for that block of C, on one thread. `scratch` holds
- * {@link GEMM_SCRATCH_BYTES} bytes, 16-byte aligned.
+ * {@link GEMM_SCRATCH_BYTES} bytes. `preA` (or `preB`), when not 0, is the whole of op(A) (op(B))
+ * already packed by {@link packAFull} ({@link packBFull}), shared by the threads splitting the other
+ * dimension; the block then reads its slivers there instead of packing them again.
  */
 export function gemmBlock(
   transA: bool,
@@ -294,6 +296,10 @@ export function gemmBlock(
   c: usize,
   ldc: i32,
   scratch: usize,
+  preA: usize = 0,
+  mPad: i32 = 0,
+  preB: usize = 0,
+  nPad: i32 = 0,
 ): void {
   if (i1 <= i0 || j1 <= j0) return;
   if (k === 0 || alpha === 0) {
@@ -306,18 +312,22 @@ export function gemmBlock(
     }
     return;
   }
-  const pA = (scratch + 15) & ~(<usize>15);
-  const pB = pA + <usize>(MC * KC) * 4;
-  const tile = pB + <usize>(KC * NC) * 4;
+  const sA = (scratch + 15) & ~(<usize>15);
+  const sB = sA + <usize>(MC * KC) * 4;
+  const tile = sB + <usize>(KC * NC) * 4;
   for (let jc = j0; jc < j1; jc += NC) {
     const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const bEff: f32 = pc === 0 ? beta : 1;
-      packB(transB, b, ldb, pc, jc, kc, nc, pB);
+      let pB = sB;
+      if (preB !== 0) pB = preB + (<usize>pc * nPad + <usize>jc * kc) * 4;
+      else packB(transB, b, ldb, pc, jc, kc, nc, sB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
-        packA(transA, a, lda, ic, pc, mc, kc, pA);
+        let pA = sA;
+        if (preA !== 0) pA = preA + (<usize>pc * mPad + <usize>ic * kc) * 4;
+        else packA(transA, a, lda, ic, pc, mc, kc, sA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bs = pB + <usize>(jr * kc) * 4;
@@ -329,5 +339,55 @@ export function gemmBlock(
         }
       }
     }
+  }
+}
+
+/**
+ * Packs MR-row slivers [lo, hi) of the whole op(A) [m, k] into dst, laid out K block by K block:
+ * block pc (depths pc … pc + KC) starts at float pc·mPad, sliver s at pc·mPad + s·MR·kc
+ * (mPad = m rounded up to MR). Threads pack disjoint slivers.
+ */
+export function packAFull(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  transA: bool,
+  m: i32,
+  k: i32,
+  a: usize,
+  lda: i32,
+  dst: usize,
+): void {
+  const mPad = ((m + MR - 1) / MR) * MR;
+  const i0 = lo * MR;
+  const i1 = min(hi * MR, m);
+  if (i1 <= i0) return;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    packA(transA, a, lda, i0, pc, i1 - i0, kc, dst + (<usize>pc * mPad + <usize>i0 * kc) * 4);
+  }
+}
+
+/** Packs NR-column slivers [lo, hi) of the whole op(B) [k, n], like {@link packAFull} (nPad = n rounded up to NR). */
+export function packBFull(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  transB: bool,
+  n: i32,
+  k: i32,
+  b: usize,
+  ldb: i32,
+  dst: usize,
+): void {
+  const nPad = ((n + NR - 1) / NR) * NR;
+  const j0 = lo * NR;
+  const j1 = min(hi * NR, n);
+  if (j1 <= j0) return;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    packB(transB, b, ldb, pc, j0, kc, j1 - j0, dst + (<usize>pc * nPad + <usize>j0 * kc) * 4);
   }
 }

@@ -18,9 +18,12 @@ export { sgdUpdate, adamUpdate } from './optim';
 
 import { MR, NR, gemmBlock } from './gemm';
 
+export { packAFull, packBFull } from './gemm';
+
 /**
- * Parallel GEMM share: rows [lo·MR, hi·MR) of C (splitM) or columns [lo·NR, hi·NR), on this thread's
- * scratch (scratchBase + tid·scratchStride).
+ * Parallel GEMM chunk: rows [lo·MR, hi·MR) of C (splitM) or columns [lo·NR, hi·NR), on this thread's
+ * scratch (scratchBase + tid·scratchStride). `pre` (not 0): the other operand, packed whole by
+ * packAFull (split N) or packBFull (split M), shared by every chunk.
  */
 export function gemm(
   tid: i32,
@@ -43,44 +46,18 @@ export function gemm(
   ldc: i32,
   scratchBase: usize,
   scratchStride: usize,
+  pre: usize,
 ): void {
   const scratch = scratchBase + <usize>tid * scratchStride;
-  if (splitM)
-    gemmBlock(
-      transA,
-      transB,
-      lo * MR,
-      min(hi * MR, m),
-      0,
-      n,
-      k,
-      alpha,
-      a,
-      lda,
-      b,
-      ldb,
-      beta,
-      c,
-      ldc,
-      scratch,
-    );
-  else
-    gemmBlock(
-      transA,
-      transB,
-      0,
-      m,
-      lo * NR,
-      min(hi * NR, n),
-      k,
-      alpha,
-      a,
-      lda,
-      b,
-      ldb,
-      beta,
-      c,
-      ldc,
-      scratch,
-    );
+  const mPad = ((m + MR - 1) / MR) * MR;
+  const nPad = ((n + NR - 1) / NR) * NR;
+  if (splitM) {
+    const i0 = lo * MR;
+    const i1 = min(hi * MR, m);
+    gemmBlock(transA, transB, i0, i1, 0, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, 0, 0, pre, nPad);
+  } else {
+    const j0 = lo * NR;
+    const j1 = min(hi * NR, n);
+    gemmBlock(transA, transB, 0, m, j0, j1, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, pre, mPad, 0, 0);
+  }
 }

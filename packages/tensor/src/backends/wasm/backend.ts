@@ -32,6 +32,8 @@ const K: Record<KernelName, number> = Object.fromEntries(KERNELS.map((n, i) => [
 >;
 const ACT: Record<ActivationOp, number> = { relu: 0, leakyRelu: 1, sigmoid: 2, tanh: 3 };
 
+/** Largest operand packed once and shared by the threads of a GEMM (beyond it, each chunk packs its own). */
+const MAX_SHARED_PANEL = 32 << 20;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
@@ -153,6 +155,17 @@ export class WasmBackend implements Backend {
   }
   private partialBlock = { ptr: 0, size: 0 };
 
+  /** A buffer of at least `bytes` bytes for a GEMM operand packed whole (kept and grown). */
+  private panel(bytes: number): number {
+    if (bytes > this.panelBlock.size) {
+      const heap = this.runtime.heap;
+      if (this.panelBlock.size > 0) heap.release(this.panelBlock.ptr, this.panelBlock.size);
+      this.panelBlock = heap.alloc(bytes);
+    }
+    return this.panelBlock.ptr;
+  }
+  private panelBlock = { ptr: 0, size: 0 };
+
   /**
    * Runs a parallel kernel over [0, total) in units of `grain`: on one thread unless `parallel`, else
    * in `perThread` chunks per thread (more chunks balance better; GEMM uses one, since each chunk
@@ -257,11 +270,27 @@ export class WasmBackend implements Backend {
     const splitM = m > n;
     const units = splitM ? Math.ceil(m / 4) : Math.ceil(n / 16);
     const parallel = 2 * m * n * k >= PARALLEL_FLOPS && units > 1;
+    let pre = 0;
+    let chunks = 1;
+    if (parallel) {
+      // Pack the other operand once, in parallel, for every chunk to share; the split dimension can
+      // then be cut finely (4 chunks per thread) without packing anything twice.
+      const bytes = (splitM ? Math.ceil(n / 16) * 16 : Math.ceil(m / 4) * 4) * k * 4;
+      if (bytes <= MAX_SHARED_PANEL) {
+        pre = this.panel(bytes);
+        if (splitM)
+          this.run('packBFull', Math.ceil(n / 16), 1, true, transB ? 1 : 0, n, k, pb, transB ? k : n, pre);
+        else this.run('packAFull', Math.ceil(m / 4), 1, true, transA ? 1 : 0, m, k, pa, transA ? m : k, pre);
+        chunks = this.chunks(units, 1, true, 4);
+      } else {
+        chunks = this.chunks(units, 1, true, 1);
+      }
+    }
     this.runChunks(
       'gemm',
       units,
       1,
-      this.chunks(units, 1, parallel, 1),
+      chunks,
       splitM ? 1 : 0,
       transA ? 1 : 0,
       transB ? 1 : 0,
@@ -278,6 +307,7 @@ export class WasmBackend implements Backend {
       n,
       base,
       stride,
+      pre,
     );
     this.unstage();
   }

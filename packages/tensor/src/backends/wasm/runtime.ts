@@ -13,6 +13,8 @@ export type WasmVariant = 'simd' | 'relaxed' | 'unshared';
 /** Parallel kernels, by index in the control block's function slot (same order in the workers). */
 export const KERNELS = [
   'gemm',
+  'packAFull',
+  'packBFull',
   'im2col',
   'col2im',
   'conv2d',

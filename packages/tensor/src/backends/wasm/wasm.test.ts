@@ -4,7 +4,7 @@ import { Random } from '../../random.js';
 import { conv2dGeometry, pool2dGeometry, type Shape, sizeOf } from '../../shape.js';
 import { IntTensor, Tensor } from '../../tensor.js';
 import { JsBackend } from '../js/index.js';
-import { createWasmBackend, type WasmBackend } from './index.js';
+import { createWasmBackend, supportedWasmVariants, type WasmBackend } from './index.js';
 
 const js = new JsBackend();
 const single = createWasmBackend({ threads: 1 }) as WasmBackend;
@@ -68,6 +68,15 @@ const backends: [string, WasmBackend][] = [
   ['1 thread', single],
   ['3 threads', multi],
 ];
+// Every other compiled variant this runtime validates (relaxed-SIMD FMA on Node ≥ 22, or Node 20 with
+// --experimental-wasm-relaxed-simd; the unshared single-threaded module everywhere).
+for (const variant of supportedWasmVariants()) {
+  if (variant === single.variant) continue;
+  backends.push([`${variant} module, 2 threads`, createWasmBackend({ variant, threads: 2 }) as WasmBackend]);
+}
+afterAll(() => {
+  for (const [, b] of backends) b.terminate();
+});
 
 describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
   it('gemm: every transpose combination, odd sizes, blocking edges, alpha/beta', () => {
