@@ -46,11 +46,6 @@ function startsWith(bytes: Uint8Array, sig: number[]): boolean {
   return bytes.length >= sig.length && sig.every((b, i) => bytes[i] === b);
 }
 
-/** Rec. 601 luma, as PIL's `convert('L')`: the usual grayscale of MNIST-style pipelines. */
-function luma(r: number, g: number, b: number): number {
-  return 0.299 * r + 0.587 * g + 0.114 * b;
-}
-
 /**
  * Decodes PNG (grayscale, gray+alpha, RGB, RGBA, palette; 1–16 bit) or JPEG (grayscale, colour)
  * bytes to grayscale. Transparent pixels are composited onto the paper: white when the opaque ink is
@@ -124,7 +119,8 @@ function toGray(
   const inv = 1 / max;
   let transparent = false;
   for (let i = 0, j = 0; i < n; i++, j += 4) {
-    lum[i] = luma(rgba[j], rgba[j + 1], rgba[j + 2]) * inv;
+    // Rec. 601 luma, as PIL's `convert('L')`: the usual grayscale of MNIST-style pipelines.
+    lum[i] = (0.299 * rgba[j] + 0.587 * rgba[j + 1] + 0.114 * rgba[j + 2]) * inv;
     if (rgba[j + 3] < max) transparent = true;
   }
   let paper = 1;

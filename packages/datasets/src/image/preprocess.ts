@@ -127,18 +127,11 @@ export function preprocessGray(
   // noise threshold. Ink is `sign · (luminance − paper)`.
   const sign = inverted ? -1 : 1;
   const ink = paperLevel(data, w0, h0, sign);
-  let contrast = 0;
-  for (let i = 0; i < n; i++) {
-    const v = sign * data[i] - ink[i];
-    ink[i] = v;
-    if (v > contrast) contrast = v;
-  }
+  const contrast = inkAbovePaper(data, sign, ink);
   if (!(contrast > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
-  const scale = 1 / (contrast * (1 - threshold));
-  const offset = threshold / (1 - threshold);
-  for (let i = 0; i < n; i++) ink[i] = Math.max(ink[i] * scale - offset, 0); // ((v/contrast) − t) / (1 − t)
+  stretch(ink, 1 / (contrast * (1 - threshold)), threshold / (1 - threshold));
 
   // 3. Keep the significant blobs; their bounding box is the digit.
   const box = significantInk(ink, w0, h0, minBlob);
@@ -230,7 +223,8 @@ function levels(data: Float32Array): { median: number; lo: number; hi: number } 
     const v = data[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
-    hist[Math.min(bins - 1, Math.max(0, Math.floor(v * bins)))]++;
+    const b = (v * bins) | 0;
+    hist[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
   }
   const half = data.length / 2;
   let acc = 0;
@@ -239,6 +233,28 @@ function levels(data: Float32Array): { median: number; lo: number; hi: number } 
     if (acc >= half) return { median: (b + 0.5) / bins, lo, hi };
   }
   return { median: 1, lo, hi };
+}
+
+// The per-pixel loops below live in small functions of their own: on a cold start (the predict CLI
+// runs them once) V8 optimises a small hot function much sooner than a loop inside a large one.
+
+/** `paper[i] ← sign · data[i] − paper[i]` (the ink above the paper); returns the largest. */
+function inkAbovePaper(data: Float32Array, sign: number, paper: Float32Array): number {
+  let top = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = sign * data[i] - paper[i];
+    paper[i] = v;
+    if (v > top) top = v;
+  }
+  return top;
+}
+
+/** `x ← max(x · scale − offset, 0)`: ((v / contrast) − t) / (1 − t), zero below the threshold t. */
+function stretch(x: Float32Array, scale: number, offset: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] * scale - offset;
+    x[i] = v > 0 ? v : 0;
+  }
 }
 
 /**
@@ -251,15 +267,7 @@ function paperLevel(data: Float32Array, w: number, h: number, sign: number): Flo
   const block = Math.max(8, Math.ceil(Math.max(w, h) / 8));
   const gw = Math.ceil(w / block);
   const gh = Math.ceil(h / block);
-  const mins = new Float32Array(gw * gh).fill(Number.POSITIVE_INFINITY);
-  for (let y = 0; y < h; y++) {
-    const row = Math.floor(y / block) * gw;
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      const b = row + Math.floor(x / block);
-      const v = sign * data[i];
-      if (v < mins[b]) mins[b] = v;
-    }
-  }
+  const mins = blockMinima(data, w, h, sign, block, gw, gh);
   const grid = new Float32Array(gw * gh);
   for (let by = 0; by < gh; by++) {
     for (let bx = 0; bx < gw; bx++) {
@@ -271,12 +279,51 @@ function paperLevel(data: Float32Array, w: number, h: number, sign: number): Flo
       grid[by * gw + bx] = m;
     }
   }
-  // Bilinear weights along x, once per column.
+  return interpolateGrid(grid, gw, gh, block, w, h);
+}
+
+/** The lowest `sign · data` in each block×block tile: [gh, gw]. */
+function blockMinima(
+  data: Float32Array,
+  w: number,
+  h: number,
+  sign: number,
+  block: number,
+  gw: number,
+  gh: number,
+): Float32Array {
+  const mins = new Float32Array(gw * gh).fill(Number.POSITIVE_INFINITY);
+  for (let y = 0; y < h; y++) {
+    const row = ((y / block) | 0) * gw;
+    for (let bx = 0; bx < gw; bx++) {
+      const end = Math.min(w, (bx + 1) * block);
+      let m = mins[row + bx];
+      for (let i = y * w + bx * block, stop = y * w + end; i < stop; i++) {
+        const v = sign * data[i];
+        if (v < m) m = v;
+      }
+      mins[row + bx] = m;
+    }
+  }
+  return mins;
+}
+
+/** Bilinear interpolation of a [gh, gw] grid of block-centre values to [h, w] pixels. */
+function interpolateGrid(
+  grid: Float32Array,
+  gw: number,
+  gh: number,
+  block: number,
+  w: number,
+  h: number,
+): Float32Array {
   const x0s = new Int32Array(w);
+  const x1s = new Int32Array(w);
   const txs = new Float32Array(w);
   for (let x = 0; x < w; x++) {
     const fx = Math.min(Math.max((x + 0.5) / block - 0.5, 0), gw - 1);
     x0s[x] = Math.floor(fx);
+    x1s[x] = Math.min(x0s[x] + 1, gw - 1);
     txs[x] = fx - x0s[x];
   }
   const out = new Float32Array(w * h);
@@ -284,17 +331,29 @@ function paperLevel(data: Float32Array, w: number, h: number, sign: number): Flo
     const fy = Math.min(Math.max((y + 0.5) / block - 0.5, 0), gh - 1);
     const r0 = Math.floor(fy) * gw;
     const r1 = Math.min(Math.floor(fy) + 1, gh - 1) * gw;
-    const ty = fy - Math.floor(fy);
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      const x0 = x0s[x];
-      const x1 = x0 + 1 < gw ? x0 + 1 : x0;
-      const tx = txs[x];
-      const top = grid[r0 + x0] + (grid[r0 + x1] - grid[r0 + x0]) * tx;
-      const bottom = grid[r1 + x0] + (grid[r1 + x1] - grid[r1 + x0]) * tx;
-      out[i] = top + (bottom - top) * ty;
-    }
+    interpolateRow(grid, r0, r1, fy - Math.floor(fy), x0s, x1s, txs, out, y * w);
   }
   return out;
+}
+
+function interpolateRow(
+  grid: Float32Array,
+  r0: number,
+  r1: number,
+  ty: number,
+  x0s: Int32Array,
+  x1s: Int32Array,
+  txs: Float32Array,
+  out: Float32Array,
+  at: number,
+): void {
+  for (let x = 0; x < x0s.length; x++) {
+    const a = grid[r0 + x0s[x]];
+    const b = grid[r1 + x0s[x]];
+    const top = a + (grid[r0 + x1s[x]] - a) * txs[x];
+    const bottom = b + (grid[r1 + x1s[x]] - b) * txs[x];
+    out[at + x] = top + (bottom - top) * ty;
+  }
 }
 
 /**

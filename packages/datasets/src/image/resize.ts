@@ -12,18 +12,27 @@ function resizeAxis(
   lineStrideIn: number,
   lineStrideOut: number,
 ): void {
+  // The source span and weights of every output sample, once for all lines.
   const s = inSize / outSize;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights: number[] = [];
   for (let j = 0; j < outSize; j++) {
     const a = j * s;
     const b = a + s;
-    const k0 = Math.floor(a);
-    const k1 = Math.min(Math.ceil(b), inSize);
-    for (let l = 0; l < lines; l++) {
+    first[j] = Math.floor(a);
+    count[j] = Math.min(Math.ceil(b), inSize) - first[j];
+    for (let k = first[j]; k < first[j] + count[j]; k++)
+      weights.push((Math.min(b, k + 1) - Math.max(a, k)) / s);
+  }
+  const w = Float32Array.from(weights);
+  for (let l = 0; l < lines; l++) {
+    const srcLine = l * lineStrideIn;
+    const dstLine = l * lineStrideOut;
+    for (let j = 0, o = 0; j < outSize; j++) {
       let acc = 0;
-      for (let k = k0; k < k1; k++) {
-        acc += src[l * lineStrideIn + k * inStride] * (Math.min(b, k + 1) - Math.max(a, k));
-      }
-      dst[l * lineStrideOut + j * outStride] = acc / s;
+      for (let k = first[j], c = 0; c < count[j]; k++, c++, o++) acc += src[srcLine + k * inStride] * w[o];
+      dst[dstLine + j * outStride] = acc;
     }
   }
 }
