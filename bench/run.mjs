@@ -2,12 +2,29 @@
 // pnpm bench: runs the suites in suites/*.mjs (each default-exports `async (ctx) => rows`), merges
 // their rows into results.json (suites not run this time keep their previous rows) and renders
 // RESULTS.md. Usage: node run.mjs [suite ...] [--quick]
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listBackends, setBackend } from '@scratchnet/tensor';
 import { fmt, machine } from './lib/common.mjs';
 import { TARGETS } from './lib/targets.mjs';
+
+// Node 20 has relaxed SIMD (the FMA kernels) behind a V8 flag that Node 22 no longer needs: re-run
+// with it when the wasm backend did not get its relaxed module and this Node accepts the flag, so every
+// Node version measures its best wasm path.
+const RELAXED = '--experimental-wasm-relaxed-simd';
+const variant = setBackend('wasm').variant;
+if (
+  variant !== 'relaxed' &&
+  !process.execArgv.includes(RELAXED) &&
+  spawnSync(process.execPath, [RELAXED, '-e', '0']).status === 0
+) {
+  const r = spawnSync(process.execPath, [RELAXED, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);

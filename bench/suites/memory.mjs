@@ -6,7 +6,7 @@ import { ALL_THREADS, row } from '../lib/common.mjs';
 
 export default async function memory(ctx) {
   const child = fileURLToPath(new URL('../lib/train-child.mjs', import.meta.url));
-  const out = execFileSync(process.execPath, [child, 'wasm', String(ALL_THREADS), '1'], {
+  const out = execFileSync(process.execPath, [...process.execArgv, child, 'wasm', String(ALL_THREADS), '1'], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
