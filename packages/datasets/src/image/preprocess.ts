@@ -113,7 +113,6 @@ export function preprocessGray(
   const w0 = Math.max(1, Math.round(width * work));
   const h0 = Math.max(1, Math.round(height * work));
   const data = work < 1 ? resizeArea(image.data, width, height, w0, h0) : image.data;
-  const n = data.length;
 
   // 1. Polarity: the paper is the median pixel (paper covers most of a picture of one digit), the ink
   // the extreme furthest from it. Dark ink is inverted, as MNIST is light ink on black.
@@ -253,6 +252,7 @@ function inkAbovePaper(data: Float32Array, sign: number, paper: Float32Array): n
 function stretch(x: Float32Array, scale: number, offset: number): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i] * scale - offset;
+    // biome-ignore lint/complexity/useMathMinMax: a call per element is slow in a cold, interpreted loop
     x[i] = v > 0 ? v : 0;
   }
 }
