@@ -61,7 +61,9 @@ export function sgdUpdate(
 }
 
 /**
- * Adam / AdamW. decay = 1 − lr·wd (AdamW) or 1; l2 = wd (Adam) or 0; vmax = 0 unless amsgrad.
+ * Adam / AdamW, two elements at a time in f64 (as the reference computes them, so both agree to the
+ * last float32 bit in nearly every element; the update is memory-bound either way). decay = 1 − lr·wd
+ * (AdamW) or 1; l2 = wd (Adam) or 0; vmax = 0 unless amsgrad.
  * m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; p −= stepSize·m / (√v̂ / bc2Sqrt + eps).
  */
 export function adamUpdate(
@@ -74,48 +76,56 @@ export function adamUpdate(
   m: usize,
   v: usize,
   vmax: usize,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-  stepSize: f32,
-  bc2Sqrt: f32,
-  decay: f32,
-  l2: f32,
+  beta1: f64,
+  beta2: f64,
+  eps: f64,
+  stepSize: f64,
+  bc2Sqrt: f64,
+  decay: f64,
+  l2: f64,
 ): void {
-  const vb1 = f32x4.splat(beta1),
-    vb1c = f32x4.splat(1 - beta1);
-  const vb2 = f32x4.splat(beta2),
-    vb2c = f32x4.splat(1 - beta2);
-  const veps = f32x4.splat(eps),
-    vstep = f32x4.splat(stepSize),
-    vbc2 = f32x4.splat(bc2Sqrt);
-  const vdecay = f32x4.splat(decay),
-    vl2 = f32x4.splat(l2);
+  const vb1 = f64x2.splat(beta1),
+    vb1c = f64x2.splat(1 - beta1);
+  const vb2 = f64x2.splat(beta2),
+    vb2c = f64x2.splat(1 - beta2);
+  const veps = f64x2.splat(eps),
+    vstep = f64x2.splat(stepSize),
+    vbc2 = f64x2.splat(bc2Sqrt);
+  const vdecay = f64x2.splat(decay),
+    vl2 = f64x2.splat(l2);
   let i = lo;
-  for (; i + 4 <= hi; i += 4) {
+  for (; i + 2 <= hi; i += 2) {
     const o = <usize>i * 4;
-    let pv = v128.load(p + o);
-    if (decay !== 1) pv = f32x4.mul(pv, vdecay);
-    const g = f32x4.add(v128.load(grad + o), f32x4.mul(vl2, pv));
-    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, g));
-    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vb2c, g), g));
-    v128.store(m + o, mv);
-    v128.store(v + o, vv);
+    let pv = f64x2.promote_low_f32x4(v128.load64_zero(p + o));
+    if (decay !== 1) pv = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(pv, vdecay)));
+    const g = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(grad + o)), f64x2.mul(vl2, pv));
+    const mv = f32x4.demote_f64x2_zero(
+      f64x2.add(f64x2.mul(vb1, f64x2.promote_low_f32x4(v128.load64_zero(m + o))), f64x2.mul(vb1c, g)),
+    );
+    const vv = f32x4.demote_f64x2_zero(
+      f64x2.add(
+        f64x2.mul(vb2, f64x2.promote_low_f32x4(v128.load64_zero(v + o))),
+        f64x2.mul(f64x2.mul(vb2c, g), g),
+      ),
+    );
+    v128.store64_lane(m + o, mv, 0);
+    v128.store64_lane(v + o, vv, 0);
     let second = vv;
     if (vmax !== 0) {
-      second = f32x4.max(v128.load(vmax + o), vv);
-      v128.store(vmax + o, second);
+      second = f32x4.max(v128.load64_zero(vmax + o), vv);
+      v128.store64_lane(vmax + o, second, 0);
     }
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(second), vbc2), veps);
-    v128.store(p + o, f32x4.sub(pv, f32x4.div(f32x4.mul(vstep, mv), denom)));
+    const denom = f64x2.add(f64x2.div(f64x2.sqrt(f64x2.promote_low_f32x4(second)), vbc2), veps);
+    const upd = f64x2.div(f64x2.mul(vstep, f64x2.promote_low_f32x4(mv)), denom);
+    v128.store64_lane(p + o, f32x4.demote_f64x2_zero(f64x2.sub(pv, upd)), 0);
   }
   for (; i < hi; i++) {
     const o = <usize>i * 4;
-    let pv = load<f32>(p + o);
-    if (decay !== 1) pv *= decay;
-    const g = load<f32>(grad + o) + l2 * pv;
-    const mv = beta1 * load<f32>(m + o) + (1 - beta1) * g;
-    const vv = beta2 * load<f32>(v + o) + (1 - beta2) * g * g;
+    let pv = <f64>load<f32>(p + o);
+    if (decay !== 1) pv = <f64>(<f32>(pv * decay));
+    const g = <f64>load<f32>(grad + o) + l2 * pv;
+    const mv = <f32>(beta1 * <f64>load<f32>(m + o) + (1 - beta1) * g);
+    const vv = <f32>(beta2 * <f64>load<f32>(v + o) + (1 - beta2) * g * g);
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);
     let second = vv;
@@ -123,6 +133,6 @@ export function adamUpdate(
       second = max(load<f32>(vmax + o), vv);
       store<f32>(vmax + o, second);
     }
-    store<f32>(p + o, pv - (stepSize * mv) / (sqrt<f32>(second) / bc2Sqrt + eps));
+    store<f32>(p + o, <f32>(pv - (stepSize * <f64>mv) / (Math.sqrt(<f64>second) / bc2Sqrt + eps)));
   }
 }
