@@ -367,62 +367,80 @@ function significantInk(
   minFraction: number,
 ): { x: number; y: number; width: number; height: number } {
   const n = ink.length;
-  const label = new Int32Array(n).fill(-1);
+  const label = new Int32Array(n); // 0: not yet labelled; blob ids start at 1
   const stack = new Int32Array(n);
-  const masses: number[] = [];
-  const boxes: number[][] = []; // [x0, y0, x1, y1] inclusive
+  const masses: number[] = [0];
+  const boxes: number[] = [0, 0, 0, 0]; // per blob: x0, y0, x1, y1 (inclusive)
+  const box = new Int32Array(4);
   for (let start = 0; start < n; start++) {
-    if (ink[start] === 0 || label[start] !== -1) continue;
-    const id = masses.length;
-    let mass = 0;
-    let x0 = width;
-    let y0 = height;
-    let x1 = -1;
-    let y1 = -1;
-    let sp = 0;
-    stack[sp++] = start;
-    label[start] = id;
-    while (sp > 0) {
-      const p = stack[--sp];
-      const px = p % width;
-      const py = (p - px) / width;
-      mass += ink[p];
-      if (px < x0) x0 = px;
-      if (px > x1) x1 = px;
-      if (py < y0) y0 = py;
-      if (py > y1) y1 = py;
-      for (let dy = -1; dy <= 1; dy++) {
-        const qy = py + dy;
-        if (qy < 0 || qy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const qx = px + dx;
-          if (qx < 0 || qx >= width) continue;
-          const q = qy * width + qx;
-          if (ink[q] !== 0 && label[q] === -1) {
-            label[q] = id;
-            stack[sp++] = q;
-          }
-        }
-      }
-    }
-    masses.push(mass);
-    boxes.push([x0, y0, x1, y1]);
+    if (ink[start] === 0 || label[start] !== 0) continue;
+    masses.push(flood(ink, label, stack, width, height, start, masses.length, box));
+    boxes.push(box[0], box[1], box[2], box[3]);
   }
-  const largest = Math.max(...masses);
+  let largest = 0;
+  for (const m of masses) if (m > largest) largest = m;
   const keep = masses.map((m) => m >= minFraction * largest);
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  boxes.forEach((b, id) => {
-    if (!keep[id]) return;
-    x0 = Math.min(x0, b[0]);
-    y0 = Math.min(y0, b[1]);
-    x1 = Math.max(x1, b[2]);
-    y1 = Math.max(y1, b[3]);
-  });
-  if (keep.includes(false)) for (let i = 0; i < n; i++) if (label[i] >= 0 && !keep[label[i]]) ink[i] = 0;
+  for (let id = 1; id < masses.length; id++) {
+    if (!keep[id]) continue;
+    x0 = Math.min(x0, boxes[4 * id]);
+    y0 = Math.min(y0, boxes[4 * id + 1]);
+    x1 = Math.max(x1, boxes[4 * id + 2]);
+    y1 = Math.max(y1, boxes[4 * id + 3]);
+  }
+  if (keep.includes(false)) for (let i = 0; i < n; i++) if (label[i] > 0 && !keep[label[i]]) ink[i] = 0;
   return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** Labels the 8-connected blob of non-zero ink at `start` with `id`; returns its ink, its box in `box`. */
+function flood(
+  ink: Float32Array,
+  label: Int32Array,
+  stack: Int32Array,
+  width: number,
+  height: number,
+  start: number,
+  id: number,
+  box: Int32Array,
+): number {
+  let mass = 0;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  let sp = 0;
+  stack[sp++] = start;
+  label[start] = id;
+  while (sp > 0) {
+    const p = stack[--sp];
+    const py = (p / width) | 0;
+    const px = p - py * width;
+    mass += ink[p];
+    if (px < x0) x0 = px;
+    if (px > x1) x1 = px;
+    if (py < y0) y0 = py;
+    if (py > y1) y1 = py;
+    const ya = py > 0 ? py - 1 : py;
+    const yb = py < height - 1 ? py + 1 : py;
+    const xa = px > 0 ? px - 1 : px;
+    const xb = px < width - 1 ? px + 1 : px;
+    for (let qy = ya; qy <= yb; qy++) {
+      for (let q = qy * width + xa, end = qy * width + xb; q <= end; q++) {
+        if (ink[q] !== 0 && label[q] === 0) {
+          label[q] = id;
+          stack[sp++] = q;
+        }
+      }
+    }
+  }
+  box[0] = x0;
+  box[1] = y0;
+  box[2] = x1;
+  box[3] = y1;
+  return mass;
 }
 
 function crop(
