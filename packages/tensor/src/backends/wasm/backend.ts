@@ -53,7 +53,7 @@ export class WasmBackend implements Backend {
   private readonly pool: ThreadPool;
   /** 128-byte block for a geometry record (one call at a time). */
   private readonly geom: number;
-  private readonly geomView: Int32Array;
+  private geomView: Int32Array;
   private scratchBase = 0;
   private scratchStride = 0;
   private readonly staged: Staged[] = [];
@@ -128,8 +128,11 @@ export class WasmBackend implements Backend {
     this.staged.length = 0;
   }
 
-  /** Per-share scratch of at least `bytes` bytes; returns [base, stride]. */
-  private scratch(bytes: number): [number, number] {
+  /**
+   * Makes the per-thread scratch at least `bytes` bytes a thread (thread t's at scratchBase +
+   * t·scratchStride) and returns scratchBase.
+   */
+  private scratch(bytes: number): number {
     const need = Math.ceil(bytes / 64) * 64;
     if (need > this.scratchStride) {
       const heap = this.runtime.heap;
@@ -140,18 +143,18 @@ export class WasmBackend implements Backend {
       this.scratchBlock = block.size;
       this.scratchStride = stride;
     }
-    return [this.scratchBase, this.scratchStride];
+    return this.scratchBase;
   }
   private scratchBlock = 0;
 
-  /** A buffer of at least `bytes` bytes for per-chunk partial sums (kept and grown); returns [base]. */
-  private partials(bytes: number): [number] {
+  /** A buffer of at least `bytes` bytes for per-chunk partial sums (kept and grown). */
+  private partials(bytes: number): number {
     if (bytes > this.partialBlock.size) {
       const heap = this.runtime.heap;
       if (this.partialBlock.size > 0) heap.release(this.partialBlock.ptr, this.partialBlock.size);
       this.partialBlock = heap.alloc(bytes);
     }
-    return [this.partialBlock.ptr];
+    return this.partialBlock.ptr;
   }
   private partialBlock = { ptr: 0, size: 0 };
 
@@ -191,45 +194,46 @@ export class WasmBackend implements Backend {
     this.pool.run(K[kernel], total, grain, chunks);
   }
 
-  private writeGeom(values: number[]): number {
-    const v =
-      this.geomView.buffer === this.runtime.heap.buffer
-        ? this.geomView
-        : new Int32Array(this.runtime.heap.buffer, this.geom, 32);
-    for (let i = 0; i < values.length; i++) v[i] = values[i];
+  /** The geometry record's view (taken again if the memory was replaced by growth). */
+  private geomInts(): Int32Array {
+    if (this.geomView.buffer !== this.runtime.heap.buffer) {
+      this.geomView = new Int32Array(this.runtime.heap.buffer, this.geom, 32);
+    }
+    return this.geomView;
+  }
+
+  /** Writes a convolution geometry record (layout: class Geom in assembly/conv.ts); returns its address. */
+  private convGeom(g: Conv2dGeometry): number {
+    const v = this.geomInts();
+    v[0] = g.inChannels;
+    v[1] = g.inHeight;
+    v[2] = g.inWidth;
+    v[3] = g.outChannels;
+    v[4] = g.kernelH;
+    v[5] = g.kernelW;
+    v[6] = g.strideH;
+    v[7] = g.strideW;
+    v[8] = g.padH;
+    v[9] = g.padW;
+    v[10] = g.outHeight;
+    v[11] = g.outWidth;
     return this.geom;
   }
 
-  private convGeom(g: Conv2dGeometry): number {
-    return this.writeGeom([
-      g.inChannels,
-      g.inHeight,
-      g.inWidth,
-      g.outChannels,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.outHeight,
-      g.outWidth,
-    ]);
-  }
-
+  /** Writes a pooling geometry record (layout: class PoolGeom in assembly/pool.ts); returns its address. */
   private poolGeom(g: Pool2dGeometry): number {
-    return this.writeGeom([
-      g.inHeight,
-      g.inWidth,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.outHeight,
-      g.outWidth,
-    ]);
+    const v = this.geomInts();
+    v[0] = g.inHeight;
+    v[1] = g.inWidth;
+    v[2] = g.kernelH;
+    v[3] = g.kernelW;
+    v[4] = g.strideH;
+    v[5] = g.strideW;
+    v[6] = g.padH;
+    v[7] = g.padW;
+    v[8] = g.outHeight;
+    v[9] = g.outWidth;
+    return this.geom;
   }
 
   // ---- kernels --------------------------------------------------------------------------------
@@ -265,7 +269,8 @@ export class WasmBackend implements Backend {
     const pa = this.ptr(a);
     const pb = this.ptr(b);
     const pc = beta === 0 ? this.out(c) : this.ptr(c, true);
-    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes);
+    const base = this.scratch(this.runtime.gemmScratchBytes);
+    const stride = this.scratchStride;
     // Split the larger dimension of C, in micro-tile units (4 rows or 16 columns).
     const splitM = m > n;
     const units = splitM ? Math.ceil(m / 4) : Math.ceil(n / 16);
@@ -340,7 +345,8 @@ export class WasmBackend implements Backend {
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const stride = this.scratchStride;
     this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
     this.unstage();
   }
@@ -349,7 +355,8 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pw = this.ptr(w);
     const pdx = this.out(dx);
-    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     this.run('conv2dBackwardData', g.batch, 1, parallel, pdy, pw, pdx, this.convGeom(g), base, stride);
     this.unstage();
@@ -361,12 +368,13 @@ export class WasmBackend implements Backend {
     const pdw = this.ptr(dw, true);
     const pdb = db === null ? 0 : this.ptr(db, true);
     const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
-    const [base, stride] = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
     const chunks = this.chunks(g.batch, 1, parallel, 4);
     const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
-    const [pbase] = this.partials(chunks * partStride);
+    const pbase = this.partials(chunks * partStride);
     const geom = this.convGeom(g);
     this.runChunks(
       'conv2dBackwardWeights',
@@ -549,7 +557,8 @@ export class WasmBackend implements Backend {
     const px = this.ptr(x);
     const po = x === out ? px : this.out(out);
     if (x === out && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
-    const [base, stride] = this.scratch(k * 4);
+    const base = this.scratch(k * 4);
+    const stride = this.scratchStride;
     this.run('logSoftmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, px, po, k, base, stride);
     this.unstage();
   }
@@ -566,7 +575,7 @@ export class WasmBackend implements Backend {
     const px = this.ptr(logits);
     const pl = this.ptr(labels);
     const pd = dlogits === null ? 0 : this.out(dlogits);
-    const [base] = this.scratch(k * 4);
+    const base = this.scratch(k * 4);
     const total = this.runtime.direct.softmaxCrossEntropy(px, pl, pd, n, k, base);
     this.unstage();
     return total / n;

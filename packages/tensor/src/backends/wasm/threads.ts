@@ -197,12 +197,19 @@ export class ThreadPool {
     Atomics.store(ctl, 6, chunks << 16);
     Atomics.add(ctl, 0, 1);
     Atomics.notify(ctl, 0);
+    // Claim chunks like the workers do; even if one throws, wait for the workers' chunks before
+    // returning, so that no kernel is still running when the next call rewrites the control block.
+    let error: unknown;
     for (;;) {
       const w = Atomics.load(ctl, 6);
       const c = w & 0xffff;
       if (c >= chunks) break;
       if (Atomics.compareExchange(ctl, 6, w, w + 1) !== w) continue;
-      this.chunk(f, c, total, grain, chunks);
+      try {
+        this.chunk(f, c, total, grain, chunks);
+      } catch (e) {
+        error ??= e;
+      }
       Atomics.add(ctl, 1, 1);
     }
     let spins = 0;
@@ -211,6 +218,7 @@ export class ThreadPool {
       if (done >= chunks) break;
       if (++spins > SPIN) Atomics.wait(ctl, 1, done, 1);
     }
+    if (error !== undefined) throw error;
     if (ctl[5] !== 0) {
       ctl[5] = 0;
       throw new Error(`wasm backend: kernel '${this.names[fn]}' failed on a worker thread`);
