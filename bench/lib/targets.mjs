@@ -1,6 +1,12 @@
 // The targets of issue 4, read from the suites' rows (RESULTS.md's first table).
 const rows = (suites, name) => suites[name]?.rows ?? [];
 const pick = (suites, name, pred) => rows(suites, name).find(pred)?.value;
+/** Rows of the wasm backend at the highest thread count measured ("all threads"). */
+const allThreads = (suites, name, metric) => {
+  const r = rows(suites, name).filter((x) => x.metric === metric && x.backend === 'wasm');
+  const t = Math.max(...r.map((x) => x.threads));
+  return r.find((x) => x.threads === t)?.value;
+};
 const best = (suites, name, pred) => {
   const v = rows(suites, name)
     .filter(pred)
@@ -13,7 +19,7 @@ export const TARGETS = [
     label: 'seed network training, wasm, all threads',
     unit: 'samples/s',
     goal: '≥ 6,000',
-    measure: (s) => best(s, 'training', (r) => r.metric === 'training samples/s' && r.backend === 'wasm'),
+    measure: (s) => allThreads(s, 'training', 'training samples/s'),
     ok: (v) => v >= 6000,
   },
   {
@@ -42,8 +48,21 @@ export const TARGETS = [
     label: 'inference, 10,000 test images, wasm, all threads',
     unit: 'samples/s',
     goal: '≥ 15,000',
-    measure: (s) => best(s, 'training', (r) => r.metric === 'inference samples/s' && r.backend === 'wasm'),
+    measure: (s) => allThreads(s, 'training', 'inference samples/s'),
     ok: (v) => v >= 15000,
+  },
+  {
+    label: 'seed network training, wasm, 1 thread (for reference)',
+    unit: 'samples/s',
+    goal: '—',
+    measure: (s) =>
+      pick(
+        s,
+        'training',
+        (r) => r.metric === 'training samples/s' && r.backend === 'wasm' && r.threads === 1,
+      ),
+    informational: true,
+    ok: () => true,
   },
   {
     label: 'peak RSS of a training run',

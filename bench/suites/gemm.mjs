@@ -1,5 +1,8 @@
 // GEMM throughput (GFLOPS) at the seed network's shapes and at 512³, for the reference backend and
 // the wasm backend at 1 thread and all threads. Operands are uniform random; C is overwritten (β = 0).
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Random, Tensor, randomUniform, setBackend } from '@scratchnet/tensor';
 import { ALL_THREADS, median, row, timeRepeated } from '../lib/common.mjs';
 
@@ -54,5 +57,36 @@ export default async function gemm(ctx) {
       rows.push(r);
     }
   }
+  rows.push(...(await parallelCapacity(ctx)));
   return rows;
+}
+
+/**
+ * How much parallel throughput the machine offers during the run: 512³ single-threaded GEMMs in one
+ * process, then in ALL_THREADS processes at once. On an idle machine the aggregate is ≈ cores × one;
+ * other work (or vCPUs sharing a physical core) shows up as less, and explains multi-thread results.
+ */
+async function parallelCapacity(ctx) {
+  const child = fileURLToPath(new URL('../lib/gemm-child.mjs', import.meta.url));
+  const run = promisify(execFile);
+  const once = async () => Number((await run(process.execPath, [...process.execArgv, child, '2'])).stdout);
+  const single = await once();
+  const together = await Promise.all(Array.from({ length: ALL_THREADS }, once));
+  const sum = together.reduce((s, v) => s + v, 0);
+  ctx.log(
+    `parallel capacity: 1 process ${single.toFixed(1)} GFLOPS, ${ALL_THREADS} at once ${sum.toFixed(1)} GFLOPS in total`,
+  );
+  return [
+    row('machine parallel capacity', '512³ GEMM, wasm 1 thread, 1 process', single, 'GFLOPS'),
+    row(
+      'machine parallel capacity',
+      `512³ GEMM, wasm 1 thread, ${ALL_THREADS} processes at once (sum)`,
+      sum,
+      'GFLOPS',
+      {
+        samples: together.map((v) => +v.toFixed(1)),
+        note: `${(sum / single).toFixed(2)}× one process: the parallel speed-up the machine allowed during this run`,
+      },
+    ),
+  ];
 }

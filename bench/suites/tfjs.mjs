@@ -52,9 +52,9 @@ export default async function tfjs(ctx) {
   const find = (backend, threads) =>
     ours.find((r) => r.metric === 'training samples/s' && r.backend === backend && r.threads === threads)
       ?.value;
-  const wasmAll = Math.max(
-    ...ours.filter((r) => r.metric === 'training samples/s' && r.backend === 'wasm').map((r) => r.value),
-  );
+  const wasmRows = ours.filter((r) => r.metric === 'training samples/s' && r.backend === 'wasm');
+  const maxThreads = Math.max(...wasmRows.map((r) => r.threads));
+  const wasmAll = wasmRows.find((r) => r.threads === maxThreads)?.value ?? Number.NaN;
   const js1 = find('js', 1);
   if (Number.isFinite(wasmAll)) {
     rows.push(row('ratio', 'ours (wasm, all threads) / TF.js wasm', wasmAll / measured.wasm, '×'));
