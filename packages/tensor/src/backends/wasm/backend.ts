@@ -58,9 +58,15 @@ export class WasmBackend implements Backend {
   private scratchStride = 0;
   private readonly staged: Staged[] = [];
 
+  /**
+   * @param threads threads kernels may use (1 where memory cannot be shared).
+   * @param adaptive let a busy machine's stalls switch parallel calls to the caller alone for a while
+   *   (results never change: only who runs each chunk does).
+   */
   constructor(
     readonly runtime: WasmRuntime,
     threads: number,
+    adaptive = true,
   ) {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new RangeError(`wasm backend: threads must be a positive integer, got ${threads}`);
@@ -72,6 +78,7 @@ export class WasmBackend implements Backend {
     this.geom = heap.alloc(128).ptr;
     this.geomView = new Int32Array(heap.buffer, this.geom, 32);
     this.pool = new ThreadPool(this.threads, runtime.fns, KERNELS, runtime.module, runtime.memory, ctl);
+    this.pool.adaptive = adaptive;
   }
 
   /** Which compiled module runs ('relaxed' uses fused multiply-add). */

@@ -14,6 +14,11 @@ export type { WasmVariant } from './runtime.js';
 export interface WasmBackendOptions extends BackendOptions {
   /** Force a compiled variant (tests, benchmarks); default: the best the runtime validates. */
   variant?: WasmVariant;
+  /**
+   * Default true: when the workers keep the caller waiting (they are not getting cores of their own),
+   * run parallel calls on the caller alone for a while. Results are the same either way.
+   */
+  adaptive?: boolean;
 }
 
 /** Logical cores: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
@@ -37,7 +42,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (runtime === undefined) return undefined;
   let threads = options.threads ?? defaultThreads();
   if (!runtime.shared || !canBlock() || !canSpawnWorkers()) threads = 1;
-  return new WasmBackend(runtime, threads);
+  return new WasmBackend(runtime, threads, options.adaptive ?? true);
 }
 
 /** The compiled variants this runtime supports, best first. */

@@ -30,6 +30,15 @@ export const MAX_ARGS = 24;
 /** Worker spin iterations before sleeping (a few microseconds: kernels of one step follow closely). */
 const SPIN = 20000;
 
+/** Parallel calls over which the waiting time is measured (see ThreadPool.observe). */
+const WINDOW = 64;
+/** Calls run without the workers once they were found to stall the caller. */
+const SOLO_CALLS = 512;
+
+const perf = (globalThis as { performance?: { now(): number } }).performance;
+/** Milliseconds, sub-millisecond where the runtime allows. */
+const now = (): number => (perf !== undefined ? perf.now() : Date.now());
+
 /** A kernel entry point: (tid, chunk, lo, hi, ...arguments). */
 export type KernelFn = (tid: number, chunk: number, lo: number, hi: number, ...args: number[]) => unknown;
 
@@ -182,11 +191,13 @@ export class ThreadPool {
   run(fn: number, total: number, grain: number, chunks: number): void {
     const a = this.args;
     const f = this.fns[fn];
-    if (this.threads <= 1 || chunks <= 1) {
+    if (this.threads <= 1 || chunks <= 1 || this.solo > 0) {
+      if (this.solo > 0) this.solo--;
       for (let c = 0; c < chunks; c++) this.chunk(f, c, total, grain, chunks);
       return;
     }
     if (!this.spawned) this.spawn();
+    const t0 = now();
     const ctl = this.ctl;
     this.sharedArgs.set(a);
     ctl[2] = fn;
@@ -212,18 +223,43 @@ export class ThreadPool {
       }
       Atomics.add(ctl, 1, 1);
     }
+    const t1 = now();
     let spins = 0;
     for (;;) {
       const done = Atomics.load(ctl, 1);
       if (done >= chunks) break;
       if (++spins > SPIN) Atomics.wait(ctl, 1, done, 1);
     }
+    this.observe(t0, t1, now());
     if (error !== undefined) throw error;
     if (ctl[5] !== 0) {
       ctl[5] = 0;
       throw new Error(`wasm backend: kernel '${this.names[fn]}' failed on a worker thread`);
     }
   }
+
+  /**
+   * Adapts participation, never the chunking (so never a result): when, over a window of calls, the
+   * caller spent more than a third of the time waiting for chunks the workers had claimed, the
+   * workers are not getting cores of their own (a busy machine, or vCPUs sharing a core), and
+   * threads only add waiting; the next SOLO_CALLS calls then run on the caller alone, and the
+   * workers get another try after that.
+   */
+  private observe(start: number, ownDone: number, end: number): void {
+    this.windowTotal += end - start;
+    this.windowStall += end - ownDone;
+    if (!this.adaptive || ++this.windowCalls < WINDOW) return;
+    if (this.windowStall > this.windowTotal / 3) this.solo = SOLO_CALLS;
+    this.windowCalls = 0;
+    this.windowTotal = 0;
+    this.windowStall = 0;
+  }
+  /** Whether {@link observe} may switch to running alone (tests turn it off to keep every call parallel). */
+  adaptive = true;
+  private solo = 0;
+  private windowCalls = 0;
+  private windowTotal = 0;
+  private windowStall = 0;
 
   private chunk(f: KernelFn, c: number, total: number, grain: number, chunks: number): void {
     const a = this.args;

@@ -9,7 +9,7 @@ import { createWasmBackend, supportedWasmVariants, type WasmBackend } from './in
 const js = new JsBackend();
 const single = createWasmBackend({ threads: 1 }) as WasmBackend;
 // 3 threads on any machine: uneven static splits, and workers that may wake late.
-const multi = createWasmBackend({ threads: 3 }) as WasmBackend;
+const multi = createWasmBackend({ threads: 3, adaptive: false }) as WasmBackend;
 afterAll(() => multi.terminate());
 
 const rng = new Random(1234);
@@ -72,7 +72,10 @@ const backends: [string, WasmBackend][] = [
 // --experimental-wasm-relaxed-simd; the unshared single-threaded module everywhere).
 for (const variant of supportedWasmVariants()) {
   if (variant === single.variant) continue;
-  backends.push([`${variant} module, 2 threads`, createWasmBackend({ variant, threads: 2 }) as WasmBackend]);
+  backends.push([
+    `${variant} module, 2 threads`,
+    createWasmBackend({ variant, threads: 2, adaptive: false }) as WasmBackend,
+  ]);
 }
 afterAll(() => {
   for (const [, b] of backends) b.terminate();
@@ -447,6 +450,23 @@ describe('wasm backend determinism and memory', () => {
     }
     expect(bitsEqual(runs[0], runs[2]) && bitsEqual(runs[0], runs[4])).toBe(true);
     expect(bitsEqual(runs[1], runs[3]) && bitsEqual(runs[1], runs[5])).toBe(true);
+  });
+
+  it('gives the same bits whichever thread runs each chunk (workers or the caller alone)', () => {
+    const g = conv2dGeometry([16, 1, 28, 28], [32, 1, 3, 3], 1, 1);
+    const x = rand(multi, [16, 1, 28, 28]);
+    const dy = rand(multi, [16, 32, 28, 28]);
+    const pool = (multi as unknown as { pool: { solo: number } }).pool;
+    const once = (): Tensor => {
+      const dw = new Tensor([32, 1, 3, 3], multi.allocate(288)).fill(0);
+      multi.conv2dBackwardWeights(x, dy, dw, null, g);
+      return dw;
+    };
+    const parallel = once();
+    pool.solo = 1; // the next call runs every chunk on the calling thread
+    const alone = once();
+    expect(pool.solo).toBe(0);
+    expect(bitsEqual(parallel, alone)).toBe(true);
   });
 
   it('keeps tensors valid when the memory grows', () => {
