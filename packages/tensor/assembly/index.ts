@@ -12,6 +12,7 @@ export {
   reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
+export { argmax } from './reduce';
 export { fill, axpby, activation, activationBackward, addBias, biasGrad, sumSquares } from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
 export { sgdUpdate, adamUpdate } from './optim';

@@ -535,7 +535,20 @@ export class WasmBackend implements Backend {
   }
 
   argmax(x: Tensor, axis: number, out: IntTensor): void {
-    this.ref.argmax(x, axis, out);
+    // x as [outer, len, inner] around `axis`
+    let outer = 1;
+    let inner = 1;
+    for (let i = 0; i < axis; i++) outer *= x.shape[i];
+    for (let i = axis + 1; i < x.rank; i++) inner *= x.shape[i];
+    const len = x.shape[axis];
+    if (len === 0 || x.size === 0) {
+      this.ref.argmax(x, axis, out);
+      return;
+    }
+    const px = this.ptr(x);
+    const po = this.out(out);
+    this.run('argmax', outer, 1, outer > 1 && x.size >= PARALLEL_ELEMENTS, px, po, len, inner);
+    this.unstage();
   }
 
   sumSquares(x: Tensor): number {

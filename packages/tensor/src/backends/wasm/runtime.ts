@@ -30,6 +30,7 @@ export const KERNELS = [
   'addBias',
   'biasGrad',
   'softmax',
+  'argmax',
   'logSoftmax',
   'sgdUpdate',
   'adamUpdate',

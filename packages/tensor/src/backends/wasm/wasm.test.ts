@@ -344,6 +344,23 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     expect(() => wb.softmaxCrossEntropy(rand(wb, [2, 10]), bad, null)).toThrow(/label 10 of row 1/);
   });
 
+  it('argmax along every axis (first maximum; NaN wins)', () => {
+    for (const shape of [[64, 10], [3, 4, 5], [7], [2, 1, 3]]) {
+      const x = rand(js, shape);
+      x.data[1] = Number.NaN;
+      x.data[x.size - 1] = x.data[x.size - 2]; // a tie
+      for (let axis = 0; axis < shape.length; axis++) {
+        const outShape = shape.filter((_, i) => i !== axis);
+        const n = sizeOf(outShape);
+        const expected = new IntTensor(outShape, js.allocate(n));
+        const actual = new IntTensor(outShape, wb.allocate(n));
+        js.argmax(x, axis, expected);
+        wb.argmax(on(wb, x), axis, actual);
+        expect(Array.from(actual.data), `argmax ${shape} axis ${axis}`).toEqual(Array.from(expected.data));
+      }
+    }
+  });
+
   it('SGD (plain, momentum, Nesterov, weight decay) and Adam/AdamW/AMSGrad updates', () => {
     const n = 40003;
     const sgdCases = [
