@@ -413,6 +413,22 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     }
   });
 
+  it('works on unaligned views (narrow at odd offsets)', () => {
+    const big = rand(wb, [1 + 5 * 7 + 1 + 7 * 9 + 3 + 5 * 9]);
+    const a = big.reshape([-1]).narrow(1, 35).reshape([5, 7]);
+    const b = big.reshape([-1]).narrow(37, 63).reshape([7, 9]);
+    const c = big.reshape([-1]).narrow(103, 45).reshape([5, 9]);
+    const expected = on(js, c);
+    js.gemm(false, false, 5, 9, 7, 1, on(js, a), on(js, b), 0.5, expected);
+    wb.gemm(false, false, 5, 9, 7, 1, a, b, 0.5, c);
+    close(c, expected, 'gemm on views at offsets 1, 37 and 103 elements');
+    const r = big.reshape([-1]).narrow(3, 101);
+    const rExpected = on(js, r);
+    js.activation('tanh', rExpected, rExpected, 0);
+    wb.activation('tanh', r, r, 0);
+    close(r, rExpected, 'tanh on a view at offset 3');
+  });
+
   it('works on tensors it does not own (staged through copies)', () => {
     const a = rand(js, [20, 30]);
     const b = rand(js, [30, 10]);
