@@ -1,11 +1,12 @@
 // The targets of issue 4, read from the suites' rows (RESULTS.md's first table).
 const rows = (suites, name) => suites[name]?.rows ?? [];
 const pick = (suites, name, pred) => rows(suites, name).find(pred)?.value;
-/** Rows of the wasm backend at the highest thread count measured ("all threads"). */
+/** The best value among the wasm backend's rows at the highest thread count measured ("all threads"). */
 const allThreads = (suites, name, metric) => {
   const r = rows(suites, name).filter((x) => x.metric === metric && x.backend === 'wasm');
   const t = Math.max(...r.map((x) => x.threads));
-  return r.find((x) => x.threads === t)?.value;
+  const v = r.filter((x) => x.threads === t).map((x) => x.value);
+  return v.length ? Math.max(...v) : undefined;
 };
 const best = (suites, name, pred) => {
   const v = rows(suites, name)
@@ -45,7 +46,7 @@ export const TARGETS = [
     ok: (v) => v >= 40,
   },
   {
-    label: 'inference, 10,000 test images, wasm, all threads',
+    label: 'inference, 10,000 test images, wasm, all threads (best batch size)',
     unit: 'samples/s',
     goal: '≥ 15,000',
     measure: (s) => allThreads(s, 'training', 'inference samples/s'),

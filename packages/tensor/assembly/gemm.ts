@@ -167,9 +167,21 @@ function storeRow(
   acc3: v128,
   va: v128,
   vb: v128,
+  alpha: f32,
   beta: f32,
 ): void {
-  if (beta === 0) {
+  // α = 1 (nearly every call) skips the scaling
+  if (beta === 0 && alpha === 1) {
+    v128.store(c, acc0);
+    v128.store(c, acc1, 16);
+    v128.store(c, acc2, 32);
+    v128.store(c, acc3, 48);
+  } else if (beta === 1 && alpha === 1) {
+    v128.store(c, f32x4.add(acc0, v128.load(c)));
+    v128.store(c, f32x4.add(acc1, v128.load(c, 16)), 16);
+    v128.store(c, f32x4.add(acc2, v128.load(c, 32)), 32);
+    v128.store(c, f32x4.add(acc3, v128.load(c, 48)), 48);
+  } else if (beta === 0) {
     v128.store(c, f32x4.mul(acc0, va));
     v128.store(c, f32x4.mul(acc1, va), 16);
     v128.store(c, f32x4.mul(acc2, va), 32);
@@ -251,17 +263,17 @@ function micro(
   const vb = f32x4.splat(beta);
   if (mr === MR && nr === NR) {
     const ld = <usize>ldc * 4;
-    storeRow(c, c00, c01, c02, c03, va, vb, beta);
-    storeRow(c + ld, c10, c11, c12, c13, va, vb, beta);
-    storeRow(c + 2 * ld, c20, c21, c22, c23, va, vb, beta);
-    storeRow(c + 3 * ld, c30, c31, c32, c33, va, vb, beta);
+    storeRow(c, c00, c01, c02, c03, va, vb, alpha, beta);
+    storeRow(c + ld, c10, c11, c12, c13, va, vb, alpha, beta);
+    storeRow(c + 2 * ld, c20, c21, c22, c23, va, vb, alpha, beta);
+    storeRow(c + 3 * ld, c30, c31, c32, c33, va, vb, alpha, beta);
     return;
   }
   // Edge tile: compute α·acc into the tile buffer, then merge the valid corner.
-  storeRow(tile, c00, c01, c02, c03, va, vb, 0);
-  storeRow(tile + 64, c10, c11, c12, c13, va, vb, 0);
-  storeRow(tile + 128, c20, c21, c22, c23, va, vb, 0);
-  storeRow(tile + 192, c30, c31, c32, c33, va, vb, 0);
+  storeRow(tile, c00, c01, c02, c03, va, vb, alpha, 0);
+  storeRow(tile + 64, c10, c11, c12, c13, va, vb, alpha, 0);
+  storeRow(tile + 128, c20, c21, c22, c23, va, vb, alpha, 0);
+  storeRow(tile + 192, c30, c31, c32, c33, va, vb, alpha, 0);
   for (let r = 0; r < mr; r++) {
     const crow = c + <usize>r * ldc * 4;
     const trow = tile + <usize>r * 64;
