@@ -13,7 +13,7 @@ import { madd } from './simd';
 
 export const MR: i32 = 4;
 export const NR: i32 = 16;
-export const KC: i32 = 256;
+export const KC: i32 = 512;
 export const MC: i32 = 128;
 export const NC: i32 = 1024;
 

@@ -90,6 +90,7 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       [64, 128, 300],
       [5, 1100, 3],
       [130, 20, 257],
+      [9, 37, 1100], // k across two KC blocks
       [4, 16, 0],
     ];
     for (const [m, n, k] of shapes) {
