@@ -1,4 +1,4 @@
-import { Random, type Shape, type Tensor, listBackends, setBackend } from '@scratchnet/tensor';
+import { IntTensor, Random, type Shape, type Tensor, listBackends, setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AvgPool2D,
@@ -14,6 +14,8 @@ import {
   ReLU,
   Sigmoid,
   Softmax,
+  Sequential,
+  SoftmaxCrossEntropy,
   Tanh,
 } from '../src/index.js';
 import { awayFromZero, distinct, gradCheck, rand } from './gradcheck.js';
@@ -147,5 +149,45 @@ describe.each(listBackends())('finite-difference gradients: input and parameters
       },
     };
     expect(() => gradCheck(wrongDw, x)).toThrow(/d\/dweight\[5\]/);
+  });
+
+  it('a whole model (conv → BN → ReLU → pool → flatten → dense → loss): every parameter gradient', () => {
+    const model = new Sequential(
+      [
+        new Conv2D({ filters: 3, kernelSize: 3, padding: 1 }),
+        new BatchNorm2d(),
+        new ReLU(),
+        new MaxPool2D(2),
+        new Flatten(),
+        new Dense(5),
+        new Tanh(),
+        new Dense(3),
+      ],
+      { inputShape: [2, 4, 4], seed: 3 },
+    );
+    const x = rand([4, 2, 4, 4], 27);
+    const y = IntTensor.fromArray([0, 2, 1, 2]);
+    const loss = new SoftmaxCrossEntropy();
+    const objective = (): number => loss.forward(model.forward(x, { training: true }), y);
+    model.zeroGrad();
+    objective();
+    model.backward(loss.backward());
+    // small steps: ReLU and max-pool kinks are piecewise, and a big step would cross them
+    const eps = 1e-3;
+    for (const p of model.namedParameters()) {
+      const g = Float64Array.from(p.grad.data);
+      for (let i = 0; i < p.value.size; i++) {
+        const v = p.value.data[i];
+        p.value.data[i] = v + eps;
+        const lp = objective();
+        p.value.data[i] = v - eps;
+        const lm = objective();
+        p.value.data[i] = v;
+        const n = (lp - lm) / (2 * eps);
+        expect(Math.abs(g[i] - n), `${p.name}[${i}]: analytic ${g[i]}, numeric ${n}`).toBeLessThan(
+          1e-3 + 2e-2 * Math.abs(n),
+        );
+      }
+    }
   });
 });
