@@ -1,5 +1,5 @@
 import { SGD } from '@scratchnet/optimizers';
-import { IntTensor, Random, Tensor } from '@scratchnet/tensor';
+import { IntTensor, Random, Tensor, getBackend } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   AvgPool2D,
@@ -132,6 +132,36 @@ describe('Sequential', () => {
     second.forEach((t, i) => {
       expect(t, `tensor ${i}`).toBe(first[i]);
     });
+  });
+
+  it('a training step allocates no tensors (layers, loss, optimizer, batch source)', () => {
+    const model = createModel('strong', { inputShape: [1, 12, 12], numClasses: 4, seed: 1 });
+    const optimizer = new SGD(model.namedParameters(), { lr: 0.01, momentum: 0.9 });
+    const x = rand([16, 1, 12, 12], 3);
+    const y = IntTensor.fromArray(Array.from({ length: 16 }, (_, i) => i % 4));
+    const data = tensorBatchSource(x, y);
+    const be = getBackend();
+    const allocate = be.allocate;
+    let count = 0;
+    be.allocate = (n: number) => {
+      count++;
+      return allocate.call(be, n);
+    };
+    try {
+      const epoch = (e: number): void => {
+        for (const b of data.batches({ batchSize: 8, shuffle: true, seed: 1, epoch: e })) {
+          model.trainBatch(b.x, b.y, optimizer, 'softmaxCrossEntropy');
+        }
+      };
+      epoch(0); // first steps: workspaces come into being (the counter sees them)
+      expect(count).toBeGreaterThan(10);
+      count = 0;
+      epoch(1);
+      epoch(2);
+      expect(count).toBe(0);
+    } finally {
+      be.allocate = allocate;
+    }
   });
 
   it('learns a small synthetic problem (three blobs) with SGD', async () => {
