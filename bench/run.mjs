@@ -2,7 +2,7 @@
 // pnpm bench: runs the suites in suites/*.mjs (each default-exports `async (ctx) => rows`), merges
 // their rows into results.json (suites not run this time keep their previous rows) and renders
 // RESULTS.md. Usage: node run.mjs [suite ...] [--quick]
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,6 +53,8 @@ for (const name of suites) {
   const { default: run } = await import(pathToFileURL(join(here, 'suites', `${name}.mjs`)).href);
   // Every suite starts on the default backend (the best available), whatever the previous one chose.
   setBackend(listBackends()[0]);
+  const probe = speedProbe();
+  console.log(`\n(speed probe: 512³ GEMM, wasm, 1 thread: ${probe.toFixed(1)} GFLOPS)`);
   const started = new Date();
   console.log(`\n== ${name}`);
   const rows = await run({
@@ -66,6 +68,7 @@ for (const name of suites) {
     seconds: +((Date.now() - started.getTime()) / 1000).toFixed(1),
     quick,
     loadAverageBefore: machine().loadAverage,
+    speedProbeGflops: +probe.toFixed(1),
     rows,
   };
 }
@@ -75,12 +78,21 @@ results.machine.nodeFlags = process.execArgv.join(' ');
 results.notes = [
   `wasm backend module: '${results.machine.wasmVariant}'${results.machine.wasmVariant === 'relaxed' ? ' (relaxed-SIMD fused multiply-add)' : ' (plain SIMD128)'}; Node flags: ${results.machine.nodeFlags || 'none'}.`,
   'Values are medians of the repetitions listed as samples. The load average before each suite shows what else was running; see "machine parallel capacity" in the gemm suite for how much the second core actually delivered during the run.',
-  ...(previous.notesExtra ?? []),
+  ...(process.env.BENCH_NOTE ? [process.env.BENCH_NOTE] : []),
 ];
-results.notesExtra = previous.notesExtra ?? [];
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(here, 'RESULTS.md'), render(results));
 console.log(`\nwrote ${resultsPath} and RESULTS.md`);
+
+/**
+ * Single-threaded 512³ GEMM GFLOPS for one second, in a child process, before each suite: on a shared
+ * or virtualised host the speed a core delivers changes from minute to minute, and this number puts
+ * each suite's results in context (compare it with the gemm suite's 512³ row on a quiet machine).
+ */
+function speedProbe() {
+  const child = join(here, 'lib', 'gemm-child.mjs');
+  return Number(execFileSync(process.execPath, [...process.execArgv, child, '1'], { encoding: 'utf8' }));
+}
 
 function render(r) {
   const m = r.machine;
@@ -102,7 +114,7 @@ function render(r) {
   for (const [name, s] of Object.entries(r.suites)) {
     lines.push(`## ${name}`, '');
     lines.push(
-      `Run ${s.date.slice(0, 16).replace('T', ' ')} UTC, ${s.seconds} s${s.quick ? ' (quick mode)' : ''}; load average before: ${s.loadAverageBefore?.join(', ') ?? '?'}.`,
+      `Run ${s.date.slice(0, 16).replace('T', ' ')} UTC, ${s.seconds} s${s.quick ? ' (quick mode)' : ''}; load average before: ${s.loadAverageBefore?.join(', ') ?? '?'}; speed probe before (512³ GEMM, wasm, 1 thread): ${s.speedProbeGflops ?? '?'} GFLOPS.`,
       '',
     );
     lines.push('| metric | configuration | value | notes |', '|---|---|---|---|');
