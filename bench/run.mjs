@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // pnpm bench: runs the suites in suites/*.mjs (each default-exports `async (ctx) => rows`), merges
 // their rows into results.json (suites not run this time keep their previous rows) and renders
-// RESULTS.md. Usage: node run.mjs [suite ...] [--quick]
+// RESULTS.md. Usage: node run.mjs [suite ...] [--quick] [--note="text for RESULTS.md"]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ if (
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const note = args.find((a) => a.startsWith('--note='))?.slice('--note='.length);
 const wanted = args.filter((a) => !a.startsWith('--'));
 
 // Fixed order: later suites may use earlier results of the same run (tfjs computes ratios from training).
@@ -78,7 +79,7 @@ results.machine.nodeFlags = process.execArgv.join(' ');
 results.notes = [
   `wasm backend module: '${results.machine.wasmVariant}'${results.machine.wasmVariant === 'relaxed' ? ' (relaxed-SIMD fused multiply-add)' : ' (plain SIMD128)'}; Node flags: ${results.machine.nodeFlags || 'none'}.`,
   'Values are medians of the repetitions listed as samples. The load average before each suite shows what else was running; see "machine parallel capacity" in the gemm suite for how much the second core actually delivered during the run.',
-  ...(process.env.BENCH_NOTE ? [process.env.BENCH_NOTE] : []),
+  ...(note ? [note] : []),
 ];
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(here, 'RESULTS.md'), render(results));
