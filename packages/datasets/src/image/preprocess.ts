@@ -7,7 +7,7 @@ export const MNIST_FRAME = 28;
 /** Side of the box MNIST scaled each digit's longer side to. */
 export const MNIST_BOX = 20;
 /** Longest side preprocessing works at; larger pictures are first shrunk by area averaging. */
-const WORK_SIZE = 256;
+const WORK_SIZE = 160;
 
 /** Tuning of {@link preprocessImage}; the defaults suit photos and drawings of a single digit. */
 export interface PreprocessOptions {
@@ -107,8 +107,8 @@ export function preprocessGray(
     throw new ImageError(file, `expected ${width}×${height} pixels, got ${image.data.length}`);
   }
 
-  // 0. Work on at most WORK_SIZE pixels a side: a digit filling a quarter of the picture keeps 64 px,
-  // three times what the result needs, and a phone photo costs no more than a drawing.
+  // 0. Work on at most WORK_SIZE pixels a side: a digit filling a quarter of the picture keeps 40 px,
+  // twice what the result needs, and a phone photo costs no more than a drawing.
   const work = Math.min(1, WORK_SIZE / Math.max(width, height));
   const w0 = Math.max(1, Math.round(width * work));
   const h0 = Math.max(1, Math.round(height * work));
