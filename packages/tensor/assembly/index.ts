@@ -2,7 +2,7 @@
 // allocates, there are no data segments (scratchnet's build checks), so several instances can share
 // one memory. Parallel kernels take (tid, lo, hi, …): the JS side splits [0, total) statically.
 
-export { GEMM_SCRATCH_BYTES } from './gemm';
+export { GEMM_SCRATCH_BYTES, KC } from './gemm';
 export {
   im2col,
   col2im,
@@ -17,21 +17,24 @@ export { fill, axpby, activation, activationBackward, addBias, biasGrad, sumSqua
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
 export { sgdUpdate, adamUpdate } from './optim';
 
-import { MR, NR, gemmBlock } from './gemm';
+import { KC, MR, NR, gemmBlock } from './gemm';
 
 export { packAFull, packBFull } from './gemm';
 
 /**
- * Parallel GEMM chunk: rows [lo·MR, hi·MR) of C (splitM) or columns [lo·NR, hi·NR), on this thread's
- * scratch (scratchBase + tid·scratchStride). `pre` (not 0): the other operand, packed whole by
- * packAFull (split N) or packBFull (split M), shared by every chunk.
+ * Parallel GEMM chunk. mode 0: columns [lo·NR, hi·NR) of C; mode 1: rows [lo·MR, hi·MR); both on this
+ * thread's scratch (scratchBase + tid·scratchStride), and `pre` (not 0) is the other operand packed
+ * whole by packAFull (mode 0) or packBFull (mode 1), shared by every chunk. mode 2 (a small C and a
+ * deep K): depths [lo·KC, hi·KC); chunk 0 updates C (with β), chunk c > 0 writes its own product to
+ * partialBase + (c − 1)·partialStride ([m, n], ldc = n), which reducePartials then adds to C in chunk
+ * order.
  */
 export function gemm(
   tid: i32,
-  _chunk: i32,
+  chunk: i32,
   lo: i32,
   hi: i32,
-  splitM: bool,
+  mode: i32,
   transA: bool,
   transB: bool,
   m: i32,
@@ -48,17 +51,31 @@ export function gemm(
   scratchBase: usize,
   scratchStride: usize,
   pre: usize,
+  partialBase: usize,
+  partialStride: usize,
 ): void {
   const scratch = scratchBase + <usize>tid * scratchStride;
   const mPad = ((m + MR - 1) / MR) * MR;
   const nPad = ((n + NR - 1) / NR) * NR;
-  if (splitM) {
+  if (mode === 1) {
     const i0 = lo * MR;
     const i1 = min(hi * MR, m);
     gemmBlock(transA, transB, i0, i1, 0, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, 0, 0, pre, nPad);
-  } else {
+  } else if (mode === 0) {
     const j0 = lo * NR;
     const j1 = min(hi * NR, n);
     gemmBlock(transA, transB, 0, m, j0, j1, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, pre, mPad, 0, 0);
+  } else {
+    const k0 = min(lo * KC, k);
+    const k1 = min(hi * KC, k);
+    // op(A)[:, k0..] and op(B)[k0.., :] start k0 elements (or rows) further on
+    const a0 = a + <usize>(transA ? k0 * lda : k0) * 4;
+    const b0 = b + <usize>(transB ? k0 : k0 * ldb) * 4;
+    if (chunk === 0)
+      gemmBlock(transA, transB, 0, m, 0, n, k1 - k0, alpha, a0, lda, b0, ldb, beta, c, ldc, scratch);
+    else {
+      const dst = partialBase + <usize>(chunk - 1) * partialStride;
+      gemmBlock(transA, transB, 0, m, 0, n, k1 - k0, alpha, a0, lda, b0, ldb, 0, dst, n, scratch);
+    }
   }
 }

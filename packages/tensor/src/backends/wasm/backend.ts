@@ -34,6 +34,8 @@ const ACT: Record<ActivationOp, number> = { relu: 0, leakyRelu: 1, sigmoid: 2, t
 
 /** Largest operand packed once and shared by the threads of a GEMM (beyond it, each chunk packs its own). */
 const MAX_SHARED_PANEL = 32 << 20;
+/** Largest C (elements) whose GEMM splits K rather than M or N across threads. */
+const SPLIT_K_MAX_C = 64 * 256;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
@@ -277,14 +279,50 @@ export class WasmBackend implements Backend {
     const pb = this.ptr(b);
     const pc = beta === 0 ? this.out(c) : this.ptr(c, true);
     const base = this.scratch(this.runtime.gemmScratchBytes);
-    const stride = this.scratchStride;
-    // Split the larger dimension of C, in micro-tile units (4 rows or 16 columns).
+    const stride0 = this.scratchStride;
+    const parallel = 2 * m * n * k >= PARALLEL_FLOPS;
+    const KC = this.runtime.gemmKC;
+    if (parallel && m * n <= SPLIT_K_MAX_C && k >= 4 * KC) {
+      // A small C and a deep K (the first Dense layer's forward GEMM): split the depth, each chunk
+      // computing a whole product that is added to C in chunk order afterwards.
+      const chunks = this.chunks(Math.ceil(k / KC), 1, true, 2);
+      const stride = Math.ceil((m * n * 4) / 64) * 64;
+      const pbase = this.partials((chunks - 1) * stride);
+      this.runChunks(
+        'gemm',
+        Math.ceil(k / KC),
+        1,
+        chunks,
+        2,
+        transA ? 1 : 0,
+        transB ? 1 : 0,
+        m,
+        n,
+        k,
+        alpha,
+        pa,
+        transA ? m : k,
+        pb,
+        transB ? k : n,
+        beta,
+        pc,
+        n,
+        base,
+        stride0,
+        0,
+        pbase,
+        stride,
+      );
+      this.run('reducePartials', m * n, 16, false, pc, pbase, stride, chunks - 1, 0, 1);
+      this.unstage();
+      return;
+    }
+    // Otherwise split the larger dimension of C, in micro-tile units (4 rows or 16 columns).
     const splitM = m > n;
     const units = splitM ? Math.ceil(m / 4) : Math.ceil(n / 16);
-    const parallel = 2 * m * n * k >= PARALLEL_FLOPS && units > 1;
     let pre = 0;
     let chunks = 1;
-    if (parallel) {
+    if (parallel && units > 1) {
       // Pack the other operand once, in parallel, for every chunk to share; the split dimension can
       // then be cut finely (4 chunks per thread) without packing anything twice.
       const bytes = (splitM ? Math.ceil(n / 16) * 16 : Math.ceil(m / 4) * 4) * k * 4;
@@ -318,8 +356,10 @@ export class WasmBackend implements Backend {
       pc,
       n,
       base,
-      stride,
+      stride0,
       pre,
+      0,
+      0,
     );
     this.unstage();
   }

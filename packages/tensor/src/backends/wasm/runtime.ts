@@ -51,6 +51,7 @@ export interface DirectExports {
   ): number;
   countCorrect(scores: number, labels: number, n: number, k: number): number;
   GEMM_SCRATCH_BYTES: { value: number };
+  KC: { value: number };
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -93,6 +94,8 @@ export class WasmRuntime {
   readonly fns: KernelFn[];
   /** Bytes of GEMM packing scratch one thread needs. */
   readonly gemmScratchBytes: number;
+  /** The GEMM's depth block: the unit in which a split of K is expressed. */
+  readonly gemmKC: number;
 
   private constructor(
     readonly variant: WasmVariant,
@@ -106,6 +109,7 @@ export class WasmRuntime {
     this.fns = KERNELS.map((n) => ex[n] as KernelFn);
     this.direct = ex as unknown as DirectExports;
     this.gemmScratchBytes = this.direct.GEMM_SCRATCH_BYTES.value;
+    this.gemmKC = this.direct.KC.value;
     this.heap = new WasmHeap(memory);
   }
 

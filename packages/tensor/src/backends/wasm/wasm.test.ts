@@ -91,6 +91,7 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       [5, 1100, 3],
       [130, 20, 257],
       [9, 37, 1100], // k across two KC blocks
+      [13, 40, 2100], // small C, deep K: split over K when threaded
       [4, 16, 0],
     ];
     for (const [m, n, k] of shapes) {
@@ -460,17 +461,28 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
 });
 
 describe('wasm backend determinism and memory', () => {
-  it('multi-threaded results are bit-identical run to run (and GEMM matches 1 thread exactly)', () => {
+  it('multi-threaded results are bit-identical run to run (GEMM split over N or M: equal to 1 thread)', () => {
+    // K split (small C, deep K): deterministic, summed in chunk order
     const a = rand(multi, [64, 6272], 0.1);
     const b = rand(multi, [128, 6272], 0.1);
     const c1 = new Tensor([64, 128], multi.allocate(64 * 128));
     const c2 = new Tensor([64, 128], multi.allocate(64 * 128));
     const c3 = new Tensor([64, 128], single.allocate(64 * 128));
-    multi.gemm(false, true, 64, 128, 6272, 1, a, b, 0, c1);
-    multi.gemm(false, true, 64, 128, 6272, 1, a, b, 0, c2);
-    single.gemm(false, true, 64, 128, 6272, 1, a, b, 0, c3);
+    c1.data.fill(1);
+    c2.data.fill(1);
+    c3.data.fill(1);
+    multi.gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c1);
+    multi.gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c2);
+    single.gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c3);
     expect(bitsEqual(c1, c2)).toBe(true);
-    expect(bitsEqual(c1, c3)).toBe(true);
+    close(c1, c3, 'K-split GEMM against one thread');
+    // N split: every C element is summed in the same order whatever the thread count
+    const d = rand(multi, [64, 128], 0.1);
+    const e1 = new Tensor([64, 6272], multi.allocate(64 * 6272));
+    const e2 = new Tensor([64, 6272], single.allocate(64 * 6272));
+    multi.gemm(false, false, 64, 6272, 128, 1, d, b.reshape([128, 6272]), 0, e1);
+    single.gemm(false, false, 64, 6272, 128, 1, d, b.reshape([128, 6272]), 0, e2);
+    expect(bitsEqual(e1, e2)).toBe(true);
 
     const g = conv2dGeometry([16, 1, 28, 28], [32, 1, 3, 3], 1, 1);
     const x = rand(multi, [16, 1, 28, 28]);
