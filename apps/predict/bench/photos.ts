@@ -66,7 +66,7 @@ for (let i = 0; i < count; i++) {
   const { pixels, label } = test.image(i);
   labels.push(label);
   const mnist = new Uint8Array(784 * 4);
-  pixels.forEach((v, k) => mnist.set([v, v, v, 255], 4 * k));
+  for (let k = 0; k < 784; k++) mnist.set([pixels[k], pixels[k], pixels[k], 255], 4 * k);
   writeFileSync(join(dir, `mnist-${i}.png`), png(mnist, 28, 28));
   const px = 40 + rng.int(300);
   const py = 20 + rng.int(150);
