@@ -16,6 +16,7 @@ import {
   type PresetName,
   type Sequential,
   createModel,
+  type BatchMetrics,
 } from '@scratchnet/layers';
 import { type Optimizer, type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
 import { CheckpointManager, loadCheckpoint, saveModel, saveOnnx } from '@scratchnet/serialization';
@@ -371,16 +372,7 @@ export async function runTraining(
     if (control.quitRequested) abort.abort();
   };
 
-  const onBatchEnd = async (m: {
-    epoch: number;
-    epochs: number;
-    batch: number;
-    batches: number;
-    loss: number;
-    accuracy: number;
-    learningRate: number;
-    samplesPerSecond: number;
-  }) => {
+  const onBatchEnd = async (m: BatchMetrics) => {
     step++;
     position = { epoch: m.epoch - 1, batch: m.batch };
     if (m.epoch !== overheadEpoch) {
