@@ -1,4 +1,5 @@
 // Synthetic pictures for the preprocessing and predict tests.
+import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 
@@ -91,4 +92,53 @@ export function measure(img: ArrayLike<number>, size = 28) {
     y1 = Math.max(y1, y);
   }
   return { mass, cx: cx / mass, cy: cy / mass, width: x1 - x0 + 1, height: y1 - y0 + 1, x0, y0, max, min };
+}
+
+/**
+ * A minimal PNG writer for the formats pngjs cannot write: `colorType` 0 (gray) or 3 (palette, with
+ * `palette` as RGB triples) at `bitDepth` 1, 2, 4 or 8; `samples` row-major, one per pixel.
+ */
+export function rawPng(
+  width: number,
+  height: number,
+  colorType: 0 | 3,
+  bitDepth: 1 | 2 | 4 | 8,
+  samples: ArrayLike<number>,
+  palette?: [number, number, number][],
+): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(Buffer.from(type, 'latin1'), 4);
+    out.set(data, 8);
+    view.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([bitDepth, colorType, 0, 0, 0], 8);
+  const rowBytes = Math.ceil((width * bitDepth) / 8);
+  const raw = new Uint8Array(height * (rowBytes + 1)); // filter byte 0 (none) per row
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * bitDepth;
+      raw[y * (rowBytes + 1) + 1 + (bit >> 3)] |= samples[y * width + x] << (8 - bitDepth - (bit & 7));
+    }
+  }
+  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr)];
+  if (palette) parts.push(chunk('PLTE', Uint8Array.from(palette.flat())));
+  parts.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0)));
+  return Buffer.concat(parts);
 }

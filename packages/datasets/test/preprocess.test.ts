@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ImageError, decodeImage, loadMnist, preprocessGray, preprocessImage } from '../src/index.js';
-import { Canvas, measure } from './images.js';
+import { Canvas, measure, rawPng } from './images.js';
 
 /** A "7" drawn with a thick dark pen in the top-right part of a large white page. */
 function sevenOnPaper(paper = 1, ink = 0): Canvas {
@@ -74,6 +74,45 @@ describe('preprocessImage', () => {
     expect(Array.from(preprocessImage(c.png(4, 8, (i) => (c.data[i] < 0.5 ? 1 : 0))).pixels28)).toEqual(
       Array.from(r.pixels28),
     );
+  });
+
+  it('reads 1-, 2- and 4-bit grayscale and palette PNGs', () => {
+    // a 1-bit "1": black bar on white
+    const w = 40;
+    const h = 60;
+    const bits = Array.from({ length: w * h }, (_, i) =>
+      Math.abs((i % w) - 20) < 3 && i > 5 * w && i < 55 * w ? 0 : 1,
+    );
+    const one = preprocessImage(rawPng(w, h, 0, 1, bits));
+    expect(one.inverted).toBe(true);
+    expect(one.box).toEqual({ x: 18, y: 5, width: 5, height: 50 });
+    const levels = decodeImage(rawPng(4, 1, 0, 2, [0, 1, 2, 3]));
+    expect(Array.from(levels.data)).toEqual([0, 1 / 3, 2 / 3, 1].map((v) => Math.fround(v)));
+    const nibbles = decodeImage(rawPng(2, 1, 0, 4, [0, 15]));
+    expect(Array.from(nibbles.data)).toEqual([0, 1]);
+    // palette: index 0 white, 1 dark red; luma of (128, 0, 0) = 0.299 · 128/255
+    const pal = decodeImage(
+      rawPng(
+        2,
+        1,
+        3,
+        8,
+        [0, 1],
+        [
+          [255, 255, 255],
+          [128, 0, 0],
+        ],
+      ),
+    );
+    expect(pal.data[0]).toBeCloseTo(1, 5);
+    expect(pal.data[1]).toBeCloseTo((0.299 * 128) / 255, 5);
+    const paletted = preprocessImage(
+      rawPng(w, h, 3, 1, bits, [
+        [200, 0, 0],
+        [255, 255, 255],
+      ]),
+    );
+    expect(Array.from(paletted.pixels28)).toEqual(Array.from(one.pixels28));
   });
 
   it('finds dark ink on dark paper and light ink on light paper', () => {
