@@ -33,7 +33,7 @@ const SPIN = 20000;
 /** Parallel calls over which the waiting time is measured (see ThreadPool.observe). */
 const WINDOW = 64;
 /** Calls run without the workers once they were found to stall the caller. */
-const SOLO_CALLS = 512;
+const SOLO_CALLS = 256;
 
 const perf = (globalThis as { performance?: { now(): number } }).performance;
 /** Milliseconds, sub-millisecond where the runtime allows. */
@@ -211,6 +211,7 @@ export class ThreadPool {
     // Claim chunks like the workers do; even if one throws, wait for the workers' chunks before
     // returning, so that no kernel is still running when the next call rewrites the control block.
     let error: unknown;
+    let mine = 0;
     for (;;) {
       const w = Atomics.load(ctl, 6);
       const c = w & 0xffff;
@@ -222,6 +223,7 @@ export class ThreadPool {
         error ??= e;
       }
       Atomics.add(ctl, 1, 1);
+      mine++;
     }
     const t1 = now();
     let spins = 0;
@@ -230,7 +232,7 @@ export class ThreadPool {
       if (done >= chunks) break;
       if (++spins > SPIN) Atomics.wait(ctl, 1, done, 1);
     }
-    this.observe(t0, t1, now());
+    this.observe(t1 - t0, now() - t1, mine, chunks);
     if (error !== undefined) throw error;
     if (ctl[5] !== 0) {
       ctl[5] = 0;
@@ -239,26 +241,28 @@ export class ThreadPool {
   }
 
   /**
-   * Adapts participation, never the chunking (so never a result): when, over a window of calls, the
-   * caller spent more than a third of the time waiting for chunks the workers had claimed, the
-   * workers are not getting cores of their own (a busy machine, or vCPUs sharing a core), and
-   * threads only add waiting; the next SOLO_CALLS calls then run on the caller alone, and the
-   * workers get another try after that.
+   * Adapts participation, never the chunking (so never a result). Over a window of calls it compares
+   * the time the caller spent waiting for chunks the workers had claimed with the time the workers
+   * saved it (their chunks, costed at the caller's own time per chunk). When the waiting outweighs
+   * the saving, the workers are not getting cores of their own (a busy machine, vCPUs sharing a
+   * core) and only add waiting: the next SOLO_CALLS calls run on the caller alone, then the workers
+   * get another try.
    */
-  private observe(start: number, ownDone: number, end: number): void {
-    this.windowTotal += end - start;
-    this.windowStall += end - ownDone;
-    if (!this.adaptive || ++this.windowCalls < WINDOW) return;
-    if (this.windowStall > this.windowTotal / 3) this.solo = SOLO_CALLS;
+  private observe(own: number, stall: number, mine: number, chunks: number): void {
+    if (!this.adaptive) return;
+    this.windowStall += stall;
+    this.windowSaved += mine > 0 ? ((chunks - mine) * own) / mine : stall + own;
+    if (++this.windowCalls < WINDOW) return;
+    if (this.windowStall > this.windowSaved) this.solo = SOLO_CALLS;
     this.windowCalls = 0;
-    this.windowTotal = 0;
+    this.windowSaved = 0;
     this.windowStall = 0;
   }
   /** Whether {@link observe} may switch to running alone (tests turn it off to keep every call parallel). */
   adaptive = true;
   private solo = 0;
   private windowCalls = 0;
-  private windowTotal = 0;
+  private windowSaved = 0;
   private windowStall = 0;
 
   private chunk(f: KernelFn, c: number, total: number, grain: number, chunks: number): void {
