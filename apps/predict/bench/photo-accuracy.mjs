@@ -32,6 +32,7 @@ await esbuild.build({
   },
   logLevel: 'warning',
 });
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 let labels;
 try {
   labels = JSON.parse(execFileSync(process.execPath, [script, dir, String(count)], { encoding: 'utf8' }));
@@ -68,4 +69,3 @@ for (const [style, ext] of [
     `${style}: ${right}/${count} = ${((100 * right) / count).toFixed(1)}% (one call, ${ms.toFixed(0)} ms)`,
   );
 }
-rmSync(dir, { recursive: true, force: true });
