@@ -18,6 +18,7 @@ export {
   type BackwardOptions,
   BaseLayer,
   type Buffer,
+  type BuildOptions,
   type ForwardOptions,
   type JsonValue,
   type Layer,

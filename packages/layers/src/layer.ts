@@ -48,11 +48,19 @@ export type LayerConfig = { type: string } & Record<string, JsonValue>;
  * One layer of a network. Shapes given to `build` are per sample (no batch axis); tensors given to
  * `forward`/`backward` carry the batch axis first.
  */
+export interface BuildOptions {
+  /**
+   * `false`: create the parameters but skip drawing their initial values (they stay zero), for a
+   * model whose weights are about to be loaded from a file. Default `true`.
+   */
+  initialize?: boolean;
+}
+
 export interface Layer {
   /** `'Conv2D'`, `'MaxPool2D'`, `'Dense'`, `'Flatten'`, `'ReLU'`, ... */
   readonly type: string;
   /** Creates parameters for `inputShape` (drawing initial values from `rng`) and returns the output shape. */
-  build(inputShape: Shape, rng: Random): Shape;
+  build(inputShape: Shape, rng: Random, options?: BuildOptions): Shape;
   /** The output, valid until the next forward (it lives in the layer's workspace). */
   forward(x: Tensor, options?: ForwardOptions): Tensor;
   /** Returns dx for the last forward and accumulates parameter gradients. */
@@ -101,15 +109,15 @@ export abstract class BaseLayer implements Layer {
     return this.inShape;
   }
 
-  build(inputShape: Shape, rng: Random): Shape {
-    const out = this.doBuild(inputShape, rng);
+  build(inputShape: Shape, rng: Random, options: BuildOptions = {}): Shape {
+    const out = this.doBuild(inputShape, rng, options);
     this.inShape = Object.freeze([...inputShape]);
     this.outShape = Object.freeze([...out]);
     return this.outShape;
   }
 
   /** Layer-specific build: validate `inputShape`, create parameters, return the output shape. */
-  protected abstract doBuild(inputShape: Shape, rng: Random): Shape;
+  protected abstract doBuild(inputShape: Shape, rng: Random, options: BuildOptions): Shape;
 
   abstract forward(x: Tensor, options?: ForwardOptions): Tensor;
   abstract backward(dy: Tensor, options?: BackwardOptions): Tensor;

@@ -230,6 +230,18 @@ describe('initializers', () => {
 });
 
 describe('configs', () => {
+  it('initialize: false leaves the weights zero and draws nothing (for models about to be loaded)', () => {
+    const config = createModel('seed', { seed: 3 }).getConfig();
+    const drawn = Sequential.fromConfig(config, { seed: 3 });
+    const bare = Sequential.fromConfig(config, { seed: 3, initialize: false });
+    expect(drawn.namedParameters().every((p) => p.value.data.some((v) => v !== 0))).toBe(true);
+    expect(bare.namedParameters().every((p) => p.value.data.every((v) => v === 0))).toBe(true);
+    // The random stream is untouched, so dropout draws start from the seed.
+    expect(bare.rng.getState()).toEqual(
+      new Sequential([new Flatten()], { inputShape: [1], seed: 3 }).rng.getState(),
+    );
+  });
+
   it('every layer round-trips through JSON', () => {
     for (const name of ['seed', 'mlp', 'lenet5', 'strong'] as const) {
       const model = createModel(name, { seed: 3 });

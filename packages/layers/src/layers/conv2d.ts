@@ -13,7 +13,13 @@ import {
 } from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import { type InitializerName, checkInitializer, fansOf, initialize } from '../initializers.js';
-import { type BackwardOptions, BaseLayer, type LayerConfig, type Parameter } from '../layer.js';
+import {
+  type BackwardOptions,
+  BaseLayer,
+  type BuildOptions,
+  type LayerConfig,
+  type Parameter,
+} from '../layer.js';
 
 /** Options of {@link Conv2D}. */
 export interface Conv2DOptions {
@@ -90,7 +96,7 @@ export class Conv2D extends BaseLayer {
     return `Conv2D(${this.filters}, ${kh}×${kw})`;
   }
 
-  protected doBuild(inputShape: Shape, rng: Random): Shape {
+  protected doBuild(inputShape: Shape, rng: Random, options: BuildOptions): Shape {
     if (inputShape.length !== 3) {
       throw this.shapeError(`expects input [C, H, W], got ${formatShape(inputShape)}`);
     }
@@ -104,11 +110,12 @@ export class Conv2D extends BaseLayer {
     const g = conv2dGeometry([1, ...inputShape], wShape, this.stride, this.padding, this.label);
     const w = zeros(wShape);
     const fans = fansOf(wShape);
-    initialize(w, this.kernelInitializer, fans, rng);
+    const draw = options.initialize !== false;
+    if (draw) initialize(w, this.kernelInitializer, fans, rng);
     this.params = [{ name: 'weight', value: w, grad: zeros(wShape) }];
     if (this.useBias) {
       const b = zeros([this.filters]);
-      initialize(b, this.biasInitializer, fans, rng);
+      if (draw) initialize(b, this.biasInitializer, fans, rng);
       this.params.push({ name: 'bias', value: b, grad: zeros(b.shape) });
     }
     this.geometry = undefined;

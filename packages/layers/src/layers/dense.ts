@@ -1,7 +1,13 @@
 import { type Random, type Shape, type Tensor, formatShape, getBackend, zeros } from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import { type InitializerName, checkInitializer, fansOf, initialize } from '../initializers.js';
-import { type BackwardOptions, BaseLayer, type LayerConfig, type Parameter } from '../layer.js';
+import {
+  type BackwardOptions,
+  BaseLayer,
+  type BuildOptions,
+  type LayerConfig,
+  type Parameter,
+} from '../layer.js';
 
 /** Options of {@link Dense}. */
 export interface DenseOptions {
@@ -66,7 +72,7 @@ export class Dense extends BaseLayer {
     return this.param(0).value;
   }
 
-  protected doBuild(inputShape: Shape, rng: Random): Shape {
+  protected doBuild(inputShape: Shape, rng: Random, options: BuildOptions): Shape {
     if (this.inFeatures !== undefined && (inputShape.length !== 1 || inputShape[0] !== this.inFeatures)) {
       throw this.shapeError(`expects input [${this.inFeatures}], got ${formatShape(inputShape)}`);
     }
@@ -79,11 +85,12 @@ export class Dense extends BaseLayer {
     this.inFeatures = inF;
     const w = zeros([this.units, inF]);
     const fans = fansOf(w.shape);
-    initialize(w, this.kernelInitializer, fans, rng);
+    const draw = options.initialize !== false;
+    if (draw) initialize(w, this.kernelInitializer, fans, rng);
     this.params = [{ name: 'weight', value: w, grad: zeros(w.shape) }];
     if (this.useBias) {
       const b = zeros([this.units]);
-      initialize(b, this.biasInitializer, fans, rng);
+      if (draw) initialize(b, this.biasInitializer, fans, rng);
       this.params.push({ name: 'bias', value: b, grad: zeros(b.shape) });
     }
     return [this.units];

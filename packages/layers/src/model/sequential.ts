@@ -44,6 +44,8 @@ export interface SequentialOptions {
   inputShape: Shape;
   /** Seeds the initial weights and the dropout masks (default 0). */
   seed?: number;
+  /** `false`: leave the weights zero instead of drawing them (they are about to be loaded). Default `true`. */
+  initialize?: boolean;
 }
 
 /** Something that updates the parameters from their gradients (`@scratchnet/optimizers`). */
@@ -112,7 +114,7 @@ export class Sequential {
     this.namedBufs = [];
     layers.forEach((layer, i) => {
       if (layer instanceof BaseLayer) layer.index = i;
-      shape = layer.build(shape, this.rng);
+      shape = layer.build(shape, this.rng, { initialize: options.initialize });
       shapes.push(shape);
       // PyTorch nn.Sequential state_dict names: index in the list, then the layer-local name.
       for (const p of layer.parameters())
@@ -122,8 +124,11 @@ export class Sequential {
     this.layerOutputShapes = Object.freeze(shapes);
   }
 
-  /** Rebuilds a model from {@link Sequential.getConfig} (fresh weights, drawn from `seed`). */
-  static fromConfig(config: ModelConfig, options: { seed?: number } = {}): Sequential {
+  /**
+   * Rebuilds a model from {@link Sequential.getConfig}: fresh weights drawn from `seed`, or zeros with
+   * `initialize: false` when they are about to be loaded.
+   */
+  static fromConfig(config: ModelConfig, options: Omit<SequentialOptions, 'inputShape'> = {}): Sequential {
     if (config === null || typeof config !== 'object') {
       throw new TypeError(
         `Sequential.fromConfig: expected { inputShape, layers }, got ${JSON.stringify(config)}`,
@@ -146,7 +151,7 @@ export class Sequential {
         throw new TypeError(`Sequential.fromConfig: layer ${i}: ${(e as Error).message}`);
       }
     });
-    return new Sequential(layers, { inputShape: config.inputShape, seed: options.seed });
+    return new Sequential(layers, { ...options, inputShape: config.inputShape });
   }
 
   /** The architecture as JSON-safe data. */
