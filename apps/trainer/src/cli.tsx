@@ -3,6 +3,7 @@
  * dashboard (TTY), Keras-style lines (`--plain` or not a TTY) or JSON lines (`--json`).
  */
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { PRESET_NAMES } from '@scratchnet/layers';
 import { render } from 'ink';
@@ -21,6 +22,15 @@ const NAME = 'scratchnet-train';
 
 function fail(message: string): void {
   process.stderr.write(`${NAME}: ${message}\n`);
+}
+
+/**
+ * Node 20's V8 has relaxed SIMD (fused multiply-add, ~20% faster GEMM) behind a flag; Node 22 and
+ * later enable it by default. Set before the worker starts, so its wasm backend can pick the FMA
+ * kernels (the tensor package falls back to plain SIMD wherever they do not validate).
+ */
+function enableRelaxedSimd(): void {
+  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
 /** False once stdout's reader went away (e.g. `| head`): output stops and training winds down. */
@@ -67,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
     parsed.mode === 'dashboard' && !(process.stdout.isTTY && (process.stdout.rows ?? 0) >= 10)
       ? 'plain'
       : parsed.mode;
+  enableRelaxedSimd();
   const control = new Control();
   const input: WorkerInput = {
     options: parsed.options,

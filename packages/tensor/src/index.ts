@@ -17,12 +17,20 @@ export type {
   UnaryOp,
 } from './backend.js';
 export { JsBackend } from './backends/js/index.js';
+export {
+  WasmBackend,
+  type WasmBackendOptions,
+  type WasmVariant,
+  createWasmBackend,
+  supportedWasmVariants,
+} from './backends/wasm/index.js';
 export * from './ops/index.js';
 export { full, fromArray, intZeros, ones, randomNormal, randomUniform, zeros } from './creation.js';
 export { Random, type RandomState } from './random.js';
 export {
   type BackendFactory,
   type BackendOptions,
+  backendUnavailableReason,
   getBackend,
   listBackends,
   registerBackend,

@@ -7,7 +7,11 @@ export interface BackendOptions {
   threads?: number;
 }
 
-/** Creates a backend on demand; `undefined` when the runtime cannot run it. */
+/**
+ * Creates a backend on demand; `undefined` (or a thrown Error saying why) when the runtime cannot run
+ * it. The reason is kept: automatic selection moves on to the next backend, and an explicit
+ * `setBackend(name)` reports it.
+ */
 export type BackendFactory = (options: BackendOptions) => Backend | undefined;
 
 interface Entry {
@@ -15,6 +19,8 @@ interface Entry {
   priority: number;
   /** Instances by thread count (`0`: the backend's default). */
   instances: Map<number, Backend | undefined>;
+  /** Why the factory gave no backend, by thread count. */
+  failures: Map<number, string>;
 }
 
 const registry = new Map<string, Entry>();
@@ -30,7 +36,12 @@ function ensureBuiltins(): void {
   builtinsAdded = true;
   for (const b of builtinBackends) {
     if (!registry.has(b.name))
-      registry.set(b.name, { factory: b.factory, priority: b.priority, instances: new Map() });
+      registry.set(b.name, {
+        factory: b.factory,
+        priority: b.priority,
+        instances: new Map(),
+        failures: new Map(),
+      });
   }
 }
 
@@ -39,7 +50,7 @@ function ensureBuiltins(): void {
  * highest priority (wasm over js).
  */
 export function registerBackend(name: string, factory: BackendFactory, priority = 0): void {
-  registry.set(name, { factory, priority, instances: new Map() });
+  registry.set(name, { factory, priority, instances: new Map(), failures: new Map() });
 }
 
 /** Names of the registered backends, highest priority first. */
@@ -53,8 +64,23 @@ function instantiate(name: string, options: BackendOptions = {}): Backend | unde
   const entry = registry.get(name);
   if (entry === undefined) return undefined;
   const key = options.threads ?? 0;
-  if (!entry.instances.has(key)) entry.instances.set(key, entry.factory(options));
+  if (!entry.instances.has(key)) {
+    let backend: Backend | undefined;
+    try {
+      backend = entry.factory(options);
+    } catch (e) {
+      entry.failures.set(key, e instanceof Error ? e.message : String(e));
+    }
+    entry.instances.set(key, backend);
+  }
   return entry.instances.get(key);
+}
+
+/** Why backend `name` could not be created here, if it could not (e.g. "no WebAssembly SIMD"). */
+export function backendUnavailableReason(name: string, options: BackendOptions = {}): string | undefined {
+  const entry = registry.get(name);
+  if (entry === undefined || instantiate(name, options) !== undefined) return undefined;
+  return entry.failures.get(options.threads ?? 0) ?? 'not supported by this runtime';
 }
 
 /**
@@ -84,6 +110,10 @@ export function setBackend(backend: string | Backend, options: BackendOptions = 
   if (t !== undefined && (!Number.isInteger(t) || t < 1))
     throw new RangeError(`setBackend: threads must be a positive integer, got ${t}`);
   const b = instantiate(backend, options);
-  if (b === undefined) throw new Error(`setBackend: backend '${backend}' is not supported by this runtime`);
+  if (b === undefined) {
+    throw new Error(
+      `setBackend: backend '${backend}' is unavailable: ${backendUnavailableReason(backend, options)}`,
+    );
+  }
   return (current = b);
 }

@@ -33,13 +33,14 @@ export function defaultThreads(): number {
 }
 
 /**
- * A wasm backend with `threads` threads (default: every core), or undefined where WebAssembly SIMD is
- * unavailable. Threads need shared memory and a thread that may block (not a browser page's main
+ * A wasm backend with `threads` threads (default: every core). Throws, saying why, where WebAssembly
+ * SIMD is unavailable. Threads need shared memory and a thread that may block (not a browser page's main
  * thread); elsewhere the backend runs single-threaded.
  */
-export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | undefined {
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const runtime = WasmRuntime.get(options.variant);
-  if (runtime === undefined) return undefined;
+  // The registry keeps the reason: automatic selection falls back to js, setBackend('wasm') reports it.
+  if (runtime === undefined) throw new Error(WasmRuntime.failure ?? 'WebAssembly SIMD is unavailable');
   let threads = options.threads ?? defaultThreads();
   if (!runtime.shared || !canBlock() || !canSpawnWorkers()) threads = 1;
   return new WasmBackend(runtime, threads, options.adaptive ?? true);

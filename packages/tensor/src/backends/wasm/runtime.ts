@@ -119,6 +119,8 @@ export class WasmRuntime {
   }
 
   private static cache = new Map<WasmVariant, WasmRuntime | null>();
+  /** Why the last variant asked for could not be loaded (reported by `setBackend('wasm')`). */
+  static failure: string | undefined;
   private static supportedCache: WasmVariant[] | undefined;
 
   /** The variants this runtime can run, best first (relaxed FMA, plain SIMD, unshared SIMD). */
@@ -145,20 +147,30 @@ export class WasmRuntime {
   /** The runtime of `variant` (default: the best supported), or undefined when it cannot run here. */
   static get(variant?: WasmVariant): WasmRuntime | undefined {
     const v = variant ?? WasmRuntime.supported()[0];
-    if (v === undefined) return undefined;
+    if (v === undefined) {
+      WasmRuntime.failure =
+        webAssembly() === undefined
+          ? 'this runtime has no WebAssembly'
+          : 'this runtime has no WebAssembly SIMD (WebAssembly.validate rejected every compiled kernel module)';
+      return undefined;
+    }
     const hit = WasmRuntime.cache.get(v);
     if (hit !== undefined) return hit ?? undefined;
     let rt: WasmRuntime | null = null;
     try {
-      if (WasmRuntime.supported().includes(v)) {
+      if (!WasmRuntime.supported().includes(v)) {
+        WasmRuntime.failure = `this runtime cannot run the '${v}' kernel module`;
+      } else {
         const bytes = moduleBytes(v);
         const shared = v !== 'unshared';
         const wa = webAssembly() as NonNullable<ReturnType<typeof webAssembly>>;
         const memory = new wa.Memory({ initial: 256, maximum: 65536, shared });
         rt = new WasmRuntime(v, new wa.Module(bytes), memory);
       }
-    } catch {
-      rt = null; // e.g. a browser refusing synchronous compilation on its main thread
+    } catch (e) {
+      // e.g. a browser refusing synchronous compilation on its main thread
+      WasmRuntime.failure = `loading the '${v}' kernel module failed: ${e instanceof Error ? e.message : String(e)}`;
+      rt = null;
     }
     WasmRuntime.cache.set(v, rt);
     return rt ?? undefined;
