@@ -6,8 +6,6 @@ import { DashboardStore } from '../src/dashboard/store.js';
 import { Control } from '../src/protocol.js';
 import { fakeBatch, fakeInfo } from './fixtures.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('App', () => {
   it('redraws from the store and maps p, s and q to the controls', async () => {
     const store = new DashboardStore();
@@ -16,32 +14,29 @@ describe('App', () => {
     const { lastFrame, stdin, unmount } = render(
       <App store={store} control={control} onQuit={onQuit} fps={50} />,
     );
+    const frame = () => stripAnsi(lastFrame() ?? '');
+    // Redraws are throttled and keys arrive asynchronously: wait for each effect (however busy the machine).
+    const settle = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 10 });
     store.apply({ type: 'start', info: fakeInfo() });
     store.apply({ type: 'batch', info: fakeBatch(2, 100), progress: false });
-    await sleep(80);
-    expect(stripAnsi(lastFrame() ?? '')).toContain('Batch 100/844');
+    await settle(() => expect(frame()).toContain('Batch 100/844'));
 
     stdin.write('p');
-    await sleep(80);
+    await settle(() => expect(frame()).toContain(' PAUSED  loss'));
     expect(control.paused).toBe(true);
-    expect(stripAnsi(lastFrame() ?? '')).toContain(' PAUSED  loss');
-    expect(stripAnsi(lastFrame() ?? '')).toContain('p resume');
+    expect(frame()).toContain('p resume');
 
     stdin.write('s');
-    await sleep(80);
+    await settle(() => expect(frame()).toContain('saving a checkpoint…'));
     expect(control.takeSaveRequest()).toBe(true);
-    expect(stripAnsi(lastFrame() ?? '')).toContain('saving a checkpoint…');
 
     stdin.write('p');
-    await sleep(20);
-    expect(control.paused).toBe(false);
+    await settle(() => expect(control.paused).toBe(false));
 
     stdin.write('q');
-    await sleep(20);
-    expect(onQuit).toHaveBeenCalledWith('q');
+    await settle(() => expect(onQuit).toHaveBeenCalledWith('q'));
     stdin.write('\x03'); // Ctrl-C
-    await sleep(20);
-    expect(onQuit).toHaveBeenLastCalledWith('ctrl-c');
+    await settle(() => expect(onQuit).toHaveBeenLastCalledWith('ctrl-c'));
     unmount();
   });
 });

@@ -31,9 +31,12 @@ function startBusyWorker(control: Control): { worker: Worker; events: string[] }
        step++;
        parentPort.postMessage('step');
        if (control.takeSaveRequest()) parentPort.postMessage('save');
-       while (control.paused && !control.quitRequested) {
-         control.waitWhilePaused();
-         if (control.takeSaveRequest()) parentPort.postMessage('save');
+       if (control.paused) {
+         parentPort.postMessage('paused');
+         while (control.paused && !control.quitRequested) {
+           control.waitWhilePaused();
+           if (control.takeSaveRequest()) parentPort.postMessage('save');
+         }
        }
      }
      parentPort.postMessage('quit');`,
@@ -46,29 +49,34 @@ function startBusyWorker(control: Control): { worker: Worker; events: string[] }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (events: string[], what: string) => events.filter((e) => e === what).length;
+/** Waits for a condition (polling), so the test does not depend on how busy the machine is. */
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await sleep(10);
+  }
+}
 
 describe('Control', () => {
   it('pauses, saves while paused, resumes and quits a worker stuck in synchronous steps', async () => {
     const control = new Control();
     const { worker, events } = startBusyWorker(control);
     const exited = new Promise((r) => worker.on('exit', r));
-    await sleep(150);
-    expect(count(events, 'step')).toBeGreaterThan(3);
+    await until(() => count(events, 'step') > 3, 'the worker steps');
 
     control.setPaused(true);
-    await sleep(60);
+    await until(() => events.includes('paused'), 'the worker pauses');
     const pausedAt = count(events, 'step');
     await sleep(150);
     expect(count(events, 'step')).toBe(pausedAt); // no steps while paused
 
     control.requestSave();
-    await sleep(60);
-    expect(count(events, 'save')).toBe(1); // served while still paused
+    await until(() => count(events, 'save') === 1, 'the save is served while paused');
     expect(count(events, 'step')).toBe(pausedAt);
 
     control.setPaused(false);
-    await sleep(100);
-    expect(count(events, 'step')).toBeGreaterThan(pausedAt);
+    await until(() => count(events, 'step') > pausedAt, 'the worker resumes');
 
     control.requestSave();
     control.requestQuit();
