@@ -308,7 +308,7 @@ export function helpText(presets: readonly string[]): string {
     'Examples:',
     '  scratchnet-train',
     '  scratchnet-train --dataset fashion-mnist --epochs 10 --optimizer adam',
-    '  scratchnet-train --epochs 8 --resume checkpoints/checkpoint.safetensors',
+    '  scratchnet-train --epochs 8 --resume checkpoints/checkpoint-latest.safetensors',
     '  scratchnet-predict --model checkpoints/model.safetensors digit.png',
     '',
   ].join('\n');

@@ -10,12 +10,23 @@ function shellQuote(path: string): string {
 }
 
 /**
+ * How the user runs the apps: through the root scripts (`pnpm train`, `pnpm predict`) when started by
+ * the README's quick start inside the scratchnet repository, else the installed bins.
+ */
+function commands(): { train: string; predict: string } {
+  return process.env.npm_package_name === 'scratchnet-monorepo'
+    ? { train: 'pnpm train', predict: 'pnpm predict' }
+    : { train: 'scratchnet-train', predict: 'scratchnet-predict' };
+}
+
+/**
  * The end-of-run summary: test accuracy, time, where the files are and how to predict with the
  * model. Plain text lines (the dashboard prints them under its last frame).
  */
 export function summaryLines(done: DoneMessage, info: RunInfo | null): string[] {
   const what = info ? `${info.model} on ${info.dataset}` : 'the model';
   const lines: string[] = [];
+  const { train, predict } = commands();
   if (done.stopped) {
     const at = info
       ? `epoch ${done.epochsDone + 1}/${info.epochs}, batch ${done.batchesDone}/${info.batchesPerEpoch}`
@@ -31,11 +42,9 @@ export function summaryLines(done: DoneMessage, info: RunInfo | null): string[] 
   if (done.onnx) lines.push(`  onnx        ${done.onnx}`);
   if (done.stopped && done.checkpoint) {
     lines.push('Continue exactly where it stopped:');
-    lines.push(
-      `  scratchnet-train --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`,
-    );
+    lines.push(`  ${train} --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`);
   }
   lines.push('Predict with it:');
-  lines.push(`  scratchnet-predict --model ${shellQuote(done.model)} <image.png>`);
+  lines.push(`  ${predict} --model ${shellQuote(done.model)} <image.png>`);
   return lines;
 }
