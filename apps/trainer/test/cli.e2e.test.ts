@@ -3,11 +3,22 @@
  * MNIST subsets: JSON events, plain output, files written, exact resume, Ctrl-C, and flag errors.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** A fresh temporary directory, removed when the file's tests finish. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(appDir, 'dist/scratchnet-train.js');
@@ -49,7 +60,7 @@ beforeAll(() => {
 }, 60_000);
 
 describe('scratchnet-train --json', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'scratchnet-train-json-'));
+  const cwd = tempDir('scratchnet-train-json-');
   let first: Event[] = [];
 
   it('trains, reports the schema, and writes the model, checkpoints and ONNX', async () => {
@@ -197,7 +208,7 @@ describe('scratchnet-train --json', () => {
 
 describe('scratchnet-train into a closed pipe', () => {
   it('stops quietly, saving a checkpoint, when the reader goes away (| head)', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'scratchnet-train-pipe-'));
+    const cwd = tempDir('scratchnet-train-pipe-');
     const child = spawn(process.execPath, [cli, '--json', ...SMALL, '--epochs', '50'], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -214,7 +225,7 @@ describe('scratchnet-train into a closed pipe', () => {
 
 describe('scratchnet-train without a TTY', () => {
   it('prints Keras-style lines and the summary', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'scratchnet-train-plain-'));
+    const cwd = tempDir('scratchnet-train-plain-');
     const r = await run([...SMALL, '--epochs', '1', '--model', 'mlp'], cwd);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -243,7 +254,7 @@ describe('scratchnet-train without a TTY', () => {
 });
 
 describe('scratchnet-train flag errors', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'scratchnet-train-flags-'));
+  const cwd = tempDir('scratchnet-train-flags-');
   it.each([
     [['--epochs', '0'], "--epochs must be a positive integer, got '0'"],
     [['--optimizer', 'lion'], "--optimizer must be one of sgd, adam, adamw, rmsprop, got 'lion'"],

@@ -1,11 +1,22 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { transformSync } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Control } from '../src/protocol.js';
+
+/** A fresh temporary directory, removed when the file's tests finish. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * A worker that stands in for training: synchronous "steps" of busy work, with the same control
@@ -13,7 +24,7 @@ import { Control } from '../src/protocol.js';
  * save and quit reach a thread that never yields to its event loop.
  */
 function startBusyWorker(control: Control): { worker: Worker; events: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'scratchnet-control-'));
+  const dir = tempDir('scratchnet-control-');
   const protocol = transformSync(readFileSync(new URL('../src/protocol.ts', import.meta.url), 'utf8'), {
     loader: 'ts',
     format: 'esm',
