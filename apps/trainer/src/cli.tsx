@@ -30,7 +30,8 @@ function fail(message: string): void {
  * kernels (the tensor package falls back to plain SIMD wherever they do not validate).
  */
 function enableRelaxedSimd(): void {
-  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (Number(process.versions.node.split('.')[0]) < 22)
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
 /** False once stdout's reader went away (e.g. `| head`): output stops and training winds down. */
