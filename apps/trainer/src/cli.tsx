@@ -85,7 +85,8 @@ async function main(argv: string[]): Promise<number> {
     explicit: [...parsed.explicit],
     control: control.buffer,
   };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+  // The bundle is one file (src/main.ts): started as a worker thread, it runs the training worker.
+  const worker = new Worker(new URL(import.meta.url), { workerData: input });
 
   let info: RunInfo | null = null;
   let done: Extract<WorkerMessage, { type: 'done' }> | null = null;

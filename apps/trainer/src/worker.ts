@@ -1,5 +1,5 @@
 /**
- * The training worker (a `worker_threads` Worker started by the CLI). It trains with
+ * The training worker (the bundle re-entered as a `worker_threads` Worker by the CLI; see main.ts). It trains with
  * {@link runTraining}, posts every metric as a message and reads pause/save/quit from the shared
  * control flags, so the main thread (the dashboard) never waits on a training step.
  */
@@ -15,7 +15,7 @@ export interface WorkerInput {
   control: SharedArrayBuffer;
 }
 
-if (parentPort === null) throw new Error('scratchnet-train: worker.js must be started as a worker thread');
+if (parentPort === null) throw new Error('scratchnet-train: the training worker must run in a worker thread');
 const port = parentPort;
 const input = workerData as WorkerInput;
 const post = (msg: WorkerMessage): void => port.postMessage(msg);
