@@ -4,7 +4,7 @@
 // reviewer sees every public API change in a diff.
 //   node scripts/api-report.mjs          rewrite the reports (after `pnpm build`)
 //   node scripts/api-report.mjs --check  fail when a report differs from what is committed (CI)
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
