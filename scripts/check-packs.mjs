@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 // Packs every published package the way `pnpm publish` would, installs the tarballs with plain npm in
 // an empty folder outside the repository, and checks that each one imports, that no `workspace:`
-// range survived, that the browser-safe packages bundle for a browser, and that the apps' bins run.
+// range survived, that every `.` entry bundles for a browser, that `require()` loads every entry
+// (Node >= 20.19 loads ES modules with require), and that the apps' bins run. Private workspace
+// packages (bench, the web app) are never packed.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const browserSafe = ['@scratchnet/tensor', '@scratchnet/layers', '@scratchnet/optimizers'];
+/** Published workspace packages: every package.json under packages/ and apps/ that is not private. */
+const published = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(root, group))
+    .map((dir) => join(root, group, dir))
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .filter((dir) => !JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).private),
+);
 const work = mkdtempSync(join(tmpdir(), 'scratchnet-packs-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -20,13 +28,10 @@ const fail = (msg) => {
 try {
   const tarballs = join(work, 'tarballs');
   const pnpm = join(root, 'node_modules/.bin/pnpm');
-  run(
-    pnpm,
-    ['-r', '--filter', './packages/*', '--filter', './apps/*', 'pack', '--pack-destination', tarballs],
-    root,
-  );
+  for (const dir of published) run(pnpm, ['pack', '--pack-destination', tarballs], dir);
   const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
-  if (files.length !== 7) fail(`expected 7 tarballs, got ${files.length}: ${files.join(', ')}`);
+  if (files.length !== published.length)
+    fail(`expected ${published.length} tarballs, got ${files.length}: ${files.join(', ')}`);
 
   const app = join(work, 'app');
   run('mkdir', ['-p', app]);
@@ -56,8 +61,23 @@ try {
   );
   run(process.execPath, ['check.mjs'], app);
 
+  // Every entry point of every library, as `require()` from CommonJS sees it.
+  const entryPoints = libs.flatMap((name) => {
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8'));
+    return Object.keys(pkg.exports ?? { '.': null })
+      .filter((key) => key !== './package.json')
+      .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
+  });
+  writeFileSync(
+    join(app, 'check.cjs'),
+    `for (const name of ${JSON.stringify(entryPoints)}) {\n` +
+      `  if (Object.keys(require(name)).length === 0) throw new Error(name + ' exports nothing to require()');\n}\n`,
+  );
+  run(process.execPath, ['check.cjs'], app);
+
+  // The `.` entry of every library bundles for a browser (no Node built-ins).
   const esbuild = join(root, 'node_modules/.bin/esbuild');
-  for (const name of browserSafe) {
+  for (const name of libs) {
     writeFileSync(join(app, 'browser.mjs'), `export * from '${name}';\n`);
     run(
       esbuild,
@@ -74,7 +94,11 @@ try {
   }
   for (const bin of ['scratchnet-train', 'scratchnet-predict'])
     run(join(app, 'node_modules/.bin', bin), ['--help'], app);
-  console.log(`check-packs: ${files.length} tarballs install, import, bundle for browsers, and run`);
+  console.log(
+    `check-packs: ${files.length} tarballs install, import and require(), their . entries bundle for browsers, the bins run`,
+  );
+} catch (e) {
+  fail(e instanceof Error ? e.message.split('\n')[0] : String(e));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
