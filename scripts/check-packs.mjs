@@ -21,8 +21,7 @@ const work = mkdtempSync(join(tmpdir(), 'scratchnet-packs-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 const fail = (msg) => {
-  console.error(`check-packs: ${msg}`);
-  process.exit(1);
+  throw new Error(msg);
 };
 
 try {
@@ -98,7 +97,8 @@ try {
     `check-packs: ${files.length} tarballs install, import and require(), their . entries bundle for browsers, the bins run`,
   );
 } catch (e) {
-  fail(e instanceof Error ? e.message.split('\n')[0] : String(e));
+  console.error(`check-packs: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
