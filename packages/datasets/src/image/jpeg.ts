@@ -4,7 +4,7 @@
  * (each 8×8 block's mean: an exact area-average downscale, and no inverse DCT); everything else
  * goes through jpeg-js, a complete pure-JS decoder.
  */
-import decodeJpegJs from 'jpeg-js/lib/decoder.js';
+import jpeg from 'jpeg-js';
 import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 
 /** Above this many pixels a baseline JPEG is decoded at 1/8 scale (preprocessing works at ≤ 160 px). */
@@ -123,7 +123,7 @@ export function decodeJpegLuminance(bytes: Uint8Array, file: string, maxPixels: 
 function decodeFull(bytes: Uint8Array, frame: Frame, file: string, maxPixels: number): Luminance {
   let img: { width: number; height: number; data: Uint8Array };
   try {
-    img = decodeJpegJs(bytes, {
+    img = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: true,
       maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)),
