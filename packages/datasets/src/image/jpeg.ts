@@ -62,7 +62,7 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
   };
   let at = 2;
   while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) fail(`corrupt or unsupported JPEG: expected a marker at byte ${at}`);
+    if (bytes[at] !== 0xff) fail(`corrupt or unsupported JPEG (expected a marker at byte ${at})`);
     const marker = bytes[at + 1];
     if (marker === 0xff) {
       at++;
@@ -74,12 +74,12 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
     }
     if (marker === 0xd9 || marker === 0xda) break;
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
-    if (length < 2 || at + 2 + length > bytes.length) fail(`corrupt or unsupported JPEG: truncated, segment at byte ${at} runs past the end`);
+    if (length < 2 || at + 2 + length > bytes.length) fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (length < 8) fail('corrupt or unsupported JPEG: frame header too short');
+      if (length < 8) fail('corrupt or unsupported JPEG (frame header too short)');
       const s = at + 4;
       const n = bytes[s + 5];
-      if (length < 8 + 3 * n) fail('corrupt or unsupported JPEG: frame header too short for its components');
+      if (length < 8 + 3 * n) fail('corrupt or unsupported JPEG (frame header too short for its components)');
       const components: Component[] = [];
       for (let i = 0; i < n; i++) {
         const o = s + 6 + 3 * i;
@@ -95,7 +95,7 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
     }
     at += 2 + length;
   }
-  return fail('corrupt or unsupported JPEG: truncated or damaged, no frame header (SOF) before the image data');
+  return fail('corrupt or unsupported JPEG (truncated or damaged, no frame header (SOF) before the image data)');
 }
 
 /**
@@ -106,12 +106,12 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
 export function decodeJpegLuminance(bytes: Uint8Array, file: string, maxPixels: number): Luminance {
   const frame = readJpegFrame(bytes, file);
   if (frame.type === 0xc3 || frame.type >= 0xc5) {
-    throw new ImageError(file, `unsupported JPEG variant (SOF${frame.type - 0xc0}: lossless, hierarchical or arithmetic-coded)`);
+    throw new ImageError(file, `unsupported JPEG variant (SOF${frame.type - 0xc0}: lossless, hierarchical or arithmetic-coded; baseline and progressive are supported)`);
   }
-  if (frame.precision !== 8) throw new ImageError(file, `corrupt or unsupported JPEG: ${frame.precision}-bit samples`);
-  if (frame.components.length === 0) throw new ImageError(file, 'corrupt or unsupported JPEG: no colour components');
+  if (frame.precision !== 8) throw new ImageError(file, `corrupt or unsupported JPEG (${frame.precision}-bit samples)`);
+  if (frame.components.length === 0) throw new ImageError(file, 'corrupt or unsupported JPEG (no colour components)');
   if (frame.components.some((c) => c.h < 1 || c.h > 4 || c.v < 1 || c.v > 4)) {
-    throw new ImageError(file, 'corrupt or unsupported JPEG: invalid sampling factors');
+    throw new ImageError(file, 'corrupt or unsupported JPEG (invalid sampling factors)');
   }
   checkPixelBudget(file, frame.width, frame.height, maxPixels);
   if (frame.width * frame.height > JPEG_DOWNSCALE_PIXELS && dcDecodable(bytes, frame)) {
@@ -135,12 +135,12 @@ function decodeFull(bytes: Uint8Array, frame: Frame, file: string, maxPixels: nu
     const known = e instanceof Error && e.constructor === Error;
     throw new ImageError(
       file,
-      known ? `corrupt or unsupported JPEG (${(e as Error).message})` : 'corrupt or unsupported JPEG: the decoder failed on malformed data',
+      known ? `corrupt or unsupported JPEG (${(e as Error).message})` : 'corrupt or unsupported JPEG (the decoder failed on malformed data)',
     );
   }
   const { width, height, data } = img;
   if (width !== frame.width || height !== frame.height || data.length < 4 * width * height) {
-    throw new ImageError(file, 'corrupt or unsupported JPEG: the decoded size does not match the frame header');
+    throw new ImageError(file, 'corrupt or unsupported JPEG (the decoded size does not match the frame header)');
   }
   const n = width * height;
   const lum = new Float32Array(n);
@@ -263,7 +263,7 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
   let decodedLuma = false;
   let at = 2;
   while (at + 4 <= bytes.length && !decodedLuma) {
-    if (bytes[at] !== 0xff) fail(`corrupt or unsupported JPEG: expected a marker at byte ${at}`);
+    if (bytes[at] !== 0xff) fail(`corrupt or unsupported JPEG (expected a marker at byte ${at})`);
     const marker = bytes[at + 1];
     if (marker === 0xff || marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
       at += marker === 0xff ? 1 : 2;
@@ -272,7 +272,7 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
     if (marker === 0xd9) break;
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
     const end = at + 2 + length;
-    if (length < 2 || end > bytes.length) fail(`corrupt or unsupported JPEG: truncated, segment at byte ${at} runs past the end`);
+    if (length < 2 || end > bytes.length) fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
     const s = at + 4;
     if (marker === 0xdb) {
       for (let p = s; p < end; ) {
@@ -283,10 +283,10 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
     } else if (marker === 0xc4) {
       for (let p = s; p < end; ) {
         const counts = bytes.subarray(p + 1, p + 17);
-        if (counts.length < 16) fail('corrupt or unsupported JPEG: huffman table too short');
+        if (counts.length < 16) fail('corrupt or unsupported JPEG (huffman table too short)');
         const total = counts.reduce((a, b) => a + b, 0);
         const values = bytes.subarray(p + 17, p + 17 + total);
-        if (values.length < total) fail('corrupt or unsupported JPEG: huffman table too short');
+        if (values.length < total) fail('corrupt or unsupported JPEG (huffman table too short)');
         (bytes[p] >> 4 ? acTables : dcTables).set(bytes[p] & 15, buildHuffman(counts, values));
         p += 17 + total;
       }
@@ -301,12 +301,12 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
         const index = frame.components.findIndex((c) => c.id === id);
         const dc = dcTables.get(sel >> 4);
         const ac = acTables.get(sel & 15);
-        if (index < 0 || dc === undefined || ac === undefined) fail('corrupt or unsupported JPEG: scan refers to a missing component or table');
+        if (index < 0 || dc === undefined || ac === undefined) fail('corrupt or unsupported JPEG (scan refers to a missing component or table)');
         scan.push({ index, dc: dc as Huffman, ac: ac as Huffman });
       }
       const bits = new Bits(bytes, end);
       const q = quant.get(luma.tq);
-      if (q === undefined) fail('corrupt or unsupported JPEG: no quantization table for the luma');
+      if (q === undefined) fail('corrupt or unsupported JPEG (no quantization table for the luma)');
       try {
         if (scan.some((c) => c.index === 0)) {
           decodeScan(bits, frame, scan, restartInterval, mcusX, mcusY, grid, gridW, q as number);
@@ -314,7 +314,7 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
         }
       } catch (e) {
         if (e instanceof ImageError) throw e;
-        fail(e instanceof Truncated ? 'corrupt or unsupported JPEG: truncated, the image data ends early' : 'corrupt or unsupported JPEG: invalid entropy-coded data');
+        fail(e instanceof Truncated ? 'corrupt or unsupported JPEG (truncated, the image data ends early)' : 'corrupt or unsupported JPEG (invalid entropy-coded data)');
       }
       // Skip to the next marker after this scan.
       let p = Math.max(bits.at, end);
@@ -324,7 +324,7 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
     }
     at = end;
   }
-  if (!decodedLuma) fail('corrupt or unsupported JPEG: truncated or damaged, no image data for the luma');
+  if (!decodedLuma) fail('corrupt or unsupported JPEG (truncated or damaged, no image data for the luma)');
   const width = Math.ceil(frame.width / 8);
   const height = Math.ceil(frame.height / 8);
   const lum = new Float32Array(width * height);

@@ -72,26 +72,26 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
   let idatBytes = 0;
   let ended = false;
   for (let at = 8; !ended; ) {
-    if (at + 8 > bytes.length) fail(`corrupt PNG (truncated): the file ends at byte ${bytes.length}, inside a chunk header`);
+    if (at + 8 > bytes.length) fail(`corrupt PNG (truncated: the file ends at byte ${bytes.length}, inside a chunk header)`);
     const length = view.getUint32(at);
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
-    if (!/^[A-Za-z]{4}$/.test(type)) fail(`corrupt PNG: invalid chunk type at byte ${at + 4}`);
-    if (length > 0x7fffffff) fail(`corrupt PNG: chunk ${type} claims ${length} bytes`);
+    if (!/^[A-Za-z]{4}$/.test(type)) fail(`corrupt PNG (invalid chunk type at byte ${at + 4})`);
+    if (length > 0x7fffffff) fail(`corrupt PNG (chunk ${type} claims ${length} bytes)`);
     const dataStart = at + 8;
     const dataEnd = dataStart + length;
     if (dataEnd + 4 > bytes.length) {
-      fail(`corrupt PNG (truncated): chunk ${type} needs ${length + 12} bytes from byte ${at}, the file has ${bytes.length}`);
+      fail(`corrupt PNG (truncated: chunk ${type} needs ${length + 12} bytes from byte ${at}, the file has ${bytes.length})`);
     }
-    if (crc32(bytes, at + 4, dataEnd) !== view.getUint32(dataEnd)) fail(`corrupt PNG: CRC mismatch in chunk ${type}`);
+    if (crc32(bytes, at + 4, dataEnd) !== view.getUint32(dataEnd)) fail(`corrupt PNG (CRC mismatch in chunk ${type})`);
     const data = bytes.subarray(dataStart, dataEnd);
-    if (header === undefined && type !== 'IHDR') fail(`corrupt PNG: the first chunk is ${type}, not IHDR`);
+    if (header === undefined && type !== 'IHDR') fail(`corrupt PNG (the first chunk is ${type}, not IHDR)`);
     switch (type) {
       case 'IHDR':
         header = readHeader(data, fail);
         checkPixelBudget(file, header.width, header.height, maxPixels);
         break;
       case 'PLTE':
-        if (length % 3 !== 0 || length === 0 || length > 768) fail(`corrupt PNG: palette of ${length} bytes`);
+        if (length % 3 !== 0 || length === 0 || length > 768) fail(`corrupt PNG (palette of ${length} bytes)`);
         palette = data;
         break;
       case 'tRNS':
@@ -106,14 +106,14 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
         break;
       default:
         // Ancillary chunks (lower-case first letter) are safe to ignore; critical ones are not.
-        if (type.charCodeAt(0) < 0x61) fail(`unsupported PNG: unknown critical chunk ${type}`);
+        if (type.charCodeAt(0) < 0x61) fail(`unsupported PNG (unknown critical chunk ${type})`);
     }
     at = dataEnd + 4;
-    if (!ended && at === bytes.length) fail('corrupt PNG (truncated): the file ends before its IEND chunk');
+    if (!ended && at === bytes.length) fail('corrupt PNG (truncated: the file ends before its IEND chunk)');
   }
   const h = header as Header;
-  if (h.colorType === 3 && palette === undefined) fail('corrupt PNG: palette image without a PLTE chunk');
-  if (idat.length === 0) fail('corrupt PNG: no image data (IDAT chunk)');
+  if (h.colorType === 3 && palette === undefined) fail('corrupt PNG (palette image without a PLTE chunk)');
+  if (idat.length === 0) fail('corrupt PNG (no image data (IDAT chunk))');
   const compressed = new Uint8Array(idatBytes);
   let off = 0;
   for (const d of idat) {
@@ -125,30 +125,30 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
   let raw: Uint8Array;
   try {
     raw = inflateCapped(compressed, 'zlib', expected, () =>
-      new ImageError(file, `corrupt PNG: the image data inflates to more than the ${expected} bytes ${h.width}×${h.height} needs`),
+      new ImageError(file, `corrupt PNG (the image data inflates to more than the ${expected} bytes ${h.width}×${h.height} needs)`),
     );
   } catch (e) {
-    if (e instanceof InflateError) return fail(`corrupt PNG: image data: ${e.message}`);
+    if (e instanceof InflateError) return fail(`corrupt PNG (image data: ${e.message})`);
     throw e;
   }
   if (raw.length < expected) {
-    fail(`corrupt PNG (truncated): the image data holds ${raw.length} of the ${expected} bytes ${h.width}×${h.height} needs`);
+    fail(`corrupt PNG (truncated: the image data holds ${raw.length} of the ${expected} bytes ${h.width}×${h.height} needs)`);
   }
   return toLuminance(h, raw, passes, palette, trns, fail);
 }
 
 function readHeader(d: Uint8Array, fail: (p: string) => never): Header {
-  if (d.length !== 13) fail(`corrupt PNG: IHDR of ${d.length} bytes (expected 13)`);
+  if (d.length !== 13) fail(`corrupt PNG (IHDR of ${d.length} bytes (expected 13))`);
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const width = v.getUint32(0);
   const height = v.getUint32(4);
   const [depth, colorType, compression, filter, interlace] = [d[8], d[9], d[10], d[11], d[12]];
-  if (width > 0x7fffffff || height > 0x7fffffff) fail(`corrupt PNG: dimensions ${width}×${height}`);
+  if (width > 0x7fffffff || height > 0x7fffffff) fail(`corrupt PNG (dimensions ${width}×${height})`);
   const depths = DEPTHS[colorType];
-  if (depths === undefined) fail(`corrupt PNG: unknown colour type ${colorType}`);
-  if (!depths.includes(depth)) fail(`corrupt PNG: bit depth ${depth} is not allowed for colour type ${colorType}`);
-  if (compression !== 0 || filter !== 0) fail('unsupported PNG: unknown compression or filter method');
-  if (interlace > 1) fail(`unsupported PNG: unknown interlace method ${interlace}`);
+  if (depths === undefined) fail(`corrupt PNG (unknown colour type ${colorType})`);
+  if (!depths.includes(depth)) fail(`corrupt PNG (bit depth ${depth} is not allowed for colour type ${colorType})`);
+  if (compression !== 0 || filter !== 0) fail('unsupported PNG (unknown compression or filter method)');
+  if (interlace > 1) fail(`unsupported PNG (unknown interlace method ${interlace})`);
   return { width, height, depth, colorType, interlaced: interlace === 1 };
 }
 
@@ -212,7 +212,7 @@ function unfilter(raw: Uint8Array, at: number, p: Pass, bpp: number, fail: (m: s
         }
         break;
       default:
-        fail(`corrupt PNG: unknown row filter ${filter}`);
+        fail(`corrupt PNG (unknown row filter ${filter})`);
     }
   }
   return at + p.rows * stride;
@@ -255,7 +255,7 @@ function toLuminance(
         let a = max;
         if (colorType === 3) {
           const index = sample(raw, row, s);
-          if (index >= entries) fail(`corrupt PNG: palette index ${index} beyond its ${entries} entries`);
+          if (index >= entries) fail(`corrupt PNG (palette index ${index} beyond its ${entries} entries)`);
           const pal = palette as Uint8Array;
           red = pal[3 * index];
           green = pal[3 * index + 1];
