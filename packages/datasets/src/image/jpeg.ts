@@ -99,11 +99,17 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
 }
 
 /**
- * Decodes JPEG bytes to luminance.
+ * Decodes JPEG bytes to luminance: at 1/8 scale when the image has more than `downscaleAbove` pixels
+ * and the DC path applies, else at full scale.
  *
  * @throws {ImageError} naming `file`: truncated, corrupt, unsupported, too many pixels.
  */
-export function decodeJpegLuminance(bytes: Uint8Array, file: string, maxPixels: number): Luminance {
+export function decodeJpegLuminance(
+  bytes: Uint8Array,
+  file: string,
+  maxPixels: number,
+  downscaleAbove = JPEG_DOWNSCALE_PIXELS,
+): Luminance {
   const frame = readJpegFrame(bytes, file);
   if (frame.type === 0xc3 || frame.type >= 0xc5) {
     throw new ImageError(file, `unsupported JPEG variant (SOF${frame.type - 0xc0}: lossless, hierarchical or arithmetic-coded; baseline and progressive are supported)`);
@@ -114,7 +120,7 @@ export function decodeJpegLuminance(bytes: Uint8Array, file: string, maxPixels: 
     throw new ImageError(file, 'corrupt or unsupported JPEG (invalid sampling factors)');
   }
   checkPixelBudget(file, frame.width, frame.height, maxPixels);
-  if (frame.width * frame.height > JPEG_DOWNSCALE_PIXELS && dcDecodable(bytes, frame)) {
+  if (frame.width * frame.height > downscaleAbove && dcDecodable(bytes, frame)) {
     return decodeDc(bytes, frame, file);
   }
   return decodeFull(bytes, frame, file, maxPixels);
