@@ -1,7 +1,7 @@
 import { Gunzip, Unzlib } from 'fflate';
 
-/** Compressed bytes handed to the inflater per step: bounds the output of one step (≤ ~1032× input). */
-const STEP = 16 * 1024;
+/** Compressed bytes handed to the inflater per step: bounds the output of one step (≤ ~1032× input, 4 MiB). */
+const STEP = 4 * 1024;
 
 /** A corrupt or truncated compressed stream; the message says what the inflater found. */
 export class InflateError extends Error {
