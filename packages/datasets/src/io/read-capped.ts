@@ -80,15 +80,10 @@ export async function readFileCapped(path: string, maxBytes: number, what: strin
     if (info.isDirectory()) throw new FileReadError(path, 'is a directory, not a file');
     if (info.isFile()) {
       if (info.size > maxBytes) throw tooLarge(path, maxBytes, what);
-      const out = new Uint8Array(info.size);
-      let at = 0;
-      while (at < out.byteLength) {
-        const { bytesRead } = await handle.read(out, at, out.byteLength - at, at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-      }
-      // A file that grew while being read is read up to its size at open; one that shrank is cut.
-      return at === out.byteLength ? out : out.subarray(0, at);
+      const out = await handle.readFile();
+      // A file that grew past the cap between the size check and the read.
+      if (out.byteLength > maxBytes) throw tooLarge(path, maxBytes, what);
+      return out;
     }
     const buffer = new CappedBuffer(maxBytes, () => tooLarge(path, maxBytes, what));
     for (;;) {
