@@ -29,11 +29,11 @@ const randomBytes: Mutation = (b, rng) => {
 };
 const duplicate: Mutation = (b, rng) => {
   const at = int(rng, b.length);
-  const len = int(rng, 64);
+  const len = Math.min(int(rng, 64), b.length - at);
   const out = new Uint8Array(b.length + len);
   out.set(b.subarray(0, at));
   out.set(b.subarray(at, at + len), at);
-  out.set(b.subarray(at), at + Math.min(len, b.length - at));
+  out.set(b.subarray(at), at + len);
   return out;
 };
 

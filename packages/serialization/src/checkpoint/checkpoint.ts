@@ -1,7 +1,7 @@
 import type { JsonValue, Sequential } from '@scratchnet/layers';
 import { type Optimizer, type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
 import { type RandomState, Tensor } from '@scratchnet/tensor';
-import { SerializationError, messageOf } from '../errors.js';
+import { SerializationError, messageOf, shown } from '../errors.js';
 import { type ModelMetadata, modelMetadataEntries, parseJsonEntry } from '../model/metadata.js';
 import { OPTIMIZER_PREFIX, modelFromFile } from '../model/model.js';
 import { floatEntry, modelEntries } from '../model/state.js';
@@ -89,7 +89,7 @@ export function checkpointFromBytes(bytes: Uint8Array, file = '<bytes>'): Loaded
   const count = (key: string): number => {
     const v = meta[key];
     if (v === undefined || !/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) {
-      fail(`checkpoint metadata '${key}' is ${JSON.stringify(v)}, expected a non-negative integer`);
+      fail(`checkpoint metadata '${key}' is ${shown(v)}, expected a non-negative integer`);
     }
     return Number(v);
   };
