@@ -13,7 +13,7 @@ const LEAK =
 
 type Mutation = (b: Uint8Array, rng: Random) => Uint8Array;
 
-const int = (rng: Random, n: number) => Math.min(n - 1, Math.floor(rng.uniform() * n));
+const int = (rng: Random, n: number) => Math.max(0, Math.min(n - 1, Math.floor(rng.uniform() * n)));
 
 const flipBits: Mutation = (b, rng) => {
   const out = new Uint8Array(b);
@@ -28,6 +28,7 @@ const randomBytes: Mutation = (b, rng) => {
   return out;
 };
 const duplicate: Mutation = (b, rng) => {
+  if (b.length === 0) return b;
   const at = int(rng, b.length);
   const len = Math.min(int(rng, 64), b.length - at);
   const out = new Uint8Array(b.length + len);
