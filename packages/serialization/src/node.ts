@@ -1,7 +1,7 @@
 /**
  * @scratchnet/serialization/node: the file side for Node. Models and checkpoints saved atomically
  * (a crash mid-save leaves the previous file; temporary files of killed writers are cleared at the
- * next start), loaded under a size cap (default 1 GiB), a checkpoint manager, ONNX files, and capped
+ * next start), loaded under a size cap (default 256 MiB), a checkpoint manager, ONNX files, and capped
  * readers for files and streams. Everything of `@scratchnet/serialization` is re-exported.
  *
  * @packageDocumentation

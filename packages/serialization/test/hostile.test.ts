@@ -69,11 +69,11 @@ describe('file size caps', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(64 << 20);
   });
 
-  it('refuses a file over the default 1 GiB cap from its size, before reading it', async () => {
+  it('refuses a file over the default 256 MiB cap from its size, before reading it', async () => {
     const path = tmp.path('sparse.safetensors');
     await writeFile(path, '');
-    await truncate(path, 2 ** 31); // sparse: 2 GiB that take no disk
-    await expect(loadModel(path)).rejects.toThrow(`${path}: larger than the 1 GiB limit for a model or checkpoint file: refused`);
+    await truncate(path, 2 ** 30); // sparse: 1 GiB that takes no disk
+    await expect(loadModel(path)).rejects.toThrow(`${path}: larger than the 256 MiB limit for a model or checkpoint file: refused`);
     await expect(loadCheckpoint(path)).rejects.toBeInstanceOf(SerializationError);
   });
 

@@ -21,7 +21,7 @@ export async function saveCheckpoint(path: string, state: CheckpointState): Prom
  * Loads a checkpoint into fresh objects: the model (weights, buffers, rng state), an optimizer of the
  * saved type and config over the model's parameters (slots and step restored), the position
  * (epoch, batch), and the saved data-order, caller and descriptive metadata. Training continued from
- * it is bit-identical to never having stopped (same backend and thread count). Files over `options.maxBytes` (default 1 GiB) are refused unread.
+ * it is bit-identical to never having stopped (same backend and thread count). Files over `options.maxBytes` (default 256 MiB) are refused unread.
  */
 export async function loadCheckpoint(path: string, options: ReadModelOptions = {}): Promise<LoadedCheckpoint> {
   return checkpointFromBytes(await readModelFile(path, options), path);

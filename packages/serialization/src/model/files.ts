@@ -8,14 +8,15 @@ import { type LoadedModel, OPTIMIZER_PREFIX, checkFinite, modelFromBytes, modelT
 import { loadState } from './state.js';
 
 /**
- * Largest model or checkpoint file read by default: 1 GiB (an MNIST model is a few hundred KiB to a
- * few MiB). A larger file, or a device such as `/dev/zero`, is refused before it is read into memory.
+ * Largest model or checkpoint file read by default: 256 MiB (an MNIST model is a few hundred KiB to a
+ * few MiB). A larger regular file is refused from its size, unread; a device or pipe (such as
+ * `/dev/zero`) as soon as the bytes read pass the cap.
  */
-export const MAX_MODEL_FILE_BYTES = 1 << 30;
+export const MAX_MODEL_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Options of the functions that read model and checkpoint files. */
 export interface ReadModelOptions {
-  /** Largest file accepted, in bytes (default {@link MAX_MODEL_FILE_BYTES}, 1 GiB). */
+  /** Largest file accepted, in bytes (default {@link MAX_MODEL_FILE_BYTES}, 256 MiB). */
   maxBytes?: number;
 }
 
@@ -53,7 +54,7 @@ export async function saveModel(
  * architecture from the file's metadata and loads every tensor, bit-exact. Errors
  * ({@link SerializationError}) name the file and the problem: corrupt or truncated data, missing or
  * unexpected tensors, shape or dtype mismatches, non-finite weights, unknown layer types, unsupported
- * format versions, a file over `options.maxBytes` (default 1 GiB).
+ * format versions, a file over `options.maxBytes` (default 256 MiB).
  */
 export async function loadModel(path: string, options: ReadModelOptions = {}): Promise<LoadedModel> {
   return modelFromBytes(await readModelFile(path, options), path);
