@@ -1,7 +1,14 @@
 import { Gunzip, Unzlib } from 'fflate';
 
-/** Compressed bytes handed to the inflater per step: bounds the output of one step (≤ ~1032× input, 4 MiB). */
-const STEP = 4 * 1024;
+/**
+ * Compressed bytes handed to the inflater per step. One step's output is at most ~1032× its input, so
+ * highly compressible data (a bomb) goes in small steps whose output stays ≤ 4 MiB; ordinary data
+ * (a few times smaller than its output) in larger, faster ones.
+ */
+const SMALL_STEP = 4 * 1024;
+const LARGE_STEP = 64 * 1024;
+/** Output/input ratio of the last step above which the next one is small. */
+const BOMB_RATIO = 32;
 
 /** A corrupt or truncated compressed stream; the message says what the inflater found. */
 export class InflateError extends Error {
@@ -21,7 +28,9 @@ export function inflateStream(
   sink: (chunk: Uint8Array) => void,
 ): void {
   let failure: unknown;
+  let produced = 0;
   const ondata = (chunk: Uint8Array) => {
+    produced += chunk.length;
     if (failure !== undefined) return;
     try {
       sink(chunk);
@@ -32,10 +41,14 @@ export function inflateStream(
   const inflater = format === 'gzip' ? new Gunzip(ondata) : new Unzlib(ondata);
   let ended = false;
   try {
-    for (let at = 0; at < data.length && failure === undefined; at += STEP) {
-      const end = Math.min(at + STEP, data.length);
+    let step = SMALL_STEP;
+    for (let at = 0; at < data.length && failure === undefined; ) {
+      const end = Math.min(at + step, data.length);
       ended = end === data.length;
+      const before = produced;
       inflater.push(data.subarray(at, end), ended);
+      step = produced - before > BOMB_RATIO * (end - at) ? SMALL_STEP : LARGE_STEP;
+      at = end;
     }
     if (!ended && failure === undefined) inflater.push(new Uint8Array(0), true);
   } catch (e) {
