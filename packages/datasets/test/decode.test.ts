@@ -68,10 +68,16 @@ describe('PNG decoder', () => {
           const samples = randomSamples(width * height * channels, max, colorType * 100 + depth);
           const palette =
             colorType === 3
-              ? Array.from({ length: entries }, (_, i) => [(i * 37) & 255, (i * 91) & 255, (i * 13) & 255] as [number, number, number])
+              ? Array.from(
+                  { length: entries },
+                  (_, i) => [(i * 37) & 255, (i * 91) & 255, (i * 13) & 255] as [number, number, number],
+                )
               : undefined;
           // Palette transparency for the first entries.
-          const trns = colorType === 3 ? Uint8Array.from({ length: Math.min(entries, 3) }, (_, i) => i * 100) : undefined;
+          const trns =
+            colorType === 3
+              ? Uint8Array.from({ length: Math.min(entries, 3) }, (_, i) => i * 100)
+              : undefined;
           const bytes = writePng({ width, height, colorType, depth, samples, palette, trns, interlace });
           const got = decodeImage(bytes, 'x.png');
           expect([got.width, got.height, got.format]).toEqual([width, height, 'png']);
@@ -83,7 +89,14 @@ describe('PNG decoder', () => {
 
   it('applies a gray or RGB tRNS colour key as full transparency', () => {
     // 2×1 gray: sample 3 is the key, so the left pixel is transparent and composited onto the paper.
-    const gray = writePng({ width: 2, height: 1, colorType: 0, depth: 8, samples: [3, 20], trns: Uint8Array.of(0, 3) });
+    const gray = writePng({
+      width: 2,
+      height: 1,
+      colorType: 0,
+      depth: 8,
+      samples: [3, 20],
+      trns: Uint8Array.of(0, 3),
+    });
     const g = decodeImage(gray);
     expect(g.hadTransparency).toBe(true);
     // The only opaque pixel is dark (20/255), so the paper is white.
@@ -120,28 +133,63 @@ describe('PNG decoder', () => {
     const flipped = new Uint8Array(valid);
     flipped[44] ^= 0x10; // inside the first IDAT's data
     expect(bad(flipped)).toMatch(/^bad\.png: corrupt PNG \(CRC mismatch in chunk IDAT\)$/);
-    expect(bad(valid.subarray(0, 45))).toMatch(/^bad\.png: corrupt PNG \(truncated: chunk IDAT needs \d+ bytes from byte 33, the file has 45\)$/);
-    expect(bad(valid.subarray(0, valid.length - 12))).toBe('bad.png: corrupt PNG (truncated: the file ends before its IEND chunk)');
-    const badFilter = writePng({ width: 4, height: 3, colorType: 0, depth: 8, samples: randomSamples(12, 255, 1), filters: [7] });
+    expect(bad(valid.subarray(0, 45))).toMatch(
+      /^bad\.png: corrupt PNG \(truncated: chunk IDAT needs \d+ bytes from byte 33, the file has 45\)$/,
+    );
+    expect(bad(valid.subarray(0, valid.length - 12))).toBe(
+      'bad.png: corrupt PNG (truncated: the file ends before its IEND chunk)',
+    );
+    const badFilter = writePng({
+      width: 4,
+      height: 3,
+      colorType: 0,
+      depth: 8,
+      samples: randomSamples(12, 255, 1),
+      filters: [7],
+    });
     expect(bad(badFilter)).toBe('bad.png: corrupt PNG (unknown row filter 7)');
     const badDepth = Buffer.concat([SIGNATURE, ihdr(4, 3, 3, 0), chunk('IEND', new Uint8Array(0))]);
     expect(bad(badDepth)).toBe('bad.png: corrupt PNG (bit depth 3 is not allowed for colour type 0)');
     const noPalette = writePng({ width: 2, height: 1, colorType: 3, depth: 8, samples: [0, 1] });
     expect(bad(noPalette)).toBe('bad.png: corrupt PNG (palette image without a PLTE chunk)');
-    const outOfPalette = writePng({ width: 2, height: 1, colorType: 3, depth: 8, samples: [0, 5], palette: [[1, 2, 3]] });
+    const outOfPalette = writePng({
+      width: 2,
+      height: 1,
+      colorType: 3,
+      depth: 8,
+      samples: [0, 5],
+      palette: [[1, 2, 3]],
+    });
     expect(bad(outOfPalette)).toBe('bad.png: corrupt PNG (palette index 5 beyond its 1 entries)');
-    const unknownCritical = Buffer.concat([SIGNATURE, ihdr(1, 1, 8, 0), chunk('ABCD', new Uint8Array(1)), chunk('IEND', new Uint8Array(0))]);
+    const unknownCritical = Buffer.concat([
+      SIGNATURE,
+      ihdr(1, 1, 8, 0),
+      chunk('ABCD', new Uint8Array(1)),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
     expect(bad(unknownCritical)).toBe('bad.png: unsupported PNG (unknown critical chunk ABCD)');
   });
 
   it('says a 0×0 PNG has no pixels', () => {
-    const empty = Buffer.concat([SIGNATURE, ihdr(0, 0, 8, 0), chunk('IDAT', new Uint8Array(0)), chunk('IEND', new Uint8Array(0))]);
+    const empty = Buffer.concat([
+      SIGNATURE,
+      ihdr(0, 0, 8, 0),
+      chunk('IDAT', new Uint8Array(0)),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
     expect(bad(empty)).toBe('bad.png: image has no pixels (0×0)');
   });
 
   it('refuses dimensions over the pixel budget before inflating anything', () => {
-    const huge = Buffer.concat([SIGNATURE, ihdr(20000, 20000, 8, 2), chunk('IDAT', new Uint8Array(10)), chunk('IEND', new Uint8Array(0))]);
-    expect(bad(huge)).toBe('bad.png: image too large: 20000×20000 = 400.0 megapixels, over the limit of 50.0 (option maxPixels)');
+    const huge = Buffer.concat([
+      SIGNATURE,
+      ihdr(20000, 20000, 8, 2),
+      chunk('IDAT', new Uint8Array(10)),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
+    expect(bad(huge)).toBe(
+      'bad.png: image too large: 20000×20000 = 400.0 megapixels, over the limit of 50.0 (option maxPixels)',
+    );
     expect(() => decodeImage(valid, 'small.png', { maxPixels: 11 })).toThrow(
       'small.png: image too large: 4×3 = 0.0 megapixels, over the limit of 0.0 (option maxPixels)',
     );
@@ -172,7 +220,10 @@ describe('JPEG decoder', () => {
     const ref = jpeg.decode(small, { useTArray: true });
     for (const i of [0, 500, 3456, 96 * 72 - 1]) {
       const j = 4 * i;
-      expect(got.data[i]).toBeCloseTo((0.299 * ref.data[j] + 0.587 * ref.data[j + 1] + 0.114 * ref.data[j + 2]) / 255, 6);
+      expect(got.data[i]).toBeCloseTo(
+        (0.299 * ref.data[j] + 0.587 * ref.data[j + 1] + 0.114 * ref.data[j + 2]) / 255,
+        6,
+      );
     }
   });
 
@@ -200,7 +251,29 @@ describe('JPEG decoder', () => {
 
   it('refuses a frame header over the pixel budget before decoding', () => {
     // A 14000×14000 SOF in front of nothing: refused from the header alone.
-    const sof = Uint8Array.of(0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 14000 >> 8, 14000 & 255, 14000 >> 8, 14000 & 255, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1);
+    const sof = Uint8Array.of(
+      0xff,
+      0xd8,
+      0xff,
+      0xc0,
+      0,
+      17,
+      8,
+      14000 >> 8,
+      14000 & 255,
+      14000 >> 8,
+      14000 & 255,
+      3,
+      1,
+      0x22,
+      0,
+      2,
+      0x11,
+      1,
+      3,
+      0x11,
+      1,
+    );
     expect(() => decodeImage(sof, 'bomb.jpg')).toThrow(
       'bomb.jpg: image too large: 14000×14000 = 196.0 megapixels, over the limit of 50.0 (option maxPixels)',
     );
@@ -212,6 +285,8 @@ describe('JPEG decoder', () => {
   it('names unsupported variants and truncation', () => {
     const arithmetic = Uint8Array.of(0xff, 0xd8, 0xff, 0xc9, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0);
     expect(() => decodeImage(arithmetic, 'a.jpg')).toThrow(/^a\.jpg: unsupported JPEG variant \(SOF9/);
-    expect(() => decodeImage(small.subarray(0, 100), 'cut.jpg')).toThrow(/^cut\.jpg: corrupt or unsupported JPEG \(/);
+    expect(() => decodeImage(small.subarray(0, 100), 'cut.jpg')).toThrow(
+      /^cut\.jpg: corrupt or unsupported JPEG \(/,
+    );
   });
 });

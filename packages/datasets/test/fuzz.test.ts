@@ -80,7 +80,12 @@ const pngDeep: Mutation = (b, rng) => fixCrcs(flipBits(b, rng));
 /** Offsets of the JPEG's marker segments (at the 0xFF) up to the first scan. */
 function jpegSegments(b: Uint8Array): number[] {
   const at: number[] = [];
-  for (let p = 2; p + 4 <= b.length && b[p] === 0xff && b[p + 1] !== 0xda; p += 2 + ((b[p + 2] << 8) | b[p + 3])) at.push(p);
+  for (
+    let p = 2;
+    p + 4 <= b.length && b[p] === 0xff && b[p + 1] !== 0xda;
+    p += 2 + ((b[p + 2] << 8) | b[p + 3])
+  )
+    at.push(p);
   return at;
 }
 const jpegSegmentLength: Mutation = (b, rng) => {
@@ -106,18 +111,35 @@ const jpegDimensions: Mutation = (b, rng) => {
   return out;
 };
 
-function expectClean(run: () => unknown, type: new (...a: never[]) => Error, file: string, seen: Set<string>): void {
+function expectClean(
+  run: () => unknown,
+  type: new (...a: never[]) => Error,
+  file: string,
+  seen: Set<string>,
+): void {
   try {
     run();
   } catch (e) {
-    if (!(e instanceof type) || !(e as Error).message.startsWith(`${file}: `) || LEAK.test((e as Error).message)) {
-      throw new Error(`not a clean ${type.name}: ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+    if (
+      !(e instanceof type) ||
+      !(e as Error).message.startsWith(`${file}: `) ||
+      LEAK.test((e as Error).message)
+    ) {
+      throw new Error(
+        `not a clean ${type.name}: ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`,
+      );
     }
     seen.add((e as Error).message.slice(file.length + 2).replace(/\d+/g, 'N'));
   }
 }
 
-function fuzz(seeds: Uint8Array[], mutations: Mutation[], rounds: number, seed: number, run: (b: Uint8Array) => void): void {
+function fuzz(
+  seeds: Uint8Array[],
+  mutations: Mutation[],
+  rounds: number,
+  seed: number,
+  run: (b: Uint8Array) => void,
+): void {
   const rng = new Random(seed);
   for (let i = 0; i < rounds; i++) {
     const base = seeds[i % seeds.length];
@@ -136,7 +158,14 @@ describe('fuzz: mutated files fail with our errors only', () => {
   it('PNG', () => {
     const seeds = [
       writePng({ width: 9, height: 7, colorType: 0, depth: 8, samples: samples(63, 255, 1) }),
-      writePng({ width: 9, height: 7, colorType: 6, depth: 16, samples: samples(252, 65535, 2), interlace: true }),
+      writePng({
+        width: 9,
+        height: 7,
+        colorType: 6,
+        depth: 16,
+        samples: samples(252, 65535, 2),
+        interlace: true,
+      }),
       writePng({
         width: 9,
         height: 7,
@@ -150,17 +179,24 @@ describe('fuzz: mutated files fail with our errors only', () => {
     ];
     const seen = new Set<string>();
     const muts = [flipBits, truncate, randomBytes, duplicate, pngChunkLength, pngDimensions, pngDeep];
-    fuzz(seeds, muts, 3000, 11, (b) => expectClean(() => decodeImage(b, 'f.png', { maxPixels: 1e6 }), ImageError, 'f.png', seen));
+    fuzz(seeds, muts, 3000, 11, (b) =>
+      expectClean(() => decodeImage(b, 'f.png', { maxPixels: 1e6 }), ImageError, 'f.png', seen),
+    );
     // The mutations reached many different checks, not one early exit.
     expect(seen.size).toBeGreaterThan(15);
   });
 
   it('JPEG, at full scale and at 1/8 scale', () => {
     const data = new Uint8Array(40 * 32 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
-    const seeds = [jpeg.encode({ width: 40, height: 32, data }, 80).data, jpeg.encode({ width: 17, height: 9, data }, 30).data];
+    const seeds = [
+      jpeg.encode({ width: 40, height: 32, data }, 80).data,
+      jpeg.encode({ width: 17, height: 9, data }, 30).data,
+    ];
     const seen = new Set<string>();
     const muts = [flipBits, truncate, randomBytes, duplicate, jpegSegmentLength, jpegDimensions];
-    fuzz(seeds, muts, 800, 12, (b) => expectClean(() => decodeImage(b, 'f.jpg', { maxPixels: 1e6 }), ImageError, 'f.jpg', seen));
+    fuzz(seeds, muts, 800, 12, (b) =>
+      expectClean(() => decodeImage(b, 'f.jpg', { maxPixels: 1e6 }), ImageError, 'f.jpg', seen),
+    );
     fuzz(seeds, muts, 1500, 13, (b) =>
       expectClean(() => decodeJpegLuminance(b, 'f.jpg', 1e6, 0), ImageError, 'f.jpg', seen),
     );

@@ -36,7 +36,8 @@ async function gzipStream(head: Uint8Array, total: number): Promise<Uint8Array> 
   gz.write(head);
   const zeros = Buffer.alloc(1 << 20);
   for (let left = total; left > 0; left -= zeros.length) {
-    if (!gz.write(left >= zeros.length ? zeros : zeros.subarray(0, left))) await new Promise((r) => gz.once('drain', r));
+    if (!gz.write(left >= zeros.length ? zeros : zeros.subarray(0, left)))
+      await new Promise((r) => gz.once('drain', r));
   }
   gz.end();
   await done;
@@ -47,11 +48,47 @@ describe('bombs are refused before they cost memory', () => {
   it('a 20000×20000 PNG, a 1-bit 100000×100000 PNG and a 14000×14000 JPEG header', () => {
     const before = rssMiB();
     const zeros = deflateSync(Buffer.alloc(4 << 20));
-    const png = Buffer.concat([SIGNATURE, ihdr(20000, 20000, 8, 2), chunk('IDAT', zeros), chunk('IEND', new Uint8Array(0))]);
-    expect(() => decodeImage(png, 'bomb.png')).toThrow(/^bomb\.png: image too large: 20000×20000 = 400\.0 megapixels/);
-    const bits = Buffer.concat([SIGNATURE, ihdr(100000, 100000, 1, 0), chunk('IDAT', zeros), chunk('IEND', new Uint8Array(0))]);
+    const png = Buffer.concat([
+      SIGNATURE,
+      ihdr(20000, 20000, 8, 2),
+      chunk('IDAT', zeros),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
+    expect(() => decodeImage(png, 'bomb.png')).toThrow(
+      /^bomb\.png: image too large: 20000×20000 = 400\.0 megapixels/,
+    );
+    const bits = Buffer.concat([
+      SIGNATURE,
+      ihdr(100000, 100000, 1, 0),
+      chunk('IDAT', zeros),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
     expect(() => decodeImage(bits, 'bits.png')).toThrow(/^bits\.png: image too large: 100000×100000/);
-    const sof = Uint8Array.of(0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0x36, 0xb0, 0x36, 0xb0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9);
+    const sof = Uint8Array.of(
+      0xff,
+      0xd8,
+      0xff,
+      0xc0,
+      0,
+      17,
+      8,
+      0x36,
+      0xb0,
+      0x36,
+      0xb0,
+      3,
+      1,
+      0x22,
+      0,
+      2,
+      0x11,
+      1,
+      3,
+      0x11,
+      1,
+      0xff,
+      0xd9,
+    );
     expect(() => decodeImage(sof, 'bomb.jpg')).toThrow(/^bomb\.jpg: image too large: 14000×14000/);
     expect(rssMiB() - before).toBeLessThan(64);
   });
@@ -59,7 +96,12 @@ describe('bombs are refused before they cost memory', () => {
   it('a PNG whose image data inflates far past what its size needs stops at that size', () => {
     // 1000×1000 gray needs 1,001,000 bytes; the stream holds 64 MiB of zeros.
     const bomb = deflateSync(Buffer.alloc(64 << 20), { level: 9 });
-    const png = Buffer.concat([SIGNATURE, ihdr(1000, 1000, 8, 0), chunk('IDAT', bomb), chunk('IEND', new Uint8Array(0))]);
+    const png = Buffer.concat([
+      SIGNATURE,
+      ihdr(1000, 1000, 8, 0),
+      chunk('IDAT', bomb),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
     const before = rssMiB();
     expect(() => decodeImage(png, 'zip.png')).toThrow(
       'zip.png: corrupt PNG (the image data inflates to more than the 1001000 bytes 1000×1000 needs)',
@@ -103,7 +145,9 @@ describe('capped reads', () => {
     writeFileSync(path, new Uint8Array(3000).fill(7));
     await expect(readFileCapped(path, 2999, 'a test file')).rejects.toBeInstanceOf(FileReadError);
     expect((await readFileCapped(path, 3000, 'a test file')).length).toBe(3000);
-    await expect(readFileCapped(join(dir, 'none'), 10, 'x')).rejects.toThrow(`${join(dir, 'none')}: no such file`);
+    await expect(readFileCapped(join(dir, 'none'), 10, 'x')).rejects.toThrow(
+      `${join(dir, 'none')}: no such file`,
+    );
     await expect(readFileCapped(dir, 10, 'x')).rejects.toThrow(`${dir}: is a directory, not a file`);
   });
 
@@ -125,8 +169,10 @@ describe('capped reads', () => {
 });
 
 describe('datasets are validated at load', () => {
-  const images = (n: number) => encodeIdx({ dtype: 'uint8', shape: [n, 2, 2], data: new Uint8Array(4 * n).fill(9) });
-  const labels = (...l: number[]) => encodeIdx({ dtype: 'uint8', shape: [l.length], data: Uint8Array.from(l) });
+  const images = (n: number) =>
+    encodeIdx({ dtype: 'uint8', shape: [n, 2, 2], data: new Uint8Array(4 * n).fill(9) });
+  const labels = (...l: number[]) =>
+    encodeIdx({ dtype: 'uint8', shape: [l.length], data: Uint8Array.from(l) });
 
   it('imageDatasetFromIdx takes raw or gzipped bytes', () => {
     const raw = imageDatasetFromIdx(images(4), labels(0, 1, 2, 1), { name: 'toy' });
@@ -146,9 +192,9 @@ describe('datasets are validated at load', () => {
         'label 200 at index 2 is out of range: no sample has label 2, so the classes are 0–1 (a corrupt label? pass classNames to declare the classes)',
       ),
     );
-    expect(() => imageDatasetFromIdx(images(3), labels(0, 1, 9), { labelsFile: 'l', classNames: ['a', 'b'] })).toThrow(
-      'l: label 9 at index 2 is not one of the 2 classes (0–1)',
-    );
+    expect(() =>
+      imageDatasetFromIdx(images(3), labels(0, 1, 9), { labelsFile: 'l', classNames: ['a', 'b'] }),
+    ).toThrow('l: label 9 at index 2 is not one of the 2 classes (0–1)');
     expect(() => imageDatasetFromIdx(images(3), labels(0, 1), { imagesFile: 'i', labelsFile: 'l' })).toThrow(
       'l: has 2 labels but i has 3 images',
     );
@@ -168,8 +214,8 @@ describe('datasets are validated at load', () => {
     writeFileSync(join(d, 't10k-labels-idx1-ubyte'), labels(1, 2));
     const { train, test } = await loadIdxDataset(d);
     expect([train.classNames.length, test.classNames.length]).toEqual([3, 3]);
-    await expect(loadIdxPair(join(d, 'train-images-idx3-ubyte'), join(d, 't10k-labels-idx1-ubyte'))).rejects.toThrow(
-      /t10k-labels-idx1-ubyte: has 2 labels but .*train-images-idx3-ubyte has 3 images/,
-    );
+    await expect(
+      loadIdxPair(join(d, 'train-images-idx3-ubyte'), join(d, 't10k-labels-idx1-ubyte')),
+    ).rejects.toThrow(/t10k-labels-idx1-ubyte: has 2 labels but .*train-images-idx3-ubyte has 3 images/);
   });
 });

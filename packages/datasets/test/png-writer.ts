@@ -48,7 +48,13 @@ export function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-export function ihdr(width: number, height: number, depth: number, colorType: number, interlace = 0): Uint8Array {
+export function ihdr(
+  width: number,
+  height: number,
+  depth: number,
+  colorType: number,
+  interlace = 0,
+): Uint8Array {
   const d = new Uint8Array(13);
   new DataView(d.buffer).setUint32(0, width);
   new DataView(d.buffer).setUint32(4, height);
@@ -67,7 +73,13 @@ function paeth(a: number, b: number, c: number): number {
 }
 
 /** The filtered scanlines of one (sub-)image whose pixels are `pixel(x, y)`'s channel samples. */
-function scanlines(spec: PngSpec, cols: number, rows: number, pixel: (x: number, y: number) => number, rowBase: number): Uint8Array {
+function scanlines(
+  spec: PngSpec,
+  cols: number,
+  rows: number,
+  pixel: (x: number, y: number) => number,
+  rowBase: number,
+): Uint8Array {
   const ch = CHANNELS[spec.colorType];
   const bits = ch * spec.depth;
   const rowBytes = Math.ceil((cols * bits) / 8);
@@ -131,6 +143,10 @@ export function writePng(spec: PngSpec): Uint8Array {
   // Split the data over two IDAT chunks, as encoders do for large images.
   const z = deflateSync(raw);
   const half = z.length >> 1;
-  out.push(chunk('IDAT', z.subarray(0, half)), chunk('IDAT', z.subarray(half)), chunk('IEND', new Uint8Array(0)));
+  out.push(
+    chunk('IDAT', z.subarray(0, half)),
+    chunk('IDAT', z.subarray(half)),
+    chunk('IEND', new Uint8Array(0)),
+  );
   return Buffer.concat(out);
 }

@@ -56,7 +56,9 @@ describe('non-finite weights', () => {
       new DataView(data.buffer).setFloat32(0, Number.NaN, true);
       tensors.set(slot, { ...t, data });
     });
-    await expect(loadCheckpoint(path)).rejects.toThrow(`${path}: tensor '${slot}' holds a non-finite value (NaN at element 0)`);
+    await expect(loadCheckpoint(path)).rejects.toThrow(
+      `${path}: tensor '${slot}' holds a non-finite value (NaN at element 0)`,
+    );
   });
 });
 
@@ -73,7 +75,9 @@ describe('file size caps', () => {
     const path = tmp.path('sparse.safetensors');
     await writeFile(path, '');
     await truncate(path, 2 ** 30); // sparse: 1 GiB that takes no disk
-    await expect(loadModel(path)).rejects.toThrow(`${path}: larger than the 256 MiB limit for a model or checkpoint file: refused`);
+    await expect(loadModel(path)).rejects.toThrow(
+      `${path}: larger than the 256 MiB limit for a model or checkpoint file: refused`,
+    );
     await expect(loadCheckpoint(path)).rejects.toBeInstanceOf(SerializationError);
   });
 
@@ -152,7 +156,11 @@ describe('fuzz: mutated model files fail with SerializationError only', () => {
       (b) => b.slice(0, int(b.length)),
       (b) => {
         const out = new Uint8Array(b);
-        new DataView(out.buffer).setBigUint64(0, [0n, 7n, 2n ** 40n, 2n ** 64n - 1n, BigInt(int(headerEnd * 2))][int(5)], true);
+        new DataView(out.buffer).setBigUint64(
+          0,
+          [0n, 7n, 2n ** 40n, 2n ** 64n - 1n, BigInt(int(headerEnd * 2))][int(5)],
+          true,
+        );
         return out;
       },
       (b) => {
@@ -161,7 +169,10 @@ describe('fuzz: mutated model files fail with SerializationError only', () => {
         const numbers = [...text.matchAll(/\d+/g)];
         const m = numbers[int(numbers.length)];
         const value = ['0', '1', '999999', '4294967296', '1e308', '-1', '3.5'][int(7)];
-        const edited = (text.slice(0, m.index) + value + text.slice((m.index ?? 0) + m[0].length)).padEnd(text.length, ' ');
+        const edited = (text.slice(0, m.index) + value + text.slice((m.index ?? 0) + m[0].length)).padEnd(
+          text.length,
+          ' ',
+        );
         const header = new TextEncoder().encode(edited);
         const out = new Uint8Array(8 + header.length + (b.length - headerEnd));
         new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
@@ -176,8 +187,14 @@ describe('fuzz: mutated model files fail with SerializationError only', () => {
       try {
         modelFromBytes(bytes, 'f.safetensors');
       } catch (e) {
-        if (!(e instanceof SerializationError) || !e.message.startsWith('f.safetensors: ') || LEAK.test(e.message)) {
-          throw new Error(`not a clean SerializationError: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        if (
+          !(e instanceof SerializationError) ||
+          !e.message.startsWith('f.safetensors: ') ||
+          LEAK.test(e.message)
+        ) {
+          throw new Error(
+            `not a clean SerializationError: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+          );
         }
         seen.add(e.message.replace(/\d+/g, 'N').slice(0, 60));
       }

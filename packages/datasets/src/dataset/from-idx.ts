@@ -64,7 +64,8 @@ export function datasetFromIdx(
     throw new IdxFormatError(labelsFile, `has ${labels.shape[0]} labels but ${imagesFile} has ${n} images`);
   }
   if (n === 0) throw new IdxFormatError(imagesFile, 'holds no images');
-  if (height === 0 || width === 0) throw new IdxFormatError(imagesFile, `images of ${height}×${width} pixels hold nothing`);
+  if (height === 0 || width === 0)
+    throw new IdxFormatError(imagesFile, `images of ${height}×${width} pixels hold nothing`);
   checkLabels(labels.data, labelsFile, options.classNames);
   return new ImageDataset({
     images: images.data,

@@ -49,7 +49,11 @@ export function parseIdx<D extends IdxDtype = IdxDtype>(
 ): IdxData<D> {
   const maxBytes = expect.maxBytes ?? MAX_IDX_BYTES;
   if (!isGzip(bytes)) {
-    if (bytes.length > maxBytes) throw new IdxFormatError(file, `${bytes.length} bytes, over the limit of ${maxBytes} (option maxBytes)`);
+    if (bytes.length > maxBytes)
+      throw new IdxFormatError(
+        file,
+        `${bytes.length} bytes, over the limit of ${maxBytes} (option maxBytes)`,
+      );
     return parseRaw(bytes, file, expect);
   }
   return parseRaw(gunzipIdx(bytes, file, maxBytes), file, expect);
@@ -69,12 +73,16 @@ function gunzipIdx(bytes: Uint8Array, file: string, maxBytes: number): Uint8Arra
       total += chunk.length;
       parts.push(chunk);
       if (declared === undefined) {
-        const head = total >= 4 ? concat(parts.slice(), total).subarray(0, Math.min(total, 4 + 4 * 255)) : undefined;
+        const head =
+          total >= 4 ? concat(parts.slice(), total).subarray(0, Math.min(total, 4 + 4 * 255)) : undefined;
         declared = head === undefined ? undefined : declaredSize(head);
         if (declared !== undefined && Number.isNaN(declared)) throw new StopInflate(); // not IDX: parseRaw says why
         if (declared !== undefined) {
           if (declared > maxBytes) {
-            throw new IdxFormatError(file, `the header declares ${declared} bytes of contents, over the limit of ${maxBytes} (option maxBytes)`);
+            throw new IdxFormatError(
+              file,
+              `the header declares ${declared} bytes of contents, over the limit of ${maxBytes} (option maxBytes)`,
+            );
           }
           limit = declared;
         }

@@ -74,7 +74,8 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
     }
     if (marker === 0xd9 || marker === 0xda) break;
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
-    if (length < 2 || at + 2 + length > bytes.length) fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
+    if (length < 2 || at + 2 + length > bytes.length)
+      fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       if (length < 8) fail('corrupt or unsupported JPEG (frame header too short)');
       const s = at + 4;
@@ -95,7 +96,9 @@ export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
     }
     at += 2 + length;
   }
-  return fail('corrupt or unsupported JPEG (truncated or damaged, no frame header (SOF) before the image data)');
+  return fail(
+    'corrupt or unsupported JPEG (truncated or damaged, no frame header (SOF) before the image data)',
+  );
 }
 
 /**
@@ -112,10 +115,15 @@ export function decodeJpegLuminance(
 ): Luminance {
   const frame = readJpegFrame(bytes, file);
   if (frame.type === 0xc3 || frame.type >= 0xc5) {
-    throw new ImageError(file, `unsupported JPEG variant (SOF${frame.type - 0xc0}: lossless, hierarchical or arithmetic-coded; baseline and progressive are supported)`);
+    throw new ImageError(
+      file,
+      `unsupported JPEG variant (SOF${frame.type - 0xc0}: lossless, hierarchical or arithmetic-coded; baseline and progressive are supported)`,
+    );
   }
-  if (frame.precision !== 8) throw new ImageError(file, `corrupt or unsupported JPEG (${frame.precision}-bit samples)`);
-  if (frame.components.length === 0) throw new ImageError(file, 'corrupt or unsupported JPEG (no colour components)');
+  if (frame.precision !== 8)
+    throw new ImageError(file, `corrupt or unsupported JPEG (${frame.precision}-bit samples)`);
+  if (frame.components.length === 0)
+    throw new ImageError(file, 'corrupt or unsupported JPEG (no colour components)');
   if (frame.components.some((c) => c.h < 1 || c.h > 4 || c.v < 1 || c.v > 4)) {
     throw new ImageError(file, 'corrupt or unsupported JPEG (invalid sampling factors)');
   }
@@ -141,12 +149,17 @@ function decodeFull(bytes: Uint8Array, frame: Frame, file: string, maxPixels: nu
     const known = e instanceof Error && e.constructor === Error;
     throw new ImageError(
       file,
-      known ? `corrupt or unsupported JPEG (${(e as Error).message})` : 'corrupt or unsupported JPEG (the decoder failed on malformed data)',
+      known
+        ? `corrupt or unsupported JPEG (${(e as Error).message})`
+        : 'corrupt or unsupported JPEG (the decoder failed on malformed data)',
     );
   }
   const { width, height, data } = img;
   if (width !== frame.width || height !== frame.height || data.length < 4 * width * height) {
-    throw new ImageError(file, 'corrupt or unsupported JPEG (the decoded size does not match the frame header)');
+    throw new ImageError(
+      file,
+      'corrupt or unsupported JPEG (the decoded size does not match the frame header)',
+    );
   }
   const n = width * height;
   const lum = new Float32Array(n);
@@ -278,7 +291,8 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
     if (marker === 0xd9) break;
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
     const end = at + 2 + length;
-    if (length < 2 || end > bytes.length) fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
+    if (length < 2 || end > bytes.length)
+      fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
     const s = at + 4;
     if (marker === 0xdb) {
       for (let p = s; p < end; ) {
@@ -307,7 +321,8 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
         const index = frame.components.findIndex((c) => c.id === id);
         const dc = dcTables.get(sel >> 4);
         const ac = acTables.get(sel & 15);
-        if (index < 0 || dc === undefined || ac === undefined) fail('corrupt or unsupported JPEG (scan refers to a missing component or table)');
+        if (index < 0 || dc === undefined || ac === undefined)
+          fail('corrupt or unsupported JPEG (scan refers to a missing component or table)');
         scan.push({ index, dc: dc as Huffman, ac: ac as Huffman });
       }
       const bits = new Bits(bytes, end);
@@ -320,11 +335,19 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
         }
       } catch (e) {
         if (e instanceof ImageError) throw e;
-        fail(e instanceof Truncated ? 'corrupt or unsupported JPEG (truncated, the image data ends early)' : 'corrupt or unsupported JPEG (invalid entropy-coded data)');
+        fail(
+          e instanceof Truncated
+            ? 'corrupt or unsupported JPEG (truncated, the image data ends early)'
+            : 'corrupt or unsupported JPEG (invalid entropy-coded data)',
+        );
       }
       // Skip to the next marker after this scan.
       let p = Math.max(bits.at, end);
-      while (p + 1 < bytes.length && !(bytes[p] === 0xff && bytes[p + 1] !== 0 && (bytes[p + 1] < 0xd0 || bytes[p + 1] > 0xd7))) p++;
+      while (
+        p + 1 < bytes.length &&
+        !(bytes[p] === 0xff && bytes[p + 1] !== 0 && (bytes[p + 1] < 0xd0 || bytes[p + 1] > 0xd7))
+      )
+        p++;
       at = p;
       continue;
     }
@@ -383,7 +406,7 @@ function decodeScan(
     }
     if (index === 0 && bx < gridW) {
       const v = (preds[k] * q) / 8 + 128;
-      grid[by * gridW + bx] = (v < 0 ? 0 : v > 255 ? 255 : v) / 255;
+      grid[by * gridW + bx] = Math.max(0, Math.min(255, v)) / 255;
     }
   };
   for (let m = 0; m < total; m++) {

@@ -10,7 +10,13 @@ import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Allowed bit depths per colour type. */
-const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const DEPTHS: Record<number, number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /** Adam7 passes: x start, y start, x step, y step. */
@@ -72,7 +78,8 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
   let idatBytes = 0;
   let ended = false;
   for (let at = 8; !ended; ) {
-    if (at + 8 > bytes.length) fail(`corrupt PNG (truncated: the file ends at byte ${bytes.length}, inside a chunk header)`);
+    if (at + 8 > bytes.length)
+      fail(`corrupt PNG (truncated: the file ends at byte ${bytes.length}, inside a chunk header)`);
     const length = view.getUint32(at);
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
     if (!/^[A-Za-z]{4}$/.test(type)) fail(`corrupt PNG (invalid chunk type at byte ${at + 4})`);
@@ -80,9 +87,12 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
     const dataStart = at + 8;
     const dataEnd = dataStart + length;
     if (dataEnd + 4 > bytes.length) {
-      fail(`corrupt PNG (truncated: chunk ${type} needs ${length + 12} bytes from byte ${at}, the file has ${bytes.length})`);
+      fail(
+        `corrupt PNG (truncated: chunk ${type} needs ${length + 12} bytes from byte ${at}, the file has ${bytes.length})`,
+      );
     }
-    if (crc32(bytes, at + 4, dataEnd) !== view.getUint32(dataEnd)) fail(`corrupt PNG (CRC mismatch in chunk ${type})`);
+    if (crc32(bytes, at + 4, dataEnd) !== view.getUint32(dataEnd))
+      fail(`corrupt PNG (CRC mismatch in chunk ${type})`);
     const data = bytes.subarray(dataStart, dataEnd);
     if (header === undefined && type !== 'IHDR') fail(`corrupt PNG (the first chunk is ${type}, not IHDR)`);
     switch (type) {
@@ -91,7 +101,8 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
         checkPixelBudget(file, header.width, header.height, maxPixels);
         break;
       case 'PLTE':
-        if (length % 3 !== 0 || length === 0 || length > 768) fail(`corrupt PNG (palette of ${length} bytes)`);
+        if (length % 3 !== 0 || length === 0 || length > 768)
+          fail(`corrupt PNG (palette of ${length} bytes)`);
         palette = data;
         break;
       case 'tRNS':
@@ -124,15 +135,24 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
   const expected = passes.reduce((sum, p) => sum + p.rows * (1 + p.rowBytes), 0);
   let raw: Uint8Array;
   try {
-    raw = inflateCapped(compressed, 'zlib', expected, () =>
-      new ImageError(file, `corrupt PNG (the image data inflates to more than the ${expected} bytes ${h.width}×${h.height} needs)`),
+    raw = inflateCapped(
+      compressed,
+      'zlib',
+      expected,
+      () =>
+        new ImageError(
+          file,
+          `corrupt PNG (the image data inflates to more than the ${expected} bytes ${h.width}×${h.height} needs)`,
+        ),
     );
   } catch (e) {
     if (e instanceof InflateError) return fail(`corrupt PNG (image data: ${e.message})`);
     throw e;
   }
   if (raw.length < expected) {
-    fail(`corrupt PNG (truncated: the image data holds ${raw.length} of the ${expected} bytes ${h.width}×${h.height} needs)`);
+    fail(
+      `corrupt PNG (truncated: the image data holds ${raw.length} of the ${expected} bytes ${h.width}×${h.height} needs)`,
+    );
   }
   return toLuminance(h, raw, passes, palette, trns, fail);
 }
@@ -146,7 +166,8 @@ function readHeader(d: Uint8Array, fail: (p: string) => never): Header {
   if (width > 0x7fffffff || height > 0x7fffffff) fail(`corrupt PNG (dimensions ${width}×${height})`);
   const depths = DEPTHS[colorType];
   if (depths === undefined) fail(`corrupt PNG (unknown colour type ${colorType})`);
-  if (!depths.includes(depth)) fail(`corrupt PNG (bit depth ${depth} is not allowed for colour type ${colorType})`);
+  if (!depths.includes(depth))
+    fail(`corrupt PNG (bit depth ${depth} is not allowed for colour type ${colorType})`);
   if (compression !== 0 || filter !== 0) fail('unsupported PNG (unknown compression or filter method)');
   if (interlace > 1) fail(`unsupported PNG (unknown interlace method ${interlace})`);
   return { width, height, depth, colorType, interlaced: interlace === 1 };

@@ -36,7 +36,8 @@ export function readFileSync(path: string, maxBytes = MAX_IMAGE_FILE_BYTES): Uin
       const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
-      if (total > maxBytes) throw new Error(`larger than the ${formatBytes(maxBytes)} limit for an image file`);
+      if (total > maxBytes)
+        throw new Error(`larger than the ${formatBytes(maxBytes)} limit for an image file`);
       parts.push(chunk.subarray(0, n));
     }
     const out = new Uint8Array(total);

@@ -54,7 +54,9 @@ export function inflateStream(
   } catch (e) {
     if (failure === undefined) {
       const m = e instanceof Error ? e.message : String(e);
-      throw new InflateError(m === 'unexpected EOF' ? 'truncated compressed data' : `corrupt compressed data (${m})`);
+      throw new InflateError(
+        m === 'unexpected EOF' ? 'truncated compressed data' : `corrupt compressed data (${m})`,
+      );
     }
   }
   if (failure !== undefined) throw failure;

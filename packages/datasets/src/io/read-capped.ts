@@ -98,7 +98,11 @@ export async function readFileCapped(path: string, maxBytes: number, what: strin
     const code = (e as NodeJS.ErrnoException).code;
     throw new FileReadError(
       path,
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read: ${messageOf(e)}`,
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a file'
+          : `cannot be read: ${messageOf(e)}`,
       { cause: e },
     );
   } finally {

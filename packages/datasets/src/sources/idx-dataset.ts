@@ -89,7 +89,10 @@ export async function loadIdxDataset(dir: string, options: IdxDatasetOptions = {
     find('test', 'labels'),
   ];
   const name = options.name ?? dir;
-  const train = await loadIdxPair(paths[0], paths[1], { classNames: options.classNames, name: `${name}/train` });
+  const train = await loadIdxPair(paths[0], paths[1], {
+    classNames: options.classNames,
+    name: `${name}/train`,
+  });
   // The test labels must fall in the training set's classes: checked now, not after an epoch.
   const test = await loadIdxPair(paths[2], paths[3], { classNames: train.classNames, name: `${name}/test` });
   return { train, test };

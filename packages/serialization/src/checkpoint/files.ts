@@ -1,6 +1,11 @@
 import { writeFileAtomic } from '../io/atomic.js';
 import { type ReadModelOptions, readModelFile } from '../model/files.js';
-import { type CheckpointState, type LoadedCheckpoint, checkpointFromBytes, checkpointToBytes } from './checkpoint.js';
+import {
+  type CheckpointState,
+  type LoadedCheckpoint,
+  checkpointFromBytes,
+  checkpointToBytes,
+} from './checkpoint.js';
 
 /**
  * Saves a training checkpoint atomically (a crash mid-save leaves the previous file). It is a model
@@ -23,6 +28,9 @@ export async function saveCheckpoint(path: string, state: CheckpointState): Prom
  * (epoch, batch), and the saved data-order, caller and descriptive metadata. Training continued from
  * it is bit-identical to never having stopped (same backend and thread count). Files over `options.maxBytes` (default 256 MiB) are refused unread.
  */
-export async function loadCheckpoint(path: string, options: ReadModelOptions = {}): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(
+  path: string,
+  options: ReadModelOptions = {},
+): Promise<LoadedCheckpoint> {
   return checkpointFromBytes(await readModelFile(path, options), path);
 }

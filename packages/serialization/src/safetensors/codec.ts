@@ -187,8 +187,7 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Safetens
       if (info === null) continue;
       if (typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ is not an object');
       for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof v !== 'string')
-          fail(`__metadata__ value '${k}' is not a string (got ${shown(v)})`);
+        if (typeof v !== 'string') fail(`__metadata__ value '${k}' is not a string (got ${shown(v)})`);
         metadata[k] = v as string;
       }
       continue;
