@@ -196,6 +196,13 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Safetens
     if (typeof info !== 'object' || info === null || Array.isArray(info))
       fail(`${where}: entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
+    for (const [key, value] of [
+      ['dtype', dtype],
+      ['shape', shape],
+      ['data_offsets', offsets],
+    ] as const) {
+      if (value === undefined) fail(`${where}: has no ${key}`);
+    }
     if (!isDtype(dtype)) fail(`${where}: unsupported dtype ${shown(dtype)}`);
     if (!Array.isArray(shape) || !shape.every(isDim))
       fail(`${where}: shape ${shown(shape)} is not a list of non-negative integers`);
