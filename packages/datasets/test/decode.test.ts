@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -248,6 +249,34 @@ describe('JPEG decoder', () => {
     // Rounding and clamping of the full decode's samples: well under one grey level in 255.
     expect(worst).toBeLessThan(2 / 255);
   });
+
+  // Made by libjpeg-turbo's cjpeg from one 100×75 picture: chroma subsampled 4:2:0 with a restart
+  // marker every 3 MCUs, 4:2:2, grayscale with a restart every MCU row, 4:4:4 with optimised huffman
+  // tables, and progressive (which the 1/8-scale path leaves to jpeg-js).
+  for (const name of ['ycc420-restart', 'ycc422', 'gray-restart', 'ycc444-optimized', 'progressive']) {
+    it(`1/8 scale matches the full decode's block means: ${name}.jpg`, () => {
+      const bytes = readFileSync(new URL(`fixtures/${name}.jpg`, import.meta.url));
+      const full = decodeImage(bytes, `${name}.jpg`);
+      expect([full.width, full.height, full.downscale]).toEqual([100, 75, undefined]);
+      const small = decodeJpegLuminance(bytes, `${name}.jpg`, 50e6, 0);
+      if (name === 'progressive') {
+        expect([small.width, small.height, small.downscale]).toEqual([100, 75, undefined]);
+        return;
+      }
+      expect([small.width, small.height, small.downscale]).toEqual([13, 10, 8]);
+      let worst = 0;
+      // The 12×9 blocks that lie inside the picture (the edge ones also average the encoder's padding).
+      for (let by = 0; by < 9; by++) {
+        for (let bx = 0; bx < 12; bx++) {
+          let sum = 0;
+          for (let y = 0; y < 8; y++)
+            for (let x = 0; x < 8; x++) sum += full.data[(by * 8 + y) * 100 + bx * 8 + x];
+          worst = Math.max(worst, Math.abs(sum / 64 - small.lum[by * 13 + bx]));
+        }
+      }
+      expect(worst).toBeLessThan(3 / 255);
+    });
+  }
 
   it('refuses a frame header over the pixel budget before decoding', () => {
     // A 14000×14000 SOF in front of nothing: refused from the header alone.

@@ -1,5 +1,6 @@
 // Seeded mutations of valid PNG, JPEG and IDX files: every failure must be one of our typed errors,
 // naming the file, with no decoder internals (TypeError/RangeError text) leaking into the message.
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { Random } from '@scratchnet/tensor';
@@ -191,6 +192,9 @@ describe('fuzz: mutated files fail with our errors only', () => {
     const seeds = [
       jpeg.encode({ width: 40, height: 32, data }, 80).data,
       jpeg.encode({ width: 17, height: 9, data }, 30).data,
+      // 4:2:0 with restart markers, and grayscale (made by cjpeg).
+      readFileSync(new URL('fixtures/ycc420-restart.jpg', import.meta.url)),
+      readFileSync(new URL('fixtures/gray-restart.jpg', import.meta.url)),
     ];
     const seen = new Set<string>();
     const muts = [flipBits, truncate, randomBytes, duplicate, jpegSegmentLength, jpegDimensions];
