@@ -1,7 +1,7 @@
 // Training and inference throughput of the seed network for one backend configuration, in a process of
 // its own (no JIT state, garbage or dataset buffers left over from another backend). Prints JSON rows.
 //   node throughput-child.mjs <backend> <threads> <batches> <reps> <evalReps> <evalCount>
-import { loadMnist } from '@scratchnet/datasets';
+import { loadMnist } from '@scratchnet/datasets/node';
 import { createModel } from '@scratchnet/layers';
 import { SGD } from '@scratchnet/optimizers';
 import { setBackend } from '@scratchnet/tensor';

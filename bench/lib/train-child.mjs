@@ -1,7 +1,7 @@
 // One full training run in its own process, for peak memory: the seed network on all of MNIST for
 // one epoch (wasm backend, all threads, batch 64), then evaluation on the test set (batch 256,
 // evaluate's default). Prints JSON.
-import { loadMnist } from '@scratchnet/datasets';
+import { loadMnist } from '@scratchnet/datasets/node';
 import { createModel } from '@scratchnet/layers';
 import { SGD } from '@scratchnet/optimizers';
 import { setBackend } from '@scratchnet/tensor';

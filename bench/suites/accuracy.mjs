@@ -7,7 +7,7 @@
 // Suite convention (bench/README.md): the default export is `async (ctx) => rows`. `ctx.quick` trains
 // 1 epoch on 6,000 images instead (a smoke test: its accuracy is not the target's). Standalone:
 //   node bench/suites/accuracy.mjs [seed] [strong] [--quick]   (progress on stderr, rows on stdout)
-import { MNIST_NORMALIZATION, loadMnist } from '@scratchnet/datasets';
+import { MNIST_NORMALIZATION, loadMnist } from '@scratchnet/datasets/node';
 import { createModel } from '@scratchnet/layers';
 import { SGD } from '@scratchnet/optimizers';
 import { getBackend } from '@scratchnet/tensor';

@@ -1,6 +1,6 @@
 // The same seed network trained in the same run with TensorFlow.js 4.22 (cpu backend, and wasm backend
 // with a plain-JS Conv2DBackpropFilter fallback), and our/their throughput ratios.
-import { loadMnist } from '@scratchnet/datasets';
+import { loadMnist } from '@scratchnet/datasets/node';
 import { setBackend } from '@scratchnet/tensor';
 import { SEED, median, row } from '../lib/common.mjs';
 import { seedModel, tf, trainer, useTfBackend } from '../lib/tfjs.mjs';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MNIST_CLASSES } from '@scratchnet/datasets';
 import { createModel } from '@scratchnet/layers';
-import { saveModel } from '@scratchnet/serialization';
+import { saveModel } from '@scratchnet/serialization/node';
 import { setBackend } from '@scratchnet/tensor';
 import pngjs from 'pngjs';
 

@@ -5,7 +5,7 @@
 // Prints the true labels as JSON.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMnist } from '@scratchnet/datasets';
+import { loadMnist } from '@scratchnet/datasets/node';
 import { Random } from '@scratchnet/tensor';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';

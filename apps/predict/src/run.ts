@@ -1,6 +1,6 @@
 import { ImageError, preprocessImage } from '@scratchnet/datasets';
 import type { Sequential } from '@scratchnet/layers';
-import { type ModelMetadata, SerializationError, loadModel } from '@scratchnet/serialization';
+import { type ModelMetadata, SerializationError, loadModel } from '@scratchnet/serialization/node';
 import { Tensor, setBackend } from '@scratchnet/tensor';
 import { type Command, type PredictArgs, USAGE, UsageError, parseArgs } from './args.js';
 import { type Prediction, formatJson, formatText } from './render.js';

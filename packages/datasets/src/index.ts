@@ -1,10 +1,13 @@
 /**
- * @scratchnet/datasets: IDX files, MNIST shipped with the install, Fashion-MNIST, seeded batching,
- * and image files prepared the way MNIST was.
+ * @scratchnet/datasets: IDX files, seeded batching and augmentation, and PNG/JPEG pictures prepared
+ * the way MNIST was. This entry is bytes in, bytes out, and loads in browsers;
+ * `@scratchnet/datasets/node` adds the file system (MNIST shipped with the install, Fashion-MNIST,
+ * IDX and image files).
  *
  * @packageDocumentation
  */
 export type { Augmentation, ResolvedAugmentation } from './dataset/augment.js';
+export { type IdxPairOptions, imageDatasetFromIdx } from './dataset/from-idx.js';
 export {
   type Batch,
   type BatchOptions,
@@ -13,7 +16,14 @@ export {
   type Normalization,
   type Sample,
 } from './dataset/image-dataset.js';
-export { type DecodedImage, type GrayImage, ImageError, decodeImage } from './image/decode.js';
+export {
+  DEFAULT_MAX_PIXELS,
+  type DecodeImageOptions,
+  type DecodedImage,
+  type GrayImage,
+  ImageError,
+  decodeImage,
+} from './image/decode.js';
 export {
   MNIST_BOX,
   MNIST_FRAME,
@@ -22,19 +32,7 @@ export {
   preprocessGray,
   preprocessImage,
 } from './image/preprocess.js';
-export { IDX_DTYPES, type IdxArrays, type IdxData, type IdxDtype, IdxFormatError } from './idx/format.js';
-export { type IdxExpectation, isGzip, parseIdx, readIdx } from './idx/read.js';
-export { encodeIdx, writeIdx } from './idx/write.js';
-export {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_DEFAULT_DIR,
-  loadFashionMnist,
-} from './sources/fashion-mnist.js';
-export {
-  DatasetNotFoundError,
-  type IdxDatasetOptions,
-  type TrainTest,
-  loadIdxDataset,
-  loadIdxPair,
-} from './sources/idx-dataset.js';
-export { MNIST_CLASSES, MNIST_NORMALIZATION, loadMnist, mnistDataDir } from './sources/mnist.js';
+export { type IdxArrays, type IdxData, type IdxDtype, IdxFormatError } from './idx/format.js';
+export { type IdxExpectation, MAX_IDX_BYTES, type ParseIdxOptions, parseIdx } from './idx/read.js';
+export { encodeIdx } from './idx/write.js';
+export { FASHION_MNIST_CLASSES, MNIST_CLASSES, MNIST_NORMALIZATION } from './sources/classes.js';

@@ -6,7 +6,7 @@ import {
   FASHION_MNIST_DEFAULT_DIR,
   loadFashionMnist,
   loadMnist,
-} from '../src/index.js';
+} from '../src/node.js';
 
 describe('loadMnist', () => {
   it('loads the shipped MNIST with the right counts, pixels and labels', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ImageError, decodeImage, loadMnist, preprocessGray, preprocessImage } from '../src/index.js';
+import { ImageError, decodeImage, loadMnist, preprocessGray, preprocessImage } from '../src/node.js';
 import { Canvas, measure, rawPng } from './images.js';
 
 /** A "7" drawn with a thick dark pen in the top-right part of a large white page. */

@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import * as datasets from '../src/index.js';
+import * as datasets from '../src/node.js';
 
 it('README: MNIST in three lines', async () => {
   const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
   const code = /## MNIST in three lines\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(code).toBeDefined();
-  // `import { a, b } from '@scratchnet/datasets'` → destructure the module under test
+  // `import { a, b } from '@scratchnet/datasets/node'` → destructure the module under test
   const body = (code as string).replace(
-    /import \{([^}]*)\} from '@scratchnet\/datasets';/,
+    /import \{([^}]*)\} from '@scratchnet\/datasets\/node';/,
     'const {$1} = datasets;',
   );
   const printed: unknown[] = [];

@@ -1,4 +1,4 @@
-import { MNIST_NORMALIZATION, loadMnist } from '@scratchnet/datasets';
+import { MNIST_NORMALIZATION, loadMnist } from '@scratchnet/datasets/node';
 import { SGD } from '@scratchnet/optimizers';
 import { getBackend } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';

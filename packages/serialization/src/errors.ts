@@ -18,3 +18,8 @@ export class SerializationError extends Error {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A value from an untrusted file, for a message: JSON, or `missing` when absent. */
+export function shown(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
+}

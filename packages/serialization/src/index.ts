@@ -1,7 +1,8 @@
 /**
- * @scratchnet/serialization: models and checkpoints as safetensors files (PyTorch state_dict names,
- * architecture and metadata inside, validated as untrusted input), crash-safe atomic writes, exact
- * training resume, and ONNX export with a small protobuf encoder of its own.
+ * @scratchnet/serialization: models and checkpoints as safetensors bytes (PyTorch state_dict names,
+ * architecture and metadata inside, validated as untrusted input), exact training resume, and ONNX
+ * export with a small protobuf encoder of its own. This entry is bytes in, bytes out, and loads in
+ * browsers; `@scratchnet/serialization/node` adds the file functions.
  *
  * @packageDocumentation
  */
@@ -11,39 +12,13 @@ export {
   type LoadedCheckpoint,
   checkpointFromBytes,
   checkpointToBytes,
-  loadCheckpoint,
-  saveCheckpoint,
 } from './checkpoint/checkpoint.js';
-export { CheckpointManager, type CheckpointManagerOptions } from './checkpoint/manager.js';
 export { SerializationError } from './errors.js';
+export type { ModelMetadata, Preprocessing, TrainingSummary } from './model/metadata.js';
+export { type LoadedModel, modelFromBytes, modelToBytes } from './model/model.js';
+export { type OnnxExportOptions, exportOnnx } from './onnx/export.js';
 export {
-  type AtomicWriteHooks,
-  type AtomicWriteOptions,
-  isTempFileName,
-  writeFileAtomic,
-} from './io/atomic.js';
-export {
-  FORMAT_NAME,
-  FORMAT_VERSION,
-  type ModelMetadata,
-  type Preprocessing,
-  type TrainingSummary,
-} from './model/metadata.js';
-export {
-  type LoadedModel,
-  OPTIMIZER_PREFIX,
-  loadModel,
-  loadWeights,
-  modelFromBytes,
-  modelToBytes,
-  saveModel,
-} from './model/model.js';
-export { ONNX_IR_VERSION, ONNX_OPSET, type OnnxExportOptions, exportOnnx, saveOnnx } from './onnx/export.js';
-export { ProtoWriter } from './onnx/protobuf.js';
-export {
-  DTYPE_SIZES,
   type Dtype,
-  MAX_HEADER_LENGTH,
   type SafetensorsFile,
   type SafetensorsTensor,
   decodeSafetensors,

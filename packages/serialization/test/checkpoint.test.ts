@@ -17,12 +17,11 @@ import {
   type CheckpointState,
   checkpointFromBytes,
   checkpointToBytes,
-  loadCheckpoint,
-  saveCheckpoint,
 } from '../src/checkpoint/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint/files.js';
 import { CheckpointManager } from '../src/checkpoint/manager.js';
 import { SerializationError } from '../src/errors.js';
-import { loadModel, saveModel } from '../src/model/model.js';
+import { loadModel, saveModel } from '../src/model/files.js';
 import { editFile, stateBytes, useTempDir } from './helpers.js';
 
 beforeAll(() => {

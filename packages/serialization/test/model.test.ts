@@ -4,7 +4,8 @@ import { setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SerializationError } from '../src/errors.js';
 import { FORMAT_VERSION } from '../src/model/metadata.js';
-import { loadModel, loadWeights, modelFromBytes, modelToBytes, saveModel } from '../src/model/model.js';
+import { loadModel, loadWeights, saveModel } from '../src/model/files.js';
+import { modelFromBytes, modelToBytes } from '../src/model/model.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/safetensors/codec.js';
 import { editFile, everyLayerModel, randomInput, stateBytes, useTempDir } from './helpers.js';
 

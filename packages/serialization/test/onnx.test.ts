@@ -3,7 +3,8 @@ import { PRESET_NAMES, type Sequential, createModel } from '@scratchnet/layers';
 import { setBackend } from '@scratchnet/tensor';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx, saveOnnx } from '../src/onnx/export.js';
+import { exportOnnx } from '../src/onnx/export.js';
+import { saveOnnx } from '../src/onnx/save.js';
 import { everyLayerModel, randomInput, randomizeBuffers, useTempDir } from './helpers.js';
 
 beforeAll(() => {

@@ -163,7 +163,9 @@ describe('decodeSafetensors', () => {
     expect(decodeError(rawFile('{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}', data))).toMatch(
       /tensor 'w': data_offsets \[4,0\] is not \[begin, end\]/,
     );
-    expect(decodeError(rawFile('{"w":{"dtype":"F32","shape":[1]}}', data))).toMatch(/data_offsets undefined/);
+    expect(decodeError(rawFile('{"w":{"dtype":"F32","shape":[1]}}', data))).toMatch(
+      /tensor 'w': has no data_offsets$/,
+    );
     expect(decodeError(rawFile('{"w":7}', data))).toMatch(/tensor 'w': entry is not an object/);
   });
 

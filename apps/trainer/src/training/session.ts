@@ -8,7 +8,7 @@ import {
   loadFashionMnist,
   loadIdxDataset,
   loadMnist,
-} from '@scratchnet/datasets';
+} from '@scratchnet/datasets/node';
 import {
   type EpochMetrics,
   type JsonValue,
@@ -19,7 +19,7 @@ import {
   type BatchMetrics,
 } from '@scratchnet/layers';
 import { type Optimizer, type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
-import { CheckpointManager, loadCheckpoint, saveModel, saveOnnx } from '@scratchnet/serialization';
+import { CheckpointManager, loadCheckpoint, saveModel, saveOnnx } from '@scratchnet/serialization/node';
 import { getBackend, listBackends, setBackend } from '@scratchnet/tensor';
 import { type TrainOptions, UsageError } from '../args.js';
 import type {

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip, gunzipSync } from 'node:zlib';
+import { InflateError, concat, inflateStream } from '../io/inflate.js';
 import {
   IDX_DTYPES,
   type IdxArrays,
@@ -9,8 +7,6 @@ import {
   IdxFormatError,
   dtypeOfCode,
 } from './format.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** What a caller requires of an IDX file; a mismatch is an {@link IdxFormatError}. */
 export interface IdxExpectation<D extends IdxDtype = IdxDtype> {
@@ -26,64 +22,105 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Largest IDX contents accepted by default once inflated: 2 GiB (MNIST's training images are 47 MB).
+ * A gzip stream is inflated only up to the size its IDX header declares (and this cap), so a
+ * decompression bomb is refused after that much output, not after inflating all of it.
+ */
+export const MAX_IDX_BYTES = 2 ** 31;
+
+/** Options of {@link parseIdx}. */
+export interface ParseIdxOptions<D extends IdxDtype = IdxDtype> extends IdxExpectation<D> {
+  /** Largest raw (inflated) IDX contents accepted, in bytes (default {@link MAX_IDX_BYTES}). */
+  maxBytes?: number;
+}
+
+/**
  * Parses IDX bytes (raw, or gzip-compressed: detected from the gzip magic number, whatever the file
- * is called). `file` names the source in errors. uint8 data is a view of `bytes` (no copy); wider
- * types are converted from big-endian to native order.
+ * is called). `file` names the source in errors. uint8 data of raw bytes is a view of `bytes` (no
+ * copy); wider types are converted from big-endian to native order. Works in browsers.
  *
  * @throws {IdxFormatError} on a wrong magic number, unknown type code, truncated or over-long file,
- *   corrupt gzip stream, or a dtype/rank other than `expect` asks for.
+ *   corrupt gzip stream, contents over `maxBytes`, or a dtype/rank other than `expect` asks for.
  */
 export function parseIdx<D extends IdxDtype = IdxDtype>(
   bytes: Uint8Array,
   file = '<idx bytes>',
-  expect: IdxExpectation<D> = {},
+  expect: ParseIdxOptions<D> = {},
 ): IdxData<D> {
-  if (isGzip(bytes)) {
-    let raw: Uint8Array;
-    try {
-      raw = gunzipSync(bytes);
-    } catch (e) {
-      throw new IdxFormatError(file, `corrupt gzip data (${(e as Error).message})`);
-    }
-    return parseRaw(raw, file, expect);
+  const maxBytes = expect.maxBytes ?? MAX_IDX_BYTES;
+  if (!isGzip(bytes)) {
+    if (bytes.length > maxBytes)
+      throw new IdxFormatError(
+        file,
+        `${bytes.length} bytes, over the limit of ${maxBytes} (option maxBytes)`,
+      );
+    return parseRaw(bytes, file, expect);
   }
-  return parseRaw(bytes, file, expect);
+  return parseRaw(gunzipIdx(bytes, file, maxBytes), file, expect);
 }
 
 /**
- * Reads and parses an IDX file (raw or gzipped).
- *
- * @example
- * ```ts
- * const { shape, data } = await readIdx('train-images-idx3-ubyte.gz', { dtype: 'uint8', rank: 3 });
- * // shape: [60000, 28, 28]; data: Uint8Array of 47,040,000 pixels
- * ```
- * @throws {IdxFormatError} as {@link parseIdx}, and for a file that cannot be read.
+ * Inflates a gzipped IDX file, stopping as soon as the output passes the size its header declares
+ * (or `maxBytes`): trailing garbage or a bomb is refused without inflating it all.
  */
-export async function readIdx<D extends IdxDtype = IdxDtype>(
-  path: string,
-  expect: IdxExpectation<D> = {},
-): Promise<IdxData<D>> {
-  let bytes: Uint8Array;
+function gunzipIdx(bytes: Uint8Array, file: string, maxBytes: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let limit = maxBytes;
+  let declared: number | undefined;
   try {
-    bytes = await readFile(path);
+    inflateStream(bytes, 'gzip', (chunk) => {
+      total += chunk.length;
+      parts.push(chunk);
+      if (declared === undefined) {
+        const head =
+          total >= 4 ? concat(parts.slice(), total).subarray(0, Math.min(total, 4 + 4 * 255)) : undefined;
+        declared = head === undefined ? undefined : declaredSize(head);
+        if (declared !== undefined && Number.isNaN(declared)) throw new StopInflate(); // not IDX: parseRaw says why
+        if (declared !== undefined) {
+          if (declared > maxBytes) {
+            throw new IdxFormatError(
+              file,
+              `the header declares ${declared} bytes of contents, over the limit of ${maxBytes} (option maxBytes)`,
+            );
+          }
+          limit = declared;
+        }
+      }
+      if (total > limit) {
+        throw new IdxFormatError(
+          file,
+          declared === undefined
+            ? `inflates to more than ${maxBytes} bytes (option maxBytes): refused`
+            : `unexpected trailing bytes: the gzip data inflates past the ${declared} bytes the header declares`,
+        );
+      }
+    });
   } catch (e) {
-    throw new IdxFormatError(
-      path,
-      `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    if (e instanceof InflateError) throw new IdxFormatError(file, `corrupt gzip data (${e.message})`);
+    if (!(e instanceof StopInflate)) throw e;
   }
-  if (isGzip(bytes)) {
-    try {
-      bytes = await gunzipAsync(bytes);
-    } catch (e) {
-      throw new IdxFormatError(path, `corrupt gzip data (${(e as Error).message})`);
-    }
-  }
-  return parseRaw(bytes, path, expect);
+  return concat(parts, total);
 }
 
-function parseRaw<D extends IdxDtype>(
+/** Stops inflating a stream that turned out not to be IDX. */
+class StopInflate extends Error {}
+
+/** Header plus elements the IDX header in `head` declares, or undefined while `head` is too short to say. */
+function declaredSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const info = dtypeOfCode(head[2]);
+  const rank = head[3];
+  if (head[0] !== 0 || head[1] !== 0 || info === undefined || rank === 0) return Number.NaN; // parseRaw says why
+  const headerBytes = 4 + 4 * rank;
+  if (head.length < headerBytes) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < rank; i++) count *= view.getUint32(4 + 4 * i, false);
+  return headerBytes + count * IDX_DTYPES[info].bytes;
+}
+
+export function parseRaw<D extends IdxDtype>(
   bytes: Uint8Array,
   file: string,
   expect: IdxExpectation<D>,

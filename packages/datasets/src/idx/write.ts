@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
 import { IDX_DTYPES, type IdxData, type IdxDtype } from './format.js';
 
 /**
@@ -55,17 +53,4 @@ function writeElements(view: DataView, at: number, dtype: IdxDtype, data: IdxDat
       for (let i = 0; i < n; i++) view.setFloat64(at + 8 * i, data[i], false);
       return;
   }
-}
-
-/**
- * Writes an IDX file; gzip-compressed when `options.gzip` is true (default: when `path` ends in `.gz`).
- *
- * @example
- * ```ts
- * await writeIdx('labels-idx1-ubyte.gz', { dtype: 'uint8', shape: [3], data: Uint8Array.of(5, 0, 4) });
- * ```
- */
-export async function writeIdx(path: string, idx: IdxData, options: { gzip?: boolean } = {}): Promise<void> {
-  const raw = encodeIdx(idx);
-  await writeFile(path, (options.gzip ?? path.endsWith('.gz')) ? gzipSync(raw) : raw);
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync } from './read-file-sync.js';
 import { type GrayImage, ImageError, decodeImage } from './decode.js';
 import { dilateDisc, resizeArea } from './resize.js';
 

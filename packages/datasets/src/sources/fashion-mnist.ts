@@ -1,19 +1,6 @@
 import { existsSync } from 'node:fs';
+import { FASHION_MNIST_CLASSES } from './classes.js';
 import { DatasetNotFoundError, type TrainTest, loadIdxDataset } from './idx-dataset.js';
-
-/** The ten Fashion-MNIST classes, by label. */
-export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-]);
 
 /** Where Debian's `dataset-fashion-mnist` package installs the (gzipped) IDX files. */
 export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';

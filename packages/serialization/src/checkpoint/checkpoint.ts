@@ -1,10 +1,9 @@
 import type { JsonValue, Sequential } from '@scratchnet/layers';
 import { type Optimizer, type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
 import { type RandomState, Tensor } from '@scratchnet/tensor';
-import { SerializationError, messageOf } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { SerializationError, messageOf, shown } from '../errors.js';
 import { type ModelMetadata, modelMetadataEntries, parseJsonEntry } from '../model/metadata.js';
-import { OPTIMIZER_PREFIX, modelFromFile, readFileBytes } from '../model/model.js';
+import { OPTIMIZER_PREFIX, modelFromFile } from '../model/model.js';
 import { floatEntry, modelEntries } from '../model/state.js';
 import { type SafetensorsTensor, decodeSafetensors, encodeSafetensors } from '../safetensors/codec.js';
 
@@ -90,7 +89,7 @@ export function checkpointFromBytes(bytes: Uint8Array, file = '<bytes>'): Loaded
   const count = (key: string): number => {
     const v = meta[key];
     if (v === undefined || !/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) {
-      fail(`checkpoint metadata '${key}' is ${JSON.stringify(v)}, expected a non-negative integer`);
+      fail(`checkpoint metadata '${key}' is ${shown(v)}, expected a non-negative integer`);
     }
     return Number(v);
   };
@@ -134,29 +133,4 @@ export function checkpointFromBytes(bytes: Uint8Array, file = '<bytes>'): Loaded
     return fail(`checkpoint metadata '${key}' is not a JSON object`);
   };
   return { model, optimizer, epoch, batch, data: object('data'), extra: object('extra'), metadata };
-}
-
-/**
- * Saves a training checkpoint atomically (a crash mid-save leaves the previous file). It is a model
- * file too: {@link loadModel} reads the model out of it.
- *
- * @example
- * ```ts
- * await saveCheckpoint('run/checkpoint.safetensors', { model, optimizer, epoch: 2, batch: 0, data: { seed: 1 } });
- * const ck = await loadCheckpoint('run/checkpoint.safetensors');
- * await ck.model.fit(train, { optimizer: ck.optimizer, initialEpoch: ck.epoch, initialBatch: ck.batch, … });
- * ```
- */
-export async function saveCheckpoint(path: string, state: CheckpointState): Promise<void> {
-  await writeFileAtomic(path, checkpointToBytes(state));
-}
-
-/**
- * Loads a checkpoint into fresh objects: the model (weights, buffers, rng state), an optimizer of the
- * saved type and config over the model's parameters (slots and step restored), the position
- * (epoch, batch), and the saved data-order, caller and descriptive metadata. Training continued from
- * it is bit-identical to never having stopped (same backend and thread count).
- */
-export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  return checkpointFromBytes(await readFileBytes(path), path);
 }

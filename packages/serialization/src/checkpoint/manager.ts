@@ -1,12 +1,9 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTempFileName, writeFileAtomic } from '../io/atomic.js';
-import {
-  type CheckpointState,
-  type LoadedCheckpoint,
-  checkpointToBytes,
-  loadCheckpoint,
-} from './checkpoint.js';
+import { removeDeadTempFiles, writeFileAtomic } from '../io/atomic.js';
+import { type CheckpointState, type LoadedCheckpoint, checkpointToBytes } from './checkpoint.js';
+import type { ReadModelOptions } from '../model/files.js';
+import { loadCheckpoint } from './files.js';
 
 /** Options of {@link CheckpointManager}. */
 export interface CheckpointManagerOptions {
@@ -15,8 +12,10 @@ export interface CheckpointManagerOptions {
   /** File-name prefix (default `'checkpoint'`). */
   prefix?: string;
   /**
-   * Temporary files of this manager's saves older than this many milliseconds were left by a killed
-   * process; {@link CheckpointManager.save} removes them. Default one hour (a live save takes seconds).
+   * Temporary files of saves carry their writer's pid: those of processes no longer running are
+   * removed when a manager is created and after each save. Files written by older versions (no pid in
+   * the name) are removed once older than this many milliseconds. Default one hour (a live save takes
+   * seconds).
    */
   staleTempMs?: number;
 }
@@ -57,6 +56,8 @@ export class CheckpointManager {
     this.prefix = prefix;
     this.staleTempMs = options.staleTempMs ?? 60 * 60 * 1000;
     this.pattern = new RegExp(`^${prefix.replace(/\./g, '\\.')}-e(\\d+)-b(\\d+)\\.safetensors$`);
+    // A run killed mid-save (SIGKILL, power loss) left its temporary files: this start clears them.
+    removeDeadTempFiles(dir, `${prefix}-`, this.staleTempMs);
   }
 
   /** Age after which a temporary file of a save is considered left over by a killed process. */
@@ -87,18 +88,8 @@ export class CheckpointManager {
     await writeFileAtomic(this.latestPath, bytes);
     const all = await this.list();
     for (const old of all.slice(0, Math.max(0, all.length - this.keep))) await rm(old, { force: true });
-    await this.removeStaleTempFiles();
+    removeDeadTempFiles(this.dir, `${this.prefix}-`, this.staleTempMs);
     return path;
-  }
-
-  private async removeStaleTempFiles(): Promise<void> {
-    const now = Date.now();
-    for (const name of await readdir(this.dir)) {
-      if (!isTempFileName(name) || !name.startsWith(`.${this.prefix}-`)) continue;
-      const path = join(this.dir, name);
-      const info = await stat(path).catch(() => undefined);
-      if (info !== undefined && now - info.mtimeMs > this.staleTempMs) await rm(path, { force: true });
-    }
   }
 
   /** The numbered checkpoints in the directory, oldest (least trained) first. */
@@ -130,8 +121,8 @@ export class CheckpointManager {
   }
 
   /** Loads {@link latest} into fresh objects, or returns undefined when the directory holds no checkpoint. */
-  async loadLatest(): Promise<LoadedCheckpoint | undefined> {
+  async loadLatest(options: ReadModelOptions = {}): Promise<LoadedCheckpoint | undefined> {
     const path = await this.latest();
-    return path === undefined ? undefined : loadCheckpoint(path);
+    return path === undefined ? undefined : loadCheckpoint(path, options);
   }
 }

@@ -4,7 +4,7 @@
  * it is data, never code.
  */
 import type { JsonValue, ModelConfig } from '@scratchnet/layers';
-import { SerializationError, messageOf } from '../errors.js';
+import { SerializationError, messageOf, shown } from '../errors.js';
 
 /** `__metadata__.format` of every file this package writes. */
 export const FORMAT_NAME = 'scratchnet';
@@ -99,7 +99,7 @@ export function readModelHeader(meta: Record<string, string>, file: string): Mod
   }
   const version = meta.format_version;
   if (version === undefined || !/^[1-9][0-9]*$/.test(version)) {
-    fail(`format_version ${JSON.stringify(version)} is not a positive integer`);
+    fail(`format_version ${shown(version)} is not a positive integer`);
   }
   if (Number(version) > FORMAT_VERSION) {
     fail(

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { Sequential } from '@scratchnet/layers';
-import { type Storage, getBackend, setBackend } from '@scratchnet/tensor';
+import { type LayerConfig, Sequential, layerFromConfig } from '@scratchnet/layers';
+import { Random, type Shape } from '@scratchnet/tensor';
 import { SerializationError, messageOf } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import { type SafetensorsFile, decodeSafetensors, encodeSafetensors } from '../safetensors/codec.js';
 import { type ModelHeader, type ModelMetadata, modelMetadataEntries, readModelHeader } from './metadata.js';
 import { loadState, modelEntries } from './state.js';
@@ -19,73 +17,95 @@ export const OPTIMIZER_PREFIX = 'optimizer.';
 /**
  * Serializes a model to safetensors bytes: its parameters and buffers under their PyTorch
  * `nn.Sequential` state_dict names, and in `__metadata__` the format, version, architecture and
- * `metadata`. {@link saveModel} writes the same bytes to a file.
+ * `metadata`. `saveModel` (`@scratchnet/serialization/node`) writes the same bytes to a file.
  */
 export function modelToBytes(model: Sequential, metadata: ModelMetadata = {}): Uint8Array {
   return encodeSafetensors(modelEntries(model), modelMetadataEntries(model.getConfig(), metadata, 'model'));
 }
 
-/** Reads a whole file, with errors that name it. */
-export async function readFileBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SerializationError(
-      path,
-      code === 'ENOENT' ? 'no such file' : `cannot be read: ${messageOf(e)}`,
-      { cause: e },
-    );
+/**
+ * Elements one layer may allocate when built on a per-sample input `inShape`, from its config alone
+ * (parameters and their gradients, or running statistics): `units` (Dense-like) and
+ * `filters` + `kernelSize` (convolution-like) layers hold weights over their input; every other
+ * layer at most a few values per channel.
+ */
+function layerElementBound(c: LayerConfig, inShape: Shape): number {
+  const inputSize = inShape.reduce((a, b) => a * b, 1);
+  const channels = inShape[0] ?? 1;
+  const int = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? Math.max(1, v) : 1);
+  if (c.units !== undefined) return 2 * int(c.units) * (inputSize + 1);
+  if (c.filters !== undefined) {
+    const k = Array.isArray(c.kernelSize) ? c.kernelSize : [c.kernelSize, c.kernelSize];
+    return 2 * int(c.filters) * (channels * int(k[0]) * int(k[1]) + 1);
   }
+  return 8 * channels + 16;
 }
-
-/** Thrown by the allocation budget of {@link buildModel}. */
-class BudgetExceeded extends Error {}
 
 /**
  * Rebuilds the architecture in `header` (fresh weights, which the caller overwrites), naming the file
  * on failure. The architecture comes from an untrusted file and could ask for gigabytes (a Dense
  * layer of 10⁹ units) before its tensors are compared with the file's, so building runs under an
  * allocation budget: parameters, gradients and buffers may take at most four times the elements the
- * file holds (twice what a consistent file needs), checked before each allocation.
+ * file holds (twice what a consistent file needs). Each layer's share is bounded from its config and
+ * input shape before it is built; building it then gives the next layer's input shape.
  */
 export function buildModel(header: ModelHeader, file: string, fileElements: number): Sequential {
-  const inner = getBackend();
   const budget = 4 * fileElements + 65536;
-  let used = 0;
-  const budgeted = new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'allocate') {
-        return (length: number): Storage => {
-          used += length;
-          if (used > budget) throw new BudgetExceeded();
-          return target.allocate(length);
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  setBackend(budgeted);
+  const { config } = header;
   try {
-    // The file's tensors overwrite every parameter: skip drawing initial values (a faster load).
-    return Sequential.fromConfig(header.config, { initialize: false });
-  } catch (e) {
-    if (e instanceof BudgetExceeded) {
-      throw new SerializationError(
-        file,
-        `the architecture needs far more memory than the file's tensors hold (${fileElements} elements): corrupt or hostile`,
-      );
+    if (Array.isArray(config.inputShape) && Array.isArray(config.layers)) {
+      let used = 0;
+      let shape: Shape = config.inputShape;
+      const rng = new Random(0);
+      for (const [i, c] of config.layers.entries()) {
+        if (!shape.every((d) => Number.isSafeInteger(d) && d > 0)) break; // fromConfig says why
+        used += layerElementBound(c, shape);
+        if (!(used <= budget)) {
+          throw new SerializationError(
+            file,
+            `the architecture needs far more memory than the file's tensors hold (${fileElements} elements): corrupt or hostile (layer ${i}, ${c.type}, passes the budget)`,
+          );
+        }
+        try {
+          shape = layerFromConfig(c).build(shape, rng, { initialize: false });
+        } catch {
+          break; // Sequential.fromConfig below reports it, naming the layer
+        }
+      }
     }
+    // The file's tensors overwrite every parameter: skip drawing initial values (a faster load).
+    return Sequential.fromConfig(config, { initialize: false });
+  } catch (e) {
+    if (e instanceof SerializationError) throw e;
     throw new SerializationError(file, `architecture cannot be built: ${messageOf(e)}`, { cause: e });
-  } finally {
-    setBackend(inner);
+  }
+}
+
+/**
+ * Throws unless every float of every F32 tensor is finite: NaN or ±Infinity weights make every
+ * prediction NaN, so such a file is refused at load, naming the tensor.
+ */
+export function checkFinite(file: SafetensorsFile, name: string): void {
+  for (const [tensor, t] of file.tensors) {
+    if (t.dtype !== 'F32') continue;
+    const b = t.data;
+    // Little-endian float32: exponent bits all ones (byte 3 low 7 bits, byte 2 top bit) is NaN or ±∞.
+    for (let i = 0; i + 3 < b.length; i += 4) {
+      if ((b[i + 3] & 0x7f) === 0x7f && (b[i + 2] & 0x80) !== 0) {
+        const value = new DataView(b.buffer, b.byteOffset + i, 4).getFloat32(0, true);
+        throw new SerializationError(
+          name,
+          `tensor '${tensor}' holds a non-finite value (${value} at element ${i / 4}): the weights are corrupt`,
+        );
+      }
+    }
   }
 }
 
 /** Decodes and validates a model (or checkpoint) file's bytes and rebuilds the model. */
 export function modelFromFile(file: SafetensorsFile, name: string): LoadedModel & { header: ModelHeader } {
   const header = readModelHeader(file.metadata, name);
+  checkFinite(file, name);
   let elements = 0;
   for (const t of file.tensors.values()) elements += t.data.byteLength / 4;
   const model = buildModel(header, name, elements);
@@ -102,48 +122,4 @@ export function modelFromFile(file: SafetensorsFile, name: string): LoadedModel 
 export function modelFromBytes(bytes: Uint8Array, file = '<bytes>'): LoadedModel {
   const { model, metadata } = modelFromFile(decodeSafetensors(bytes, file), file);
   return { model, metadata };
-}
-
-/**
- * Saves a model as a safetensors file, atomically (a crash mid-save leaves the previous file). The
- * file alone is enough to rebuild the model with {@link loadModel}; PyTorch reads its weights with
- * `safetensors.torch.load_file` + `load_state_dict` into an `nn.Sequential` of the same layers.
- *
- * @example
- * ```ts
- * await saveModel(model, 'mnist.safetensors', {
- *   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
- *   training: { dataset: 'mnist', epochs: 5, testAccuracy: 0.987 },
- * });
- * const { model: again, metadata } = await loadModel('mnist.safetensors');
- * ```
- */
-export async function saveModel(
-  model: Sequential,
-  path: string,
-  metadata: ModelMetadata = {},
-): Promise<void> {
-  await writeFileAtomic(path, modelToBytes(model, metadata));
-}
-
-/**
- * Loads a model saved by {@link saveModel} (or the model inside a checkpoint): rebuilds the
- * architecture from the file's metadata and loads every tensor, bit-exact. Errors
- * ({@link SerializationError}) name the file and the problem: corrupt or truncated data, missing or
- * unexpected tensors, shape or dtype mismatches, unknown layer types, unsupported format versions.
- */
-export async function loadModel(path: string): Promise<LoadedModel> {
-  return modelFromBytes(await readFileBytes(path), path);
-}
-
-/**
- * Loads the weights of any safetensors file (e.g. one saved from a PyTorch `nn.Sequential` with
- * `safetensors.torch.save_file(model.state_dict(), path)`) into an existing model with the same
- * layers. Every parameter and buffer must be present with the right shape, nothing else may be.
- */
-export async function loadWeights(model: Sequential, path: string): Promise<void> {
-  const file = decodeSafetensors(await readFileBytes(path), path);
-  loadState(model, file.tensors, path, {
-    ignorePrefixes: file.metadata.kind === 'checkpoint' ? [OPTIMIZER_PREFIX] : [],
-  });
 }

@@ -10,7 +10,6 @@ import {
   pool2dGeometry,
   sizeOf,
 } from '@scratchnet/tensor';
-import { writeFileAtomic } from '../io/atomic.js';
 import type { ModelMetadata } from '../model/metadata.js';
 import { type OnnxAttribute, type OnnxInitializer, type OnnxNode, encodeModel } from './onnx-proto.js';
 
@@ -139,15 +138,6 @@ export function exportOnnx(model: Sequential, options: OnnxExportOptions = {}): 
     },
     metadata,
   });
-}
-
-/** {@link exportOnnx} written to `path` atomically. */
-export async function saveOnnx(
-  model: Sequential,
-  path: string,
-  options: OnnxExportOptions = {},
-): Promise<void> {
-  await writeFileAtomic(path, exportOnnx(model, options));
 }
 
 /** Maps layer `i` (config `c`, per-sample input `inShape`) to one ONNX node. */

@@ -12,7 +12,7 @@
  * Decoding treats the bytes as untrusted: the header length is bounded before anything is allocated,
  * and every offset, shape and dtype is checked before a byte of tensor data is handed out.
  */
-import { SerializationError, messageOf } from '../errors.js';
+import { SerializationError, messageOf, shown } from '../errors.js';
 
 /** Element types of the safetensors format, with their sizes in bytes. */
 export const DTYPE_SIZES = {
@@ -187,8 +187,7 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Safetens
       if (info === null) continue;
       if (typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ is not an object');
       for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof v !== 'string')
-          fail(`__metadata__ value '${k}' is not a string (got ${JSON.stringify(v)})`);
+        if (typeof v !== 'string') fail(`__metadata__ value '${k}' is not a string (got ${shown(v)})`);
         metadata[k] = v as string;
       }
       continue;
@@ -197,11 +196,18 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Safetens
     if (typeof info !== 'object' || info === null || Array.isArray(info))
       fail(`${where}: entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-    if (!isDtype(dtype)) fail(`${where}: unsupported dtype ${JSON.stringify(dtype)}`);
+    for (const [key, value] of [
+      ['dtype', dtype],
+      ['shape', shape],
+      ['data_offsets', offsets],
+    ] as const) {
+      if (value === undefined) fail(`${where}: has no ${key}`);
+    }
+    if (!isDtype(dtype)) fail(`${where}: unsupported dtype ${shown(dtype)}`);
     if (!Array.isArray(shape) || !shape.every(isDim))
-      fail(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+      fail(`${where}: shape ${shown(shape)} is not a list of non-negative integers`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isDim) || offsets[0] > offsets[1]) {
-      fail(`${where}: data_offsets ${JSON.stringify(offsets)} is not [begin, end] with 0 ≤ begin ≤ end`);
+      fail(`${where}: data_offsets ${shown(offsets)} is not [begin, end] with 0 ≤ begin ≤ end`);
     }
     const [begin, end] = offsets as number[];
     if (end > dataLength) {

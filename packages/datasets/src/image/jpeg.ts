@@ -1,0 +1,428 @@
+/**
+ * JPEG: our own marker parser reads the frame header (SOF) first, so the pixel budget is checked
+ * before any decoding. Large baseline photos are decoded at 1/8 scale from the DC coefficients alone
+ * (each 8×8 block's mean: an exact area-average downscale, and no inverse DCT); everything else
+ * goes through jpeg-js, a complete pure-JS decoder.
+ */
+import jpeg from 'jpeg-js';
+import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
+
+/** Above this many pixels a baseline JPEG is decoded at 1/8 scale (preprocessing works at ≤ 160 px). */
+export const JPEG_DOWNSCALE_PIXELS = 4_000_000;
+
+interface Component {
+  id: number;
+  h: number;
+  v: number;
+  tq: number;
+}
+
+interface Frame {
+  width: number;
+  height: number;
+  /** SOF marker type: 0xc0 baseline, 0xc1 extended, 0xc2 progressive, … */
+  type: number;
+  precision: number;
+  components: Component[];
+}
+
+/** A huffman table in the form of ITU T.81 F.2.2.3: smallest/largest code and symbol index per length. */
+interface Huffman {
+  maxCode: Int32Array;
+  valPtr: Int32Array;
+  minCode: Int32Array;
+  values: Uint8Array;
+}
+
+function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
+  const maxCode = new Int32Array(18).fill(-1);
+  const minCode = new Int32Array(17);
+  const valPtr = new Int32Array(17);
+  let code = 0;
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    const n = counts[len - 1];
+    if (n > 0) {
+      valPtr[len] = k;
+      minCode[len] = code;
+      code += n;
+      k += n;
+      maxCode[len] = code - 1;
+    }
+    code <<= 1;
+  }
+  maxCode[17] = 0x7fffffff;
+  return { maxCode, valPtr, minCode, values };
+}
+
+/** The SOF frame header of JPEG bytes (or undefined if none before the first scan). */
+export function readJpegFrame(bytes: Uint8Array, file: string): Frame {
+  const fail = (p: string): never => {
+    throw new ImageError(file, p);
+  };
+  let at = 2;
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) fail(`corrupt or unsupported JPEG (expected a marker at byte ${at})`);
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) break;
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    if (length < 2 || at + 2 + length > bytes.length)
+      fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (length < 8) fail('corrupt or unsupported JPEG (frame header too short)');
+      const s = at + 4;
+      const n = bytes[s + 5];
+      if (length < 8 + 3 * n) fail('corrupt or unsupported JPEG (frame header too short for its components)');
+      const components: Component[] = [];
+      for (let i = 0; i < n; i++) {
+        const o = s + 6 + 3 * i;
+        components.push({ id: bytes[o], h: bytes[o + 1] >> 4, v: bytes[o + 1] & 15, tq: bytes[o + 2] });
+      }
+      return {
+        type: marker,
+        precision: bytes[s],
+        height: (bytes[s + 1] << 8) | bytes[s + 2],
+        width: (bytes[s + 3] << 8) | bytes[s + 4],
+        components,
+      };
+    }
+    at += 2 + length;
+  }
+  return fail(
+    'corrupt or unsupported JPEG (truncated or damaged, no frame header (SOF) before the image data)',
+  );
+}
+
+/**
+ * Decodes JPEG bytes to luminance: at 1/8 scale when the image has more than `downscaleAbove` pixels
+ * and the DC path applies, else at full scale.
+ *
+ * @throws {ImageError} naming `file`: truncated, corrupt, unsupported, too many pixels.
+ */
+export function decodeJpegLuminance(
+  bytes: Uint8Array,
+  file: string,
+  maxPixels: number,
+  downscaleAbove = JPEG_DOWNSCALE_PIXELS,
+): Luminance {
+  const frame = readJpegFrame(bytes, file);
+  if (frame.type === 0xc3 || frame.type >= 0xc5) {
+    throw new ImageError(
+      file,
+      `unsupported JPEG variant (SOF${frame.type - 0xc0}: lossless, hierarchical or arithmetic-coded; baseline and progressive are supported)`,
+    );
+  }
+  if (frame.precision !== 8)
+    throw new ImageError(file, `corrupt or unsupported JPEG (${frame.precision}-bit samples)`);
+  if (frame.components.length === 0)
+    throw new ImageError(file, 'corrupt or unsupported JPEG (no colour components)');
+  if (frame.components.some((c) => c.h < 1 || c.h > 4 || c.v < 1 || c.v > 4)) {
+    throw new ImageError(file, 'corrupt or unsupported JPEG (invalid sampling factors)');
+  }
+  checkPixelBudget(file, frame.width, frame.height, maxPixels);
+  if (frame.width * frame.height > downscaleAbove && dcDecodable(bytes, frame)) {
+    return decodeDc(bytes, frame, file);
+  }
+  return decodeFull(bytes, frame, file, maxPixels);
+}
+
+function decodeFull(bytes: Uint8Array, frame: Frame, file: string, maxPixels: number): Luminance {
+  let img: { width: number; height: number; data: Uint8Array };
+  try {
+    img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)),
+      maxMemoryUsageInMB: 4096,
+    });
+  } catch (e) {
+    // jpeg-js reports its own findings as plain Errors; a TypeError or RangeError is it tripping over
+    // malformed data, whose text would mean nothing to the user.
+    const known = e instanceof Error && e.constructor === Error;
+    throw new ImageError(
+      file,
+      known
+        ? `corrupt or unsupported JPEG (${(e as Error).message})`
+        : 'corrupt or unsupported JPEG (the decoder failed on malformed data)',
+    );
+  }
+  const { width, height, data } = img;
+  if (width !== frame.width || height !== frame.height || data.length < 4 * width * height) {
+    throw new ImageError(
+      file,
+      'corrupt or unsupported JPEG (the decoded size does not match the frame header)',
+    );
+  }
+  const n = width * height;
+  const lum = new Float32Array(n);
+  const inv = 1 / 255;
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    lum[i] = (0.299 * data[j] + 0.587 * data[j + 1] + 0.114 * data[j + 2]) * inv;
+  }
+  return { width, height, lum, alpha: null };
+}
+
+/**
+ * Whether the DC path applies: a baseline (or extended sequential, huffman) frame of one component
+ * or of three YCbCr ones with the luma at full sampling, and no Adobe marker saying RGB or CMYK.
+ */
+function dcDecodable(bytes: Uint8Array, frame: Frame): boolean {
+  if (frame.type !== 0xc0 && frame.type !== 0xc1) return false;
+  const n = frame.components.length;
+  if (n !== 1 && n !== 3) return false;
+  const maxH = Math.max(...frame.components.map((c) => c.h));
+  const maxV = Math.max(...frame.components.map((c) => c.v));
+  if (frame.components[0].h !== maxH || frame.components[0].v !== maxV) return false;
+  // An Adobe APP14 segment with transform 0 means RGB (or CMYK) samples rather than YCbCr.
+  for (let at = 2; at + 4 < bytes.length && bytes[at] === 0xff; ) {
+    const marker = bytes[at + 1];
+    if (marker === 0xda) break;
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    if (marker === 0xee && length >= 12 && bytes[at + 4] === 0x41 && bytes[at + 15] === 0) return false;
+    at += 2 + length;
+  }
+  return true;
+}
+
+/** A bit reader over entropy-coded data, undoing 0xFF00 stuffing and stopping at markers. */
+class Bits {
+  at: number;
+  private acc = 0;
+  private count = 0;
+  /** A marker (or the end of the data) was reached: further bits are zeros. */
+  hitMarker = false;
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+  ) {
+    this.at = start;
+  }
+  bit(): number {
+    if (this.count === 0) {
+      let byte = 0;
+      if (this.at >= this.bytes.length) this.hitMarker = true;
+      else {
+        byte = this.bytes[this.at];
+        if (byte === 0xff) {
+          const next = this.bytes[this.at + 1];
+          if (next === 0) this.at += 2;
+          else {
+            this.hitMarker = true;
+            byte = 0;
+          }
+        } else this.at++;
+      }
+      this.acc = byte;
+      this.count = 8;
+    }
+    this.count--;
+    return (this.acc >> this.count) & 1;
+  }
+  receive(n: number): number {
+    let v = 0;
+    for (let i = 0; i < n; i++) v = (v << 1) | this.bit();
+    return v;
+  }
+  decode(t: Huffman): number {
+    let code = this.bit();
+    let len = 1;
+    while (code > t.maxCode[len]) {
+      code = (code << 1) | this.bit();
+      len++;
+      if (len > 16) throw new Error('bad huffman code');
+    }
+    return t.values[t.valPtr[len] + code - t.minCode[len]];
+  }
+  /** The data ran out (not a marker): the file is cut short. */
+  get ended(): boolean {
+    return this.hitMarker && this.at >= this.bytes.length;
+  }
+  /** Drops buffered bits and steps over an RSTn marker. */
+  restart(): void {
+    this.count = 0;
+    this.hitMarker = false;
+    if (this.bytes[this.at] === 0xff && this.bytes[this.at + 1] >= 0xd0 && this.bytes[this.at + 1] <= 0xd7) {
+      this.at += 2;
+    }
+  }
+}
+
+/** The entropy-coded data ended before the last block. */
+class Truncated extends Error {}
+
+function extend(v: number, t: number): number {
+  return v < 1 << (t - 1) ? v - (1 << t) + 1 : v;
+}
+
+/** 1/8-scale decode: each luma block's DC coefficient is the mean of its 8×8 pixels. */
+function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
+  const fail = (p: string): never => {
+    throw new ImageError(file, p);
+  };
+  const quant = new Map<number, number>(); // table id → its DC quantizer
+  const dcTables = new Map<number, Huffman>();
+  const acTables = new Map<number, Huffman>();
+  let restartInterval = 0;
+  const maxH = Math.max(...frame.components.map((c) => c.h));
+  const maxV = Math.max(...frame.components.map((c) => c.v));
+  const mcusX = Math.ceil(frame.width / (8 * maxH));
+  const mcusY = Math.ceil(frame.height / (8 * maxV));
+  const luma = frame.components[0];
+  const gridW = mcusX * luma.h;
+  const gridH = mcusY * luma.v;
+  const grid = new Float32Array(gridW * gridH);
+  let decodedLuma = false;
+  let at = 2;
+  while (at + 4 <= bytes.length && !decodedLuma) {
+    if (bytes[at] !== 0xff) fail(`corrupt or unsupported JPEG (expected a marker at byte ${at})`);
+    const marker = bytes[at + 1];
+    if (marker === 0xff || marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    if (marker === 0xd9) break;
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    const end = at + 2 + length;
+    if (length < 2 || end > bytes.length)
+      fail(`corrupt or unsupported JPEG (truncated, segment at byte ${at} runs past the end)`);
+    const s = at + 4;
+    if (marker === 0xdb) {
+      for (let p = s; p < end; ) {
+        const wide = bytes[p] >> 4;
+        quant.set(bytes[p] & 15, wide ? (bytes[p + 1] << 8) | bytes[p + 2] : bytes[p + 1]);
+        p += 1 + (wide ? 128 : 64);
+      }
+    } else if (marker === 0xc4) {
+      for (let p = s; p < end; ) {
+        const counts = bytes.subarray(p + 1, p + 17);
+        if (counts.length < 16) fail('corrupt or unsupported JPEG (huffman table too short)');
+        const total = counts.reduce((a, b) => a + b, 0);
+        const values = bytes.subarray(p + 17, p + 17 + total);
+        if (values.length < total) fail('corrupt or unsupported JPEG (huffman table too short)');
+        (bytes[p] >> 4 ? acTables : dcTables).set(bytes[p] & 15, buildHuffman(counts, values));
+        p += 17 + total;
+      }
+    } else if (marker === 0xdd) {
+      restartInterval = (bytes[s] << 8) | bytes[s + 1];
+    } else if (marker === 0xda) {
+      const n = bytes[s];
+      const scan: { index: number; dc: Huffman; ac: Huffman }[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = bytes[s + 1 + 2 * i];
+        const sel = bytes[s + 2 + 2 * i];
+        const index = frame.components.findIndex((c) => c.id === id);
+        const dc = dcTables.get(sel >> 4);
+        const ac = acTables.get(sel & 15);
+        if (index < 0 || dc === undefined || ac === undefined)
+          fail('corrupt or unsupported JPEG (scan refers to a missing component or table)');
+        scan.push({ index, dc: dc as Huffman, ac: ac as Huffman });
+      }
+      const bits = new Bits(bytes, end);
+      const q = quant.get(luma.tq);
+      if (q === undefined) fail('corrupt or unsupported JPEG (no quantization table for the luma)');
+      try {
+        if (scan.some((c) => c.index === 0)) {
+          decodeScan(bits, frame, scan, restartInterval, mcusX, mcusY, grid, gridW, q as number);
+          decodedLuma = true;
+        }
+      } catch (e) {
+        if (e instanceof ImageError) throw e;
+        fail(
+          e instanceof Truncated
+            ? 'corrupt or unsupported JPEG (truncated, the image data ends early)'
+            : 'corrupt or unsupported JPEG (invalid entropy-coded data)',
+        );
+      }
+      // Skip to the next marker after this scan.
+      let p = Math.max(bits.at, end);
+      while (
+        p + 1 < bytes.length &&
+        !(bytes[p] === 0xff && bytes[p + 1] !== 0 && (bytes[p + 1] < 0xd0 || bytes[p + 1] > 0xd7))
+      )
+        p++;
+      at = p;
+      continue;
+    }
+    at = end;
+  }
+  if (!decodedLuma) fail('corrupt or unsupported JPEG (truncated or damaged, no image data for the luma)');
+  const width = Math.ceil(frame.width / 8);
+  const height = Math.ceil(frame.height / 8);
+  const lum = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) lum[y * width + x] = grid[y * gridW + x];
+  }
+  return { width, height, lum, alpha: null, downscale: 8 };
+}
+
+/**
+ * Huffman-decodes one sequential scan, keeping the luma blocks' DC values as luminance in [0, 1]
+ * (DC·q/8 + 128 is the block's mean sample; in YCbCr the luma is the Rec. 601 luminance).
+ */
+function decodeScan(
+  bits: Bits,
+  frame: Frame,
+  scan: { index: number; dc: Huffman; ac: Huffman }[],
+  restartInterval: number,
+  mcusX: number,
+  mcusY: number,
+  grid: Float32Array,
+  gridW: number,
+  q: number,
+): void {
+  const preds = new Int32Array(scan.length);
+  const single = scan.length === 1;
+  const c0 = frame.components[scan[0].index];
+  // A one-component scan is not interleaved: its blocks cover that component's own extent.
+  const maxH = Math.max(...frame.components.map((c) => c.h));
+  const maxV = Math.max(...frame.components.map((c) => c.v));
+  const blocksX = single ? Math.ceil(Math.ceil((frame.width * c0.h) / maxH) / 8) : mcusX;
+  const blocksY = single ? Math.ceil(Math.ceil((frame.height * c0.v) / maxV) / 8) : mcusY;
+  const total = blocksX * blocksY;
+  const block = (k: number, bx: number, by: number): void => {
+    const { dc, ac, index } = scan[k];
+    const t = bits.decode(dc);
+    if (t > 16) throw new Error('bad DC size');
+    preds[k] += t === 0 ? 0 : extend(bits.receive(t), t);
+    for (let i = 1; i < 64; ) {
+      const rs = bits.decode(ac);
+      const size = rs & 15;
+      const run = rs >> 4;
+      if (size === 0) {
+        if (run !== 15) break;
+        i += 16;
+        continue;
+      }
+      i += run + 1;
+      bits.receive(size);
+    }
+    if (index === 0 && bx < gridW) {
+      const v = (preds[k] * q) / 8 + 128;
+      grid[by * gridW + bx] = Math.max(0, Math.min(255, v)) / 255;
+    }
+  };
+  for (let m = 0; m < total; m++) {
+    if (restartInterval > 0 && m > 0 && m % restartInterval === 0) {
+      bits.restart();
+      preds.fill(0);
+    }
+    const mx = m % blocksX;
+    const my = Math.floor(m / blocksX);
+    if (single) block(0, mx, my);
+    else {
+      for (let k = 0; k < scan.length; k++) {
+        const c = frame.components[scan[k].index];
+        for (let v = 0; v < c.v; v++) for (let h = 0; h < c.h; h++) block(k, mx * c.h + h, my * c.v + v);
+      }
+    }
+    if (bits.ended) throw new Truncated();
+  }
+}
