@@ -1,5 +1,4 @@
-import type { Tensor } from '@scratchnet/tensor';
-import { getBackend } from '@scratchnet/tensor';
+import { type Tensor, avgPool2d, avgPool2dBackward } from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import type { LayerConfig } from '../layer.js';
 import { type Pool2DOptions, Pool2DLayer } from './pool.js';
@@ -31,7 +30,7 @@ export class AvgPool2D extends Pool2DLayer {
     this.checkInput(x);
     const g = this.geom(x);
     const y = this.ws.tensor('y', [g.batch, g.channels, g.outHeight, g.outWidth]);
-    getBackend().avgPool2d(x, y, g, this.countIncludePad);
+    avgPool2d(x, { ...this.window(g), countIncludePad: this.countIncludePad, out: y });
     this.x = x;
     this.y = y;
     return y;
@@ -41,7 +40,8 @@ export class AvgPool2D extends Pool2DLayer {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
     const dx = this.ws.tensor('dx', x.shape);
-    getBackend().avgPool2dBackward(dy, dx, this.geom(x), this.countIncludePad);
+    const window = this.window(this.geom(x));
+    avgPool2dBackward(dy, x.shape, { ...window, countIncludePad: this.countIncludePad, out: dx });
     return dx;
   }
 

@@ -7,7 +7,9 @@ import {
   type Tensor,
   conv2dGeometry,
   formatShape,
-  getBackend,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardWeights,
   pair,
   zeros,
 } from '@scratchnet/tensor';
@@ -140,7 +142,8 @@ export class Conv2D extends BaseLayer {
     this.checkInput(x);
     const g = this.geom(x);
     const y = this.ws.tensor('y', [g.batch, this.filters, g.outHeight, g.outWidth]);
-    getBackend().conv2d(x, this.params[0].value, this.useBias ? this.params[1].value : null, y, g);
+    const bias = this.useBias ? this.params[1].value : null;
+    conv2d(x, this.params[0].value, bias, { stride: this.stride, padding: [g.padH, g.padW], out: y });
     this.x = x;
     this.y = y;
     return y;
@@ -150,11 +153,11 @@ export class Conv2D extends BaseLayer {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
     const g = this.geom(x);
-    const be = getBackend();
     const [w, b] = this.params;
-    be.conv2dBackwardWeights(x, dy, w.grad, b === undefined ? null : b.grad, g);
+    const conv = { stride: this.stride, padding: [g.padH, g.padW] as const };
+    conv2dBackwardWeights(x, dy, w.value.shape, { ...conv, dw: w.grad, db: b === undefined ? null : b.grad });
     const dx = this.ws.tensor('dx', x.shape);
-    if (options?.inputGrad !== false) be.conv2dBackwardData(dy, w.value, dx, g);
+    if (options?.inputGrad !== false) conv2dBackwardData(dy, w.value, x.shape, { ...conv, out: dx });
     return dx;
   }
 

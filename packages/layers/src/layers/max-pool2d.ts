@@ -1,4 +1,4 @@
-import { type IntTensor, type Tensor, getBackend } from '@scratchnet/tensor';
+import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
 import type { LayerConfig } from '../layer.js';
 import { Pool2DLayer } from './pool.js';
 
@@ -22,7 +22,7 @@ export class MaxPool2D extends Pool2DLayer {
     const shape = [g.batch, g.channels, g.outHeight, g.outWidth];
     const y = this.ws.tensor('y', shape);
     const argmax = this.ws.intTensor('argmax', shape);
-    getBackend().maxPool2d(x, y, argmax, g);
+    maxPool2d(x, { ...this.window(g), out: y, argmax });
     this.x = x;
     this.y = y;
     this.argmax = argmax;
@@ -33,7 +33,7 @@ export class MaxPool2D extends Pool2DLayer {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
     const dx = this.ws.tensor('dx', x.shape);
-    getBackend().maxPool2dBackward(dy, this.argmax as IntTensor, dx, this.geom(x));
+    maxPool2dBackward(dy, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx });
     return dx;
   }
 

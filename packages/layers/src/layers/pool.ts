@@ -1,6 +1,7 @@
 import {
   type Padding2d,
   type Pool2dGeometry,
+  type Pool2dOptions,
   type Shape,
   type Size2d,
   type Tensor,
@@ -64,6 +65,11 @@ export abstract class Pool2DLayer extends BaseLayer {
     const g = this.geometry;
     if (g !== undefined && g.batch === x.shape[0]) return g;
     return (this.geometry = pool2dGeometry(x.shape, this.poolSize, this.stride, this.padding, this.label));
+  }
+
+  /** The window options of the pooling ops, with the padding resolved by `g`. */
+  protected window(g: Pool2dGeometry): Pool2dOptions {
+    return { kernelSize: this.poolSize, stride: this.stride, padding: [g.padH, g.padW] };
   }
 
   /** Resolved `[padH, padW]` (after build). */

@@ -1,4 +1,4 @@
-import { Workspace, getBackend } from '@scratchnet/tensor';
+import { Workspace, argmax } from '@scratchnet/tensor';
 import type { Loss, LossName } from '../losses/index.js';
 import { type BatchSource, checkBatchSize } from './data.js';
 import type { OptimizerLike, Sequential } from './sequential.js';
@@ -242,7 +242,6 @@ export async function runEvaluate(
   }
   const k = out[0];
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const be = getBackend();
   const ws = new Workspace();
   const yielder = new Yielder(30);
   let lossSum = 0;
@@ -253,7 +252,7 @@ export async function runEvaluate(
     const scores = model.forward(x); // [B, K]
     lossSum += loss.forward(scores, y) * size;
     const predicted = ws.intTensor('predicted', [size]);
-    be.argmax(scores, 1, predicted);
+    argmax(scores, 1, { out: predicted });
     const p = predicted.data;
     const labels = y.data;
     for (let i = 0; i < size; i++) {

@@ -4,8 +4,12 @@ import {
   type Shape,
   ShapeError,
   Tensor,
+  argmax,
+  copy,
+  countCorrect,
+  fill,
   formatShape,
-  getBackend,
+  softmax,
 } from '@scratchnet/tensor';
 import {
   type BackwardOptions,
@@ -207,8 +211,7 @@ export class Sequential {
 
   /** Sets every parameter gradient to zero. */
   zeroGrad(): void {
-    const be = getBackend();
-    for (const p of this.named) be.fill(p.grad, 0);
+    for (const p of this.named) fill(p.grad, 0);
   }
 
   /**
@@ -227,7 +230,7 @@ export class Sequential {
     const value = lossFn.forward(out, y);
     this.backward(lossFn.backward(), { inputGrad: false });
     optimizer.step();
-    return { loss: value, correct: out.rank === 2 ? getBackend().countCorrect(out, y) : 0 };
+    return { loss: value, correct: out.rank === 2 ? countCorrect(out, y) : 0 };
   }
 
   /** A Keras-like table: each layer, its output shape and parameter count, and the totals. */
@@ -265,13 +268,12 @@ export class Sequential {
     const k = this.outputShape[0];
     const batchSize = options.batchSize ?? 256;
     const out = new Tensor([n, k]);
-    const be = getBackend();
     const endsInSoftmax = this.layers[this.layers.length - 1] instanceof Softmax;
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const y = this.forward(xb.narrow(start, size));
-      if (endsInSoftmax) be.copy(y, out.narrow(start, size));
-      else be.softmax(y, out.narrow(start, size));
+      if (endsInSoftmax) copy(y, out.narrow(start, size));
+      else softmax(y, { out: out.narrow(start, size) });
     }
     return out;
   }
@@ -279,9 +281,7 @@ export class Sequential {
   /** Most likely class of each sample: IntTensor [N]. */
   predictClasses(x: Tensor, options: PredictOptions = {}): IntTensor {
     const probs = this.predict(x, options);
-    const classes = new IntTensor([probs.shape[0]]);
-    getBackend().argmax(probs, 1, classes);
-    return classes;
+    return argmax(probs, 1, { out: new IntTensor([probs.shape[0]]) });
   }
 
   /** A loss object for `loss`, one per name per model, so its buffers are reused step after step. */
