@@ -90,10 +90,14 @@ describe('batch norm vs a naive formulation', () => {
       b.grad.data.fill(0);
       const dx = bn.backward(r);
       const loss = (): number => {
-        const yy = layer(shape.slice(1), gamma, beta, new Array(C).fill(0), new Array(C).fill(1), eps).forward(
-          x,
-          { training: true },
-        );
+        const yy = layer(
+          shape.slice(1),
+          gamma,
+          beta,
+          new Array(C).fill(0),
+          new Array(C).fill(1),
+          eps,
+        ).forward(x, { training: true });
         let s = 0;
         for (let i = 0; i < yy.size; i++) s += yy.data[i] * r.data[i];
         return s;

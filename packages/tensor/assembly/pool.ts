@@ -1,5 +1,5 @@
-// Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (the seed
-// network's) has a SIMD path: four outputs per step, even/odd columns split by shuffles.
+// Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (the
+// simple-cnn preset's) has a SIMD path: four outputs per step, even/odd columns split by shuffles.
 
 @unmanaged
 class PoolGeom {

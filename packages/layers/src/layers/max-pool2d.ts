@@ -1,18 +1,18 @@
 import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
 import type { LayerConfig } from '../layer.js';
-import { Pool2DLayer } from './pool.js';
+import { Pool2dLayer } from './pool.js';
 
 /**
  * Max pooling, PyTorch `nn.MaxPool2d`: each output is the maximum of its window; the backward pass
  * routes the gradient to the (first) maximum, remembered as an argmax during forward.
  */
-export class MaxPool2D extends Pool2DLayer {
-  readonly type = 'MaxPool2D';
+export class MaxPool2d extends Pool2dLayer {
+  readonly type = 'MaxPool2d';
   private argmax: IntTensor | undefined;
 
-  /** Rebuilds a MaxPool2D layer from its config. */
-  static fromConfig(config: LayerConfig): MaxPool2D {
-    return new MaxPool2D(Pool2DLayer.readOptions(config));
+  /** Rebuilds a MaxPool2d layer from its config. */
+  static fromConfig(config: LayerConfig): MaxPool2d {
+    return new MaxPool2d(Pool2dLayer.readOptions(config));
   }
 
   // x: [N, C, H, W] → y: [N, C, outH, outW]
@@ -41,3 +41,8 @@ export class MaxPool2D extends Pool2DLayer {
     return this.baseConfig();
   }
 }
+
+/** @deprecated Renamed {@link MaxPool2d} (PyTorch casing); this alias goes in the next minor release. */
+export const MaxPool2D = MaxPool2d;
+/** @deprecated Renamed {@link MaxPool2d}. */
+export type MaxPool2D = MaxPool2d;

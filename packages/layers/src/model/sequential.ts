@@ -23,7 +23,7 @@ import {
 } from '../layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { Softmax } from '../layers/softmax.js';
-import { type Loss, type LossName, createLoss } from '../losses/index.js';
+import type { Loss, LossName } from '../losses/index.js';
 import type { BatchSource } from './data.js';
 import {
   type EvaluateOptions,
@@ -33,6 +33,7 @@ import {
   runEvaluate,
   runFit,
 } from './fit.js';
+import { lossObject } from './loss-cache.js';
 import { summarize } from './summary.js';
 
 /** A model's architecture, JSON-safe: `Sequential.fromConfig(model.getConfig())` rebuilds it. */
@@ -74,7 +75,7 @@ export interface PredictOptions {
  * @example
  * ```ts
  * const model = new Sequential(
- *   [new Conv2D({ filters: 32, kernelSize: 3, padding: 1 }), new ReLU(), new MaxPool2D(2),
+ *   [new Conv2d({ filters: 32, kernelSize: 3, padding: 1 }), new ReLU(), new MaxPool2d(2),
  *    new Flatten(), new Dense(128), new ReLU(), new Dense(10)],
  *   { inputShape: [1, 28, 28], seed: 1 },
  * );
@@ -95,7 +96,6 @@ export class Sequential {
   readonly rng: Random;
   private readonly named: Parameter[];
   private readonly namedBufs: Buffer[];
-  private readonly losses = new Map<string, Loss>();
 
   constructor(layers: Layer[], options: SequentialOptions) {
     if (!Array.isArray(layers) || layers.length === 0)
@@ -173,7 +173,11 @@ export class Sequential {
     return this.named;
   }
 
-  /** Same list as {@link Sequential.namedParameters} (what optimizers take). */
+  /**
+   * Same list as {@link Sequential.namedParameters}.
+   *
+   * @deprecated Use {@link Sequential.namedParameters} (the one name for it); this goes in the next minor release.
+   */
   parameters(): Parameter[] {
     return this.named;
   }
@@ -224,7 +228,7 @@ export class Sequential {
     optimizer: OptimizerLike,
     loss: Loss | LossName,
   ): { loss: number; correct: number } {
-    const lossFn = this.loss(loss);
+    const lossFn = lossObject(this, loss);
     this.zeroGrad();
     const out = this.forward(x, { training: true });
     const value = lossFn.forward(out, y);
@@ -282,14 +286,6 @@ export class Sequential {
   predictClasses(x: Tensor, options: PredictOptions = {}): IntTensor {
     const probs = this.predict(x, options);
     return argmax(probs, 1, { out: new IntTensor([probs.shape[0]]) });
-  }
-
-  /** A loss object for `loss`, one per name per model, so its buffers are reused step after step. */
-  loss(loss: Loss | LossName): Loss {
-    if (typeof loss !== 'string') return loss;
-    let l = this.losses.get(loss);
-    if (l === undefined) this.losses.set(loss, (l = createLoss(loss)));
-    return l;
   }
 
   private checkInput(x: Tensor, op: string): void {
