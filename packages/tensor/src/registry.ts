@@ -33,8 +33,8 @@ let builtinsAdded = false;
  */
 function ensureBuiltins(): void {
   if (builtinsAdded) return;
-  builtinsAdded = true;
   claimGlobalRegistry();
+  builtinsAdded = true;
   for (const b of builtinBackends) {
     if (!registry.has(b.name))
       registry.set(b.name, {
