@@ -35,6 +35,8 @@ import type { SumSquaresArgs } from '../../kernels/sum-squares.js';
 import type { UnaryArgs } from '../../kernels/unary.js';
 import type { Conv2dGeometry, Pool2dGeometry } from '../../shape.js';
 import type { AnyTensor } from '../../tensor.js';
+import { ARG_ORDER, type KernelArgs } from './generated/bindings.js';
+import { writeGeom, writePoolGeom } from './generated/records.js';
 import { WasmStorage } from './heap.js';
 import { KERNELS, type KernelName, type WasmRuntime } from './runtime.js';
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool } from './threads.js';
@@ -205,23 +207,34 @@ export class WasmBackend implements Backend {
    * in `perThread` chunks per thread (more chunks balance better; GEMM uses one, since each chunk
    * packs its own copy of the shared operand).
    */
-  private run(kernel: KernelName, total: number, grain: number, parallel: boolean, ...args: number[]): void {
-    this.runChunks(kernel, total, grain, this.chunks(total, grain, parallel, 4), ...args);
+  private run<N extends KernelName>(
+    kernel: N,
+    total: number,
+    grain: number,
+    parallel: boolean,
+    args: KernelArgs[N],
+  ): void {
+    this.runChunks(kernel, total, grain, this.chunks(total, grain, parallel, 4), args);
   }
 
   private chunks(total: number, grain: number, parallel: boolean, perThread: number): number {
     return parallel ? this.pool.chunksFor(Math.ceil(total / grain), perThread) : 1;
   }
 
-  private runChunks(
-    kernel: KernelName,
+  /** Writes `args` in the kernel's argument order (generated from its signature) and runs it. */
+  private runChunks<N extends KernelName>(
+    kernel: N,
     total: number,
     grain: number,
     chunks: number,
-    ...args: number[]
+    args: KernelArgs[N],
   ): void {
     const a = this.pool.argv;
-    for (let i = 0; i < args.length; i++) a[i] = args[i];
+    const order = ARG_ORDER[kernel] as readonly (keyof KernelArgs[N])[];
+    for (let i = 0; i < order.length; i++) {
+      const v = args[order[i]] as number | boolean;
+      a[i] = v === true ? 1 : v === false ? 0 : v;
+    }
     this.pool.run(K[kernel], total, grain, chunks);
   }
 
@@ -233,37 +246,15 @@ export class WasmBackend implements Backend {
     return this.geomView;
   }
 
-  /** Writes a convolution geometry record (layout: class Geom in assembly/conv.ts); returns its address. */
+  /** Writes a convolution geometry record (assembly's Geom); returns its address. */
   private convGeom(g: Conv2dGeometry): number {
-    const v = this.geomInts();
-    v[0] = g.inChannels;
-    v[1] = g.inHeight;
-    v[2] = g.inWidth;
-    v[3] = g.outChannels;
-    v[4] = g.kernelH;
-    v[5] = g.kernelW;
-    v[6] = g.strideH;
-    v[7] = g.strideW;
-    v[8] = g.padH;
-    v[9] = g.padW;
-    v[10] = g.outHeight;
-    v[11] = g.outWidth;
+    writeGeom(this.geomInts(), g);
     return this.geom;
   }
 
-  /** Writes a pooling geometry record (layout: class PoolGeom in assembly/pool.ts); returns its address. */
+  /** Writes a pooling geometry record (assembly's PoolGeom); returns its address. */
   private poolGeom(g: Pool2dGeometry): number {
-    const v = this.geomInts();
-    v[0] = g.inHeight;
-    v[1] = g.inWidth;
-    v[2] = g.kernelH;
-    v[3] = g.kernelW;
-    v[4] = g.strideH;
-    v[5] = g.strideW;
-    v[6] = g.padH;
-    v[7] = g.padW;
-    v[8] = g.outHeight;
-    v[9] = g.outWidth;
+    writePoolGeom(this.geomInts(), g);
     return this.geom;
   }
 
@@ -279,7 +270,7 @@ export class WasmBackend implements Backend {
 
   fill({ x, value }: FillArgs): void {
     const p = this.out(x);
-    this.run('fill', x.size, 16, x.size >= PARALLEL_ELEMENTS, p, value);
+    this.run('fill', x.size, 16, x.size >= PARALLEL_ELEMENTS, { x: p, value });
     this.unstage();
   }
 
@@ -298,32 +289,35 @@ export class WasmBackend implements Backend {
       const chunks = this.chunks(Math.ceil(k / KC), 1, true, 2);
       const stride = Math.ceil((m * n * 4) / 64) * 64;
       const pbase = this.partials((chunks - 1) * stride);
-      this.runChunks(
-        'gemm',
-        Math.ceil(k / KC),
-        1,
-        chunks,
-        GemmSplit.Depth,
-        transA ? 1 : 0,
-        transB ? 1 : 0,
+      this.runChunks('gemm', Math.ceil(k / KC), 1, chunks, {
+        mode: GemmSplit.Depth,
+        transA,
+        transB,
         m,
         n,
         k,
         alpha,
-        pa,
-        transA ? m : k,
-        pb,
-        transB ? k : n,
+        a: pa,
+        lda: transA ? m : k,
+        b: pb,
+        ldb: transB ? k : n,
         beta,
-        pc,
-        n,
-        base,
-        stride0,
-        0,
-        pbase,
-        stride,
-      );
-      this.run('reducePartials', m * n, 16, false, pc, pbase, stride, chunks - 1, 0, 1);
+        c: pc,
+        ldc: n,
+        scratchBase: base,
+        scratchStride: stride0,
+        pre: 0,
+        partialBase: pbase,
+        partialStride: stride,
+      });
+      this.run('reducePartials', m * n, 16, false, {
+        dst: pc,
+        partialBase: pbase,
+        partialStride: stride,
+        parts: chunks - 1,
+        rows: 0,
+        cols: 1,
+      });
       this.unstage();
       return;
     }
@@ -339,52 +333,71 @@ export class WasmBackend implements Backend {
       if (bytes <= MAX_SHARED_PANEL) {
         pre = this.panel(bytes);
         if (splitM)
-          this.run('packBFull', Math.ceil(n / 16), 1, true, transB ? 1 : 0, n, k, pb, transB ? k : n, pre);
-        else this.run('packAFull', Math.ceil(m / 4), 1, true, transA ? 1 : 0, m, k, pa, transA ? m : k, pre);
+          this.run('packBFull', Math.ceil(n / 16), 1, true, {
+            transB,
+            n,
+            k,
+            b: pb,
+            ldb: transB ? k : n,
+            dst: pre,
+          });
+        else
+          this.run('packAFull', Math.ceil(m / 4), 1, true, {
+            transA,
+            m,
+            k,
+            a: pa,
+            lda: transA ? m : k,
+            dst: pre,
+          });
         chunks = this.chunks(units, 1, true, 4);
       } else {
         chunks = this.chunks(units, 1, true, 1);
       }
     }
-    this.runChunks(
-      'gemm',
-      units,
-      1,
-      chunks,
-      splitM ? GemmSplit.Rows : GemmSplit.Columns,
-      transA ? 1 : 0,
-      transB ? 1 : 0,
+    this.runChunks('gemm', units, 1, chunks, {
+      mode: splitM ? GemmSplit.Rows : GemmSplit.Columns,
+      transA,
+      transB,
       m,
       n,
       k,
       alpha,
-      pa,
-      transA ? m : k,
-      pb,
-      transB ? k : n,
+      a: pa,
+      lda: transA ? m : k,
+      b: pb,
+      ldb: transB ? k : n,
       beta,
-      pc,
-      n,
-      base,
-      stride0,
+      c: pc,
+      ldc: n,
+      scratchBase: base,
+      scratchStride: stride0,
       pre,
-      0,
-      0,
-    );
+      partialBase: 0,
+      partialStride: 0,
+    });
     this.unstage();
   }
 
   im2col({ x, g, cols }: Im2colArgs): void {
     const px = this.ptr(x);
     const pc = this.out(cols);
-    this.run('im2col', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, px, pc, this.convGeom(g));
+    this.run('im2col', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      cols: pc,
+      geom: this.convGeom(g),
+    });
     this.unstage();
   }
 
   col2im({ cols, g, dx }: Col2imArgs): void {
     const pc = this.ptr(cols);
     const pd = this.out(dx);
-    this.run('col2im', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, pc, pd, this.convGeom(g));
+    this.run('col2im', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, {
+      cols: pc,
+      dx: pd,
+      geom: this.convGeom(g),
+    });
     this.unstage();
   }
 
@@ -404,7 +417,15 @@ export class WasmBackend implements Backend {
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
     const stride = this.scratchStride;
-    this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
+    this.run('conv2d', g.batch, 1, parallel, {
+      x: px,
+      w: pw,
+      bias: pb,
+      y: py,
+      geom: this.convGeom(g),
+      scratchBase: base,
+      scratchStride: stride,
+    });
     this.unstage();
   }
 
@@ -415,7 +436,14 @@ export class WasmBackend implements Backend {
     const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
     const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    this.run('conv2dBackwardData', g.batch, 1, parallel, pdy, pw, pdx, this.convGeom(g), base, stride);
+    this.run('conv2dBackwardData', g.batch, 1, parallel, {
+      dy: pdy,
+      w: pw,
+      dx: pdx,
+      geom: this.convGeom(g),
+      scratchBase: base,
+      scratchStride: stride,
+    });
     this.unstage();
   }
 
@@ -433,35 +461,34 @@ export class WasmBackend implements Backend {
     const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
     const pbase = this.partials(chunks * partStride);
     const geom = this.convGeom(g);
-    this.runChunks(
-      'conv2dBackwardWeights',
-      g.batch,
-      1,
-      chunks,
-      px,
-      pdy,
+    this.runChunks('conv2dBackwardWeights', g.batch, 1, chunks, {
+      x: px,
+      dy: pdy,
       geom,
-      base,
-      stride,
-      pbase,
-      partStride,
-    );
+      scratchBase: base,
+      scratchStride: stride,
+      partialBase: pbase,
+      partialStride: partStride,
+    });
     // The partials are dWᵀ [C·kH·kW, O] (see conv2dBackwardWeights in assembly/conv.ts).
     const cols = wSize / g.outChannels;
-    this.run(
-      'reducePartials',
-      wSize,
-      16,
-      wSize >= PARALLEL_ELEMENTS,
-      pdw,
-      pbase,
-      partStride,
-      chunks,
-      g.outChannels,
+    this.run('reducePartials', wSize, 16, wSize >= PARALLEL_ELEMENTS, {
+      dst: pdw,
+      partialBase: pbase,
+      partialStride: partStride,
+      parts: chunks,
+      rows: g.outChannels,
       cols,
-    );
+    });
     if (db !== null) {
-      this.run('reducePartials', g.outChannels, 16, false, pdb, pbase + wSize * 4, partStride, chunks, 0, 1);
+      this.run('reducePartials', g.outChannels, 16, false, {
+        dst: pdb,
+        partialBase: pbase + wSize * 4,
+        partialStride: partStride,
+        parts: chunks,
+        rows: 0,
+        cols: 1,
+      });
     }
     this.unstage();
   }
@@ -471,7 +498,12 @@ export class WasmBackend implements Backend {
     const py = this.out(y);
     const pa = this.out(argmax);
     const planes = g.batch * g.channels;
-    this.run('maxPool2d', planes, 1, planes > 1 && x.size >= PARALLEL_ELEMENTS, px, py, pa, this.poolGeom(g));
+    this.run('maxPool2d', planes, 1, planes > 1 && x.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      y: py,
+      arg: pa,
+      geom: this.poolGeom(g),
+    });
     this.unstage();
   }
 
@@ -480,16 +512,12 @@ export class WasmBackend implements Backend {
     const pa = this.ptr(argmax);
     const pdx = this.out(dx);
     const planes = g.batch * g.channels;
-    this.run(
-      'maxPool2dBackward',
-      planes,
-      1,
-      planes > 1 && dx.size >= PARALLEL_ELEMENTS,
-      pdy,
-      pa,
-      pdx,
-      this.poolGeom(g),
-    );
+    this.run('maxPool2dBackward', planes, 1, planes > 1 && dx.size >= PARALLEL_ELEMENTS, {
+      dy: pdy,
+      arg: pa,
+      dx: pdx,
+      geom: this.poolGeom(g),
+    });
     this.unstage();
   }
 
@@ -503,7 +531,7 @@ export class WasmBackend implements Backend {
   activation({ op, x, y, alpha }: ActivationArgs): void {
     const px = this.ptr(x);
     const py = x === y ? px : this.out(y);
-    this.run('activation', x.size, 16, x.size >= PARALLEL_ELEMENTS, ACT[op], px, py, alpha);
+    this.run('activation', x.size, 16, x.size >= PARALLEL_ELEMENTS, { op: ACT[op], x: px, y: py, alpha });
     if (x === y && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
     this.unstage();
   }
@@ -514,18 +542,14 @@ export class WasmBackend implements Backend {
     const py = usesX ? 0 : this.ptr(y);
     const pdy = this.ptr(dy, dy === dx);
     const pdx = dy === dx ? pdy : this.out(dx);
-    this.run(
-      'activationBackward',
-      dy.size,
-      16,
-      dy.size >= PARALLEL_ELEMENTS,
-      ACT[op],
-      px,
-      py,
-      pdy,
-      pdx,
+    this.run('activationBackward', dy.size, 16, dy.size >= PARALLEL_ELEMENTS, {
+      op: ACT[op],
+      x: px,
+      y: py,
+      dy: pdy,
+      dx: pdx,
       alpha,
-    );
+    });
     this.unstage();
   }
 
@@ -533,20 +557,37 @@ export class WasmBackend implements Backend {
     const px = this.ptr(x, out === x);
     const py = beta === 0 ? px : y === x ? px : this.ptr(y, out === y);
     const po = out === x ? px : out === y && beta !== 0 ? py : this.out(out);
-    this.run('axpby', out.size, 16, out.size >= PARALLEL_ELEMENTS, alpha, px, beta, py, po);
+    this.run('axpby', out.size, 16, out.size >= PARALLEL_ELEMENTS, { alpha, x: px, beta, y: py, out: po });
     this.unstage();
   }
 
   addcmul({ y, a, b, value, beta, out }: AddcmulArgs): void {
     const [py, pa, pb, po] = this.operands(y, a, b, out, beta);
-    this.run('addcmul', out.size, 16, out.size >= PARALLEL_ELEMENTS, py, pa, pb, value, beta, po);
+    this.run('addcmul', out.size, 16, out.size >= PARALLEL_ELEMENTS, {
+      y: py,
+      a: pa,
+      b: pb,
+      value,
+      beta,
+      out: po,
+    });
     this.unstage();
   }
 
   addcdiv({ y, a, b, value, beta, sqrt, scale, eps, out }: AddcdivArgs): void {
     const [py, pa, pb, po] = this.operands(y, a, b, out, beta);
     const n = out.size;
-    this.run('addcdiv', n, 16, n >= PARALLEL_ELEMENTS, py, pa, pb, value, beta, sqrt ? 1 : 0, scale, eps, po);
+    this.run('addcdiv', n, 16, n >= PARALLEL_ELEMENTS, {
+      y: py,
+      a: pa,
+      b: pb,
+      value,
+      beta,
+      sqrt: sqrt ? 1 : 0,
+      scale,
+      eps,
+      out: po,
+    });
     this.unstage();
   }
 
@@ -579,7 +620,7 @@ export class WasmBackend implements Backend {
     const py = this.ptr(y, true);
     const pb = this.ptr(bias);
     const rows = inner === 1 ? N : N * C;
-    this.run('addBias', rows, 1, rows > 1 && y.size >= PARALLEL_ELEMENTS, py, pb, C, inner);
+    this.run('addBias', rows, 1, rows > 1 && y.size >= PARALLEL_ELEMENTS, { y: py, bias: pb, C, inner });
     this.unstage();
     return true;
   }
@@ -591,17 +632,13 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pdb = this.ptr(db, true);
     // Channels split across threads (each channel's sum stays on one thread: deterministic).
-    this.run(
-      'biasGrad',
-      C,
-      inner === 1 ? 4 : 1,
-      C > 1 && dy.size >= PARALLEL_ELEMENTS,
-      pdy,
-      pdb,
+    this.run('biasGrad', C, inner === 1 ? 4 : 1, C > 1 && dy.size >= PARALLEL_ELEMENTS, {
+      dy: pdy,
+      db: pdb,
       N,
       C,
       inner,
-    );
+    });
     this.unstage();
     return true;
   }
@@ -617,7 +654,7 @@ export class WasmBackend implements Backend {
     if (len === 0 || x.size === 0) return false;
     const px = this.ptr(x);
     const po = this.out(out);
-    this.run('argmax', outer, 1, outer > 1 && x.size >= PARALLEL_ELEMENTS, px, po, len, inner);
+    this.run('argmax', outer, 1, outer > 1 && x.size >= PARALLEL_ELEMENTS, { x: px, out: po, len, inner });
     this.unstage();
     return true;
   }
@@ -634,7 +671,7 @@ export class WasmBackend implements Backend {
     const px = this.ptr(x);
     const po = x === out ? px : this.out(out);
     if (x === out && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
-    this.run('softmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, px, po, k);
+    this.run('softmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, { x: px, out: po, k });
     this.unstage();
   }
 
@@ -645,7 +682,13 @@ export class WasmBackend implements Backend {
     if (x === out && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
     const base = this.scratch(k * 4);
     const stride = this.scratchStride;
-    this.run('logSoftmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, px, po, k, base, stride);
+    this.run('logSoftmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      out: po,
+      k,
+      scratchBase: base,
+      scratchStride: stride,
+    });
     this.unstage();
   }
 
