@@ -2,7 +2,8 @@
 // Per-thread scratch (at scratchBase + tid·scratchStride): [GEMM packing | cols C·kH·kW × outH·outW];
 // weight-gradient partials per chunk: [dW O × C·kH·kW | db O] at partialBase + chunk·partialStride.
 
-import type { Geom } from './generated/records';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
+import { Geom } from './generated/records';
 import { GEMM_SCRATCH_BYTES, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */

@@ -1,7 +1,8 @@
 // Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (the
 // simple-cnn preset's) has a SIMD path: four outputs per step, even/odd columns split by shuffles.
 
-import type { PoolGeom } from './generated/records';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
+import { PoolGeom } from './generated/records';
 
 /** v replaces the running max m: v is larger, or v is NaN and m is not (NaN propagates, as in PyTorch). */
 function beats(v: f32, m: f32): bool {

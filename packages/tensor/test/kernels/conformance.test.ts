@@ -369,6 +369,7 @@ describe.each(backends)('kernels on %s conform to the reference', (_, backend) =
     if (typeof expectedValue === 'number') {
       expect(value).toBeCloseTo(expectedValue, Math.abs(expectedValue) > 100 ? 1 : 4);
     }
-    for (let i = 0; i < want.outputs.length; i++) expectConforms(got.outputs[i], want.outputs[i], `output ${i}`);
+    for (let i = 0; i < want.outputs.length; i++)
+      expectConforms(got.outputs[i], want.outputs[i], `output ${i}`);
   });
 });
