@@ -131,7 +131,8 @@ let claimed = false;
  */
 function claimGlobalRegistry(): void {
   if (claimed) return;
-  const here = import.meta.url;
+  // ImportMeta.url is not in the ES library typings this browser-safe package compiles against.
+  const here = (import.meta as { url?: string }).url ?? 'an unknown location';
   const g = globalThis as { [COPY]?: string };
   const first = g[COPY];
   if (first !== undefined && first !== here) {
