@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Random, Tensor, randomUniform, setBackend } from '@scratchnet/tensor';
+import { Random, Tensor, gemm as gemmOp, randomUniform, setBackend } from '@scratchnet/tensor';
 import { ALL_THREADS, median, row, timeRepeated } from '../lib/common.mjs';
 
 /** [label, transA, transB, m, n, k]: the seed network's GEMMs for batch 64, and 512³. */
@@ -25,18 +25,21 @@ export default async function gemm(ctx) {
   const rng = new Random(7);
   for (const [label, ta, tb, m, n, k] of SHAPES) {
     for (const [name, threads] of configs) {
-      const be = setBackend(name, { threads });
+      setBackend(name, { threads });
       const a = randomUniform(ta ? [k, m] : [m, k], rng, -1, 1);
       const b = randomUniform(tb ? [n, k] : [k, n], rng, -1, 1);
       const c = new Tensor([m, n]);
       const flops = 2 * m * n * k;
       // Each repetition runs for ≥ 0.2 s (js: ≥ 1 call).
-      const perCall = timeRepeated(() => be.gemm(ta, tb, m, n, k, 1, a, b, 0, c), { reps: 1, warmup: 1 })[0];
+      const perCall = timeRepeated(() => gemmOp(a, b, { transA: ta, transB: tb, c }), {
+        reps: 1,
+        warmup: 1,
+      })[0];
       const calls = Math.max(1, Math.round((ctx.quick ? 0.05 : 0.2) / perCall));
       const reps = name === 'js' && flops > 1e8 ? 3 : ctx.quick ? 3 : 7;
       const secs = timeRepeated(
         () => {
-          for (let i = 0; i < calls; i++) be.gemm(ta, tb, m, n, k, 1, a, b, 0, c);
+          for (let i = 0; i < calls; i++) gemmOp(a, b, { transA: ta, transB: tb, c });
         },
         { reps, warmup: 0 },
       );

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { PRESET_NAMES } from '@scratchnet/layers';
+import { PRESET_NAMES, resolvePresetName } from '@scratchnet/layers';
 import { render } from 'ink';
 import { type OutputMode, UsageError, helpText, parseArgs } from './args.js';
 import { App } from './dashboard/App.js';
@@ -46,7 +46,7 @@ function precheck(options: WorkerInput['options']): void {
   if (options.resume !== undefined && !existsSync(options.resume)) {
     throw new UsageError(`--resume: no such file '${options.resume}'`);
   }
-  if (options.resume === undefined && !(PRESET_NAMES as readonly string[]).includes(options.model)) {
+  if (options.resume === undefined && resolvePresetName(options.model) === undefined) {
     throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got '${options.model}'`);
   }
   if (options.dataDir !== undefined && !existsSync(options.dataDir)) {

@@ -259,7 +259,7 @@ describe('scratchnet-train flag errors', () => {
     [['--epochs', '0'], "--epochs must be a positive integer, got '0'"],
     [['--optimizer', 'lion'], "--optimizer must be one of sgd, adam, adamw, rmsprop, got 'lion'"],
     [['--bogus'], "unknown option '--bogus' (see --help)"],
-    [['--model', 'resnet'], "--model must be one of seed, mlp, lenet5, strong, got 'resnet'"],
+    [['--model', 'resnet'], "--model must be one of simple-cnn, mlp, lenet5, strong, got 'resnet'"],
     [['--resume', 'nope.safetensors'], "--resume: no such file 'nope.safetensors'"],
     [['--data-dir', 'no/such/dir'], "--data-dir: no such directory 'no/such/dir'"],
     [['--json', '--plain'], '--plain and --json cannot be used together'],

@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-export { ConfigReader } from './config.js';
 export {
   type Fans,
   INITIALIZERS,
@@ -24,19 +23,17 @@ export {
   type Layer,
   type LayerConfig,
   type Parameter,
-  ViewCache,
-  batchedShape,
 } from './layer.js';
 export { ActivationLayer } from './layers/activation.js';
-export { type AvgPool2DOptions, AvgPool2D } from './layers/avg-pool2d.js';
+export { type AvgPool2dOptions, AvgPool2d, AvgPool2D, type AvgPool2DOptions } from './layers/avg-pool2d.js';
 export { type BatchNormOptions, BatchNorm1d, BatchNorm2d } from './layers/batch-norm.js';
-export { type Conv2DOptions, Conv2D } from './layers/conv2d.js';
+export { type Conv2dOptions, Conv2d, Conv2D, type Conv2DOptions } from './layers/conv2d.js';
 export { type DenseOptions, Dense } from './layers/dense.js';
 export { Dropout } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export { LeakyReLU } from './layers/leaky-relu.js';
-export { MaxPool2D } from './layers/max-pool2d.js';
-export { type Pool2DOptions, Pool2DLayer } from './layers/pool.js';
+export { MaxPool2d, MaxPool2D } from './layers/max-pool2d.js';
+export { type Pool2dOptions, Pool2dLayer, Pool2DLayer, type Pool2DOptions } from './layers/pool.js';
 export { type LayerFactory, layerFromConfig, layerTypes, registerLayer } from './layers/registry.js';
 export { ReLU } from './layers/relu.js';
 export { Sigmoid } from './layers/sigmoid.js';
@@ -74,10 +71,12 @@ export {
   type SequentialOptions,
 } from './model/sequential.js';
 export {
+  type DeprecatedPresetName,
   PRESETS,
   PRESET_NAMES,
   type Preset,
   type PresetName,
   type PresetOptions,
   createModel,
+  resolvePresetName,
 } from './presets.js';

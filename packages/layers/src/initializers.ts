@@ -35,7 +35,7 @@ export interface Fans {
 }
 
 /**
- * Fans of a weight laid out `[out, in, ...kernel]` (Dense `[out, in]`, Conv2D OIHW), as PyTorch's
+ * Fans of a weight laid out `[out, in, ...kernel]` (Dense `[out, in]`, Conv2d OIHW), as PyTorch's
  * `_calculate_fan_in_and_fan_out`: fanIn = in·∏kernel, fanOut = out·∏kernel.
  */
 export function fansOf(shape: Shape): Fans {

@@ -57,7 +57,7 @@ export interface BuildOptions {
 }
 
 export interface Layer {
-  /** `'Conv2D'`, `'MaxPool2D'`, `'Dense'`, `'Flatten'`, `'ReLU'`, ... */
+  /** `'Conv2d'`, `'MaxPool2d'`, `'Dense'`, `'Flatten'`, `'ReLU'`, ... */
   readonly type: string;
   /** Creates parameters for `inputShape` (drawing initial values from `rng`) and returns the output shape. */
   build(inputShape: Shape, rng: Random, options?: BuildOptions): Shape;

@@ -1,16 +1,31 @@
 import type { Shape } from '@scratchnet/tensor';
 import type { Layer } from './layer.js';
 import { BatchNorm1d, BatchNorm2d } from './layers/batch-norm.js';
-import { Conv2D } from './layers/conv2d.js';
+import { Conv2d } from './layers/conv2d.js';
 import { Dense } from './layers/dense.js';
 import { Dropout } from './layers/dropout.js';
 import { Flatten } from './layers/flatten.js';
-import { MaxPool2D } from './layers/max-pool2d.js';
+import { MaxPool2d } from './layers/max-pool2d.js';
 import { ReLU } from './layers/relu.js';
 import { Sequential } from './model/sequential.js';
 
 /** Names of the built-in model presets. */
-export type PresetName = 'seed' | 'mlp' | 'lenet5' | 'strong';
+export type PresetName = 'simple-cnn' | 'mlp' | 'lenet5' | 'strong';
+
+/** Former preset names, still accepted by {@link createModel}. */
+export type DeprecatedPresetName = 'seed';
+
+/** Former names of presets (`'seed'` is now `'simple-cnn'`), accepted for one minor release. */
+const PRESET_ALIASES: Readonly<Record<DeprecatedPresetName, PresetName>> = { seed: 'simple-cnn' };
+
+/**
+ * The preset a name stands for: a current name as is, a former one (`'seed'`) as its new name,
+ * anything else as undefined. For validating user input such as a `--model` flag.
+ */
+export function resolvePresetName(name: string): PresetName | undefined {
+  if ((PRESET_NAMES as readonly string[]).includes(name)) return name as PresetName;
+  return Object.hasOwn(PRESET_ALIASES, name) ? PRESET_ALIASES[name as DeprecatedPresetName] : undefined;
+}
 
 /** Options of {@link createModel}. */
 export interface PresetOptions {
@@ -29,19 +44,19 @@ export interface Preset {
   layers(numClasses: number): Layer[];
 }
 
-const conv = (filters: number, useBias = true): Conv2D =>
-  new Conv2D({ filters, kernelSize: 3, padding: 1, useBias });
+const conv = (filters: number, useBias = true): Conv2d =>
+  new Conv2d({ filters, kernelSize: 3, padding: 1, useBias });
 
 /** The built-in presets, in the order a `--help` lists them. */
 export const PRESETS: readonly Preset[] = [
   {
-    name: 'seed',
+    name: 'simple-cnn',
     description:
-      'the original CNN: Conv 3×3 ×32 (pad 1) → ReLU → MaxPool 2×2 → Flatten → Dense 128 → ReLU → Dense 10',
+      'one conv block: Conv 3×3 ×32 (pad 1) → ReLU → MaxPool 2×2 → Flatten → Dense 128 → ReLU → Dense 10',
     layers: (k) => [
       conv(32),
       new ReLU(),
-      new MaxPool2D(2),
+      new MaxPool2d(2),
       new Flatten(),
       new Dense(128),
       new ReLU(),
@@ -50,7 +65,7 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     name: 'mlp',
-    description: "the original project's fully connected net: Flatten → Dense 128 → ReLU → Dense 10",
+    description: 'fully connected: Flatten → Dense 128 → ReLU → Dense 10',
     layers: (k) => [new Flatten(), new Dense(128), new ReLU(), new Dense(k)],
   },
   {
@@ -58,12 +73,12 @@ export const PRESETS: readonly Preset[] = [
     description:
       'LeNet-5 style: Conv 5×5 ×6 (pad 2) → ReLU → MaxPool → Conv 5×5 ×16 → ReLU → MaxPool → Dense 120 → 84 → 10',
     layers: (k) => [
-      new Conv2D({ filters: 6, kernelSize: 5, padding: 2 }),
+      new Conv2d({ filters: 6, kernelSize: 5, padding: 2 }),
       new ReLU(),
-      new MaxPool2D(2),
-      new Conv2D({ filters: 16, kernelSize: 5 }),
+      new MaxPool2d(2),
+      new Conv2d({ filters: 16, kernelSize: 5 }),
       new ReLU(),
-      new MaxPool2D(2),
+      new MaxPool2d(2),
       new Flatten(),
       new Dense(120),
       new ReLU(),
@@ -80,11 +95,11 @@ export const PRESETS: readonly Preset[] = [
       conv(32, false),
       new BatchNorm2d(),
       new ReLU(),
-      new MaxPool2D(2),
+      new MaxPool2d(2),
       conv(64, false),
       new BatchNorm2d(),
       new ReLU(),
-      new MaxPool2D(2),
+      new MaxPool2d(2),
       new Dropout(0.25),
       new Flatten(),
       new Dense({ units: 128, useBias: false }),
@@ -101,15 +116,20 @@ export const PRESET_NAMES: readonly PresetName[] = PRESETS.map((p) => p.name);
 
 /**
  * A model from a preset, built for `inputShape` (default MNIST `[1, 28, 28]`) and `numClasses`.
+ * `'seed'`, the former name of `'simple-cnn'`, is still accepted (deprecated).
  *
  * @example
  * ```ts
- * const model = createModel('seed', { seed: 42 });
+ * const model = createModel('simple-cnn', { seed: 42 });
  * console.log(model.summary());
  * ```
  */
-export function createModel(name: PresetName, options: PresetOptions = {}): Sequential {
-  const preset = PRESETS.find((p) => p.name === name);
+export function createModel(
+  name: PresetName | DeprecatedPresetName,
+  options: PresetOptions = {},
+): Sequential {
+  const resolved = resolvePresetName(name);
+  const preset = PRESETS.find((p) => p.name === resolved);
   if (preset === undefined) {
     throw new TypeError(`createModel: unknown preset '${name}' (known: ${PRESET_NAMES.join(', ')})`);
   }

@@ -1,13 +1,13 @@
 import { IntTensor, Random } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  AvgPool2D,
+  AvgPool2d,
   BatchNorm1d,
   BatchNorm2d,
-  Conv2D,
+  Conv2d,
   Dense,
   Flatten,
-  MaxPool2D,
+  MaxPool2d,
   ReLU,
   Sequential,
   Softmax,
@@ -23,7 +23,7 @@ describe('shape errors name the layer and both shapes', () => {
     // a Dense that forgot its Flatten
     expect(
       () =>
-        new Sequential([new Conv2D({ filters: 3, kernelSize: 3, padding: 1 }), new ReLU(), new Dense(128)], {
+        new Sequential([new Conv2d({ filters: 3, kernelSize: 3, padding: 1 }), new ReLU(), new Dense(128)], {
           inputShape: shape,
         }),
     ).toThrow('Dense(128) #2: expects a flat input [features], got [3, 28, 28] (add a Flatten before it)');
@@ -41,16 +41,16 @@ describe('shape errors name the layer and both shapes', () => {
       }),
     ).toThrow('Dense(128) #4: expects input [6272], got [2352]');
     expect(
-      () => new Sequential([new Flatten(), new Conv2D({ filters: 8, kernelSize: 3 })], { inputShape: shape }),
-    ).toThrow('Conv2D(8, 3×3) #1: expects input [C, H, W], got [784]');
+      () => new Sequential([new Flatten(), new Conv2d({ filters: 8, kernelSize: 3 })], { inputShape: shape }),
+    ).toThrow('Conv2d(8, 3×3) #1: expects input [C, H, W], got [784]');
     expect(
-      () => new Sequential([new Conv2D({ filters: 8, kernelSize: 5 })], { inputShape: [1, 3, 3] }),
-    ).toThrow('Conv2D(8, 5×5) #0: a 5-wide window with padding 0 does not fit an input height of 3');
-    expect(() => new Sequential([new MaxPool2D(2)], { inputShape: [28, 28] })).toThrow(
-      'MaxPool2D(2×2) #0: expects input [C, H, W], got [28, 28]',
+      () => new Sequential([new Conv2d({ filters: 8, kernelSize: 5 })], { inputShape: [1, 3, 3] }),
+    ).toThrow('Conv2d(8, 5×5) #0: a 5-wide window with padding 0 does not fit an input height of 3');
+    expect(() => new Sequential([new MaxPool2d(2)], { inputShape: [28, 28] })).toThrow(
+      'MaxPool2d(2×2) #0: expects input [C, H, W], got [28, 28]',
     );
-    expect(() => new Sequential([new AvgPool2D(4)], { inputShape: [1, 2, 8] })).toThrow(
-      /^AvgPool2D\(4×4\) #0: /,
+    expect(() => new Sequential([new AvgPool2d(4)], { inputShape: [1, 2, 8] })).toThrow(
+      /^AvgPool2d\(4×4\) #0: /,
     );
     expect(() => new Sequential([new BatchNorm2d()], { inputShape: [10] })).toThrow(
       'BatchNorm2d #0: expects input [C, H, W], got [10]',
@@ -59,12 +59,12 @@ describe('shape errors name the layer and both shapes', () => {
       'BatchNorm1d #0: expects input [C] or [C, L], got [1, 28, 28]',
     );
     expect(() =>
-      new Conv2D({ filters: 2, kernelSize: 2, padding: 'same' }).build([1, 4, 4], new Random(0)),
-    ).toThrow("Conv2D(2, 2×2): padding 'same' needs an odd kernel size, got 2×2");
+      new Conv2d({ filters: 2, kernelSize: 2, padding: 'same' }).build([1, 4, 4], new Random(0)),
+    ).toThrow("Conv2d(2, 2×2): padding 'same' needs an odd kernel size, got 2×2");
   });
 
   it('at run time', () => {
-    const model = createModel('seed');
+    const model = createModel('simple-cnn');
     expect(() => model.forward(rand([2, 784], 1))).toThrow(
       'Sequential.forward: expects input [N, 1, 28, 28], got [2, 784]',
     );
@@ -73,7 +73,7 @@ describe('shape errors name the layer and both shapes', () => {
     );
     const conv = model.layers[0];
     expect(() => conv.forward(rand([2, 1, 27, 28], 1))).toThrow(
-      'Conv2D(32, 3×3) #0: expects input [N, 1, 28, 28], got [2, 1, 27, 28]',
+      'Conv2d(32, 3×3) #0: expects input [N, 1, 28, 28], got [2, 1, 27, 28]',
     );
     const dense = model.layers[4];
     dense.forward(rand([2, 6272], 1));
@@ -93,11 +93,11 @@ describe('shape errors name the layer and both shapes', () => {
 
   it('bad options', async () => {
     expect(() => new Dense(0)).toThrow('Dense: units must be a positive integer, got 0');
-    expect(() => new Conv2D({ filters: 1.5, kernelSize: 3 })).toThrow(
-      'Conv2D: filters must be a positive integer, got 1.5',
+    expect(() => new Conv2d({ filters: 1.5, kernelSize: 3 })).toThrow(
+      'Conv2d: filters must be a positive integer, got 1.5',
     );
     expect(() => createModel('resnet' as never)).toThrow(
-      "createModel: unknown preset 'resnet' (known: seed, mlp, lenet5, strong)",
+      "createModel: unknown preset 'resnet' (known: simple-cnn, mlp, lenet5, strong)",
     );
     const model = createModel('mlp');
     const data = tensorBatchSource(rand([4, 1, 28, 28], 1), IntTensor.fromArray([0, 1, 2, 3]));

@@ -1,16 +1,16 @@
 import { IntTensor, Random, type Shape, type Tensor, listBackends, setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AvgPool2D,
+  AvgPool2d,
   BatchNorm1d,
   BatchNorm2d,
-  Conv2D,
+  Conv2d,
   Dense,
   Dropout,
   Flatten,
   type Layer,
   LeakyReLU,
-  MaxPool2D,
+  MaxPool2d,
   ReLU,
   Sigmoid,
   Softmax,
@@ -30,18 +30,18 @@ describe.each(listBackends())('finite-difference gradients: input and parameters
     setBackend(backend);
   });
 
-  it('Conv2D, stride 1, padding 1, with bias', () => {
-    const conv = built(new Conv2D({ filters: 3, kernelSize: 3, padding: 1 }), [2, 5, 5]);
+  it('Conv2d, stride 1, padding 1, with bias', () => {
+    const conv = built(new Conv2d({ filters: 3, kernelSize: 3, padding: 1 }), [2, 5, 5]);
     gradCheck(conv, rand([2, 2, 5, 5], 2));
   });
 
-  it('Conv2D, stride 2, no padding, rectangular kernel, no bias', () => {
-    const conv = built(new Conv2D({ filters: 2, kernelSize: [3, 2], stride: 2, useBias: false }), [3, 7, 6]);
+  it('Conv2d, stride 2, no padding, rectangular kernel, no bias', () => {
+    const conv = built(new Conv2d({ filters: 2, kernelSize: [3, 2], stride: 2, useBias: false }), [3, 7, 6]);
     gradCheck(conv, rand([2, 3, 7, 6], 3));
   });
 
-  it("Conv2D, padding 'same' with a 5×5 kernel", () => {
-    const conv = built(new Conv2D({ filters: 2, kernelSize: 5, padding: 'same' }), [1, 6, 6]);
+  it("Conv2d, padding 'same' with a 5×5 kernel", () => {
+    const conv = built(new Conv2d({ filters: 2, kernelSize: 5, padding: 'same' }), [1, 6, 6]);
     gradCheck(conv, rand([1, 1, 6, 6], 4));
   });
 
@@ -50,10 +50,10 @@ describe.each(listBackends())('finite-difference gradients: input and parameters
     gradCheck(built(new Dense({ units: 3, useBias: false }), [5]), rand([2, 5], 6));
   });
 
-  it('MaxPool2D (2×2; 3×3 stride 2 with padding, overlapping windows)', () => {
-    gradCheck(built(new MaxPool2D(2), [2, 4, 6]), distinct([2, 2, 4, 6], 7), { eps: 1e-3 });
+  it('MaxPool2d (2×2; 3×3 stride 2 with padding, overlapping windows)', () => {
+    gradCheck(built(new MaxPool2d(2), [2, 4, 6]), distinct([2, 2, 4, 6], 7), { eps: 1e-3 });
     gradCheck(
-      built(new MaxPool2D({ poolSize: 3, stride: 2, padding: 1 }), [2, 5, 5]),
+      built(new MaxPool2d({ poolSize: 3, stride: 2, padding: 1 }), [2, 5, 5]),
       distinct([2, 2, 5, 5], 8),
       {
         eps: 1e-3,
@@ -61,14 +61,14 @@ describe.each(listBackends())('finite-difference gradients: input and parameters
     );
   });
 
-  it('AvgPool2D (with and without counting padding)', () => {
-    gradCheck(built(new AvgPool2D(2), [2, 4, 4]), rand([2, 2, 4, 4], 9));
+  it('AvgPool2d (with and without counting padding)', () => {
+    gradCheck(built(new AvgPool2d(2), [2, 4, 4]), rand([2, 2, 4, 4], 9));
     gradCheck(
-      built(new AvgPool2D({ poolSize: 3, stride: 2, padding: 1, countIncludePad: false }), [1, 5, 5]),
+      built(new AvgPool2d({ poolSize: 3, stride: 2, padding: 1, countIncludePad: false }), [1, 5, 5]),
       rand([2, 1, 5, 5], 10),
     );
     gradCheck(
-      built(new AvgPool2D({ poolSize: 3, stride: 1, padding: 1 }), [1, 4, 4]),
+      built(new AvgPool2d({ poolSize: 3, stride: 1, padding: 1 }), [1, 4, 4]),
       rand([1, 1, 4, 4], 11),
     );
   });
@@ -154,10 +154,10 @@ describe.each(listBackends())('finite-difference gradients: input and parameters
   it('a whole model (conv → BN → ReLU → pool → flatten → dense → loss): every parameter gradient', () => {
     const model = new Sequential(
       [
-        new Conv2D({ filters: 3, kernelSize: 3, padding: 1 }),
+        new Conv2d({ filters: 3, kernelSize: 3, padding: 1 }),
         new BatchNorm2d(),
         new ReLU(),
-        new MaxPool2D(2),
+        new MaxPool2d(2),
         new Flatten(),
         new Dense(5),
         new Tanh(),

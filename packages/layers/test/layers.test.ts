@@ -2,19 +2,26 @@ import { IntTensor, Random, Tensor, listBackends, setBackend } from '@scratchnet
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AvgPool2D,
+  AvgPool2d,
   BatchNorm2d,
   Conv2D,
+  Conv2d,
   Dense,
   Dropout,
   Flatten,
   type LayerConfig,
+  type ModelConfig,
   LeakyReLU,
   MaxPool2D,
+  MaxPool2d,
+  PRESET_NAMES,
   Sequential,
   createModel,
   fansOf,
   initialize,
   layerFromConfig,
+  layerTypes,
+  resolvePresetName,
 } from '../src/index.js';
 import { rand } from './gradcheck.js';
 
@@ -54,8 +61,8 @@ describe.each(listBackends())('layers: forward values and PyTorch layouts (%s ba
     setBackend(backend);
   });
 
-  it('Conv2D matches a direct float64 convolution with OIHW weights (stride 2, padding 1)', () => {
-    const conv = new Conv2D({ filters: 3, kernelSize: 3, stride: 2, padding: 1 });
+  it('Conv2d matches a direct float64 convolution with OIHW weights (stride 2, padding 1)', () => {
+    const conv = new Conv2d({ filters: 3, kernelSize: 3, stride: 2, padding: 1 });
     expect(conv.build([2, 7, 6], new Random(1))).toEqual([3, 4, 3]);
     const [w, b] = conv.parameters();
     expect(w.value.shape).toEqual([3, 2, 3, 3]);
@@ -92,7 +99,7 @@ describe.each(listBackends())('layers: forward values and PyTorch layouts (%s ba
     expect(Array.from(y.data)).toEqual(Array.from({ length: 24 }, (_, i) => i));
   });
 
-  it('MaxPool2D and AvgPool2D (hand-worked)', () => {
+  it('MaxPool2d and AvgPool2d (hand-worked)', () => {
     const x = Tensor.fromArray([
       [
         [
@@ -103,7 +110,7 @@ describe.each(listBackends())('layers: forward values and PyTorch layouts (%s ba
         ],
       ],
     ]);
-    const mp = new MaxPool2D(2);
+    const mp = new MaxPool2d(2);
     mp.build([1, 4, 4], new Random(0));
     expect(mp.forward(x).toArray()).toEqual([
       [
@@ -113,7 +120,7 @@ describe.each(listBackends())('layers: forward values and PyTorch layouts (%s ba
         ],
       ],
     ]);
-    const ap = new AvgPool2D(2);
+    const ap = new AvgPool2d(2);
     ap.build([1, 4, 4], new Random(0));
     expect(ap.forward(x).toArray()).toEqual([
       [
@@ -168,7 +175,7 @@ describe.each(listBackends())('layers: forward values and PyTorch layouts (%s ba
 
 describe('initializers', () => {
   it('PyTorch defaults: weights and biases U(±1/√fanIn)', () => {
-    const conv = new Conv2D({ filters: 64, kernelSize: 3 });
+    const conv = new Conv2d({ filters: 64, kernelSize: 3 });
     conv.build([16, 8, 8], new Random(1));
     const [w, b] = conv.parameters();
     const bound = 1 / Math.sqrt(16 * 9);
@@ -231,7 +238,7 @@ describe('initializers', () => {
 
 describe('configs', () => {
   it('initialize: false leaves the weights zero and draws nothing (for models about to be loaded)', () => {
-    const config = createModel('seed', { seed: 3 }).getConfig();
+    const config = createModel('simple-cnn', { seed: 3 }).getConfig();
     const drawn = Sequential.fromConfig(config, { seed: 3 });
     const bare = Sequential.fromConfig(config, { seed: 3, initialize: false });
     expect(drawn.namedParameters().every((p) => p.value.data.some((v) => v !== 0))).toBe(true);
@@ -242,8 +249,39 @@ describe('configs', () => {
     );
   });
 
+  it('reads the type strings and preset name used before the PyTorch casing', () => {
+    const old: ModelConfig = {
+      inputShape: [1, 8, 8],
+      layers: [
+        { type: 'Conv2D', filters: 2, kernelSize: [3, 3], padding: 1 },
+        { type: 'MaxPool2D', poolSize: [2, 2] },
+        { type: 'AvgPool2D', poolSize: [2, 2] },
+      ],
+    };
+    const model = Sequential.fromConfig(old, { seed: 1 });
+    expect(model.layers.map((l) => l.type)).toEqual(['Conv2d', 'MaxPool2d', 'AvgPool2d']);
+    expect(model.layers[0]).toBeInstanceOf(Conv2d);
+    expect(model.getConfig().layers.map((l) => l.type)).toEqual(['Conv2d', 'MaxPool2d', 'AvgPool2d']);
+    // The deprecated aliases are the same classes.
+    expect(Conv2D).toBe(Conv2d);
+    expect(MaxPool2D).toBe(MaxPool2d);
+    expect(AvgPool2D).toBe(AvgPool2d);
+    expect(layerTypes()).not.toContain('Conv2D');
+    // 'seed' still builds the simple-cnn preset, weight for weight.
+    const a = createModel('seed', { seed: 5 });
+    const b = createModel('simple-cnn', { seed: 5 });
+    expect(a.getConfig()).toEqual(b.getConfig());
+    expect(Array.from(a.namedParameters()[0].value.data)).toEqual(
+      Array.from(b.namedParameters()[0].value.data),
+    );
+    expect(PRESET_NAMES).toContain('simple-cnn');
+    expect(PRESET_NAMES).not.toContain('seed');
+    expect(resolvePresetName('seed')).toBe('simple-cnn');
+    expect(resolvePresetName('nope')).toBeUndefined();
+  });
+
   it('every layer round-trips through JSON', () => {
-    for (const name of ['seed', 'mlp', 'lenet5', 'strong'] as const) {
+    for (const name of ['simple-cnn', 'mlp', 'lenet5', 'strong'] as const) {
       const model = createModel(name, { seed: 3 });
       const json = JSON.parse(JSON.stringify(model.getConfig()));
       const again = Sequential.fromConfig(json, { seed: 3 });
@@ -257,10 +295,10 @@ describe('configs', () => {
       });
     }
     const extra: LayerConfig[] = [
-      { type: 'AvgPool2D', poolSize: [3, 3], stride: [1, 1], padding: 'same', countIncludePad: false },
+      { type: 'AvgPool2d', poolSize: [3, 3], stride: [1, 1], padding: 'same', countIncludePad: false },
       { type: 'LeakyReLU', alpha: 0.3 },
       {
-        type: 'Conv2D',
+        type: 'Conv2d',
         filters: 2,
         kernelSize: [3, 1],
         stride: [2, 1],
@@ -278,8 +316,8 @@ describe('configs', () => {
     expect(() => layerFromConfig({ type: 'Dense', units: -2 })).toThrow(
       "Dense config: 'units' must be a positive integer, got -2",
     );
-    expect(() => layerFromConfig({ type: 'Conv2D', filters: 4, kernelSize: 'big' })).toThrow(
-      'Conv2D config: \'kernelSize\' must be a positive integer or a pair [h, w] of them, got "big"',
+    expect(() => layerFromConfig({ type: 'Conv2d', filters: 4, kernelSize: 'big' })).toThrow(
+      'Conv2d config: \'kernelSize\' must be a positive integer or a pair [h, w] of them, got "big"',
     );
     expect(() =>
       Sequential.fromConfig({ inputShape: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Nope' }] }),

@@ -4,14 +4,14 @@ import { getBackend } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../src/index.js';
 
-describe('seed preset on MNIST', () => {
+describe('simple-cnn preset on MNIST', () => {
   // Runs on the default backend (wasm SIMD where available: ~10 s here; the js reference backend
   // needs about 5× longer for the same run).
   it('reaches ≥ 90% on the full 10,000-image test set after training on 2,000 images', async () => {
     const mnist = await loadMnist();
     const train = mnist.train.withOptions({ normalization: MNIST_NORMALIZATION }).subset(0, 2000);
     const test = mnist.test.withOptions({ normalization: MNIST_NORMALIZATION });
-    const model = createModel('seed', { seed: 1 });
+    const model = createModel('simple-cnn', { seed: 1 });
     const optimizer = new SGD(model.namedParameters(), { lr: 0.05, momentum: 0.9, decay: 1e-3 });
     const t0 = performance.now();
     const history = await model.fit(train, {
@@ -24,7 +24,7 @@ describe('seed preset on MNIST', () => {
     const seconds = (performance.now() - t0) / 1000;
     const result = await model.evaluate(test, { batchSize: 500 });
     console.log(
-      `seed preset, 2,000 MNIST images × 5 epochs on ${getBackend().name}: ${seconds.toFixed(1)} s, train accuracy ` +
+      `simple-cnn preset, 2,000 MNIST images × 5 epochs on ${getBackend().name}: ${seconds.toFixed(1)} s, train accuracy ` +
         `${history.epochs.map((e) => e.accuracy.toFixed(3)).join(' → ')}, test accuracy ${result.accuracy.toFixed(4)}`,
     );
     expect(history.epochs[4].loss).toBeLessThan(history.epochs[0].loss);

@@ -2,17 +2,17 @@ import { SGD } from '@scratchnet/optimizers';
 import { IntTensor, Random, Tensor, getBackend } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  AvgPool2D,
+  AvgPool2d,
   type BatchMetrics,
   BatchNorm1d,
   BatchNorm2d,
-  Conv2D,
+  Conv2d,
   Dense,
   Dropout,
   type EpochMetrics,
   Flatten,
   LeakyReLU,
-  MaxPool2D,
+  MaxPool2d,
   ReLU,
   Sequential,
   Softmax,
@@ -46,7 +46,7 @@ const mlp = (seed = 1): Sequential =>
 
 describe('Sequential', () => {
   it('names parameters and buffers as a PyTorch nn.Sequential state_dict', () => {
-    const seed = createModel('seed');
+    const seed = createModel('simple-cnn');
     expect(seed.namedParameters().map((p) => [p.name, p.value.shape])).toEqual([
       ['0.weight', [32, 1, 3, 3]],
       ['0.bias', [32]],
@@ -89,8 +89,8 @@ describe('Sequential', () => {
   });
 
   it('summary lists each layer, its output shape and parameter count, and the totals', () => {
-    const s = createModel('seed').summary();
-    expect(s).toMatch(/0\s+Conv2D\(32, 3×3\)\s+\[32, 28, 28\]\s+320/);
+    const s = createModel('simple-cnn').summary();
+    expect(s).toMatch(/0\s+Conv2d\(32, 3×3\)\s+\[32, 28, 28\]\s+320/);
     expect(s).toMatch(/3\s+Flatten\s+\[6272\]\s+0/);
     expect(s).toMatch(/4\s+Dense\(128\)\s+\[128\]\s+802,944/);
     expect(s).toContain('Total params: 804,554');
@@ -102,12 +102,12 @@ describe('Sequential', () => {
   it('a training step reuses its tensors: forward and backward return the same objects on the second step', () => {
     const model = new Sequential(
       [
-        new Conv2D({ filters: 4, kernelSize: 3, padding: 'same' }),
+        new Conv2d({ filters: 4, kernelSize: 3, padding: 'same' }),
         new BatchNorm2d(),
         new LeakyReLU(),
-        new MaxPool2D(2),
+        new MaxPool2d(2),
         new Dropout(0.2),
-        new AvgPool2D({ poolSize: 3, stride: 1, padding: 1 }),
+        new AvgPool2d({ poolSize: 3, stride: 1, padding: 1 }),
         new Flatten(),
         new Dense(6),
         new BatchNorm1d(),

@@ -1,4 +1,4 @@
-import type { AdagradHyper, Backend, Tensor } from '@scratchnet/tensor';
+import { type Tensor, addcdiv, addcmul, axpby } from '@scratchnet/tensor';
 import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkNumber } from './validate.js';
 
@@ -52,7 +52,8 @@ export class Adagrad extends Optimizer {
   /** ε. */
   readonly eps: number;
   private readonly sums: Tensor[];
-  private readonly h: AdagradHyper;
+  /** g = ∇θ + λ·θ. */
+  private readonly scratch: Tensor[] | null;
 
   constructor(params: readonly Parameter[], options: AdagradOptions = {}) {
     super('Adagrad', params, options, 1e-2);
@@ -67,16 +68,18 @@ export class Adagrad extends Optimizer {
     );
     this.eps = checkNumber('Adagrad', 'eps', options.eps, 1e-10, { min: 0 });
     this.sums = this.addSlot('sum', this.initialAccumulatorValue);
-    this.h = { lr: 0, lrDecay: this.lrDecay, weightDecay: this.weightDecay, eps: this.eps, step: 0 };
+    this.scratch = this.weightDecay !== 0 ? this.addScratch() : null;
   }
 
-  protected update(backend: Backend, lr: number, t: number): void {
-    const h = this.h;
-    h.lr = lr;
-    h.step = t;
-    const params = this.params;
-    for (let i = 0; i < params.length; i++)
-      backend.adagradUpdate(params[i].value, params[i].grad, this.sums[i], h);
+  protected update(lr: number, t: number): void {
+    const clr = lr / (1 + (t - 1) * this.lrDecay);
+    for (let i = 0; i < this.params.length; i++) {
+      const { value: p, grad } = this.params[i];
+      const g = this.scratch !== null ? axpby(this.weightDecay, p, 1, grad, { out: this.scratch[i] }) : grad;
+      const s = this.sums[i];
+      addcmul(s, g, g, { out: s }); // s = s + g²
+      addcdiv(p, g, s, { value: -clr, sqrt: true, eps: this.eps, out: p }); // θ = θ − γ̃·g/(√s + ε)
+    }
   }
 
   getConfig(): AdagradConfig {

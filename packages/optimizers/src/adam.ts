@@ -1,4 +1,4 @@
-import type { AdamHyper, Backend, Tensor } from '@scratchnet/tensor';
+import { type Tensor, addcdiv, addcmul, axpby, maximum } from '@scratchnet/tensor';
 import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
@@ -40,7 +40,10 @@ export abstract class AdamBase extends Optimizer {
   private readonly expAvg: Tensor[];
   private readonly expAvgSq: Tensor[];
   private readonly maxExpAvgSq: Tensor[] | null;
-  private readonly h: AdamHyper;
+  /** Decoupled (AdamW) or L2 (Adam) weight decay. */
+  private readonly decoupled: boolean;
+  /** g = ∇θ + λ·θ (Adam with weight decay). */
+  private readonly scratch: Tensor[] | null;
 
   protected constructor(
     owner: string,
@@ -64,33 +67,29 @@ export abstract class AdamBase extends Optimizer {
     this.expAvg = this.addSlot('exp_avg');
     this.expAvgSq = this.addSlot('exp_avg_sq');
     this.maxExpAvgSq = this.amsgrad ? this.addSlot('max_exp_avg_sq') : null;
-    this.h = {
-      lr: 0,
-      beta1: this.betas[0],
-      beta2: this.betas[1],
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      decoupledWeightDecay: decoupled,
-      amsgrad: this.amsgrad,
-      step: 0,
-    };
+    this.decoupled = decoupled;
+    this.scratch = !decoupled && this.weightDecay !== 0 ? this.addScratch() : null;
   }
 
-  protected update(backend: Backend, lr: number, t: number): void {
-    const h = this.h;
-    h.lr = lr;
-    h.step = t;
-    const params = this.params;
-    const maxSq = this.maxExpAvgSq;
-    for (let i = 0; i < params.length; i++) {
-      backend.adamUpdate(
-        params[i].value,
-        params[i].grad,
-        this.expAvg[i],
-        this.expAvgSq[i],
-        maxSq === null ? null : maxSq[i],
-        h,
-      );
+  protected update(lr: number, t: number): void {
+    const [beta1, beta2] = this.betas;
+    const wd = this.weightDecay;
+    const stepSize = lr / (1 - beta1 ** t);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+    for (let i = 0; i < this.params.length; i++) {
+      const { value: p, grad } = this.params[i];
+      let g = grad;
+      if (this.decoupled && wd !== 0)
+        axpby(1 - lr * wd, p, 0, p, { out: p }); // θ = θ·(1 − γλ)
+      else if (this.scratch !== null) g = axpby(wd, p, 1, grad, { out: this.scratch[i] }); // g = ∇θ + λ·θ
+      const m = this.expAvg[i];
+      const v = this.expAvgSq[i];
+      axpby(1 - beta1, g, beta1, m, { out: m }); // m = β1·m + (1 − β1)·g
+      addcmul(v, g, g, { beta: beta2, value: 1 - beta2, out: v }); // v = β2·v + (1 − β2)·g²
+      let second = v;
+      if (this.maxExpAvgSq !== null) second = maximum(this.maxExpAvgSq[i], v, this.maxExpAvgSq[i]);
+      // θ = θ − γ/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+      addcdiv(p, m, second, { value: -stepSize, sqrt: true, scale: 1 / bc2Sqrt, eps: this.eps, out: p });
     }
   }
 

@@ -1,4 +1,4 @@
-import { type Backend, Tensor, getBackend } from '@scratchnet/tensor';
+import { Tensor, getBackend, mul, sumSquares } from '@scratchnet/tensor';
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
@@ -30,9 +30,8 @@ export function clipGradNorm(
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
     throw new RangeError(`clipGradNorm: maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);
   }
-  const backend = getBackend();
   let sum = 0;
-  for (let i = 0; i < params.length; i++) sum += backend.sumSquares(params[i].grad);
+  for (let i = 0; i < params.length; i++) sum += sumSquares(params[i].grad);
   const norm = Math.sqrt(sum);
   if (!Number.isFinite(norm) && options.errorIfNonfinite === true) {
     throw new RangeError(
@@ -41,14 +40,15 @@ export function clipGradNorm(
   }
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {
-    const s = scalar(backend);
+    const s = scalar();
     s.data[0] = coef;
-    for (let i = 0; i < params.length; i++) backend.binary('mul', params[i].grad, s, params[i].grad);
+    for (let i = 0; i < params.length; i++) mul(params[i].grad, s, params[i].grad);
   }
   return norm;
 }
 
-function scalar(backend: Backend): Tensor {
-  if (scale === undefined || scale.storage.owner !== backend.name) scale = new Tensor([]);
+function scalar(): Tensor {
+  // Reported backend name only: a scalar of the backend in use, made again when it changes.
+  if (scale === undefined || scale.storage.owner !== getBackend().name) scale = new Tensor([]);
   return scale;
 }

@@ -1,12 +1,4 @@
-import {
-  type Backend,
-  ShapeError,
-  type Tensor,
-  formatShape,
-  full,
-  getBackend,
-  shapesEqual,
-} from '@scratchnet/tensor';
+import { ShapeError, Tensor, copy, fill, formatShape, full, shapesEqual } from '@scratchnet/tensor';
 import { clipGradNorm } from './clip-grad-norm.js';
 import { createSchedule } from './schedules/create.js';
 import type { Schedule, ScheduleConfig } from './schedules/schedule.js';
@@ -57,8 +49,9 @@ export type CommonConfig = { lr: number; decay: number; schedule?: ScheduleConfi
 
 /**
  * Shared machinery of every optimizer: the parameter list, the step count, the learning-rate rule
- * (base rate × schedule / (1 + decay·t)), slot tensors, and exact state save/restore. Subclasses
- * implement one update through the backend's fused kernel.
+ * (base rate × schedule / (1 + decay·t)), slot tensors, scratch, and exact state save/restore.
+ * Subclasses write one update with the fused elementwise ops of @scratchnet/tensor (`axpby`,
+ * `addcmul`, `addcdiv`, …), PyTorch's single-tensor algorithm step by step.
  */
 export abstract class Optimizer {
   /** Short type name used in configs and state: 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'. */
@@ -123,14 +116,13 @@ export abstract class Optimizer {
    */
   step(): void {
     if (this.maxGradNorm !== null) this.gradNorm = clipGradNorm(this.params, this.maxGradNorm);
-    this.update(getBackend(), this.learningRate, this.steps + 1);
+    this.update(this.learningRate, this.steps + 1);
     this.steps++;
   }
 
   /** Sets every parameter's gradient to zero (like PyTorch `optimizer.zero_grad()`). */
   zeroGrad(): void {
-    const backend = getBackend();
-    for (const p of this.params) backend.fill(p.grad, 0);
+    for (const p of this.params) fill(p.grad, 0);
   }
 
   /**
@@ -190,8 +182,7 @@ export abstract class Optimizer {
         );
       }
     }
-    const backend = getBackend();
-    for (const [key, mine] of expected) backend.copy(given[key], mine);
+    for (const [key, mine] of expected) copy(given[key], mine);
     this.steps = state.step;
   }
 
@@ -199,13 +190,21 @@ export abstract class Optimizer {
   abstract getConfig(): { type: string } & CommonConfig;
 
   /** One update of every parameter at learning rate `lr`; `t` is the 1-based number of this step. */
-  protected abstract update(backend: Backend, lr: number, t: number): void;
+  protected abstract update(lr: number, t: number): void;
 
   /** Creates one slot tensor per parameter, filled with `init`, and registers it for the state dict. */
   protected addSlot(slot: string, init = 0): Tensor[] {
     const tensors = this.params.map((p) => full(p.value.shape, init));
     this.slotTable.set(slot, tensors);
     return tensors;
+  }
+
+  /**
+   * One scratch tensor per parameter (same shape), allocated once here so that steps allocate nothing.
+   * Not part of the state: its contents do not survive a step.
+   */
+  protected addScratch(): Tensor[] {
+    return this.params.map((p) => new Tensor(p.value.shape));
   }
 
   /** The {@link CommonConfig} part of {@link getConfig}. */
@@ -240,12 +239,7 @@ function checkParams(owner: string, params: readonly Parameter[]): readonly Para
   return Object.freeze([...params]);
 }
 
-/** Duck-typed, so tensors from another copy of @scratchnet/tensor (a second bundle) are accepted too. */
+/** A float tensor of this program's one copy of @scratchnet/tensor (a second copy refuses to load). */
 function isFloatTensor(t: unknown): t is Tensor {
-  return (
-    typeof t === 'object' &&
-    t !== null &&
-    Array.isArray((t as Tensor).shape) &&
-    (t as Tensor).data instanceof Float32Array
-  );
+  return t instanceof Tensor;
 }

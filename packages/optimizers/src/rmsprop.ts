@@ -1,4 +1,4 @@
-import type { Backend, RmspropHyper, Tensor } from '@scratchnet/tensor';
+import { type Tensor, addcdiv, addcmul, axpby } from '@scratchnet/tensor';
 import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
@@ -59,7 +59,9 @@ export class RMSprop extends Optimizer {
   private readonly squareAvg: Tensor[];
   private readonly momentumBuffer: Tensor[] | null;
   private readonly gradAvg: Tensor[] | null;
-  private readonly h: RmspropHyper;
+  /** g = ∇θ + λ·θ, and the centered second moment v − ḡ². */
+  private readonly scratch: Tensor[];
+  private readonly centeredSq: Tensor[] | null;
 
   constructor(params: readonly Parameter[], options: RmspropOptions = {}) {
     super('RMSprop', params, options, 1e-2);
@@ -71,30 +73,30 @@ export class RMSprop extends Optimizer {
     this.squareAvg = this.addSlot('square_avg');
     this.momentumBuffer = this.momentum > 0 ? this.addSlot('momentum_buffer') : null;
     this.gradAvg = this.centered ? this.addSlot('grad_avg') : null;
-    this.h = {
-      lr: 0,
-      alpha: this.alpha,
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      momentum: this.momentum,
-      centered: this.centered,
-    };
+    this.scratch = this.addScratch();
+    this.centeredSq = this.centered ? this.addScratch() : null;
   }
 
-  protected update(backend: Backend, lr: number): void {
-    this.h.lr = lr;
-    const params = this.params;
-    const mom = this.momentumBuffer;
-    const avg = this.gradAvg;
-    for (let i = 0; i < params.length; i++) {
-      backend.rmspropUpdate(
-        params[i].value,
-        params[i].grad,
-        this.squareAvg[i],
-        mom === null ? null : mom[i],
-        avg === null ? null : avg[i],
-        this.h,
-      );
+  protected update(lr: number): void {
+    const { alpha, eps, weightDecay: wd, momentum: mu } = this;
+    for (let i = 0; i < this.params.length; i++) {
+      const { value: p, grad } = this.params[i];
+      const g = wd !== 0 ? axpby(wd, p, 1, grad, { out: this.scratch[i] }) : grad; // g = ∇θ + λ·θ
+      const v = this.squareAvg[i];
+      addcmul(v, g, g, { beta: alpha, value: 1 - alpha, out: v }); // v = α·v + (1 − α)·g²
+      let vt = v;
+      if (this.gradAvg !== null && this.centeredSq !== null) {
+        const ga = this.gradAvg[i];
+        axpby(1 - alpha, g, alpha, ga, { out: ga }); // ḡ = α·ḡ + (1 − α)·g
+        vt = addcmul(v, ga, ga, { value: -1, out: this.centeredSq[i] }); // ṽ = v − ḡ²
+      }
+      if (this.momentumBuffer !== null) {
+        const b = this.momentumBuffer[i];
+        addcdiv(b, g, vt, { beta: mu, sqrt: true, eps, out: b }); // b = μ·b + g/(√ṽ + ε)
+        axpby(-lr, b, 1, p, { out: p }); // θ = θ − γ·b
+      } else {
+        addcdiv(p, g, vt, { value: -lr, sqrt: true, eps, out: p }); // θ = θ − γ·g/(√ṽ + ε)
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Backend, SgdHyper, Tensor } from '@scratchnet/tensor';
+import { type Tensor, axpby, copy } from '@scratchnet/tensor';
 import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
@@ -37,7 +37,7 @@ export interface SgdOptions extends CommonOptions {
  * ```
  *
  * Slot: `momentum_buffer` (only when μ ≠ 0). With `decay`, γ_t = lr_0 / (1 + decay·(t − 1)), the
- * rule of the NNFS book the seed project follows.
+ * time-decay rule of the NNFS book.
  *
  * @example
  * ```ts
@@ -56,7 +56,8 @@ export class SGD extends Optimizer {
   /** L2 penalty λ. */
   readonly weightDecay: number;
   private readonly buffers: Tensor[] | null;
-  private readonly h: SgdHyper;
+  /** g = ∇θ + λ·θ (and the Nesterov step), when the gradient itself cannot be used. */
+  private readonly scratch: Tensor[] | null;
 
   constructor(params: readonly Parameter[], options: SgdOptions = {}) {
     super('SGD', params, options, 1e-3);
@@ -68,24 +69,25 @@ export class SGD extends Optimizer {
       throw new RangeError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
     }
     this.buffers = this.momentum !== 0 ? this.addSlot('momentum_buffer') : null;
-    this.h = {
-      lr: 0,
-      momentum: this.momentum,
-      dampening: this.dampening,
-      nesterov: this.nesterov,
-      weightDecay: this.weightDecay,
-      firstStep: true,
-    };
+    this.scratch = this.weightDecay !== 0 || this.nesterov ? this.addScratch() : null;
   }
 
-  protected update(backend: Backend, lr: number, t: number): void {
-    const h = this.h;
-    h.lr = lr;
-    h.firstStep = t === 1;
-    const params = this.params;
-    const buffers = this.buffers;
-    for (let i = 0; i < params.length; i++) {
-      backend.sgdUpdate(params[i].value, params[i].grad, buffers === null ? null : buffers[i], h);
+  protected update(lr: number, t: number): void {
+    const { momentum: mu, dampening, nesterov, weightDecay: wd } = this;
+    for (let i = 0; i < this.params.length; i++) {
+      const { value: p, grad } = this.params[i];
+      const tmp = this.scratch === null ? null : this.scratch[i];
+      let g = grad;
+      if (wd !== 0 && tmp !== null) g = axpby(wd, p, 1, grad, { out: tmp }); // g = ∇θ + λ·θ
+      if (this.buffers !== null) {
+        const b = this.buffers[i];
+        if (t === 1) copy(g, b);
+        else axpby(1 - dampening, g, mu, b, { out: b }); // b = μ·b + (1 − τ)·g
+        if (nesterov && tmp !== null)
+          g = axpby(mu, b, 1, g, { out: tmp }); // g = g + μ·b
+        else g = b;
+      }
+      axpby(-lr, g, 1, p, { out: p }); // θ = θ − γ·g
     }
   }
 

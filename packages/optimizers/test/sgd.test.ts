@@ -48,7 +48,7 @@ onEachBackend(() => {
       expect(opt.learningRate).toBeCloseTo(1 / 2.5, 15);
     });
 
-    it('decay and momentum together (the seed recipe)', () => {
+    it('decay and momentum together (the trainer default recipe)', () => {
       const opt = new SGD([param('w', [1])], { lr: 0.1, momentum: 0.9, decay: 1 });
       // b1 = 1, lr 0.1 → θ = 0.9; b2 = 1.9, lr 0.05 → θ = 0.805
       expectClose(run(opt, [1, 1]), [0.9, 0.805]);

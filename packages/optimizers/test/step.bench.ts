@@ -1,4 +1,4 @@
-// Optimizer step throughput on the `seed` preset's parameter shapes (804,554 parameters), on every
+// Optimizer step throughput on the `simple-cnn` preset's parameter shapes (804,554 parameters), on every
 // available backend. Not part of `vitest run`; run with `vitest bench --run` in this package.
 import { Random, Tensor, listBackends, setBackend } from '@scratchnet/tensor';
 import { bench, describe } from 'vitest';

@@ -2,24 +2,9 @@
 // Per-thread scratch (at scratchBase + tid·scratchStride): [GEMM packing | cols C·kH·kW × outH·outW];
 // weight-gradient partials per chunk: [dW O × C·kH·kW | db O] at partialBase + chunk·partialStride.
 
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
+import { Geom } from './generated/records';
 import { GEMM_SCRATCH_BYTES, gemmBlock } from './gemm';
-
-/** Geometry shared by every convolution kernel, read from a 13-int block in memory. */
-@unmanaged
-class Geom {
-  C: i32;
-  H: i32;
-  W: i32;
-  O: i32;
-  kh: i32;
-  kw: i32;
-  sh: i32;
-  sw: i32;
-  ph: i32;
-  pw: i32;
-  oh: i32;
-  ow: i32;
-}
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
 export function im2colSample(x: usize, g: Geom, cols: usize): void {

@@ -10,7 +10,7 @@ export function fill(_tid: i32, _chunk: i32, lo: i32, hi: i32, x: usize, value: 
   for (; i < hi; i++) store<f32>(x + <usize>i * 4, value);
 }
 
-/** y ← α·x + β·y (β = 0 never reads y). */
+/** out[lo, hi) ← α·x + β·y (β = 0 ignores y); out may be x or y. */
 export function axpby(
   _tid: i32,
   _chunk: i32,
@@ -20,22 +20,88 @@ export function axpby(
   x: usize,
   beta: f32,
   y: usize,
+  out: usize,
 ): void {
   const va = f32x4.splat(alpha),
     vb = f32x4.splat(beta);
   let i = lo;
   if (beta === 0) {
-    for (; i + 4 <= hi; i += 4) v128.store(y + <usize>i * 4, f32x4.mul(va, v128.load(x + <usize>i * 4)));
-    for (; i < hi; i++) store<f32>(y + <usize>i * 4, alpha * load<f32>(x + <usize>i * 4));
+    for (; i + 4 <= hi; i += 4) v128.store(out + <usize>i * 4, f32x4.mul(va, v128.load(x + <usize>i * 4)));
+    for (; i < hi; i++) store<f32>(out + <usize>i * 4, alpha * load<f32>(x + <usize>i * 4));
     return;
   }
   for (; i + 4 <= hi; i += 4) {
     const p = <usize>i * 4;
-    v128.store(y + p, f32x4.add(f32x4.mul(va, v128.load(x + p)), f32x4.mul(vb, v128.load(y + p))));
+    v128.store(out + p, f32x4.add(f32x4.mul(va, v128.load(x + p)), f32x4.mul(vb, v128.load(y + p))));
   }
   for (; i < hi; i++) {
     const p = <usize>i * 4;
-    store<f32>(y + p, alpha * load<f32>(x + p) + beta * load<f32>(y + p));
+    store<f32>(out + p, alpha * load<f32>(x + p) + beta * load<f32>(y + p));
+  }
+}
+
+/** out[lo, hi) ← β·y + value·a·b (β = 0 ignores y); out may be any of the inputs. */
+export function addcmul(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  y: usize,
+  a: usize,
+  b: usize,
+  value: f32,
+  beta: f32,
+  out: usize,
+): void {
+  const vv = f32x4.splat(value),
+    vb = f32x4.splat(beta);
+  let i = lo;
+  for (; i + 4 <= hi; i += 4) {
+    const p = <usize>i * 4;
+    const prod = f32x4.mul(vv, f32x4.mul(v128.load(a + p), v128.load(b + p)));
+    v128.store(out + p, beta === 0 ? prod : f32x4.add(f32x4.mul(vb, v128.load(y + p)), prod));
+  }
+  for (; i < hi; i++) {
+    const p = <usize>i * 4;
+    const prod = value * (load<f32>(a + p) * load<f32>(b + p));
+    store<f32>(out + p, beta === 0 ? prod : beta * load<f32>(y + p) + prod);
+  }
+}
+
+/** out[lo, hi) ← β·y + value·a / (d + eps), d = √b·scale (sqrt ≠ 0) or b·scale. */
+export function addcdiv(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  y: usize,
+  a: usize,
+  b: usize,
+  value: f32,
+  beta: f32,
+  sqrt: i32,
+  scale: f32,
+  eps: f32,
+  out: usize,
+): void {
+  const vv = f32x4.splat(value),
+    vb = f32x4.splat(beta),
+    vs = f32x4.splat(scale),
+    ve = f32x4.splat(eps);
+  let i = lo;
+  for (; i + 4 <= hi; i += 4) {
+    const p = <usize>i * 4;
+    const bv = v128.load(b + p);
+    const d = f32x4.add(f32x4.mul(sqrt !== 0 ? f32x4.sqrt(bv) : bv, vs), ve);
+    const q = f32x4.div(f32x4.mul(vv, v128.load(a + p)), d);
+    v128.store(out + p, beta === 0 ? q : f32x4.add(f32x4.mul(vb, v128.load(y + p)), q));
+  }
+  for (; i < hi; i++) {
+    const p = <usize>i * 4;
+    const bv = load<f32>(b + p);
+    const d = (sqrt !== 0 ? Mathf.sqrt(bv) : bv) * scale + eps;
+    const q = (value * load<f32>(a + p)) / d;
+    store<f32>(out + p, beta === 0 ? q : beta * load<f32>(y + p) + q);
   }
 }
 

@@ -13,9 +13,18 @@ export {
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export { argmax } from './reduce';
-export { fill, axpby, activation, activationBackward, addBias, biasGrad, sumSquares } from './elementwise';
+export {
+  fill,
+  axpby,
+  addcmul,
+  addcdiv,
+  activation,
+  activationBackward,
+  addBias,
+  biasGrad,
+  sumSquares,
+} from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
-export { sgdUpdate, adamUpdate } from './optim';
 
 import { KC, MR, NR, gemmBlock } from './gemm';
 

@@ -64,11 +64,14 @@ export function logSoftmax(
     const xr = x + <usize>(r * k) * 4;
     const or = out + <usize>(r * k) * 4;
     const m = rowMax(xr, k);
-    const lse = <f32>(<f64>m + logf64(<f64>rowExp(xr, t, k, m)));
-    const lv = f32x4.splat(lse);
+    // (x − m) − log Σ exp(x − m): exact even where |m| dwarfs the log term (x − (m + lse) is not).
+    const ls = <f32>logf64(<f64>rowExp(xr, t, k, m));
+    const mv = f32x4.splat(m);
+    const lv = f32x4.splat(ls);
     let j = 0;
-    for (; j + 4 <= k; j += 4) v128.store(or + <usize>j * 4, f32x4.sub(v128.load(xr + <usize>j * 4), lv));
-    for (; j < k; j++) store<f32>(or + <usize>j * 4, load<f32>(xr + <usize>j * 4) - lse);
+    for (; j + 4 <= k; j += 4)
+      v128.store(or + <usize>j * 4, f32x4.sub(f32x4.sub(v128.load(xr + <usize>j * 4), mv), lv));
+    for (; j < k; j++) store<f32>(or + <usize>j * 4, load<f32>(xr + <usize>j * 4) - m - ls);
   }
 }
 

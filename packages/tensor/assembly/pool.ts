@@ -1,19 +1,8 @@
-// Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (the seed
-// network's) has a SIMD path: four outputs per step, even/odd columns split by shuffles.
+// Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (the
+// simple-cnn preset's) has a SIMD path: four outputs per step, even/odd columns split by shuffles.
 
-@unmanaged
-class PoolGeom {
-  H: i32;
-  W: i32;
-  kh: i32;
-  kw: i32;
-  sh: i32;
-  sw: i32;
-  ph: i32;
-  pw: i32;
-  oh: i32;
-  ow: i32;
-}
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
+import { PoolGeom } from './generated/records';
 
 /** v replaces the running max m: v is larger, or v is NaN and m is not (NaN propagates, as in PyTorch). */
 function beats(v: f32, m: f32): bool {

@@ -23,8 +23,9 @@ export function hmax(v: v128): f32 {
  * e^x on four lanes (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial for e^r, 2^n by
  * exponent arithmetic); relative error about 2 ulp. Inputs are clamped to [-87.3, 88.7].
  */
-export function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.33654)), f32x4.splat(88.72283));
+export function exp4(x0: v128): v128 {
+  const lowest = f32x4.splat(-87.33654);
+  const x = f32x4.min(f32x4.max(x0, lowest), f32x4.splat(88.72283));
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(<f32>Math.LOG2E)));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
@@ -41,7 +42,9 @@ export function exp4(x: v128): v128 {
   const half = i32x4.shr_s(ni, 1);
   const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
   const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
-  return f32x4.mul(f32x4.mul(p, s1), s2);
+  // Below the smallest normal result, 0 (the denormals in between are within 1.2e-38 of it), as
+  // Math.exp underflows; NaN stays NaN.
+  return v128.bitselect(f32x4.splat(0), f32x4.mul(f32x4.mul(p, s1), s2), f32x4.lt(x0, lowest));
 }
 
 /** Natural log of a positive finite f64 (mantissa/exponent split, atanh series); ~1e-15 relative. */

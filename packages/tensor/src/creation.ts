@@ -1,5 +1,6 @@
 import type { Random } from './random.js';
-import { getBackend } from './registry.js';
+import { fill } from './kernels/fill.js';
+import { runKernel } from './kernels/kernel.js';
 import type { Shape } from './shape.js';
 import { IntTensor, Tensor } from './tensor.js';
 
@@ -16,7 +17,7 @@ export function ones(shape: Shape): Tensor {
 /** A float tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number): Tensor {
   const t = new Tensor(shape);
-  getBackend().fill(t, value);
+  runKernel(fill, { x: t, value });
   return t;
 }
 

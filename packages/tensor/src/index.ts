@@ -1,21 +1,11 @@
 /**
- * @scratchnet/tensor: N-d float32 tensors and the kernels behind them, over a narrow {@link Backend}
- * interface with a readable reference backend (`'js'`) and a WebAssembly SIMD one (`'wasm'`).
+ * @scratchnet/tensor: N-d float32 tensors, the ops over them, and the kernel registry behind the ops:
+ * every kernel has a readable reference implementation (the `'js'` backend), and the WebAssembly SIMD
+ * backend (`'wasm'`) registers faster ones.
  *
  * @packageDocumentation
  */
-export type {
-  ActivationOp,
-  AdagradHyper,
-  AdamHyper,
-  Backend,
-  BatchNormHyper,
-  BinaryOp,
-  ReduceOp,
-  RmspropHyper,
-  SgdHyper,
-  UnaryOp,
-} from './backend.js';
+export type { ActivationOp, Backend, BinaryOp, ReduceOp, UnaryOp } from './backend.js';
 export { JsBackend } from './backends/js/index.js';
 export {
   WasmBackend,
@@ -25,6 +15,19 @@ export {
   supportedWasmVariants,
 } from './backends/wasm/index.js';
 export * from './ops/index.js';
+/** The kernels (arguments, validation, reference) for backends to implement: `kernels.gemm`, … */
+export * as kernels from './kernels/index.js';
+export {
+  type Kernel,
+  type KernelImpl,
+  type KernelSpec,
+  callKernel,
+  defineKernel,
+  kernelsImplementedBy,
+  listKernels,
+  registerKernel,
+  runKernel,
+} from './kernels/kernel.js';
 export { full, fromArray, intZeros, ones, randomNormal, randomUniform, zeros } from './creation.js';
 export { Random, type RandomState } from './random.js';
 export {

@@ -33,6 +33,7 @@ let builtinsAdded = false;
  */
 function ensureBuiltins(): void {
   if (builtinsAdded) return;
+  claimGlobalRegistry();
   builtinsAdded = true;
   for (const b of builtinBackends) {
     if (!registry.has(b.name))
@@ -50,6 +51,7 @@ function ensureBuiltins(): void {
  * highest priority (wasm over js).
  */
 export function registerBackend(name: string, factory: BackendFactory, priority = 0): void {
+  claimGlobalRegistry();
   registry.set(name, { factory, priority, instances: new Map(), failures: new Map() });
 }
 
@@ -116,4 +118,28 @@ export function setBackend(backend: string | Backend, options: BackendOptions = 
     );
   }
   return (current = b);
+}
+
+/** Set on `globalThis` by the first copy of this package that is used, holding its module URL. */
+const COPY = Symbol.for('@scratchnet/tensor');
+let claimed = false;
+
+/**
+ * Refuses a second copy of @scratchnet/tensor in one program (two registries would split backends and
+ * tensors, and `instanceof Tensor` would fail across them): the first copy records its URL on
+ * `globalThis`, and a different copy throws naming both paths. Run on first use, not at import.
+ */
+function claimGlobalRegistry(): void {
+  if (claimed) return;
+  // ImportMeta.url is not in the ES library typings this browser-safe package compiles against.
+  const here = (import.meta as { url?: string }).url ?? 'an unknown location';
+  const g = globalThis as { [COPY]?: string };
+  const first = g[COPY];
+  if (first !== undefined && first !== here) {
+    throw new Error(
+      `@scratchnet/tensor is loaded twice: ${first} and ${here}. Tensors and backends of one copy do not work with the other; make every package resolve one copy (it is a peer dependency of layers, optimizers, datasets and serialization).`,
+    );
+  }
+  g[COPY] = here;
+  claimed = true;
 }

@@ -33,9 +33,14 @@ export function expectClose(
 
 /**
  * Runs the ops tests of a file on one backend: 'js' (the reference) unless SCRATCHNET_TEST_BACKEND
- * names another, so the same suite doubles as a conformance check (`SCRATCHNET_TEST_BACKEND=wasm vitest run`).
+ * names another (with SCRATCHNET_TEST_THREADS threads). vitest.config.ts runs the ops suites once per
+ * backend this way: js, wasm with 1 thread, wasm with 2 threads.
  */
 export function useTestBackend(): void {
   // At collection time, not in beforeAll: test tables build their tensors while being collected.
-  setBackend(process.env.SCRATCHNET_TEST_BACKEND ?? 'js');
+  const threads = process.env.SCRATCHNET_TEST_THREADS;
+  setBackend(
+    process.env.SCRATCHNET_TEST_BACKEND ?? 'js',
+    threads === undefined ? {} : { threads: Number(threads) },
+  );
 }

@@ -17,6 +17,7 @@ import {
   type Sequential,
   createModel,
   type BatchMetrics,
+  resolvePresetName,
 } from '@scratchnet/layers';
 import { type Optimizer, type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
 import { CheckpointManager, loadCheckpoint, saveModel, saveOnnx } from '@scratchnet/serialization/node';
@@ -230,7 +231,7 @@ export async function runTraining(
     checkResumeConflicts(data, resumed.optimizer, options, explicit);
     const h = resumed.extra?.history;
     if (Array.isArray(h)) history = h as unknown as EpochInfo[];
-  } else if (!(PRESET_NAMES as readonly string[]).includes(options.model)) {
+  } else if (resolvePresetName(options.model) === undefined) {
     throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got '${options.model}'`);
   }
   const startEpoch = resumed?.epoch ?? 0;
@@ -252,7 +253,7 @@ export async function runTraining(
   const classNames = [...train.classNames];
   const model =
     resumed?.model ??
-    createModel(data.model as PresetName, {
+    createModel(resolvePresetName(data.model) as PresetName, {
       seed: data.seed,
       inputShape: train.inputShape,
       numClasses: classNames.length,
@@ -342,23 +343,6 @@ export async function runTraining(
   let lastFilters = performance.now();
   let position = { epoch: startEpoch, batch: startBatch };
 
-  // fit times an epoch by the wall clock, which includes what these callbacks do (mid-epoch
-  // checkpoints, pauses); that time is taken back out, so samples/s measures training alone.
-  let overheadMs = 0;
-  let overheadEpoch = -1;
-  const timed = async (f: () => Promise<void>) => {
-    const t = performance.now();
-    await f();
-    overheadMs += performance.now() - t;
-  };
-  const trainingRate = (epoch: number, batch: number, fitRate: number): number => {
-    const firstBatch = epoch - 1 === startEpoch ? startBatch : 0;
-    const seen = Math.min(batch * batchSize, train.count) - firstBatch * batchSize;
-    if (seen <= 0 || !(fitRate > 0)) return fitRate;
-    const seconds = seen / fitRate - overheadMs / 1000;
-    return seconds > 0 ? seen / seconds : fitRate;
-  };
-
   const obeyControls = async () => {
     if (control.takeSaveRequest()) await save(position.epoch, position.batch, 'user');
     if (control.paused && !control.quitRequested) {
@@ -375,10 +359,6 @@ export async function runTraining(
   const onBatchEnd = async (m: BatchMetrics) => {
     step++;
     position = { epoch: m.epoch - 1, batch: m.batch };
-    if (m.epoch !== overheadEpoch) {
-      overheadEpoch = m.epoch;
-      overheadMs = 0;
-    }
     const now = performance.now();
     const progress = m.batch % progressEvery === 0 && m.batch < m.batches;
     if (progress || m.batch === m.batches || now - lastPost >= BATCH_MESSAGE_MS) {
@@ -386,7 +366,7 @@ export async function runTraining(
       const b: BatchInfo = {
         ...m,
         step,
-        samplesPerSecond: trainingRate(m.epoch, m.batch, m.samplesPerSecond),
+        samplesPerSecond: m.samplesPerSecond,
       };
       post({ type: 'batch', info: b, progress });
     }
@@ -396,9 +376,9 @@ export async function runTraining(
       if (f) post({ type: 'filters', info: f });
     }
     if (options.checkpointEvery > 0 && step % options.checkpointEvery === 0 && m.batch < m.batches) {
-      await timed(() => save(position.epoch, position.batch, 'steps'));
+      await save(position.epoch, position.batch, 'steps');
     }
-    await timed(obeyControls);
+    await obeyControls();
   };
 
   const onEpochEnd = async (m: EpochMetrics) => {
@@ -416,7 +396,7 @@ export async function runTraining(
       testLoss: ev.loss,
       testAccuracy: ev.accuracy,
       seconds: m.seconds + (performance.now() - tEval) / 1000,
-      samplesPerSecond: trainingRate(m.epoch, batches, m.samplesPerSecond),
+      samplesPerSecond: m.samplesPerSecond, // fit counts training work only
       learningRate: m.learningRate,
     };
     history.push(e);

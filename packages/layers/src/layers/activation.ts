@@ -1,4 +1,10 @@
-import { type ActivationOp, type Shape, type Tensor, getBackend } from '@scratchnet/tensor';
+import {
+  type ActivationOp,
+  type Shape,
+  type Tensor,
+  activation,
+  activationBackward,
+} from '@scratchnet/tensor';
 import { BaseLayer } from '../layer.js';
 
 /**
@@ -19,7 +25,7 @@ export abstract class ActivationLayer extends BaseLayer {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     const y = this.ws.tensor('y', x.shape);
-    getBackend().activation(this.op, x, y, this.alpha);
+    activation(this.op, x, { alpha: this.alpha, out: y });
     this.x = x;
     this.y = y;
     return y;
@@ -28,7 +34,7 @@ export abstract class ActivationLayer extends BaseLayer {
   backward(dy: Tensor): Tensor {
     this.checkGrad(dy, this.y);
     const dx = this.ws.tensor('dx', dy.shape);
-    getBackend().activationBackward(this.op, this.x as Tensor, this.y as Tensor, dy, dx, this.alpha);
+    activationBackward(this.op, dy, { x: this.x as Tensor, y: this.y as Tensor, alpha: this.alpha, out: dx });
     return dx;
   }
 }

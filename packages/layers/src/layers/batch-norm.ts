@@ -1,4 +1,14 @@
-import { IntTensor, type Shape, type Tensor, formatShape, getBackend, ones, zeros } from '@scratchnet/tensor';
+import {
+  IntTensor,
+  type Shape,
+  type Tensor,
+  channelDot,
+  channelScaleShift,
+  channelSum,
+  formatShape,
+  ones,
+  zeros,
+} from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import { BaseLayer, type Buffer, type ForwardOptions, type LayerConfig, type Parameter } from '../layer.js';
 
@@ -77,44 +87,118 @@ abstract class BatchNormLayer extends BaseLayer {
         `training needs more than one value per channel to compute batch statistics, got input ${formatShape(x.shape)}`,
       );
     }
-    const c = this.inputShape[0];
     const y = this.ws.tensor('y', x.shape);
-    const [w, b] = this.params;
     const [mean, variance, tracked] = this.bufs;
-    getBackend().batchNorm(
-      x,
-      w.value,
-      b.value,
-      mean.value as Tensor,
-      variance.value as Tensor,
-      y,
-      this.ws.tensor('saveMean', [c]),
-      this.ws.tensor('saveInvStd', [c]),
-      { training, momentum: this.momentum, eps: this.eps },
-    );
-    if (training) (tracked.value as IntTensor).data[0] += 1;
+    if (training) {
+      this.batchStatistics(x);
+      (tracked.value as IntTensor).data[0] += 1;
+    } else {
+      this.runningStatistics(mean.value as Tensor, variance.value as Tensor);
+    }
+    // y = γ·(x − μ)·invStd + β = x·scale + shift, per channel
+    const [w, b] = this.params;
+    const { mean: mu, invStd, scale, shift } = this.stats();
+    const sd = scale.data;
+    const hd = shift.data;
+    const gd = w.value.data;
+    const bd = b.value.data;
+    const md = mu.data;
+    const id = invStd.data;
+    for (let ch = 0; ch < sd.length; ch++) {
+      sd[ch] = gd[ch] * id[ch];
+      hd[ch] = bd[ch] - md[ch] * sd[ch];
+    }
+    channelScaleShift(x, scale, shift, { out: y });
     this.trained = training;
     this.x = x;
     this.y = y;
     return y;
   }
 
+  /** Per-channel [C] vectors, kept in the workspace: the statistics used and the affine map's terms. */
+  private stats(): { mean: Tensor; invStd: Tensor; scale: Tensor; shift: Tensor; sum: Tensor; dot: Tensor } {
+    const c = [this.inputShape[0]];
+    const ws = this.ws;
+    return {
+      mean: ws.tensor('mean', c),
+      invStd: ws.tensor('invStd', c),
+      scale: ws.tensor('scale', c),
+      shift: ws.tensor('shift', c),
+      sum: ws.tensor('sum', c),
+      dot: ws.tensor('dot', c),
+    };
+  }
+
+  /**
+   * Batch mean and 1/√(biased variance + eps) into the workspace, from two passes (the mean, then the
+   * squared deviations: stable where E[x²] − E[x]² is not), keeping x − μ for backward; and the running
+   * statistics updated with the unbiased variance (PyTorch).
+   */
+  private batchStatistics(x: Tensor): void {
+    const count = x.size / x.shape[1];
+    const { mean, invStd, sum, dot, shift } = this.stats();
+    channelSum(x, { out: sum });
+    const md = mean.data;
+    const hd = shift.data;
+    for (let ch = 0; ch < md.length; ch++) {
+      md[ch] = sum.data[ch] / count;
+      hd[ch] = -md[ch];
+    }
+    // xc = x − μ: [N, C, …]
+    const xc = channelScaleShift(x, null, shift, { out: this.ws.tensor('xc', x.shape) });
+    channelDot(xc, xc, { out: dot });
+    const [rm, rv] = this.bufs.map((b) => b.value.data);
+    const m = this.momentum;
+    for (let ch = 0; ch < md.length; ch++) {
+      const ss = dot.data[ch];
+      invStd.data[ch] = 1 / Math.sqrt(ss / count + this.eps);
+      rm[ch] = (1 - m) * rm[ch] + m * md[ch];
+      rv[ch] = (1 - m) * rv[ch] + m * (ss / (count - 1));
+    }
+  }
+
+  /** Eval mode: the running statistics are the ones used. */
+  private runningStatistics(runningMean: Tensor, runningVar: Tensor): void {
+    const { mean, invStd } = this.stats();
+    for (let ch = 0; ch < mean.size; ch++) {
+      mean.data[ch] = runningMean.data[ch];
+      invStd.data[ch] = 1 / Math.sqrt(runningVar.data[ch] + this.eps);
+    }
+  }
+
+  /**
+   * Training (x̂ = (x − μ)·invStd, M values per channel): dβ += Σ dy, dγ += Σ dy·x̂,
+   * dx = γ·invStd/M · (M·dy − Σ dy − x̂·Σ dy·x̂). Eval: the layer is affine, dx = γ·invStd·dy.
+   */
   backward(dy: Tensor): Tensor {
     this.checkGrad(dy, this.y);
-    const c = this.inputShape[0];
+    const x = this.x as Tensor;
     const dx = this.ws.tensor('dx', dy.shape);
     const [w, b] = this.params;
-    getBackend().batchNormBackward(
-      this.x as Tensor,
-      dy,
-      w.value,
-      this.ws.tensor('saveMean', [c]),
-      this.ws.tensor('saveInvStd', [c]),
-      dx,
-      w.grad,
-      b.grad,
-      this.trained,
-    );
+    const { mean, invStd, scale, shift, sum, dot } = this.stats();
+    const count = x.size / x.shape[1];
+    let xc: Tensor;
+    if (this.trained) xc = this.ws.tensor('xc', x.shape);
+    else {
+      for (let ch = 0; ch < mean.size; ch++) shift.data[ch] = -mean.data[ch];
+      xc = channelScaleShift(x, null, shift, { out: this.ws.tensor('xc', x.shape) });
+    }
+    channelSum(dy, { out: sum });
+    channelDot(dy, xc, { out: dot }); // Σ dy·(x − μ) = Σ dy·x̂ / invStd
+    const gd = w.value.data;
+    const id = invStd.data;
+    for (let ch = 0; ch < gd.length; ch++) {
+      const sumDyXhat = dot.data[ch] * id[ch];
+      b.grad.data[ch] += sum.data[ch];
+      w.grad.data[ch] += sumDyXhat;
+      const k = gd[ch] * id[ch];
+      // dx = k·dy + (−k·invStd·Σdy·x̂/M)·(x − μ) + (−k·Σdy/M)   (training)
+      scale.data[ch] = this.trained ? (-k * id[ch] * sumDyXhat) / count : 0;
+      shift.data[ch] = this.trained ? (-k * sum.data[ch]) / count : 0;
+      dot.data[ch] = k;
+    }
+    channelScaleShift(xc, scale, shift, { out: dx });
+    channelScaleShift(dy, dot, null, { out: dx, accumulate: true });
     return dx;
   }
 

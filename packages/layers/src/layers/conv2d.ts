@@ -7,7 +7,9 @@ import {
   type Tensor,
   conv2dGeometry,
   formatShape,
-  getBackend,
+  conv2d,
+  conv2dBackwardData,
+  conv2dBackwardWeights,
   pair,
   zeros,
 } from '@scratchnet/tensor';
@@ -21,8 +23,8 @@ import {
   type Parameter,
 } from '../layer.js';
 
-/** Options of {@link Conv2D}. */
-export interface Conv2DOptions {
+/** Options of {@link Conv2d}. */
+export interface Conv2dOptions {
   /** Output channels. */
   filters: number;
   /** Window size: `3` or `[kH, kW]`. */
@@ -45,8 +47,8 @@ export interface Conv2DOptions {
  * 2-d convolution, PyTorch `nn.Conv2d`: input per sample `[C, H, W]`, weight OIHW
  * `[filters, C, kH, kW]`, bias `[filters]`, output `[filters, outH, outW]`.
  */
-export class Conv2D extends BaseLayer {
-  readonly type = 'Conv2D';
+export class Conv2d extends BaseLayer {
+  readonly type = 'Conv2d';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
@@ -60,40 +62,40 @@ export class Conv2D extends BaseLayer {
   private x: Tensor | undefined;
   private y: Tensor | undefined;
 
-  constructor(options: Conv2DOptions) {
+  constructor(options: Conv2dOptions) {
     super();
     const f = options.filters;
     if (!Number.isInteger(f) || f < 1)
-      throw new RangeError(`Conv2D: filters must be a positive integer, got ${f}`);
+      throw new RangeError(`Conv2d: filters must be a positive integer, got ${f}`);
     this.filters = f;
     this.kernelSize = pair(options.kernelSize);
     this.stride = pair(options.stride ?? 1);
     const p = options.padding ?? 0;
     this.padding = typeof p === 'string' || typeof p === 'number' ? p : [p[0], p[1]];
     this.useBias = options.useBias ?? true;
-    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'default', 'Conv2D');
-    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'default', 'Conv2D');
+    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'default', 'Conv2d');
+    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'default', 'Conv2d');
     this.inChannels = options.inChannels;
   }
 
-  /** Rebuilds a Conv2D layer from {@link Conv2D.getConfig}. */
-  static fromConfig(config: LayerConfig): Conv2D {
+  /** Rebuilds a Conv2d layer from {@link Conv2d.getConfig}. */
+  static fromConfig(config: LayerConfig): Conv2d {
     const r = new ConfigReader(config);
-    return new Conv2D({
+    return new Conv2d({
       filters: r.positiveInt('filters'),
       kernelSize: r.size2d('kernelSize'),
       stride: r.size2d('stride', 1),
       padding: r.padding('padding'),
       useBias: r.boolean('useBias', true),
-      kernelInitializer: checkInitializer(r.string('kernelInitializer', 'default'), 'Conv2D config'),
-      biasInitializer: checkInitializer(r.string('biasInitializer', 'default'), 'Conv2D config'),
+      kernelInitializer: checkInitializer(r.string('kernelInitializer', 'default'), 'Conv2d config'),
+      biasInitializer: checkInitializer(r.string('biasInitializer', 'default'), 'Conv2d config'),
       inChannels: r.optionalPositiveInt('inChannels'),
     });
   }
 
   override describe(): string {
     const [kh, kw] = this.kernelSize;
-    return `Conv2D(${this.filters}, ${kh}×${kw})`;
+    return `Conv2d(${this.filters}, ${kh}×${kw})`;
   }
 
   protected doBuild(inputShape: Shape, rng: Random, options: BuildOptions): Shape {
@@ -140,7 +142,8 @@ export class Conv2D extends BaseLayer {
     this.checkInput(x);
     const g = this.geom(x);
     const y = this.ws.tensor('y', [g.batch, this.filters, g.outHeight, g.outWidth]);
-    getBackend().conv2d(x, this.params[0].value, this.useBias ? this.params[1].value : null, y, g);
+    const bias = this.useBias ? this.params[1].value : null;
+    conv2d(x, this.params[0].value, bias, { stride: this.stride, padding: [g.padH, g.padW], out: y });
     this.x = x;
     this.y = y;
     return y;
@@ -150,11 +153,11 @@ export class Conv2D extends BaseLayer {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
     const g = this.geom(x);
-    const be = getBackend();
     const [w, b] = this.params;
-    be.conv2dBackwardWeights(x, dy, w.grad, b === undefined ? null : b.grad, g);
+    const conv = { stride: this.stride, padding: [g.padH, g.padW] as const };
+    conv2dBackwardWeights(x, dy, w.value.shape, { ...conv, dw: w.grad, db: b === undefined ? null : b.grad });
     const dx = this.ws.tensor('dx', x.shape);
-    if (options?.inputGrad !== false) be.conv2dBackwardData(dy, w.value, dx, g);
+    if (options?.inputGrad !== false) conv2dBackwardData(dy, w.value, x.shape, { ...conv, out: dx });
     return dx;
   }
 
@@ -192,3 +195,10 @@ export class Conv2D extends BaseLayer {
     return [g.padH, g.padW];
   }
 }
+
+/** @deprecated Renamed {@link Conv2d} (PyTorch casing); this alias goes in the next minor release. */
+export const Conv2D = Conv2d;
+/** @deprecated Renamed {@link Conv2d}. */
+export type Conv2D = Conv2d;
+/** @deprecated Renamed {@link Conv2dOptions}. */
+export type Conv2DOptions = Conv2dOptions;

@@ -1,4 +1,13 @@
-import { type Random, type Shape, type Tensor, formatShape, getBackend, zeros } from '@scratchnet/tensor';
+import {
+  type Random,
+  type Shape,
+  type Tensor,
+  channelScaleShift,
+  channelSum,
+  formatShape,
+  gemm,
+  zeros,
+} from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import { type InitializerName, checkInitializer, fansOf, initialize } from '../initializers.js';
 import {
@@ -106,11 +115,9 @@ export class Dense extends BaseLayer {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     const n = x.shape[0];
-    const inF = this.inFeatures as number;
     const y = this.ws.tensor('y', [n, this.units]);
-    const be = getBackend();
-    be.gemm(false, true, n, this.units, inF, 1, x, this.params[0].value, 0, y);
-    if (this.useBias) be.addBias(y, this.params[1].value);
+    gemm(x, this.params[0].value, { transB: true, c: y });
+    if (this.useBias) channelScaleShift(y, null, this.params[1].value, { out: y });
     this.x = x;
     this.y = y;
     return y;
@@ -119,15 +126,12 @@ export class Dense extends BaseLayer {
   backward(dy: Tensor, options?: BackwardOptions): Tensor {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
-    const n = x.shape[0];
-    const inF = this.inFeatures as number;
-    const be = getBackend();
     const [w, b] = this.params;
     // dW [units, in] += dyᵀ·x ; db [units] += Σ_n dy ; dx [N, in] = dy·W
-    be.gemm(true, false, this.units, inF, n, 1, dy, x, 1, w.grad);
-    if (b !== undefined) be.biasGrad(dy, b.grad);
+    gemm(dy, x, { transA: true, beta: 1, c: w.grad });
+    if (b !== undefined) channelSum(dy, { out: b.grad, accumulate: true });
     const dx = this.ws.tensor('dx', x.shape);
-    if (options?.inputGrad !== false) be.gemm(false, false, n, inF, this.units, 1, dy, w.value, 0, dx);
+    if (options?.inputGrad !== false) gemm(dy, w.value, { c: dx });
     return dx;
   }
 

@@ -1,4 +1,4 @@
-import { type Random, type Shape, type Tensor, getBackend } from '@scratchnet/tensor';
+import { type Random, type Shape, type Tensor, bernoulliMask, mul } from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import { BaseLayer, type ForwardOptions, type LayerConfig } from '../layer.js';
 
@@ -42,7 +42,9 @@ export class Dropout extends BaseLayer {
     if (!this.trained) return (this.y = x);
     const y = this.ws.tensor('y', x.shape);
     const mask = this.ws.tensor('mask', x.shape);
-    getBackend().dropout(x, mask, y, this.rate, this.rng as Random);
+    // Inverted dropout: keep with probability 1 − p, scaled by 1/(1 − p).
+    bernoulliMask(mask, this.rate, this.rng as Random);
+    mul(x, mask, y);
     this.mask = mask;
     this.y = y;
     return y;
@@ -52,7 +54,7 @@ export class Dropout extends BaseLayer {
     this.checkGrad(dy, this.y);
     if (!this.trained) return dy;
     const dx = this.ws.tensor('dx', dy.shape);
-    getBackend().binary('mul', dy, this.mask as Tensor, dx);
+    mul(dy, this.mask as Tensor, dx);
     return dx;
   }
 

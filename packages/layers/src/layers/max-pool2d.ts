@@ -1,18 +1,18 @@
-import { type IntTensor, type Tensor, getBackend } from '@scratchnet/tensor';
+import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
 import type { LayerConfig } from '../layer.js';
-import { Pool2DLayer } from './pool.js';
+import { Pool2dLayer } from './pool.js';
 
 /**
  * Max pooling, PyTorch `nn.MaxPool2d`: each output is the maximum of its window; the backward pass
  * routes the gradient to the (first) maximum, remembered as an argmax during forward.
  */
-export class MaxPool2D extends Pool2DLayer {
-  readonly type = 'MaxPool2D';
+export class MaxPool2d extends Pool2dLayer {
+  readonly type = 'MaxPool2d';
   private argmax: IntTensor | undefined;
 
-  /** Rebuilds a MaxPool2D layer from its config. */
-  static fromConfig(config: LayerConfig): MaxPool2D {
-    return new MaxPool2D(Pool2DLayer.readOptions(config));
+  /** Rebuilds a MaxPool2d layer from its config. */
+  static fromConfig(config: LayerConfig): MaxPool2d {
+    return new MaxPool2d(Pool2dLayer.readOptions(config));
   }
 
   // x: [N, C, H, W] → y: [N, C, outH, outW]
@@ -22,7 +22,7 @@ export class MaxPool2D extends Pool2DLayer {
     const shape = [g.batch, g.channels, g.outHeight, g.outWidth];
     const y = this.ws.tensor('y', shape);
     const argmax = this.ws.intTensor('argmax', shape);
-    getBackend().maxPool2d(x, y, argmax, g);
+    maxPool2d(x, { ...this.window(g), out: y, argmax });
     this.x = x;
     this.y = y;
     this.argmax = argmax;
@@ -33,7 +33,7 @@ export class MaxPool2D extends Pool2DLayer {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
     const dx = this.ws.tensor('dx', x.shape);
-    getBackend().maxPool2dBackward(dy, this.argmax as IntTensor, dx, this.geom(x));
+    maxPool2dBackward(dy, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx });
     return dx;
   }
 
@@ -41,3 +41,8 @@ export class MaxPool2D extends Pool2DLayer {
     return this.baseConfig();
   }
 }
+
+/** @deprecated Renamed {@link MaxPool2d} (PyTorch casing); this alias goes in the next minor release. */
+export const MaxPool2D = MaxPool2d;
+/** @deprecated Renamed {@link MaxPool2d}. */
+export type MaxPool2D = MaxPool2d;

@@ -1,6 +1,7 @@
 import {
   type Padding2d,
   type Pool2dGeometry,
+  type Pool2dOptions as PoolWindow,
   type Shape,
   type Size2d,
   type Tensor,
@@ -11,8 +12,8 @@ import {
 import { ConfigReader } from '../config.js';
 import { BaseLayer, type LayerConfig } from '../layer.js';
 
-/** Options of {@link MaxPool2D} and {@link AvgPool2D}. */
-export interface Pool2DOptions {
+/** Options of {@link MaxPool2d} and {@link AvgPool2d}. */
+export interface Pool2dOptions {
   /** Window size: `2` or `[kH, kW]` (default 2). */
   poolSize?: Size2d;
   /** Default: the window size (PyTorch, Keras). */
@@ -22,7 +23,7 @@ export interface Pool2DOptions {
 }
 
 /** Shared by the pooling layers: window options, geometry per batch size, shape inference. */
-export abstract class Pool2DLayer extends BaseLayer {
+export abstract class Pool2dLayer extends BaseLayer {
   readonly poolSize: [number, number];
   readonly stride: [number, number];
   readonly padding: Padding2d;
@@ -30,7 +31,7 @@ export abstract class Pool2DLayer extends BaseLayer {
   protected x: Tensor | undefined;
   protected y: Tensor | undefined;
 
-  constructor(options: Pool2DOptions | number = {}) {
+  constructor(options: Pool2dOptions | number = {}) {
     super();
     const o = typeof options === 'number' ? { poolSize: options } : options;
     this.poolSize = pair(o.poolSize ?? 2);
@@ -40,7 +41,7 @@ export abstract class Pool2DLayer extends BaseLayer {
   }
 
   /** Reads the options shared by pooling configs. */
-  protected static readOptions(config: LayerConfig): Pool2DOptions {
+  protected static readOptions(config: LayerConfig): Pool2dOptions {
     const r = new ConfigReader(config);
     const poolSize = r.size2d('poolSize', 2);
     return { poolSize, stride: r.size2d('stride', pair(poolSize)), padding: r.padding('padding') };
@@ -66,6 +67,11 @@ export abstract class Pool2DLayer extends BaseLayer {
     return (this.geometry = pool2dGeometry(x.shape, this.poolSize, this.stride, this.padding, this.label));
   }
 
+  /** The window options of the pooling ops, with the padding resolved by `g`. */
+  protected window(g: Pool2dGeometry): PoolWindow {
+    return { kernelSize: this.poolSize, stride: this.stride, padding: [g.padH, g.padW] };
+  }
+
   /** Resolved `[padH, padW]` (after build). */
   get resolvedPadding(): [number, number] {
     const g = pool2dGeometry([1, ...this.inputShape], this.poolSize, this.stride, this.padding, this.label);
@@ -82,3 +88,10 @@ export abstract class Pool2DLayer extends BaseLayer {
     };
   }
 }
+
+/** @deprecated Renamed {@link Pool2dLayer} (PyTorch casing); this alias goes in the next minor release. */
+export const Pool2DLayer = Pool2dLayer;
+/** @deprecated Renamed {@link Pool2dLayer}. */
+export type Pool2DLayer = Pool2dLayer;
+/** @deprecated Renamed {@link Pool2dOptions}. */
+export type Pool2DOptions = Pool2dOptions;

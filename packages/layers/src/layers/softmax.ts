@@ -1,4 +1,4 @@
-import { type Shape, type Tensor, formatShape, getBackend } from '@scratchnet/tensor';
+import { type Shape, type Tensor, formatShape, mul, softmax, sub, sum } from '@scratchnet/tensor';
 import { BaseLayer, type LayerConfig, ViewCache } from '../layer.js';
 
 /**
@@ -31,7 +31,7 @@ export class Softmax extends BaseLayer {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     const y = this.ws.tensor('y', x.shape);
-    getBackend().softmax(this.rows(0, x), this.rows(1, y));
+    softmax(this.rows(0, x), { out: this.rows(1, y) });
     this.y = y;
     return y;
   }
@@ -39,17 +39,16 @@ export class Softmax extends BaseLayer {
   // dx = y ⊙ (dy − Σ_k dy ⊙ y), row by row
   backward(dy: Tensor): Tensor {
     this.checkGrad(dy, this.y);
-    const be = getBackend();
     const y2 = this.rows(1, this.y as Tensor);
     const dy2 = this.rows(2, dy);
     const dx = this.ws.tensor('dx', dy.shape);
     const dx2 = this.rows(3, dx);
     const tmp = this.ws.tensor('tmp', y2.shape);
     const dot = this.ws.tensor('dot', [y2.shape[0], 1]);
-    be.binary('mul', dy2, y2, tmp);
-    be.reduce('sum', tmp, 1, dot);
-    be.binary('sub', dy2, dot, tmp);
-    be.binary('mul', tmp, y2, dx2);
+    mul(dy2, y2, tmp);
+    sum(tmp, 1, { keepDims: true, out: dot });
+    sub(dy2, dot, tmp);
+    mul(tmp, y2, dx2);
     return dx;
   }
 

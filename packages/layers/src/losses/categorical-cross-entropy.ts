@@ -1,4 +1,4 @@
-import { type IntTensor, type Tensor, Workspace } from '@scratchnet/tensor';
+import { type IntTensor, type Tensor, Workspace, crossEntropy, oneHot } from '@scratchnet/tensor';
 import { type Loss, checkLabels, checkTarget, isLabels } from './loss.js';
 
 /**
@@ -15,34 +15,18 @@ export class CategoricalCrossEntropy implements Loss {
   constructor(readonly epsilon = 1e-7) {}
 
   forward(probs: Tensor, target: IntTensor | Tensor): number {
-    const labels = isLabels(target);
-    if (labels) checkLabels('CategoricalCrossEntropy', probs, target);
-    else checkTarget('CategoricalCrossEntropy', probs, target);
-    const [n, k] = probs.shape;
-    const grad = this.ws.tensor('grad', probs.shape);
-    const p = probs.data;
-    const g = grad.data;
-    const t = target.data;
-    const lo = this.epsilon;
-    const hi = 1 - this.epsilon;
-    let sum = 0;
-    if (labels) {
-      g.fill(0);
-      for (let i = 0; i < n; i++) {
-        const j = i * k + t[i];
-        const pc = Math.min(Math.max(p[j], lo), hi);
-        sum -= Math.log(pc);
-        g[j] = -1 / (n * pc);
-      }
+    let t: Tensor;
+    if (isLabels(target)) {
+      checkLabels('CategoricalCrossEntropy', probs, target);
+      t = oneHot(target, probs.shape[1], { out: this.ws.tensor('onehot', probs.shape) });
     } else {
-      for (let j = 0; j < n * k; j++) {
-        const pc = Math.min(Math.max(p[j], lo), hi);
-        sum -= t[j] * Math.log(pc);
-        g[j] = -t[j] / (n * pc);
-      }
+      checkTarget('CategoricalCrossEntropy', probs, target);
+      t = target;
     }
+    const grad = this.ws.tensor('grad', probs.shape);
+    const loss = crossEntropy(probs, t, { grad, epsilon: this.epsilon });
     this.grad = grad;
-    return sum / n;
+    return loss;
   }
 
   backward(): Tensor {

@@ -1,4 +1,4 @@
-import { type IntTensor, type Tensor, Workspace } from '@scratchnet/tensor';
+import { type IntTensor, type Tensor, Workspace, axpby, oneHot, sub, sumSquares } from '@scratchnet/tensor';
 import { type Loss, checkLabels, checkTarget, isLabels } from './loss.js';
 
 /**
@@ -11,25 +11,19 @@ export class MSE implements Loss {
   private grad: Tensor | undefined;
 
   forward(output: Tensor, target: IntTensor | Tensor): number {
-    const labels = isLabels(target);
-    if (labels) checkLabels('MSE', output, target);
-    else checkTarget('MSE', output, target);
-    const o = output.data;
-    const t = target.data;
-    const grad = this.ws.tensor('grad', output.shape);
-    const g = grad.data;
-    const size = output.size;
-    const k = labels ? output.shape[1] : 0;
-    let sum = 0;
-    for (let j = 0; j < size; j++) {
-      // one-hot target: 1 where the column is the row's label
-      const tj = labels ? (t[(j / k) | 0] === j % k ? 1 : 0) : t[j];
-      const d = o[j] - tj;
-      sum += d * d;
-      g[j] = (2 * d) / size;
+    let t: Tensor;
+    if (isLabels(target)) {
+      checkLabels('MSE', output, target);
+      t = oneHot(target, output.shape[1], { out: this.ws.tensor('onehot', output.shape) });
+    } else {
+      checkTarget('MSE', output, target);
+      t = target;
     }
-    this.grad = grad;
-    return sum / size;
+    // d = output − target; loss = Σ d² / size; grad = 2·d / size
+    const d = sub(output, t, this.ws.tensor('diff', output.shape));
+    const size = output.size;
+    this.grad = axpby(2 / size, d, 0, d, { out: this.ws.tensor('grad', output.shape) });
+    return sumSquares(d) / size;
   }
 
   backward(): Tensor {

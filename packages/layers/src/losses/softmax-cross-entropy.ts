@@ -1,4 +1,4 @@
-import { type IntTensor, type Tensor, Workspace, getBackend } from '@scratchnet/tensor';
+import { type IntTensor, type Tensor, Workspace, softmaxCrossEntropy } from '@scratchnet/tensor';
 import { type Loss, checkLabels, isLabels } from './loss.js';
 
 /**
@@ -17,7 +17,7 @@ export class SoftmaxCrossEntropy implements Loss {
     }
     checkLabels('SoftmaxCrossEntropy', logits, labels);
     const grad = this.ws.tensor('grad', logits.shape);
-    const loss = getBackend().softmaxCrossEntropy(logits, labels, grad);
+    const { loss } = softmaxCrossEntropy(logits, labels, { out: grad });
     this.grad = grad;
     return loss;
   }

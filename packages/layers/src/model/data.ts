@@ -5,7 +5,7 @@ import {
   type Tensor,
   Workspace,
   formatShape,
-  getBackend,
+  copy,
 } from '@scratchnet/tensor';
 
 /** One mini-batch: x [B, ...inputShape], y [B] class labels. Valid until the next batch is drawn. */
@@ -74,15 +74,14 @@ export function tensorBatchSource(x: Tensor, y: IntTensor): BatchSource {
       if (order.length !== n) order = new Int32Array(n);
       for (let i = 0; i < n; i++) order[i] = i;
       if (shuffle) new Random(seed, epoch).shuffle(order);
-      const be = getBackend();
       for (let start = startBatch * batchSize; start < n; start += batchSize) {
         const size = Math.min(batchSize, n - start);
         const bx = ws.tensor('x', [size, ...sample]);
         const by = ws.intTensor('y', [size]);
         if (!shuffle) {
           // contiguous rows: one copy each
-          be.copy(x.narrow(start, size), bx);
-          be.copy(y.narrow(start, size), by);
+          copy(x.narrow(start, size), bx);
+          copy(y.narrow(start, size), by);
         } else {
           const xs = x.data;
           const ys = y.data;

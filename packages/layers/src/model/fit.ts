@@ -1,6 +1,7 @@
-import { Workspace, getBackend } from '@scratchnet/tensor';
+import { Workspace, argmax } from '@scratchnet/tensor';
 import type { Loss, LossName } from '../losses/index.js';
 import { type BatchSource, checkBatchSize } from './data.js';
+import { lossObject } from './loss-cache.js';
 import type { OptimizerLike, Sequential } from './sequential.js';
 
 /** Reported after every training batch. `loss` and `accuracy` are running means over the epoch so far. */
@@ -15,7 +16,10 @@ export interface BatchMetrics {
   accuracy: number;
   /** The rate this batch's step used. */
   learningRate: number;
-  /** Training throughput over the epoch so far. */
+  /**
+   * Training throughput over the epoch so far: samples over the time spent preparing batches and
+   * stepping (callbacks, yields to the event loop and validation excluded).
+   */
   samplesPerSecond: number;
 }
 
@@ -31,7 +35,7 @@ export interface EpochMetrics {
   valAccuracy?: number;
   /** Wall time of the epoch, validation included. */
   seconds: number;
-  /** Training samples per second (validation excluded). */
+  /** Training samples per second (batch preparation and steps only; callbacks and validation excluded). */
   samplesPerSecond: number;
   /** Learning rate at the end of the epoch. */
   learningRate: number;
@@ -150,7 +154,7 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
   const initialBatch = options.initialBatch ?? 0;
   checkInt('initialEpoch', initialEpoch, 0);
   checkInt('initialBatch', initialBatch, 0);
-  const loss = model.loss(options.loss ?? 'softmaxCrossEntropy');
+  const loss = lossObject(model, options.loss ?? 'softmaxCrossEntropy');
   const seed = options.seed ?? 0;
   const shuffle = options.shuffle ?? true;
   const batches = Math.ceil(data.length / batchSize);
@@ -163,6 +167,9 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
   for (let e = initialEpoch; e < epochs; e++) {
     const startBatch = e === initialEpoch ? initialBatch : 0;
     const t0 = now();
+    // Training time only: batch preparation and steps, not callbacks, yields or validation.
+    let trainMs = 0;
+    let mark = t0;
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
@@ -172,6 +179,7 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
       if ((aborted = signal?.aborted === true)) break;
       const learningRate = optimizer.learningRate;
       const r = model.trainBatch(x, y, optimizer, loss);
+      trainMs += now() - mark;
       lossSum += r.loss * size;
       correct += r.correct;
       seen += size;
@@ -184,17 +192,17 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
         loss: lossSum / seen,
         accuracy: correct / seen,
         learningRate,
-        samplesPerSecond: (seen * 1000) / Math.max(now() - t0, 1e-3),
+        samplesPerSecond: (seen * 1000) / Math.max(trainMs, 1e-3),
       };
       await callbacks.onBatchEnd?.(m);
       await yielder.maybe();
+      mark = now();
     }
     // A signal that fires after the last batch lets the epoch finish (and be reported) first.
     if (aborted) {
       history.stopped = true;
       return history;
     }
-    const trainMs = now() - t0;
     const m: EpochMetrics = {
       epoch: e + 1,
       epochs,
@@ -235,14 +243,13 @@ export async function runEvaluate(
 ): Promise<Evaluation> {
   const batchSize = options.batchSize ?? 256;
   checkBatchSize(batchSize, 'evaluate');
-  const loss = model.loss(options.loss ?? 'softmaxCrossEntropy');
+  const loss = lossObject(model, options.loss ?? 'softmaxCrossEntropy');
   const out = model.outputShape;
   if (out.length !== 1) {
     throw new TypeError(`evaluate: expects a classifier with outputs [classes], this model outputs [${out}]`);
   }
   const k = out[0];
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const be = getBackend();
   const ws = new Workspace();
   const yielder = new Yielder(30);
   let lossSum = 0;
@@ -253,7 +260,7 @@ export async function runEvaluate(
     const scores = model.forward(x); // [B, K]
     lossSum += loss.forward(scores, y) * size;
     const predicted = ws.intTensor('predicted', [size]);
-    be.argmax(scores, 1, predicted);
+    argmax(scores, 1, { out: predicted });
     const p = predicted.data;
     const labels = y.data;
     for (let i = 0; i < size; i++) {

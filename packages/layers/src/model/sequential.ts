@@ -4,8 +4,12 @@ import {
   type Shape,
   ShapeError,
   Tensor,
+  argmax,
+  copy,
+  countCorrect,
+  fill,
   formatShape,
-  getBackend,
+  softmax,
 } from '@scratchnet/tensor';
 import {
   type BackwardOptions,
@@ -19,7 +23,7 @@ import {
 } from '../layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { Softmax } from '../layers/softmax.js';
-import { type Loss, type LossName, createLoss } from '../losses/index.js';
+import type { Loss, LossName } from '../losses/index.js';
 import type { BatchSource } from './data.js';
 import {
   type EvaluateOptions,
@@ -29,6 +33,7 @@ import {
   runEvaluate,
   runFit,
 } from './fit.js';
+import { lossObject } from './loss-cache.js';
 import { summarize } from './summary.js';
 
 /** A model's architecture, JSON-safe: `Sequential.fromConfig(model.getConfig())` rebuilds it. */
@@ -70,7 +75,7 @@ export interface PredictOptions {
  * @example
  * ```ts
  * const model = new Sequential(
- *   [new Conv2D({ filters: 32, kernelSize: 3, padding: 1 }), new ReLU(), new MaxPool2D(2),
+ *   [new Conv2d({ filters: 32, kernelSize: 3, padding: 1 }), new ReLU(), new MaxPool2d(2),
  *    new Flatten(), new Dense(128), new ReLU(), new Dense(10)],
  *   { inputShape: [1, 28, 28], seed: 1 },
  * );
@@ -91,7 +96,6 @@ export class Sequential {
   readonly rng: Random;
   private readonly named: Parameter[];
   private readonly namedBufs: Buffer[];
-  private readonly losses = new Map<string, Loss>();
 
   constructor(layers: Layer[], options: SequentialOptions) {
     if (!Array.isArray(layers) || layers.length === 0)
@@ -169,7 +173,11 @@ export class Sequential {
     return this.named;
   }
 
-  /** Same list as {@link Sequential.namedParameters} (what optimizers take). */
+  /**
+   * Same list as {@link Sequential.namedParameters}.
+   *
+   * @deprecated Use {@link Sequential.namedParameters} (the one name for it); this goes in the next minor release.
+   */
   parameters(): Parameter[] {
     return this.named;
   }
@@ -207,8 +215,7 @@ export class Sequential {
 
   /** Sets every parameter gradient to zero. */
   zeroGrad(): void {
-    const be = getBackend();
-    for (const p of this.named) be.fill(p.grad, 0);
+    for (const p of this.named) fill(p.grad, 0);
   }
 
   /**
@@ -221,13 +228,13 @@ export class Sequential {
     optimizer: OptimizerLike,
     loss: Loss | LossName,
   ): { loss: number; correct: number } {
-    const lossFn = this.loss(loss);
+    const lossFn = lossObject(this, loss);
     this.zeroGrad();
     const out = this.forward(x, { training: true });
     const value = lossFn.forward(out, y);
     this.backward(lossFn.backward(), { inputGrad: false });
     optimizer.step();
-    return { loss: value, correct: out.rank === 2 ? getBackend().countCorrect(out, y) : 0 };
+    return { loss: value, correct: out.rank === 2 ? countCorrect(out, y) : 0 };
   }
 
   /** A Keras-like table: each layer, its output shape and parameter count, and the totals. */
@@ -265,13 +272,12 @@ export class Sequential {
     const k = this.outputShape[0];
     const batchSize = options.batchSize ?? 256;
     const out = new Tensor([n, k]);
-    const be = getBackend();
     const endsInSoftmax = this.layers[this.layers.length - 1] instanceof Softmax;
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const y = this.forward(xb.narrow(start, size));
-      if (endsInSoftmax) be.copy(y, out.narrow(start, size));
-      else be.softmax(y, out.narrow(start, size));
+      if (endsInSoftmax) copy(y, out.narrow(start, size));
+      else softmax(y, { out: out.narrow(start, size) });
     }
     return out;
   }
@@ -279,17 +285,7 @@ export class Sequential {
   /** Most likely class of each sample: IntTensor [N]. */
   predictClasses(x: Tensor, options: PredictOptions = {}): IntTensor {
     const probs = this.predict(x, options);
-    const classes = new IntTensor([probs.shape[0]]);
-    getBackend().argmax(probs, 1, classes);
-    return classes;
-  }
-
-  /** A loss object for `loss`, one per name per model, so its buffers are reused step after step. */
-  loss(loss: Loss | LossName): Loss {
-    if (typeof loss !== 'string') return loss;
-    let l = this.losses.get(loss);
-    if (l === undefined) this.losses.set(loss, (l = createLoss(loss)));
-    return l;
+    return argmax(probs, 1, { out: new IntTensor([probs.shape[0]]) });
   }
 
   private checkInput(x: Tensor, op: string): void {

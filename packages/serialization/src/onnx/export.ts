@@ -51,9 +51,9 @@ const ACTIVATIONS: Record<string, string> = {
 
 /** Supported layer types, for the error message. */
 const SUPPORTED = [
-  'Conv2D',
-  'MaxPool2D',
-  'AvgPool2D',
+  'Conv2d',
+  'MaxPool2d',
+  'AvgPool2d',
   'Dense',
   'Flatten',
   'ReLU',
@@ -152,7 +152,7 @@ function lower(c: LayerConfig, i: number, inShape: Shape, tensors: Map<string, T
   const withBias = (names: string[]) => (has('bias') ? [...names, `${i}.bias`] : names);
 
   switch (c.type) {
-    case 'Conv2D': {
+    case 'Conv2d': {
       const w = param('weight'); // [O, C, kH, kW]
       const stride = (c.stride ?? 1) as Size2d;
       const g = conv2dGeometry([1, ...inShape], w.shape, stride, (c.padding ?? 0) as Padding2d, where);
@@ -169,8 +169,8 @@ function lower(c: LayerConfig, i: number, inShape: Shape, tensors: Map<string, T
         outShape: [g.outChannels, g.outHeight, g.outWidth],
       };
     }
-    case 'MaxPool2D':
-    case 'AvgPool2D': {
+    case 'MaxPool2d':
+    case 'AvgPool2d': {
       if (inShape.length !== 3)
         throw new Error(`${where}: expects input [C, H, W], got ${formatShape(inShape)}`);
       const g = pool2dGeometry(
@@ -185,10 +185,10 @@ function lower(c: LayerConfig, i: number, inShape: Shape, tensors: Map<string, T
         ints('strides', [g.strideH, g.strideW]),
         ints('pads', [g.padH, g.padW, g.padH, g.padW]),
       ];
-      if (c.type === 'AvgPool2D')
+      if (c.type === 'AvgPool2d')
         attributes.push(int('count_include_pad', c.countIncludePad === false ? 0 : 1));
       return {
-        opType: c.type === 'MaxPool2D' ? 'MaxPool' : 'AveragePool',
+        opType: c.type === 'MaxPool2d' ? 'MaxPool' : 'AveragePool',
         params: [],
         attributes,
         outShape: [g.channels, g.outHeight, g.outWidth],

@@ -4,7 +4,8 @@
  * lowering they are built on. Padding is a number, `[padH, padW]`, `'valid'` or `'same'` (odd
  * kernels; at stride s, 'same' gives ⌈H/s⌉ outputs with symmetric padding).
  */
-import { getBackend } from '../registry.js';
+import * as k from '../kernels/index.js';
+import { runKernel } from '../kernels/kernel.js';
 import {
   type Conv2dGeometry,
   type Padding2d,
@@ -85,7 +86,7 @@ export function conv2d(
   const y = output('conv2d', outShape(g), options.out);
   assertNoAlias('conv2d', y, x, 'x');
   assertNoAlias('conv2d', y, w, 'w');
-  getBackend().conv2d(x, w, b, y, g);
+  runKernel(k.conv2d, { x, w, bias: b, y, g });
   return y;
 }
 
@@ -116,7 +117,7 @@ export function conv2dBackwardData(
   const dx = output('conv2dBackwardData', inputShape, options.out);
   assertNoAlias('conv2dBackwardData', dx, dy, 'dy');
   assertNoAlias('conv2dBackwardData', dx, w, 'w');
-  getBackend().conv2dBackwardData(dy, w, dx, g);
+  runKernel(k.conv2dBackwardData, { dy, w, dx, g });
   return dx;
 }
 
@@ -160,7 +161,7 @@ export function conv2dBackwardWeights(
     assertNoAlias(op, db, dy, 'dy', false, 'db');
     assertNoAlias(op, db, dw, 'dw', false, 'db');
   }
-  getBackend().conv2dBackwardWeights(x, dy, dw, db, g);
+  runKernel(k.conv2dBackwardWeights, { x, dy, dw, db, g });
   return { dw, db };
 }
 
@@ -185,7 +186,7 @@ export function im2col(x: Tensor, options: UnfoldOptions & { out?: Tensor }): Te
     options.out,
   );
   assertNoAlias('im2col', cols, x, 'x');
-  getBackend().im2col(x, g, cols);
+  runKernel(k.im2col, { x, g, cols });
   return cols;
 }
 
@@ -205,6 +206,6 @@ export function col2im(cols: Tensor, outputShape: Shape, options: UnfoldOptions 
   }
   const dx = output('col2im', outputShape, options.out);
   assertNoAlias('col2im', dx, cols, 'cols');
-  getBackend().col2im(cols, g, dx);
+  runKernel(k.col2im, { cols, g, dx });
   return dx;
 }

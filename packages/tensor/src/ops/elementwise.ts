@@ -3,7 +3,8 @@
  * and accept plain numbers as scalars; every op returns a new tensor or writes into `out`.
  */
 import type { BinaryOp, UnaryOp } from '../backend.js';
-import { getBackend } from '../registry.js';
+import * as k from '../kernels/index.js';
+import { runKernel } from '../kernels/kernel.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertFloat, assertNoAlias, output } from './util.js';
@@ -24,7 +25,7 @@ function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike, out: Tensor | unde
   const o = output(op, shape, out);
   assertNoAlias(op, o, ta, 'a', true);
   assertNoAlias(op, o, tb, 'b', true);
-  getBackend().binary(op, ta, tb, o);
+  runKernel(k.binary, { op, a: ta, b: tb, out: o });
   return o;
 }
 
@@ -32,7 +33,7 @@ function unaryOp(op: UnaryOp, x: Tensor, out: Tensor | undefined): Tensor {
   assertFloat(op, 'x', x);
   const o = output(op, x.shape, out);
   assertNoAlias(op, o, x, 'x', true);
-  getBackend().unary(op, x, o);
+  runKernel(k.unary, { op, x, out: o });
   return o;
 }
 

@@ -1,4 +1,4 @@
-/** The user-facing operations: validate shapes, allocate outputs (or take `out`), call the backend. */
+/** The user-facing operations, the only door to the kernels: validate once, allocate outputs (or take `out`), dispatch. */
 export {
   type Conv2dBackwardWeightsOptions,
   type Conv2dOptions,
@@ -44,3 +44,29 @@ export {
   softmax,
   softmaxCrossEntropy,
 } from './softmax.js';
+export {
+  type AddcdivOptions,
+  type AddcmulOptions,
+  type OutOptions,
+  addcdiv,
+  addcmul,
+  axpby,
+} from './fused.js';
+export {
+  type ActivationBackwardOptions,
+  type ActivationOptions,
+  type ChannelReduceOptions,
+  type CrossEntropyOptions,
+  activation,
+  activationBackward,
+  bernoulliMask,
+  channelDot,
+  channelScaleShift,
+  channelSum,
+  copy,
+  countCorrect,
+  crossEntropy,
+  fill,
+  oneHot,
+  sumSquares,
+} from './nn.js';

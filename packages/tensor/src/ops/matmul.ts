@@ -1,5 +1,6 @@
 /** Matrix products: NumPy/PyTorch `matmul` (with batch broadcasting) and BLAS-style `gemm`. */
-import { getBackend } from '../registry.js';
+import * as k from '../kernels/index.js';
+import { runKernel } from '../kernels/kernel.js';
 import { ShapeError, broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertFloat, assertNoAlias, output } from './util.js';
@@ -25,12 +26,12 @@ export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   const aShape = a.rank === 1 ? [1, a.shape[0]] : [...a.shape];
   const bShape = b.rank === 1 ? [b.shape[0], 1] : [...b.shape];
   const m = aShape[aShape.length - 2];
-  const k = aShape[aShape.length - 1];
+  const kk = aShape[aShape.length - 1];
   const k2 = bShape[bShape.length - 2];
   const n = bShape[bShape.length - 1];
-  if (k !== k2) {
+  if (kk !== k2) {
     throw new ShapeError(
-      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned (${k} vs ${k2})`,
+      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned (${kk} vs ${k2})`,
     );
   }
   const batchA = aShape.slice(0, -2);
@@ -43,15 +44,14 @@ export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   assertNoAlias('matmul', o, a, 'a');
   assertNoAlias('matmul', o, b, 'b');
 
-  const backend = getBackend();
   const count = sizeOf(batch);
   if (count === 1) {
-    backend.gemm(false, false, m, n, k, 1, a, b, 0, o);
+    runKernel(k.gemm, { transA: false, transB: false, m, n, k: kk, alpha: 1, a, b, beta: 0, c: o });
     return o;
   }
   // One GEMM per batch entry, on views; a batch axis of extent 1 (or missing) repeats its matrix.
-  const stA = batchStrides(batchA, batch, m * k);
-  const stB = batchStrides(batchB, batch, k * n);
+  const stA = batchStrides(batchA, batch, m * kk);
+  const stB = batchStrides(batchB, batch, kk * n);
   const outer = stridesOf(batch);
   for (let t = 0; t < count; t++) {
     let offA = 0;
@@ -61,18 +61,18 @@ export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
       offA += i * stA[ax];
       offB += i * stB[ax];
     }
-    backend.gemm(
-      false,
-      false,
+    runKernel(k.gemm, {
+      transA: false,
+      transB: false,
       m,
       n,
-      k,
-      1,
-      new Tensor([m, k], a.storage, a.offset + offA),
-      new Tensor([k, n], b.storage, b.offset + offB),
-      0,
-      new Tensor([m, n], o.storage, o.offset + t * m * n),
-    );
+      k: kk,
+      alpha: 1,
+      a: new Tensor([m, kk], a.storage, a.offset + offA),
+      b: new Tensor([kk, n], b.storage, b.offset + offB),
+      beta: 0,
+      c: new Tensor([m, n], o.storage, o.offset + t * m * n),
+    });
   }
   return o;
 }
@@ -122,16 +122,16 @@ export function gemm(a: Tensor, b: Tensor, options: GemmOptions = {}): Tensor {
       `gemm: a and b must be matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
     );
   }
-  const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [m, kk] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [k2, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
-  if (k !== k2) {
+  if (kk !== k2) {
     throw new ShapeError(
-      `gemm: op(a) of ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} and op(b) of ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} are not aligned (${k} vs ${k2})`,
+      `gemm: op(a) of ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} and op(b) of ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} are not aligned (${kk} vs ${k2})`,
     );
   }
   const out = output('gemm', [m, n], c, 'c');
   assertNoAlias('gemm', out, a, 'a', false, 'c');
   assertNoAlias('gemm', out, b, 'b', false, 'c');
-  getBackend().gemm(transA, transB, m, n, k, alpha, a, b, beta, out);
+  runKernel(k.gemm, { transA, transB, m, n, k: kk, alpha, a, b, beta, c: out });
   return out;
 }

@@ -3,7 +3,8 @@
  * `return_indices`, `avg_pool2d`). `stride` defaults to the kernel size; padding must be at most half
  * the kernel and never wins a max.
  */
-import { getBackend } from '../registry.js';
+import * as k from '../kernels/index.js';
+import { runKernel } from '../kernels/kernel.js';
 import {
   type Padding2d,
   type Pool2dGeometry,
@@ -70,7 +71,7 @@ export function maxPool2d(
   const y = output('maxPool2d', outShape(g), options.out);
   const argmax = intOutput('maxPool2d', outShape(g), options.argmax, 'argmax');
   assertNoAlias('maxPool2d', y, x, 'x');
-  getBackend().maxPool2d(x, y, argmax, g);
+  runKernel(k.maxPool2d, { x, y, argmax, g });
   return { output: y, argmax };
 }
 
@@ -91,17 +92,9 @@ export function maxPool2dBackward(
   }
   const dx = output('maxPool2dBackward', inputShape, options.out);
   assertNoAlias('maxPool2dBackward', dx, dy, 'dy');
-  // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane.
-  const plane = g.inHeight * g.inWidth;
-  const ad = argmax.data;
-  for (let i = 0; i < ad.length; i++) {
-    if (!(ad[i] >= 0 && ad[i] < plane)) {
-      throw new RangeError(
-        `maxPool2dBackward: argmax[${i}] = ${ad[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
-      );
-    }
-  }
-  getBackend().maxPool2dBackward(dy, argmax, dx, g);
+  // The kernel's validation checks the indices: a hand-made argmax must not write outside its plane.
+  k.maxPool2dBackward.validate({ dy, argmax, dx, g });
+  runKernel(k.maxPool2dBackward, { dy, argmax, dx, g });
   return dx;
 }
 
@@ -111,7 +104,7 @@ export function avgPool2d(x: Tensor, options: AvgPool2dOptions & { out?: Tensor 
   const g = geometry('avgPool2d', x.shape, options);
   const y = output('avgPool2d', outShape(g), options.out);
   assertNoAlias('avgPool2d', y, x, 'x');
-  getBackend().avgPool2d(x, y, g, options.countIncludePad ?? true);
+  runKernel(k.avgPool2d, { x, y, g, countIncludePad: options.countIncludePad ?? true });
   return y;
 }
 
@@ -126,6 +119,6 @@ export function avgPool2dBackward(
   checkDy('avgPool2dBackward', dy, g);
   const dx = output('avgPool2dBackward', inputShape, options.out);
   assertNoAlias('avgPool2dBackward', dx, dy, 'dy');
-  getBackend().avgPool2dBackward(dy, dx, g, options.countIncludePad ?? true);
+  runKernel(k.avgPool2dBackward, { dy, dx, g, countIncludePad: options.countIncludePad ?? true });
   return dx;
 }

@@ -3,7 +3,8 @@
  * `keepDims` keeps the reduced axis with extent 1. Plus `sumToShape`, the backward of broadcasting.
  */
 import type { ReduceOp } from '../backend.js';
-import { getBackend } from '../registry.js';
+import * as k from '../kernels/index.js';
+import { runKernel } from '../kernels/kernel.js';
 import {
   type Shape,
   ShapeError,
@@ -63,7 +64,7 @@ function reduceOp(
   }
   const o = output(op, shape, out);
   assertNoAlias(op, o, x, 'x');
-  getBackend().reduce(op, src, a, o);
+  runKernel(k.reduce, { op, x: src, axis: a, out: o });
   return o;
 }
 
@@ -97,7 +98,7 @@ export function argmax(x: Tensor, axis?: number, { keepDims = false, out }: Argm
     throw new ShapeError(`argmax: cannot reduce an empty axis of ${formatShape(x.shape)}`);
   }
   const o = intOutput('argmax', shape, out);
-  getBackend().argmax(src, a, o);
+  runKernel(k.argmax, { x: src, axis: a, out: o });
   return o;
 }
 
@@ -132,20 +133,19 @@ export function sumToShape(x: Tensor, shape: Shape, out?: Tensor): Tensor {
   const lead = x.rank - shape.length;
   // x viewed as [product of the leading axes, ...the axes aligned with shape]
   let cur = x.reshape([sizeOf(x.shape.slice(0, lead)), ...x.shape.slice(lead)]);
-  const backend = getBackend();
   const axes: number[] = [];
   if (lead > 0) axes.push(0);
   for (let i = 0; i < shape.length; i++) if (shape[i] === 1 && x.shape[lead + i] !== 1) axes.push(i + 1);
   if (axes.length === 0) {
-    backend.copy(x, o);
+    runKernel(k.copy, { src: x, dst: o });
     return o;
   }
   const reduced = [...cur.shape]; // the running shape, one more axis set to 1 per reduction
-  for (let k = 0; k < axes.length; k++) {
-    reduced[axes[k]] = 1;
-    const last = k === axes.length - 1;
+  for (let i = 0; i < axes.length; i++) {
+    reduced[axes[i]] = 1;
+    const last = i === axes.length - 1;
     const next = last ? o.reshape(reduced) : new Tensor(reduced);
-    backend.reduce('sum', cur, axes[k], next);
+    runKernel(k.reduce, { op: 'sum', x: cur, axis: axes[i], out: next });
     cur = next;
   }
   return o;

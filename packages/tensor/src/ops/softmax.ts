@@ -1,7 +1,8 @@
 /** Softmax, log-softmax and the fused softmax cross-entropy loss, all numerically stable. */
-import { getBackend } from '../registry.js';
-import { ShapeError, formatShape, normalizeAxis } from '../shape.js';
-import { IntTensor, Tensor } from '../tensor.js';
+import * as k from '../kernels/index.js';
+import { runKernel } from '../kernels/kernel.js';
+import { ShapeError, normalizeAxis } from '../shape.js';
+import { type IntTensor, Tensor } from '../tensor.js';
 import { assertFloat, assertNoAlias, output } from './util.js';
 
 /** Options of {@link softmax} and {@link logSoftmax}. */
@@ -17,20 +18,19 @@ export interface SoftmaxOptions {
  * reduction kernels (the backend's fused kernels work on the last axis).
  */
 function alongAxis(x: Tensor, axis: number, out: Tensor, log: boolean): void {
-  const b = getBackend();
   const keep = [...x.shape];
   keep[axis] = 1;
   const m = new Tensor(keep);
-  b.reduce('max', x, axis, m);
-  b.binary('sub', x, m, out); // out = x − max
+  runKernel(k.reduce, { op: 'max', x, axis, out: m });
+  runKernel(k.binary, { op: 'sub', a: x, b: m, out }); // out = x − max
   const e = new Tensor(x.shape);
-  b.unary('exp', out, e);
-  b.reduce('sum', e, axis, m); // m = Σ exp(x − max)
+  runKernel(k.unary, { op: 'exp', x: out, out: e });
+  runKernel(k.reduce, { op: 'sum', x: e, axis, out: m }); // m = Σ exp(x − max)
   if (log) {
-    b.unary('log', m, m);
-    b.binary('sub', out, m, out);
+    runKernel(k.unary, { op: 'log', x: m, out: m });
+    runKernel(k.binary, { op: 'sub', a: out, b: m, out });
   } else {
-    b.binary('div', e, m, out);
+    runKernel(k.binary, { op: 'div', a: e, b: m, out });
   }
 }
 
@@ -42,10 +42,10 @@ function softmaxOp(op: string, x: Tensor, options: SoftmaxOptions, log: boolean)
   assertNoAlias(op, out, x, 'x', true);
   if (x.size === 0) return out;
   if (axis === x.rank - 1) {
-    const k = x.shape[axis];
-    const rows = [x.size / k, k];
-    if (log) getBackend().logSoftmax(x.reshape(rows), out.reshape(rows));
-    else getBackend().softmax(x.reshape(rows), out.reshape(rows));
+    const kk = x.shape[axis];
+    const rows = [x.size / kk, kk];
+    const args = { x: x.reshape(rows), out: out.reshape(rows) };
+    runKernel(log ? k.logSoftmax : k.softmax, args);
   } else {
     alongAxis(x, axis, out, log);
   }
@@ -85,18 +85,9 @@ export function softmaxCrossEntropy(
 ): { loss: number; grad: Tensor | null } {
   const op = 'softmaxCrossEntropy';
   assertFloat(op, 'logits', logits);
-  if (!(labels instanceof IntTensor)) throw new TypeError(`${op}: labels must be an IntTensor`);
-  if (logits.rank !== 2)
-    throw new ShapeError(`${op}: logits must be [N, K], got ${formatShape(logits.shape)}`);
-  if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new ShapeError(
-      `${op}: labels have shape ${formatShape(labels.shape)}, but logits ${formatShape(logits.shape)} need [${logits.shape[0]}]`,
-    );
-  }
-  if (logits.shape[0] === 0)
-    throw new ShapeError(`${op}: the batch is empty (logits ${formatShape(logits.shape)})`);
   const grad = options.out !== undefined || options.grad ? output(op, logits.shape, options.out) : null;
-  if (grad !== null) assertNoAlias(op, grad, logits, 'logits');
-  const loss = getBackend().softmaxCrossEntropy(logits, labels, grad);
+  const args = { logits, labels, dlogits: grad };
+  k.softmaxCrossEntropy.validate(args);
+  const loss = runKernel(k.softmaxCrossEntropy, args);
   return { loss, grad };
 }

@@ -2,26 +2,41 @@
  * The WebAssembly SIMD backend (`'wasm'`): tensors live in one shared `WebAssembly.Memory`, kernels
  * (AssemblyScript, see packages/tensor/assembly/) compute on them in place through pointers, and
  * parallel kernels split their work statically over `threads` threads (see threads.ts), so results
- * are bit-identical run to run. Tensors of other backends are staged through copies. Kernels without
- * a wasm implementation yet (broadcast binary ops, reductions, dropout, batch norm, average pooling,
- * RMSprop, Adagrad) run the reference implementation on the same memory.
+ * are bit-identical run to run. Tensors of other backends are staged through copies. It registers the
+ * kernels it accelerates ({@link registerWasmKernels}); every other kernel runs the reference
+ * implementation on the same memory.
  */
-import type {
-  ActivationOp,
-  AdagradHyper,
-  AdamHyper,
-  Backend,
-  BatchNormHyper,
-  BinaryOp,
-  ReduceOp,
-  RmspropHyper,
-  SgdHyper,
-  UnaryOp,
-} from '../../backend.js';
-import type { Random } from '../../random.js';
+import type { ActivationOp, Backend } from '../../backend.js';
+import type { ActivationArgs } from '../../kernels/activation.js';
+import type { ActivationBackwardArgs } from '../../kernels/activation-backward.js';
+import type { AddcdivArgs } from '../../kernels/addcdiv.js';
+import type { AddcmulArgs } from '../../kernels/addcmul.js';
+import type { ArgmaxArgs } from '../../kernels/argmax.js';
+import type { AxpbyArgs } from '../../kernels/axpby.js';
+import type { ChannelScaleShiftArgs } from '../../kernels/channel-scale-shift.js';
+import type { ChannelSumArgs } from '../../kernels/channel-sum.js';
+import { channelLayout, rowsOf } from '../../kernels/check.js';
+import type { Col2imArgs } from '../../kernels/col2im.js';
+import type { Conv2dArgs } from '../../kernels/conv2d.js';
+import type { Conv2dBackwardDataArgs } from '../../kernels/conv2d-backward-data.js';
+import type { Conv2dBackwardWeightsArgs } from '../../kernels/conv2d-backward-weights.js';
+import type { CopyArgs } from '../../kernels/copy.js';
+import type { CountCorrectArgs } from '../../kernels/count-correct.js';
+import type { FillArgs } from '../../kernels/fill.js';
+import type { GemmArgs } from '../../kernels/gemm.js';
+import type { Im2colArgs } from '../../kernels/im2col.js';
+import * as k from '../../kernels/index.js';
+import { registerKernel } from '../../kernels/kernel.js';
+import type { MaxPool2dArgs } from '../../kernels/max-pool2d.js';
+import type { MaxPool2dBackwardArgs } from '../../kernels/max-pool2d-backward.js';
+import type { SoftmaxArgs } from '../../kernels/softmax.js';
+import type { SoftmaxCrossEntropyArgs } from '../../kernels/softmax-cross-entropy.js';
+import type { SumSquaresArgs } from '../../kernels/sum-squares.js';
+import type { UnaryArgs } from '../../kernels/unary.js';
 import type { Conv2dGeometry, Pool2dGeometry } from '../../shape.js';
-import type { AnyTensor, IntTensor, Tensor } from '../../tensor.js';
-import { JsBackend } from '../js/index.js';
+import type { AnyTensor } from '../../tensor.js';
+import { ARG_ORDER, type KernelArgs } from './generated/bindings.js';
+import { writeGeom, writePoolGeom } from './generated/records.js';
 import { WasmStorage } from './heap.js';
 import { KERNELS, type KernelName, type WasmRuntime } from './runtime.js';
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool } from './threads.js';
@@ -30,7 +45,17 @@ const K: Record<KernelName, number> = Object.fromEntries(KERNELS.map((n, i) => [
   KernelName,
   number
 >;
+/** Activation codes of assembly/elementwise.ts. */
 const ACT: Record<ActivationOp, number> = { relu: 0, leakyRelu: 1, sigmoid: 2, tanh: 3 };
+/** How the parallel GEMM splits its work (the `mode` argument of assembly/index.ts `gemm`). */
+enum GemmSplit {
+  /** Columns of C, in micro-tile units. */
+  Columns = 0,
+  /** Rows of C, in micro-tile units. */
+  Rows = 1,
+  /** The depth K, in KC blocks, partial products summed in chunk order. */
+  Depth = 2,
+}
 
 /** Largest operand packed once and shared by the threads of a GEMM (beyond it, each chunk packs its own). */
 const MAX_SHARED_PANEL = 32 << 20;
@@ -51,7 +76,6 @@ interface Staged {
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly threads: number;
-  private readonly ref = new JsBackend();
   private readonly pool: ThreadPool;
   /** 128-byte block for a geometry record (one call at a time). */
   private readonly geom: number;
@@ -183,23 +207,34 @@ export class WasmBackend implements Backend {
    * in `perThread` chunks per thread (more chunks balance better; GEMM uses one, since each chunk
    * packs its own copy of the shared operand).
    */
-  private run(kernel: KernelName, total: number, grain: number, parallel: boolean, ...args: number[]): void {
-    this.runChunks(kernel, total, grain, this.chunks(total, grain, parallel, 4), ...args);
+  private run<N extends KernelName>(
+    kernel: N,
+    total: number,
+    grain: number,
+    parallel: boolean,
+    args: KernelArgs[N],
+  ): void {
+    this.runChunks(kernel, total, grain, this.chunks(total, grain, parallel, 4), args);
   }
 
   private chunks(total: number, grain: number, parallel: boolean, perThread: number): number {
     return parallel ? this.pool.chunksFor(Math.ceil(total / grain), perThread) : 1;
   }
 
-  private runChunks(
-    kernel: KernelName,
+  /** Writes `args` in the kernel's argument order (generated from its signature) and runs it. */
+  private runChunks<N extends KernelName>(
+    kernel: N,
     total: number,
     grain: number,
     chunks: number,
-    ...args: number[]
+    args: KernelArgs[N],
   ): void {
     const a = this.pool.argv;
-    for (let i = 0; i < args.length; i++) a[i] = args[i];
+    const order = ARG_ORDER[kernel] as readonly (keyof KernelArgs[N])[];
+    for (let i = 0; i < order.length; i++) {
+      const v = args[order[i]] as number | boolean;
+      a[i] = v === true ? 1 : v === false ? 0 : v;
+    }
     this.pool.run(K[kernel], total, grain, chunks);
   }
 
@@ -211,69 +246,35 @@ export class WasmBackend implements Backend {
     return this.geomView;
   }
 
-  /** Writes a convolution geometry record (layout: class Geom in assembly/conv.ts); returns its address. */
+  /** Writes a convolution geometry record (assembly's Geom); returns its address. */
   private convGeom(g: Conv2dGeometry): number {
-    const v = this.geomInts();
-    v[0] = g.inChannels;
-    v[1] = g.inHeight;
-    v[2] = g.inWidth;
-    v[3] = g.outChannels;
-    v[4] = g.kernelH;
-    v[5] = g.kernelW;
-    v[6] = g.strideH;
-    v[7] = g.strideW;
-    v[8] = g.padH;
-    v[9] = g.padW;
-    v[10] = g.outHeight;
-    v[11] = g.outWidth;
+    writeGeom(this.geomInts(), g);
     return this.geom;
   }
 
-  /** Writes a pooling geometry record (layout: class PoolGeom in assembly/pool.ts); returns its address. */
+  /** Writes a pooling geometry record (assembly's PoolGeom); returns its address. */
   private poolGeom(g: Pool2dGeometry): number {
-    const v = this.geomInts();
-    v[0] = g.inHeight;
-    v[1] = g.inWidth;
-    v[2] = g.kernelH;
-    v[3] = g.kernelW;
-    v[4] = g.strideH;
-    v[5] = g.strideW;
-    v[6] = g.padH;
-    v[7] = g.padW;
-    v[8] = g.outHeight;
-    v[9] = g.outWidth;
+    writePoolGeom(this.geomInts(), g);
     return this.geom;
   }
 
   // ---- kernels --------------------------------------------------------------------------------
 
-  copy(src: AnyTensor, dst: AnyTensor): void {
-    if (src.constructor !== dst.constructor || !this.owns(src) || !this.owns(dst)) {
-      this.ref.copy(src, dst);
-      return;
-    }
+  /** Returns false (the reference then runs) unless both tensors are this heap's, of one element type. */
+  copy({ src, dst }: CopyArgs): boolean {
+    if (src.constructor !== dst.constructor || !this.owns(src) || !this.owns(dst)) return false;
     const n = Math.min(src.size, dst.size) * 4;
     this.runtime.heap.bytes.copyWithin(dst.byteAddress, src.byteAddress, src.byteAddress + n);
+    return true;
   }
 
-  fill(x: Tensor, value: number): void {
+  fill({ x, value }: FillArgs): void {
     const p = this.out(x);
-    this.run('fill', x.size, 16, x.size >= PARALLEL_ELEMENTS, p, value);
+    this.run('fill', x.size, 16, x.size >= PARALLEL_ELEMENTS, { x: p, value });
     this.unstage();
   }
 
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Tensor,
-    b: Tensor,
-    beta: number,
-    c: Tensor,
-  ): void {
+  gemm({ transA, transB, m, n, k, alpha, a, b, beta, c }: GemmArgs): void {
     if (m === 0 || n === 0) return;
     const pa = this.ptr(a);
     const pb = this.ptr(b);
@@ -288,32 +289,35 @@ export class WasmBackend implements Backend {
       const chunks = this.chunks(Math.ceil(k / KC), 1, true, 2);
       const stride = Math.ceil((m * n * 4) / 64) * 64;
       const pbase = this.partials((chunks - 1) * stride);
-      this.runChunks(
-        'gemm',
-        Math.ceil(k / KC),
-        1,
-        chunks,
-        2,
-        transA ? 1 : 0,
-        transB ? 1 : 0,
+      this.runChunks('gemm', Math.ceil(k / KC), 1, chunks, {
+        mode: GemmSplit.Depth,
+        transA,
+        transB,
         m,
         n,
         k,
         alpha,
-        pa,
-        transA ? m : k,
-        pb,
-        transB ? k : n,
+        a: pa,
+        lda: transA ? m : k,
+        b: pb,
+        ldb: transB ? k : n,
         beta,
-        pc,
-        n,
-        base,
-        stride0,
-        0,
-        pbase,
-        stride,
-      );
-      this.run('reducePartials', m * n, 16, false, pc, pbase, stride, chunks - 1, 0, 1);
+        c: pc,
+        ldc: n,
+        scratchBase: base,
+        scratchStride: stride0,
+        pre: 0,
+        partialBase: pbase,
+        partialStride: stride,
+      });
+      this.run('reducePartials', m * n, 16, false, {
+        dst: pc,
+        partialBase: pbase,
+        partialStride: stride,
+        parts: chunks - 1,
+        rows: 0,
+        cols: 1,
+      });
       this.unstage();
       return;
     }
@@ -329,52 +333,71 @@ export class WasmBackend implements Backend {
       if (bytes <= MAX_SHARED_PANEL) {
         pre = this.panel(bytes);
         if (splitM)
-          this.run('packBFull', Math.ceil(n / 16), 1, true, transB ? 1 : 0, n, k, pb, transB ? k : n, pre);
-        else this.run('packAFull', Math.ceil(m / 4), 1, true, transA ? 1 : 0, m, k, pa, transA ? m : k, pre);
+          this.run('packBFull', Math.ceil(n / 16), 1, true, {
+            transB,
+            n,
+            k,
+            b: pb,
+            ldb: transB ? k : n,
+            dst: pre,
+          });
+        else
+          this.run('packAFull', Math.ceil(m / 4), 1, true, {
+            transA,
+            m,
+            k,
+            a: pa,
+            lda: transA ? m : k,
+            dst: pre,
+          });
         chunks = this.chunks(units, 1, true, 4);
       } else {
         chunks = this.chunks(units, 1, true, 1);
       }
     }
-    this.runChunks(
-      'gemm',
-      units,
-      1,
-      chunks,
-      splitM ? 1 : 0,
-      transA ? 1 : 0,
-      transB ? 1 : 0,
+    this.runChunks('gemm', units, 1, chunks, {
+      mode: splitM ? GemmSplit.Rows : GemmSplit.Columns,
+      transA,
+      transB,
       m,
       n,
       k,
       alpha,
-      pa,
-      transA ? m : k,
-      pb,
-      transB ? k : n,
+      a: pa,
+      lda: transA ? m : k,
+      b: pb,
+      ldb: transB ? k : n,
       beta,
-      pc,
-      n,
-      base,
-      stride0,
+      c: pc,
+      ldc: n,
+      scratchBase: base,
+      scratchStride: stride0,
       pre,
-      0,
-      0,
-    );
+      partialBase: 0,
+      partialStride: 0,
+    });
     this.unstage();
   }
 
-  im2col(x: Tensor, g: Conv2dGeometry, cols: Tensor): void {
+  im2col({ x, g, cols }: Im2colArgs): void {
     const px = this.ptr(x);
     const pc = this.out(cols);
-    this.run('im2col', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, px, pc, this.convGeom(g));
+    this.run('im2col', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      cols: pc,
+      geom: this.convGeom(g),
+    });
     this.unstage();
   }
 
-  col2im(cols: Tensor, g: Conv2dGeometry, dx: Tensor): void {
+  col2im({ cols, g, dx }: Col2imArgs): void {
     const pc = this.ptr(cols);
     const pd = this.out(dx);
-    this.run('col2im', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, pc, pd, this.convGeom(g));
+    this.run('col2im', g.batch, 1, g.batch > 1 && cols.size >= PARALLEL_ELEMENTS, {
+      cols: pc,
+      dx: pd,
+      geom: this.convGeom(g),
+    });
     this.unstage();
   }
 
@@ -386,7 +409,7 @@ export class WasmBackend implements Backend {
     return Math.ceil((g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth * 4) / 64) * 64;
   }
 
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, y: Tensor, g: Conv2dGeometry): void {
+  conv2d({ x, w, bias, y, g }: Conv2dArgs): void {
     const px = this.ptr(x);
     const pw = this.ptr(w);
     const pb = bias === null ? 0 : this.ptr(bias);
@@ -394,22 +417,37 @@ export class WasmBackend implements Backend {
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
     const stride = this.scratchStride;
-    this.run('conv2d', g.batch, 1, parallel, px, pw, pb, py, this.convGeom(g), base, stride);
+    this.run('conv2d', g.batch, 1, parallel, {
+      x: px,
+      w: pw,
+      bias: pb,
+      y: py,
+      geom: this.convGeom(g),
+      scratchBase: base,
+      scratchStride: stride,
+    });
     this.unstage();
   }
 
-  conv2dBackwardData(dy: Tensor, w: Tensor, dx: Tensor, g: Conv2dGeometry): void {
+  conv2dBackwardData({ dy, w, dx, g }: Conv2dBackwardDataArgs): void {
     const pdy = this.ptr(dy);
     const pw = this.ptr(w);
     const pdx = this.out(dx);
     const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
     const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    this.run('conv2dBackwardData', g.batch, 1, parallel, pdy, pw, pdx, this.convGeom(g), base, stride);
+    this.run('conv2dBackwardData', g.batch, 1, parallel, {
+      dy: pdy,
+      w: pw,
+      dx: pdx,
+      geom: this.convGeom(g),
+      scratchBase: base,
+      scratchStride: stride,
+    });
     this.unstage();
   }
 
-  conv2dBackwardWeights(x: Tensor, dy: Tensor, dw: Tensor, db: Tensor | null, g: Conv2dGeometry): void {
+  conv2dBackwardWeights({ x, dy, dw, db, g }: Conv2dBackwardWeightsArgs): void {
     const px = this.ptr(x);
     const pdy = this.ptr(dy);
     const pdw = this.ptr(dw, true);
@@ -423,215 +461,240 @@ export class WasmBackend implements Backend {
     const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
     const pbase = this.partials(chunks * partStride);
     const geom = this.convGeom(g);
-    this.runChunks(
-      'conv2dBackwardWeights',
-      g.batch,
-      1,
-      chunks,
-      px,
-      pdy,
+    this.runChunks('conv2dBackwardWeights', g.batch, 1, chunks, {
+      x: px,
+      dy: pdy,
       geom,
-      base,
-      stride,
-      pbase,
-      partStride,
-    );
+      scratchBase: base,
+      scratchStride: stride,
+      partialBase: pbase,
+      partialStride: partStride,
+    });
     // The partials are dWᵀ [C·kH·kW, O] (see conv2dBackwardWeights in assembly/conv.ts).
     const cols = wSize / g.outChannels;
-    this.run(
-      'reducePartials',
-      wSize,
-      16,
-      wSize >= PARALLEL_ELEMENTS,
-      pdw,
-      pbase,
-      partStride,
-      chunks,
-      g.outChannels,
+    this.run('reducePartials', wSize, 16, wSize >= PARALLEL_ELEMENTS, {
+      dst: pdw,
+      partialBase: pbase,
+      partialStride: partStride,
+      parts: chunks,
+      rows: g.outChannels,
       cols,
-    );
+    });
     if (db !== null) {
-      this.run('reducePartials', g.outChannels, 16, false, pdb, pbase + wSize * 4, partStride, chunks, 0, 1);
+      this.run('reducePartials', g.outChannels, 16, false, {
+        dst: pdb,
+        partialBase: pbase + wSize * 4,
+        partialStride: partStride,
+        parts: chunks,
+        rows: 0,
+        cols: 1,
+      });
     }
     this.unstage();
   }
 
-  maxPool2d(x: Tensor, y: Tensor, argmax: IntTensor, g: Pool2dGeometry): void {
+  maxPool2d({ x, y, argmax, g }: MaxPool2dArgs): void {
     const px = this.ptr(x);
     const py = this.out(y);
     const pa = this.out(argmax);
     const planes = g.batch * g.channels;
-    this.run('maxPool2d', planes, 1, planes > 1 && x.size >= PARALLEL_ELEMENTS, px, py, pa, this.poolGeom(g));
+    this.run('maxPool2d', planes, 1, planes > 1 && x.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      y: py,
+      arg: pa,
+      geom: this.poolGeom(g),
+    });
     this.unstage();
   }
 
-  maxPool2dBackward(dy: Tensor, argmax: IntTensor, dx: Tensor, g: Pool2dGeometry): void {
+  maxPool2dBackward({ dy, argmax, dx, g }: MaxPool2dBackwardArgs): void {
     const pdy = this.ptr(dy);
     const pa = this.ptr(argmax);
     const pdx = this.out(dx);
     const planes = g.batch * g.channels;
-    this.run(
-      'maxPool2dBackward',
-      planes,
-      1,
-      planes > 1 && dx.size >= PARALLEL_ELEMENTS,
-      pdy,
-      pa,
-      pdx,
-      this.poolGeom(g),
-    );
+    this.run('maxPool2dBackward', planes, 1, planes > 1 && dx.size >= PARALLEL_ELEMENTS, {
+      dy: pdy,
+      arg: pa,
+      dx: pdx,
+      geom: this.poolGeom(g),
+    });
     this.unstage();
   }
 
-  avgPool2d(x: Tensor, y: Tensor, g: Pool2dGeometry, countIncludePad: boolean): void {
-    this.ref.avgPool2d(x, y, g, countIncludePad);
+  /** Returns false (the reference then runs) for the ops without a wasm kernel. */
+  unary({ op, x, out }: UnaryArgs): boolean {
+    if (op !== 'relu' && op !== 'sigmoid' && op !== 'tanh') return false;
+    this.activation({ op, x, y: out, alpha: 0 });
+    return true;
   }
 
-  avgPool2dBackward(dy: Tensor, dx: Tensor, g: Pool2dGeometry, countIncludePad: boolean): void {
-    this.ref.avgPool2dBackward(dy, dx, g, countIncludePad);
-  }
-
-  binary(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor): void {
-    this.ref.binary(op, a, b, out);
-  }
-
-  unary(op: UnaryOp, x: Tensor, out: Tensor): void {
-    if (op === 'relu' || op === 'sigmoid' || op === 'tanh') this.activation(op, x, out, 0);
-    else this.ref.unary(op, x, out);
-  }
-
-  activation(op: ActivationOp, x: Tensor, y: Tensor, alpha: number): void {
+  activation({ op, x, y, alpha }: ActivationArgs): void {
     const px = this.ptr(x);
     const py = x === y ? px : this.out(y);
-    this.run('activation', x.size, 16, x.size >= PARALLEL_ELEMENTS, ACT[op], px, py, alpha);
+    this.run('activation', x.size, 16, x.size >= PARALLEL_ELEMENTS, { op: ACT[op], x: px, y: py, alpha });
     if (x === y && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
     this.unstage();
   }
 
-  activationBackward(op: ActivationOp, x: Tensor, y: Tensor, dy: Tensor, dx: Tensor, alpha: number): void {
+  activationBackward({ op, x, y, dy, dx, alpha }: ActivationBackwardArgs): void {
     const usesX = op === 'relu' || op === 'leakyRelu';
     const px = usesX ? this.ptr(x) : 0;
     const py = usesX ? 0 : this.ptr(y);
     const pdy = this.ptr(dy, dy === dx);
     const pdx = dy === dx ? pdy : this.out(dx);
-    this.run(
-      'activationBackward',
-      dy.size,
-      16,
-      dy.size >= PARALLEL_ELEMENTS,
-      ACT[op],
-      px,
-      py,
-      pdy,
-      pdx,
+    this.run('activationBackward', dy.size, 16, dy.size >= PARALLEL_ELEMENTS, {
+      op: ACT[op],
+      x: px,
+      y: py,
+      dy: pdy,
+      dx: pdx,
       alpha,
-    );
+    });
     this.unstage();
   }
 
-  axpby(alpha: number, x: Tensor, beta: number, y: Tensor): void {
-    const px = this.ptr(x);
-    const py = beta === 0 && x !== y ? this.out(y) : this.ptr(y, true);
-    this.run('axpby', y.size, 16, y.size >= PARALLEL_ELEMENTS, alpha, px, beta, py);
+  axpby({ alpha, x, beta, y, out }: AxpbyArgs): void {
+    const px = this.ptr(x, out === x);
+    const py = beta === 0 ? px : y === x ? px : this.ptr(y, out === y);
+    const po = out === x ? px : out === y && beta !== 0 ? py : this.out(out);
+    this.run('axpby', out.size, 16, out.size >= PARALLEL_ELEMENTS, { alpha, x: px, beta, y: py, out: po });
     this.unstage();
   }
 
-  private channelLayout(t: Tensor): [number, number, number] {
-    const n = t.shape[0];
-    const c = t.shape[1];
-    return [n, c, n * c === 0 ? 0 : t.size / (n * c)];
+  addcmul({ y, a, b, value, beta, out }: AddcmulArgs): void {
+    const [py, pa, pb, po] = this.operands(y, a, b, out, beta);
+    this.run('addcmul', out.size, 16, out.size >= PARALLEL_ELEMENTS, {
+      y: py,
+      a: pa,
+      b: pb,
+      value,
+      beta,
+      out: po,
+    });
+    this.unstage();
   }
 
-  addBias(y: Tensor, bias: Tensor): void {
-    const [N, C, inner] = this.channelLayout(y);
+  addcdiv({ y, a, b, value, beta, sqrt, scale, eps, out }: AddcdivArgs): void {
+    const [py, pa, pb, po] = this.operands(y, a, b, out, beta);
+    const n = out.size;
+    this.run('addcdiv', n, 16, n >= PARALLEL_ELEMENTS, {
+      y: py,
+      a: pa,
+      b: pb,
+      value,
+      beta,
+      sqrt: sqrt ? 1 : 0,
+      scale,
+      eps,
+      out: po,
+    });
+    this.unstage();
+  }
+
+  /** Addresses of y, a, b and out for a fused elementwise kernel, out possibly being one of the inputs. */
+  private operands(
+    y: AnyTensor,
+    a: AnyTensor,
+    b: AnyTensor,
+    out: AnyTensor,
+    beta: number,
+  ): [number, number, number, number] {
+    const seen = new Map<AnyTensor, number>();
+    const addr = (t: AnyTensor): number => {
+      let p = seen.get(t);
+      if (p === undefined) seen.set(t, (p = this.ptr(t, t === out)));
+      return p;
+    };
+    const py = beta === 0 && y !== out ? 0 : addr(y);
+    const pa = addr(a);
+    const pb = addr(b);
+    const po = seen.get(out) ?? this.out(out);
+    return [py, pa, pb, po];
+  }
+
+  /** Bias addition (`y ← y + shift` in place) has a kernel; other forms return false (the reference runs). */
+  channelScaleShift({ x, scale, shift, y, accumulate }: ChannelScaleShiftArgs): boolean {
+    if (scale !== null || shift === null || x !== y || accumulate) return false;
+    const bias = shift;
+    const [N, C, inner] = channelLayout(y);
     const py = this.ptr(y, true);
     const pb = this.ptr(bias);
     const rows = inner === 1 ? N : N * C;
-    this.run('addBias', rows, 1, rows > 1 && y.size >= PARALLEL_ELEMENTS, py, pb, C, inner);
+    this.run('addBias', rows, 1, rows > 1 && y.size >= PARALLEL_ELEMENTS, { y: py, bias: pb, C, inner });
     this.unstage();
+    return true;
   }
 
-  biasGrad(dy: Tensor, db: Tensor): void {
-    const [N, C, inner] = this.channelLayout(dy);
+  /** The accumulating form (bias gradients) has a kernel; the other returns false. */
+  channelSum({ x: dy, out: db, accumulate }: ChannelSumArgs): boolean {
+    if (!accumulate) return false;
+    const [N, C, inner] = channelLayout(dy);
     const pdy = this.ptr(dy);
     const pdb = this.ptr(db, true);
     // Channels split across threads (each channel's sum stays on one thread: deterministic).
-    this.run(
-      'biasGrad',
-      C,
-      inner === 1 ? 4 : 1,
-      C > 1 && dy.size >= PARALLEL_ELEMENTS,
-      pdy,
-      pdb,
+    this.run('biasGrad', C, inner === 1 ? 4 : 1, C > 1 && dy.size >= PARALLEL_ELEMENTS, {
+      dy: pdy,
+      db: pdb,
       N,
       C,
       inner,
-    );
+    });
     this.unstage();
+    return true;
   }
 
-  reduce(op: ReduceOp, x: Tensor, axis: number, out: Tensor): void {
-    this.ref.reduce(op, x, axis, out);
-  }
-
-  argmax(x: Tensor, axis: number, out: IntTensor): void {
+  /** Returns false (the reference runs) for an empty axis. */
+  argmax({ x, axis, out }: ArgmaxArgs): boolean {
     // x as [outer, len, inner] around `axis`
     let outer = 1;
     let inner = 1;
     for (let i = 0; i < axis; i++) outer *= x.shape[i];
     for (let i = axis + 1; i < x.rank; i++) inner *= x.shape[i];
     const len = x.shape[axis];
-    if (len === 0 || x.size === 0) {
-      this.ref.argmax(x, axis, out);
-      return;
-    }
+    if (len === 0 || x.size === 0) return false;
     const px = this.ptr(x);
     const po = this.out(out);
-    this.run('argmax', outer, 1, outer > 1 && x.size >= PARALLEL_ELEMENTS, px, po, len, inner);
+    this.run('argmax', outer, 1, outer > 1 && x.size >= PARALLEL_ELEMENTS, { x: px, out: po, len, inner });
     this.unstage();
+    return true;
   }
 
-  sumSquares(x: Tensor): number {
+  sumSquares({ x }: SumSquaresArgs): number {
     const px = this.ptr(x);
     const s = this.runtime.direct.sumSquares(px, x.size);
     this.unstage();
     return s;
   }
 
-  private rowsOf(x: Tensor): [number, number] {
-    const k = x.rank === 0 ? 1 : x.shape[x.rank - 1];
-    return [k === 0 ? 0 : x.size / k, k];
-  }
-
-  softmax(x: Tensor, out: Tensor): void {
-    const [r, k] = this.rowsOf(x);
+  softmax({ x, out }: SoftmaxArgs): void {
+    const [r, k] = rowsOf(x);
     const px = this.ptr(x);
     const po = x === out ? px : this.out(out);
     if (x === out && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
-    this.run('softmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, px, po, k);
+    this.run('softmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, { x: px, out: po, k });
     this.unstage();
   }
 
-  logSoftmax(x: Tensor, out: Tensor): void {
-    const [r, k] = this.rowsOf(x);
+  logSoftmax({ x, out }: SoftmaxArgs): void {
+    const [r, k] = rowsOf(x);
     const px = this.ptr(x);
     const po = x === out ? px : this.out(out);
     if (x === out && !this.owns(x)) this.staged[this.staged.length - 1].write = true;
     const base = this.scratch(k * 4);
     const stride = this.scratchStride;
-    this.run('logSoftmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, px, po, k, base, stride);
+    this.run('logSoftmax', r, 1, r > 1 && x.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      out: po,
+      k,
+      scratchBase: base,
+      scratchStride: stride,
+    });
     this.unstage();
   }
 
-  softmaxCrossEntropy(logits: Tensor, labels: IntTensor, dlogits: Tensor | null): number {
-    const [n, k] = this.rowsOf(logits);
-    const ld = labels.data;
-    for (let i = 0; i < n; i++) {
-      const label = ld[i];
-      if (!(label >= 0 && label < k)) {
-        throw new RangeError(`softmaxCrossEntropy: label ${label} of row ${i} is outside [0, ${k})`);
-      }
-    }
+  softmaxCrossEntropy({ logits, labels, dlogits }: SoftmaxCrossEntropyArgs): number {
+    // Labels were range-checked by the op: the kernel indexes rows with them unchecked.
+    const [n, k] = rowsOf(logits);
     const px = this.ptr(logits);
     const pl = this.ptr(labels);
     const pd = dlogits === null ? 0 : this.out(dlogits);
@@ -641,123 +704,74 @@ export class WasmBackend implements Backend {
     return total / n;
   }
 
-  countCorrect(scores: Tensor, labels: IntTensor): number {
-    const [n, k] = this.rowsOf(scores);
-    if (k === 0) return this.ref.countCorrect(scores, labels);
+  /** Returns -1 (the reference runs) for rows of no classes. */
+  countCorrect({ scores, labels }: CountCorrectArgs): number {
+    const [n, k] = rowsOf(scores);
+    if (k === 0) return -1;
     const ps = this.ptr(scores);
     const pl = this.ptr(labels);
     const c = this.runtime.direct.countCorrect(ps, pl, n, k);
     this.unstage();
     return c;
   }
+}
 
-  dropout(x: Tensor, mask: Tensor, y: Tensor, p: number, rng: Random): void {
-    this.ref.dropout(x, mask, y, p, rng);
-  }
+let registered = false;
 
-  batchNorm(
-    x: Tensor,
-    gamma: Tensor,
-    beta: Tensor,
-    runningMean: Tensor,
-    runningVar: Tensor,
-    y: Tensor,
-    saveMean: Tensor,
-    saveInvStd: Tensor,
-    h: BatchNormHyper,
-  ): void {
-    this.ref.batchNorm(x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd, h);
-  }
-
-  batchNormBackward(
-    x: Tensor,
-    dy: Tensor,
-    gamma: Tensor,
-    saveMean: Tensor,
-    saveInvStd: Tensor,
-    dx: Tensor,
-    dgamma: Tensor,
-    dbeta: Tensor,
-    training: boolean,
-  ): void {
-    this.ref.batchNormBackward(x, dy, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, training);
-  }
-
-  sgdUpdate(param: Tensor, grad: Tensor, momentumBuffer: Tensor | null, h: SgdHyper): void {
-    const useBuf = momentumBuffer !== null && h.momentum !== 0;
-    const pp = this.ptr(param, true);
-    const pg = this.ptr(grad);
-    const pbuf = useBuf ? this.ptr(momentumBuffer, true) : 0;
-    const flags = (useBuf ? 1 : 0) | (h.firstStep ? 2 : 0) | (h.nesterov ? 4 : 0);
-    const n = param.size;
-    this.run(
-      'sgdUpdate',
-      n,
-      16,
-      n >= PARALLEL_ELEMENTS,
-      pp,
-      pg,
-      pbuf,
-      h.lr,
-      h.momentum,
-      h.dampening,
-      h.weightDecay,
-      flags,
-    );
-    this.unstage();
-  }
-
-  adamUpdate(
-    param: Tensor,
-    grad: Tensor,
-    expAvg: Tensor,
-    expAvgSq: Tensor,
-    maxExpAvgSq: Tensor | null,
-    h: AdamHyper,
-  ): void {
-    const pp = this.ptr(param, true);
-    const pg = this.ptr(grad);
-    const pm = this.ptr(expAvg, true);
-    const pv = this.ptr(expAvgSq, true);
-    const pmax = h.amsgrad && maxExpAvgSq !== null ? this.ptr(maxExpAvgSq, true) : 0;
-    const bc1 = 1 - h.beta1 ** h.step;
-    const bc2Sqrt = Math.sqrt(1 - h.beta2 ** h.step);
-    const decay = h.decoupledWeightDecay ? 1 - h.lr * h.weightDecay : 1;
-    const l2 = h.decoupledWeightDecay ? 0 : h.weightDecay;
-    const n = param.size;
-    this.run(
-      'adamUpdate',
-      n,
-      16,
-      n >= PARALLEL_ELEMENTS,
-      pp,
-      pg,
-      pm,
-      pv,
-      pmax,
-      h.beta1,
-      h.beta2,
-      h.eps,
-      h.lr / bc1,
-      bc2Sqrt,
-      decay,
-      l2,
-    );
-    this.unstage();
-  }
-
-  rmspropUpdate(
-    param: Tensor,
-    grad: Tensor,
-    squareAvg: Tensor,
-    momentumBuffer: Tensor | null,
-    gradAvg: Tensor | null,
-    h: RmspropHyper,
-  ): void {
-    this.ref.rmspropUpdate(param, grad, squareAvg, momentumBuffer, gradAvg, h);
-  }
-
-  adagradUpdate(param: Tensor, grad: Tensor, stateSum: Tensor, h: AdagradHyper): void {
-    this.ref.adagradUpdate(param, grad, stateSum, h);
-  }
+/**
+ * Registers the wasm implementations of the kernels this backend accelerates (once per process; the
+ * factory calls it). An implementation that declines a case (returns false) runs the reference.
+ */
+export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  const on = <A, R>(kernel: k.Kernel<A, R>, impl: (args: A, be: WasmBackend) => R): void =>
+    registerKernel<A, R, WasmBackend>('wasm', kernel, impl);
+  const orRef =
+    <A>(kernel: k.Kernel<A, void>, impl: (args: A, be: WasmBackend) => boolean) =>
+    (args: A, be: WasmBackend): void => {
+      if (!impl(args, be)) kernel.reference(args);
+    };
+  on(
+    k.copy,
+    orRef(k.copy, (a, be) => be.copy(a)),
+  );
+  on(k.fill, (a, be) => be.fill(a));
+  on(k.gemm, (a, be) => be.gemm(a));
+  on(k.im2col, (a, be) => be.im2col(a));
+  on(k.col2im, (a, be) => be.col2im(a));
+  on(k.conv2d, (a, be) => be.conv2d(a));
+  on(k.conv2dBackwardData, (a, be) => be.conv2dBackwardData(a));
+  on(k.conv2dBackwardWeights, (a, be) => be.conv2dBackwardWeights(a));
+  on(k.maxPool2d, (a, be) => be.maxPool2d(a));
+  on(k.maxPool2dBackward, (a, be) => be.maxPool2dBackward(a));
+  on(
+    k.unary,
+    orRef(k.unary, (a, be) => be.unary(a)),
+  );
+  on(k.activation, (a, be) => be.activation(a));
+  on(k.activationBackward, (a, be) => be.activationBackward(a));
+  on(k.axpby, (a, be) => be.axpby(a));
+  on(k.addcmul, (a, be) => be.addcmul(a));
+  on(k.addcdiv, (a, be) => be.addcdiv(a));
+  on(
+    k.channelScaleShift,
+    orRef(k.channelScaleShift, (a, be) => be.channelScaleShift(a)),
+  );
+  on(
+    k.channelSum,
+    orRef(k.channelSum, (a, be) => be.channelSum(a)),
+  );
+  on(
+    k.argmax,
+    orRef(k.argmax, (a, be) => be.argmax(a)),
+  );
+  on(k.sumSquares, (a, be) => be.sumSquares(a));
+  on(k.softmax, (a, be) => be.softmax(a));
+  on(k.logSoftmax, (a, be) => be.logSoftmax(a));
+  on(k.softmaxCrossEntropy, (a, be) => be.softmaxCrossEntropy(a));
+  on(k.countCorrect, (a, be) => {
+    const c = be.countCorrect(a);
+    return c < 0 ? k.countCorrect.reference(a) : c;
+  });
 }

@@ -3,7 +3,7 @@
  * calls for `setBackend('wasm', { threads })`; it returns undefined where the runtime has no wasm SIMD.
  */
 import type { BackendOptions } from '../../registry.js';
-import { WasmBackend } from './backend.js';
+import { WasmBackend, registerWasmKernels } from './backend.js';
 import { type WasmVariant, WasmRuntime } from './runtime.js';
 import { canBlock, canSpawnWorkers } from './threads.js';
 
@@ -43,6 +43,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (runtime === undefined) throw new Error(WasmRuntime.failure ?? 'WebAssembly SIMD is unavailable');
   let threads = options.threads ?? defaultThreads();
   if (!runtime.shared || !canBlock() || !canSpawnWorkers()) threads = 1;
+  registerWasmKernels();
   return new WasmBackend(runtime, threads, options.adaptive ?? true);
 }
 

@@ -32,8 +32,8 @@ export const KERNELS = [
   'softmax',
   'argmax',
   'logSoftmax',
-  'sgdUpdate',
-  'adamUpdate',
+  'addcmul',
+  'addcdiv',
 ] as const;
 /** Name of a parallel kernel. */
 export type KernelName = (typeof KERNELS)[number];

@@ -3,10 +3,12 @@ import type { Backend } from '../../backend.js';
 import { Random } from '../../random.js';
 import { conv2dGeometry, pool2dGeometry, type Shape, sizeOf } from '../../shape.js';
 import { IntTensor, Tensor } from '../../tensor.js';
-import { JsBackend } from '../js/index.js';
+import { on as kernelsOn, reference } from '../../../test/positional.js';
+import * as kernels from '../../kernels/index.js';
+import { callKernel, runKernel } from '../../kernels/kernel.js';
 import { createWasmBackend, supportedWasmVariants, type WasmBackend } from './index.js';
 
-const js = new JsBackend();
+const js = reference;
 const single = createWasmBackend({ threads: 1 }) as WasmBackend;
 // 3 threads on any machine: uneven static splits, and workers that may wake late.
 const multi = createWasmBackend({ threads: 3, adaptive: false }) as WasmBackend;
@@ -107,8 +109,8 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
             const c = rand(js, [m, n]);
             if (beta === 0) c.data.fill(Number.NaN); // β = 0 ignores C, even NaN
             const cw = on(wb, c);
-            js.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-            wb.gemm(transA, transB, m, n, k, alpha, on(wb, a), on(wb, b), beta, cw);
+            kernelsOn(js).gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+            kernelsOn(wb).gemm(transA, transB, m, n, k, alpha, on(wb, a), on(wb, b), beta, cw);
             close(
               cw,
               c,
@@ -146,40 +148,40 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       const bias = rand(js, [g.outChannels]);
       const y = rand(js, ys);
       const yw = on(wb, y);
-      js.conv2d(x, w, bias, y, g);
-      wb.conv2d(on(wb, x), on(wb, w), on(wb, bias), yw, g);
+      kernelsOn(js).conv2d(x, w, bias, y, g);
+      kernelsOn(wb).conv2d(on(wb, x), on(wb, w), on(wb, bias), yw, g);
       close(yw, y, `${what} forward`);
-      wb.conv2d(on(wb, x), on(wb, w), null, yw, g);
-      js.conv2d(x, w, null, y, g);
+      kernelsOn(wb).conv2d(on(wb, x), on(wb, w), null, yw, g);
+      kernelsOn(js).conv2d(x, w, null, y, g);
       close(yw, y, `${what} forward without bias`);
 
       const dy = rand(js, ys);
       const dx = rand(js, xs);
       const dxw = on(wb, dx);
-      js.conv2dBackwardData(dy, w, dx, g);
-      wb.conv2dBackwardData(on(wb, dy), on(wb, w), dxw, g);
+      kernelsOn(js).conv2dBackwardData(dy, w, dx, g);
+      kernelsOn(wb).conv2dBackwardData(on(wb, dy), on(wb, w), dxw, g);
       close(dxw, dx, `${what} backward data`);
 
       const dw = rand(js, ws);
       const db = rand(js, [g.outChannels]);
       const dww = on(wb, dw);
       const dbw = on(wb, db);
-      js.conv2dBackwardWeights(x, dy, dw, db, g);
-      wb.conv2dBackwardWeights(on(wb, x), on(wb, dy), dww, dbw, g);
+      kernelsOn(js).conv2dBackwardWeights(x, dy, dw, db, g);
+      kernelsOn(wb).conv2dBackwardWeights(on(wb, x), on(wb, dy), dww, dbw, g);
       close(dww, dw, `${what} backward weights (accumulates)`);
       close(dbw, db, `${what} backward bias (accumulates)`);
-      js.conv2dBackwardWeights(x, dy, dw, null, g);
-      wb.conv2dBackwardWeights(on(wb, x), on(wb, dy), dww, null, g);
+      kernelsOn(js).conv2dBackwardWeights(x, dy, dw, null, g);
+      kernelsOn(wb).conv2dBackwardWeights(on(wb, x), on(wb, dy), dww, null, g);
       close(dww, dw, `${what} backward weights without bias`);
 
       const colShape = [g.batch, g.inChannels * g.kernelH * g.kernelW, g.outHeight * g.outWidth];
       const cols = rand(js, colShape);
       const colsW = on(wb, cols);
-      js.im2col(x, g, cols);
-      wb.im2col(on(wb, x), g, colsW);
+      kernelsOn(js).im2col(x, g, cols);
+      kernelsOn(wb).im2col(on(wb, x), g, colsW);
       close(colsW, cols, `${what} im2col`);
-      js.col2im(cols, g, dx);
-      wb.col2im(on(wb, cols), g, dxw);
+      kernelsOn(js).col2im(cols, g, dx);
+      kernelsOn(wb).col2im(on(wb, cols), g, dxw);
       close(dxw, dx, `${what} col2im`);
     }
   });
@@ -204,15 +206,15 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       const arg = new IntTensor(ys, js.allocate(sizeOf(ys)));
       const yw = on(wb, y);
       const argw = new IntTensor(ys, wb.allocate(sizeOf(ys)));
-      js.maxPool2d(x, y, arg, g);
-      wb.maxPool2d(on(wb, x), yw, argw, g);
+      kernelsOn(js).maxPool2d(x, y, arg, g);
+      kernelsOn(wb).maxPool2d(on(wb, x), yw, argw, g);
       close(yw, y, `maxPool ${xs} k${k} s${s} p${p}`);
       expect(Array.from(argw.data)).toEqual(Array.from(arg.data));
       const dy = rand(js, ys);
       const dx = rand(js, xs);
       const dxw = on(wb, dx);
-      js.maxPool2dBackward(dy, arg, dx, g);
-      wb.maxPool2dBackward(on(wb, dy), argw, dxw, g);
+      kernelsOn(js).maxPool2dBackward(dy, arg, dx, g);
+      kernelsOn(wb).maxPool2dBackward(on(wb, dy), argw, dxw, g);
       close(dxw, dx, `maxPool backward ${xs} k${k} s${s} p${p}`);
     }
   });
@@ -225,27 +227,27 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       for (const op of ['relu', 'leakyRelu', 'sigmoid', 'tanh'] as const) {
         const y = rand(js, [n]);
         const yw = on(wb, y);
-        js.activation(op, x, y, 0.1);
-        wb.activation(op, on(wb, x), yw, 0.1);
+        kernelsOn(js).activation(op, x, y, 0.1);
+        kernelsOn(wb).activation(op, on(wb, x), yw, 0.1);
         close(yw, y, `${op} forward n=${n}`);
         const inPlace = on(wb, x);
-        wb.activation(op, inPlace, inPlace, 0.1);
+        kernelsOn(wb).activation(op, inPlace, inPlace, 0.1);
         close(inPlace, y, `${op} forward in place n=${n}`);
         const dy = rand(js, [n]);
         const dx = rand(js, [n]);
         const dxw = on(wb, dx);
-        js.activationBackward(op, x, y, dy, dx, 0.1);
-        wb.activationBackward(op, on(wb, x), on(wb, y), on(wb, dy), dxw, 0.1);
+        kernelsOn(js).activationBackward(op, x, y, dy, dx, 0.1);
+        kernelsOn(wb).activationBackward(op, on(wb, x), on(wb, y), on(wb, dy), dxw, 0.1);
         close(dxw, dx, `${op} backward n=${n}`);
         const dyInPlace = on(wb, dy);
-        wb.activationBackward(op, on(wb, x), on(wb, y), dyInPlace, dyInPlace, 0.1);
+        kernelsOn(wb).activationBackward(op, on(wb, x), on(wb, y), dyInPlace, dyInPlace, 0.1);
         close(dyInPlace, dx, `${op} backward in place n=${n}`);
       }
       for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
         const y = rand(js, [n]);
         const yw = on(wb, y);
-        js.unary(op, x, y);
-        wb.unary(op, on(wb, x), yw);
+        kernelsOn(js).unary(op, x, y);
+        kernelsOn(wb).unary(op, on(wb, x), yw);
         close(yw, y, `unary ${op}`);
       }
     }
@@ -257,8 +259,8 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     for (const op of ['sigmoid', 'tanh'] as const) {
       const y = on(js, x);
       const yw = on(wb, x);
-      js.activation(op, x, y, 0);
-      wb.activation(op, on(wb, x), yw, 0);
+      kernelsOn(js).activation(op, x, y, 0);
+      kernelsOn(wb).activation(op, on(wb, x), yw, 0);
       for (let i = 0; i < vals.length; i++) {
         expect(Math.abs(yw.data[i] - y.data[i]), `${op}(${vals[i]})`).toBeLessThanOrEqual(
           2e-6 * Math.max(Math.abs(y.data[i]), 1e-30) + 1e-38,
@@ -272,21 +274,21 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       const x = rand(js, [n]);
       const y = rand(js, [n]);
       const yw = on(wb, y);
-      js.axpby(0.7, x, -1.3, y);
-      wb.axpby(0.7, on(wb, x), -1.3, yw);
+      kernelsOn(js).axpby(0.7, x, -1.3, y);
+      kernelsOn(wb).axpby(0.7, on(wb, x), -1.3, yw);
       close(yw, y, `axpby n=${n}`);
       yw.data.fill(Number.NaN);
       y.data.fill(Number.NaN);
-      js.axpby(2, x, 0, y);
-      wb.axpby(2, on(wb, x), 0, yw);
+      kernelsOn(js).axpby(2, x, 0, y);
+      kernelsOn(wb).axpby(2, on(wb, x), 0, yw);
       close(yw, y, `axpby β=0 n=${n}`);
-      wb.fill(yw, 3.5);
+      kernelsOn(wb).fill(yw, 3.5);
       expect(yw.data.every((v) => v === 3.5)).toBe(true);
       const c = new Tensor([n], wb.allocate(n));
-      wb.copy(on(wb, x), c);
+      kernelsOn(wb).copy(on(wb, x), c);
       expect(bitsEqual(c, x)).toBe(true);
-      const s = wb.sumSquares(on(wb, x));
-      expect(Math.abs(s - js.sumSquares(x))).toBeLessThanOrEqual(1e-9 * s);
+      const s = kernelsOn(wb).sumSquares(on(wb, x));
+      expect(Math.abs(s - kernelsOn(js).sumSquares(x))).toBeLessThanOrEqual(1e-9 * s);
     }
   });
 
@@ -300,13 +302,13 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       const y = rand(js, shape);
       const bias = rand(js, [shape[1]]);
       const yw = on(wb, y);
-      js.addBias(y, bias);
-      wb.addBias(yw, on(wb, bias));
+      kernelsOn(js).addBias(y, bias);
+      kernelsOn(wb).addBias(yw, on(wb, bias));
       close(yw, y, `addBias ${shape}`);
       const db = rand(js, [shape[1]]);
       const dbw = on(wb, db);
-      js.biasGrad(y, db);
-      wb.biasGrad(on(wb, y), dbw);
+      kernelsOn(js).biasGrad(y, db);
+      kernelsOn(wb).biasGrad(on(wb, y), dbw);
       close(dbw, db, `biasGrad ${shape}`);
     }
   });
@@ -322,28 +324,32 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
       x.data[0] = 60;
       const o = rand(js, [r, k]);
       const ow = on(wb, o);
-      js.softmax(x, o);
-      wb.softmax(on(wb, x), ow);
+      kernelsOn(js).softmax(x, o);
+      kernelsOn(wb).softmax(on(wb, x), ow);
       close(ow, o, `softmax ${r}x${k}`);
-      js.logSoftmax(x, o);
-      wb.logSoftmax(on(wb, x), ow);
+      kernelsOn(js).logSoftmax(x, o);
+      kernelsOn(wb).logSoftmax(on(wb, x), ow);
       close(ow, o, `logSoftmax ${r}x${k}`);
       const inPlace = on(wb, x);
-      wb.logSoftmax(inPlace, inPlace);
+      kernelsOn(wb).logSoftmax(inPlace, inPlace);
       close(inPlace, o, `logSoftmax in place ${r}x${k}`);
       const labels = new IntTensor([r], js.allocate(r));
       for (let i = 0; i < r; i++) labels.data[i] = rng.int(k);
       const d = rand(js, [r, k]);
       const dw = on(wb, d);
-      const loss = js.softmaxCrossEntropy(x, labels, d);
-      const lw = wb.softmaxCrossEntropy(on(wb, x), ints(wb, labels), dw);
+      const loss = kernelsOn(js).softmaxCrossEntropy(x, labels, d);
+      const lw = kernelsOn(wb).softmaxCrossEntropy(on(wb, x), ints(wb, labels), dw);
       expect(Math.abs(lw - loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, loss));
       close(dw, d, `softmaxCrossEntropy gradient ${r}x${k}`);
-      expect(wb.softmaxCrossEntropy(on(wb, x), labels, null)).toBeCloseTo(loss, 5);
-      expect(wb.countCorrect(on(wb, x), ints(wb, labels))).toBe(js.countCorrect(x, labels));
+      expect(kernelsOn(wb).softmaxCrossEntropy(on(wb, x), labels, null)).toBeCloseTo(loss, 5);
+      expect(kernelsOn(wb).countCorrect(on(wb, x), ints(wb, labels))).toBe(
+        kernelsOn(js).countCorrect(x, labels),
+      );
     }
     const bad = IntTensor.fromArray([0, 10]);
-    expect(() => wb.softmaxCrossEntropy(rand(wb, [2, 10]), bad, null)).toThrow(/label 10 of row 1/);
+    // The kernel indexes rows by label unchecked: the validation every op runs first refuses them.
+    const args = { logits: rand(wb, [2, 10]), labels: bad, dlogits: null };
+    expect(() => callKernel(kernels.softmaxCrossEntropy, args, wb)).toThrow(/label 10 of row 1/);
   });
 
   it('argmax along every axis (first maximum; NaN wins)', () => {
@@ -356,62 +362,52 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
         const n = sizeOf(outShape);
         const expected = new IntTensor(outShape, js.allocate(n));
         const actual = new IntTensor(outShape, wb.allocate(n));
-        js.argmax(x, axis, expected);
-        wb.argmax(on(wb, x), axis, actual);
+        kernelsOn(js).argmax(x, axis, expected);
+        kernelsOn(wb).argmax(on(wb, x), axis, actual);
         expect(Array.from(actual.data), `argmax ${shape} axis ${axis}`).toEqual(Array.from(expected.data));
       }
     }
   });
 
-  it('SGD (plain, momentum, Nesterov, weight decay) and Adam/AdamW/AMSGrad updates', () => {
+  it('the fused optimizer ops: axpby, addcmul, addcdiv (in place on each operand, β = 0, √)', () => {
     const n = 40003;
-    const sgdCases = [
-      { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, firstStep: true },
-      { lr: 0.05, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 1e-4, firstStep: true },
-      { lr: 0.05, momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0, firstStep: false },
-      { lr: 0.05, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-3, firstStep: false },
-    ];
-    for (const h of sgdCases) {
-      const p = rand(js, [n]);
-      const g = rand(js, [n]);
-      const buf = rand(js, [n]);
-      const pw = on(wb, p);
-      const bw = on(wb, buf);
-      js.sgdUpdate(p, g, h.momentum ? buf : null, h);
-      wb.sgdUpdate(pw, on(wb, g), h.momentum ? bw : null, h);
-      close(pw, p, `sgd ${JSON.stringify(h)}`);
-      if (h.momentum) close(bw, buf, `sgd buffer ${JSON.stringify(h)}`);
-    }
-    for (const [decoupled, amsgrad] of [
-      [false, false],
-      [true, false],
-      [false, true],
-    ]) {
-      const h = {
-        lr: 1e-3,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        weightDecay: 0.01,
-        decoupledWeightDecay: decoupled,
-        amsgrad,
-        step: 3,
-      };
-      const p = rand(js, [n]);
-      const g = rand(js, [n]);
-      const m = rand(js, [n], 0.1);
-      const v = rand(js, [n], 0.1);
-      v.data.forEach((e, i) => {
-        v.data[i] = Math.abs(e);
-      });
-      const vmax = on(js, v);
-      const [pw, mw, vw, vmw] = [on(wb, p), on(wb, m), on(wb, v), on(wb, vmax)];
-      js.adamUpdate(p, g, m, v, amsgrad ? vmax : null, h);
-      wb.adamUpdate(pw, on(wb, g), mw, vw, amsgrad ? vmw : null, h);
-      close(pw, p, `adam decoupled=${decoupled} amsgrad=${amsgrad}`);
-      close(mw, m, 'adam m');
-      close(vw, v, 'adam v');
-      if (amsgrad) close(vmw, vmax, 'adam vmax');
+    const make = () => [rand(js, [n]), rand(js, [n]), rand(js, [n]).fill(0.5)];
+    for (const into of ['y', 'a', 'b', 'new'] as const) {
+      for (const [beta, sqrt] of [
+        [0.9, true],
+        [0, false],
+        [1, true],
+      ] as const) {
+        const [y, a, b] = make();
+        for (let i = 0; i < n; i++) b.data[i] = Math.abs(y.data[i]) + 0.1; // a positive denominator
+        const [yw, aw, bw] = [on(wb, y), on(wb, a), on(wb, b)];
+        const pick = (t: Tensor[], fresh: Tensor) =>
+          into === 'y' ? t[0] : into === 'a' ? t[1] : into === 'b' ? t[2] : fresh;
+        const outJ = pick([y, a, b], new Tensor([n], js.allocate(n)));
+        const outW = pick([yw, aw, bw], new Tensor([n], wb.allocate(n)));
+        const what = `into ${into}, β ${beta}, sqrt ${sqrt}`;
+        runKernel(kernels.addcdiv, { y, a, b, value: -0.01, beta, sqrt, scale: 3, eps: 1e-3, out: outJ }, js);
+        runKernel(
+          kernels.addcdiv,
+          { y: yw, a: aw, b: bw, value: -0.01, beta, sqrt, scale: 3, eps: 1e-3, out: outW },
+          wb,
+        );
+        close(outW, outJ, `addcdiv ${what}`);
+        runKernel(kernels.addcmul, { y, a, b, value: 0.1, beta, out: outJ }, js);
+        runKernel(kernels.addcmul, { y: yw, a: aw, b: bw, value: 0.1, beta, out: outW }, wb);
+        close(outW, outJ, `addcmul ${what}`);
+        if (into !== 'b') {
+          runKernel(kernels.axpby, { alpha: -0.5, x: a, beta, y, out: outJ }, js);
+          runKernel(kernels.axpby, { alpha: -0.5, x: aw, beta, y: yw, out: outW }, wb);
+          close(outW, outJ, `axpby ${what}`);
+        }
+        for (const [tw, tj] of [
+          [yw, y],
+          [aw, a],
+          [bw, b],
+        ])
+          close(tw, tj, `inputs after ${what}`);
+      }
     }
   });
 
@@ -421,13 +417,13 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     const b = big.reshape([-1]).narrow(37, 63).reshape([7, 9]);
     const c = big.reshape([-1]).narrow(103, 45).reshape([5, 9]);
     const expected = on(js, c);
-    js.gemm(false, false, 5, 9, 7, 1, on(js, a), on(js, b), 0.5, expected);
-    wb.gemm(false, false, 5, 9, 7, 1, a, b, 0.5, c);
+    kernelsOn(js).gemm(false, false, 5, 9, 7, 1, on(js, a), on(js, b), 0.5, expected);
+    kernelsOn(wb).gemm(false, false, 5, 9, 7, 1, a, b, 0.5, c);
     close(c, expected, 'gemm on views at offsets 1, 37 and 103 elements');
     const r = big.reshape([-1]).narrow(3, 101);
     const rExpected = on(js, r);
-    js.activation('tanh', rExpected, rExpected, 0);
-    wb.activation('tanh', r, r, 0);
+    kernelsOn(js).activation('tanh', rExpected, rExpected, 0);
+    kernelsOn(wb).activation('tanh', r, r, 0);
     close(r, rExpected, 'tanh on a view at offset 3');
   });
 
@@ -436,26 +432,26 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     const b = rand(js, [30, 10]);
     const c = rand(js, [20, 10]);
     const cw = on(js, c);
-    js.gemm(false, false, 20, 10, 30, 1, a, b, 0.5, c);
-    wb.gemm(false, false, 20, 10, 30, 1, a, b, 0.5, cw);
+    kernelsOn(js).gemm(false, false, 20, 10, 30, 1, a, b, 0.5, c);
+    kernelsOn(wb).gemm(false, false, 20, 10, 30, 1, a, b, 0.5, cw);
     close(cw, c, 'gemm on js-owned tensors');
     const g = conv2dGeometry([2, 2, 6, 6], [3, 2, 3, 3], 1, 1);
     const x = rand(js, [2, 2, 6, 6]);
     const w = rand(js, [3, 2, 3, 3]);
     const y = rand(js, [2, 3, 6, 6]);
     const yw = on(js, y);
-    js.conv2d(x, w, null, y, g);
-    wb.conv2d(x, w, null, yw, g);
+    kernelsOn(js).conv2d(x, w, null, y, g);
+    kernelsOn(wb).conv2d(x, w, null, yw, g);
     close(yw, y, 'conv2d on js-owned tensors');
     const r = rand(js, [100]);
     const expected = on(js, r);
-    js.activation('relu', expected, expected, 0);
-    wb.activation('relu', r, r, 0);
+    kernelsOn(js).activation('relu', expected, expected, 0);
+    kernelsOn(wb).activation('relu', r, r, 0);
     close(r, expected, 'relu in place on a js-owned tensor');
     const s = rand(js, [4, 10]);
     const sExpected = on(js, s);
-    js.softmax(sExpected, sExpected);
-    wb.softmax(s, s);
+    kernelsOn(js).softmax(sExpected, sExpected);
+    kernelsOn(wb).softmax(s, s);
     close(s, sExpected, 'softmax in place on a js-owned tensor');
   });
 });
@@ -471,17 +467,17 @@ describe('wasm backend determinism and memory', () => {
     c1.data.fill(1);
     c2.data.fill(1);
     c3.data.fill(1);
-    multi.gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c1);
-    multi.gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c2);
-    single.gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c3);
+    kernelsOn(multi).gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c1);
+    kernelsOn(multi).gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c2);
+    kernelsOn(single).gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c3);
     expect(bitsEqual(c1, c2)).toBe(true);
     close(c1, c3, 'K-split GEMM against one thread');
     // N split: every C element is summed in the same order whatever the thread count
     const d = rand(multi, [64, 128], 0.1);
     const e1 = new Tensor([64, 6272], multi.allocate(64 * 6272));
     const e2 = new Tensor([64, 6272], single.allocate(64 * 6272));
-    multi.gemm(false, false, 64, 6272, 128, 1, d, b.reshape([128, 6272]), 0, e1);
-    single.gemm(false, false, 64, 6272, 128, 1, d, b.reshape([128, 6272]), 0, e2);
+    kernelsOn(multi).gemm(false, false, 64, 6272, 128, 1, d, b.reshape([128, 6272]), 0, e1);
+    kernelsOn(single).gemm(false, false, 64, 6272, 128, 1, d, b.reshape([128, 6272]), 0, e2);
     expect(bitsEqual(e1, e2)).toBe(true);
 
     const g = conv2dGeometry([16, 1, 28, 28], [32, 1, 3, 3], 1, 1);
@@ -491,7 +487,7 @@ describe('wasm backend determinism and memory', () => {
     for (let r = 0; r < 3; r++) {
       const dw = new Tensor([32, 1, 3, 3], multi.allocate(288)).fill(0);
       const db = new Tensor([32], multi.allocate(32)).fill(0);
-      multi.conv2dBackwardWeights(x, dy, dw, db, g);
+      kernelsOn(multi).conv2dBackwardWeights(x, dy, dw, db, g);
       runs.push(dw, db);
     }
     expect(bitsEqual(runs[0], runs[2]) && bitsEqual(runs[0], runs[4])).toBe(true);
@@ -505,7 +501,7 @@ describe('wasm backend determinism and memory', () => {
     const pool = (multi as unknown as { pool: { solo: number } }).pool;
     const once = (): Tensor => {
       const dw = new Tensor([32, 1, 3, 3], multi.allocate(288)).fill(0);
-      multi.conv2dBackwardWeights(x, dy, dw, null, g);
+      kernelsOn(multi).conv2dBackwardWeights(x, dy, dw, null, g);
       return dw;
     };
     const parallel = once();
@@ -520,11 +516,11 @@ describe('wasm backend determinism and memory', () => {
     const before = Array.from(a.data);
     const oldBuffer = a.data.buffer;
     const big = new Tensor([48 * 1024 * 1024], single.allocate(48 * 1024 * 1024)); // 192 MiB: forces growth
-    single.fill(big, 1);
+    kernelsOn(single).fill(big, 1);
     expect(a.data.buffer).not.toBe(oldBuffer);
     expect(Array.from(a.data)).toEqual(before);
     const y = new Tensor([1000], single.allocate(1000));
-    single.axpby(2, a, 0, y);
+    kernelsOn(single).axpby(2, a, 0, y);
     expect(y.data[999]).toBe(Math.fround(2 * before[999]));
     expect(big.data[big.size - 1]).toBe(1);
   });

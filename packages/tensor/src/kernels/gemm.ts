@@ -1,14 +1,35 @@
 /**
  * GEMM, BLAS-style and row-major: `C ← α·op(A)·op(B) + β·C`.
  *
- * The loops are the textbook triple loop, ordered for the cache and unrolled just enough for the JIT:
+ * The reference is the textbook triple loop, ordered for the cache and unrolled just enough for the JIT:
  * - B untransposed (i-k-j, "axpy" form): the inner loop runs along rows of B and C, four rows of B
  *   at a time, so each C element is loaded and stored once per four multiply-adds;
  * - B transposed: both operands of the inner loop are rows, so it is a dot product; four rows of A
  *   share each row of B, quartering the traffic through B.
- * Works on raw arrays with element offsets so that convolution can multiply one sample's slice
+ * It works on raw arrays with element offsets so that convolution can multiply one sample's slice
  * without making views.
  */
+import { ShapeError, formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { assertFloat, assertNoAlias } from './check.js';
+import { defineKernel } from './kernel.js';
+
+/** Arguments of {@link gemm}. op(A): [m, k], op(B): [k, n], C: [m, n]. */
+export interface GemmArgs {
+  /** A is stored [k, m] (use Aᵀ). */
+  transA: boolean;
+  /** B is stored [n, k] (use Bᵀ). */
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha: number;
+  a: Tensor;
+  b: Tensor;
+  /** Scale of C's old contents; 0 ignores them (even NaN). */
+  beta: number;
+  c: Tensor;
+}
 
 /**
  * `c[cOff…] ← α·op(A)·op(B) + β·c` over raw arrays. op(A): [m, k], op(B): [k, n], C: [m, n].
@@ -166,3 +187,35 @@ export function dot(x: Float32Array, xOff: number, y: Float32Array, yOff: number
   for (; p < len; p++) s0 += x[xOff + p] * y[yOff + p];
   return s0 + s1 + (s2 + s3);
 }
+
+/** General matrix multiply `C ← α·op(A)·op(B) + β·C`. */
+export const gemm = defineKernel<GemmArgs>('gemm', {
+  validate({ transA, transB, m, n, k, a, b, c }) {
+    assertFloat('gemm', 'a', a);
+    assertFloat('gemm', 'b', b);
+    assertFloat('gemm', 'c', c);
+    for (const [what, v] of [
+      ['m', m],
+      ['n', n],
+      ['k', k],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 0)
+        throw new RangeError(`gemm: ${what} must be a non-negative integer, got ${v}`);
+    }
+    const need = (what: string, t: Tensor, rows: number, cols: number) => {
+      if (t.size !== rows * cols) {
+        throw new ShapeError(
+          `gemm: ${what} has shape ${formatShape(t.shape)} (${t.size} elements), expected [${rows}, ${cols}]`,
+        );
+      }
+    };
+    need('a', a, transA ? k : m, transA ? m : k);
+    need('b', b, transB ? n : k, transB ? k : n);
+    need('c', c, m, n);
+    assertNoAlias('gemm', c, a, 'a', false, 'c');
+    assertNoAlias('gemm', c, b, 'b', false, 'c');
+  },
+  reference({ transA, transB, m, n, k, alpha, a, b, beta, c }) {
+    gemmRaw(transA, transB, m, n, k, alpha, a.data, 0, b.data, 0, beta, c.data, 0);
+  },
+});

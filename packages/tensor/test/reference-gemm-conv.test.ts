@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { JsBackend } from '../src/backends/js/index.js';
 import { conv2dGeometry } from '../src/shape.js';
 import { Tensor } from '../src/tensor.js';
 import { expectClose, rand } from './helpers.js';
+import { on, reference } from './positional.js';
 import { naiveConv2d, naiveConv2dBackwardData, naiveConv2dBackwardWeights, naiveGemm } from './naive.js';
 
-const js = new JsBackend();
+const js = on(reference);
 
-describe('js gemm vs the naive triple loop', () => {
+describe('reference gemm vs the naive triple loop', () => {
   const shapes: [number, number, number][] = [
     [1, 1, 1],
     [3, 5, 7],
@@ -61,7 +61,7 @@ describe('js gemm vs the naive triple loop', () => {
   });
 });
 
-describe('js convolution vs the direct 7-loop formulation', () => {
+describe('reference convolution vs the direct 7-loop formulation', () => {
   const cases: {
     x: number[];
     w: number[];

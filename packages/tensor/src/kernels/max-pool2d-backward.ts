@@ -1,0 +1,51 @@
+import type { Pool2dGeometry } from '../shape.js';
+import type { IntTensor, Tensor } from '../tensor.js';
+import { assertInt, assertNoAlias } from './check.js';
+import { expectGeomShape, poolInputShape, poolOutputShape } from './geometry.js';
+import { defineKernel } from './kernel.js';
+
+/** Arguments of {@link maxPool2dBackward}. */
+export interface MaxPool2dBackwardArgs {
+  /** [N, C, outH, outW] */
+  dy: Tensor;
+  /** [N, C, outH, outW], from maxPool2d */
+  argmax: IntTensor;
+  /** [N, C, H, W], written */
+  dx: Tensor;
+  g: Pool2dGeometry;
+}
+
+/** dx ← dy routed to each window's argmax (summed where windows overlap). */
+export const maxPool2dBackward = defineKernel<MaxPool2dBackwardArgs>('maxPool2dBackward', {
+  validate({ dy, argmax, dx, g }) {
+    const op = 'maxPool2dBackward';
+    expectGeomShape(op, 'dy', dy, poolOutputShape(g));
+    assertInt(op, 'argmax', argmax);
+    expectGeomShape(op, 'argmax', argmax, poolOutputShape(g), false);
+    expectGeomShape(op, 'dx', dx, poolInputShape(g));
+    assertNoAlias(op, dx, dy, 'dy', false, 'dx');
+    // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane.
+    const plane = g.inHeight * g.inWidth;
+    const ad = argmax.data;
+    for (let i = 0; i < ad.length; i++) {
+      if (!(ad[i] >= 0 && ad[i] < plane)) {
+        throw new RangeError(
+          `${op}: argmax[${i}] = ${ad[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
+        );
+      }
+    }
+  },
+  reference({ dy, argmax, dx, g }) {
+    const plane = g.inHeight * g.inWidth;
+    const outPlane = g.outHeight * g.outWidth;
+    const dyd = dy.data;
+    const ad = argmax.data;
+    const dxd = dx.data;
+    dxd.fill(0);
+    const planes = g.batch * g.channels;
+    for (let pl = 0; pl < planes; pl++) {
+      const xOff = pl * plane;
+      for (let o = pl * outPlane, e = o + outPlane; o < e; o++) dxd[xOff + ad[o]] += dyd[o];
+    }
+  },
+});

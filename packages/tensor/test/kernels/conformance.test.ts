@@ -1,0 +1,375 @@
+/**
+ * Kernel conformance: every kernel, on every backend, against its reference implementation. Each case
+ * builds its arguments twice from the same seeds (once in reference storage, once in the backend's
+ * own), runs the reference on the first and the backend's registered implementation (or the reference
+ * it falls back to) on the second, and compares every output and the returned value.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ActivationOp, Backend, BinaryOp, ReduceOp, UnaryOp } from '../../src/backend.js';
+import { JsBackend } from '../../src/backends/js/index.js';
+import type { WasmBackend } from '../../src/backends/wasm/backend.js';
+import { createWasmBackend, supportedWasmVariants } from '../../src/backends/wasm/index.js';
+import * as k from '../../src/kernels/index.js';
+import { type Kernel, listKernels, runKernel } from '../../src/kernels/kernel.js';
+import { Random } from '../../src/random.js';
+import { type Shape, conv2dGeometry, pool2dGeometry, sizeOf } from '../../src/shape.js';
+import { type AnyTensor, IntTensor, Tensor } from '../../src/tensor.js';
+
+/** Makes seeded tensors in one backend's storage. */
+class Maker {
+  constructor(readonly backend: Backend) {}
+  /** Normal draws (seeded by `seed`), optionally made positive. */
+  t(shape: Shape, seed: number, options: { positive?: boolean; scale?: number } = {}): Tensor {
+    const t = new Tensor(shape, this.backend.allocate(sizeOf(shape)));
+    new Random(seed).fillNormal(t.data, 0, options.scale ?? 1);
+    if (options.positive) for (let i = 0; i < t.size; i++) t.data[i] = Math.abs(t.data[i]) + 0.1;
+    return t;
+  }
+  /** Uniform integers in [0, high). */
+  ints(shape: Shape, seed: number, high: number): IntTensor {
+    const t = new IntTensor(shape, this.backend.allocate(sizeOf(shape)));
+    const r = new Random(seed);
+    for (let i = 0; i < t.size; i++) t.data[i] = Math.floor(r.uniform() * high);
+    return t;
+  }
+}
+
+interface Built {
+  args: unknown;
+  /** The tensors the kernel writes (compared after the run). */
+  outputs: AnyTensor[];
+}
+
+interface Case {
+  kernel: Kernel<unknown, unknown>;
+  name: string;
+  build(m: Maker): Built;
+}
+
+const cases: Case[] = [];
+function add<A>(
+  kernel: Kernel<A, unknown>,
+  name: string,
+  build: (m: Maker) => { args: A; outputs: AnyTensor[] },
+) {
+  cases.push({ kernel: kernel as Kernel<unknown, unknown>, name, build });
+}
+
+const N = 40003; // past the parallel threshold, and not a multiple of the SIMD width
+
+add(k.fill, 'large', (m) => {
+  const x = m.t([N], 1);
+  return { args: { x, value: 3.25 }, outputs: [x] };
+});
+add(k.copy, 'float', (m) => {
+  const src = m.t([N], 1);
+  const dst = m.t([N], 2);
+  return { args: { src, dst }, outputs: [dst] };
+});
+for (const [mm, n, kk] of [
+  [3, 5, 7],
+  [17, 33, 9],
+  [64, 128, 300],
+  [13, 40, 2100],
+  [4, 16, 0],
+] as const) {
+  for (const [transA, transB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
+    add(k.gemm, `${mm}×${n}×${kk} transA=${transA} transB=${transB}`, (m) => {
+      const a = m.t(transA ? [kk, mm] : [mm, kk], 1);
+      const b = m.t(transB ? [n, kk] : [kk, n], 2);
+      const c = m.t([mm, n], 3);
+      return { args: { transA, transB, m: mm, n, k: kk, alpha: 0.5, a, b, beta: 0.25, c }, outputs: [c] };
+    });
+  }
+}
+const convCases: [string, Shape, Shape, number, number][] = [
+  ['3×3 pad 1', [4, 3, 9, 8], [5, 3, 3, 3], 1, 1],
+  ['3×2 stride 2', [2, 2, 7, 6], [3, 2, 3, 2], 2, 0],
+  ['1×1 pointwise', [3, 4, 5, 5], [2, 4, 1, 1], 1, 0],
+  ['mnist-sized', [8, 1, 28, 28], [32, 1, 3, 3], 1, 1],
+];
+for (const [name, xs, ws, stride, pad] of convCases) {
+  const g = conv2dGeometry(xs, ws, stride, pad);
+  const ys = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+  const cs = [g.batch, g.inChannels * g.kernelH * g.kernelW, g.outHeight * g.outWidth];
+  add(k.conv2d, name, (m) => {
+    const y = m.t(ys, 4);
+    return { args: { x: m.t(xs, 1), w: m.t(ws, 2), bias: m.t([g.outChannels], 3), y, g }, outputs: [y] };
+  });
+  add(k.conv2d, `${name}, no bias`, (m) => {
+    const y = m.t(ys, 4);
+    return { args: { x: m.t(xs, 1), w: m.t(ws, 2), bias: null, y, g }, outputs: [y] };
+  });
+  add(k.conv2dBackwardData, name, (m) => {
+    const dx = m.t(xs, 5);
+    return { args: { dy: m.t(ys, 4), w: m.t(ws, 2), dx, g }, outputs: [dx] };
+  });
+  add(k.conv2dBackwardWeights, `${name} (accumulates)`, (m) => {
+    const dw = m.t(ws, 6);
+    const db = m.t([g.outChannels], 7);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
+  });
+  add(k.im2col, name, (m) => {
+    const cols = m.t(cs, 8);
+    return { args: { x: m.t(xs, 1), cols, g }, outputs: [cols] };
+  });
+  add(k.col2im, name, (m) => {
+    const dx = m.t(xs, 9);
+    return { args: { cols: m.t(cs, 8), dx, g }, outputs: [dx] };
+  });
+}
+const poolCases: [string, Shape, number, number, number][] = [
+  ['2×2', [4, 3, 8, 6], 2, 2, 0],
+  ['3×3 stride 2 pad 1', [2, 3, 7, 7], 3, 2, 1],
+  ['mnist-sized', [8, 32, 28, 28], 2, 2, 0],
+];
+for (const [name, xs, size, stride, pad] of poolCases) {
+  const g = pool2dGeometry(xs, size, stride, pad);
+  const ys = [g.batch, g.channels, g.outHeight, g.outWidth];
+  add(k.maxPool2d, name, (m) => {
+    const y = m.t(ys, 2);
+    const argmax = m.ints(ys, 3, 1);
+    return { args: { x: m.t(xs, 1), y, argmax, g }, outputs: [y, argmax] };
+  });
+  add(k.maxPool2dBackward, name, (m) => {
+    const x = m.t(xs, 1);
+    const argmax = m.ints(ys, 3, 1);
+    k.maxPool2d.reference({ x, y: m.t(ys, 2), argmax, g }); // valid indices
+    const dx = m.t(xs, 4);
+    return { args: { dy: m.t(ys, 5), argmax, dx, g }, outputs: [dx] };
+  });
+  for (const countIncludePad of [true, false]) {
+    add(k.avgPool2d, `${name} countIncludePad=${countIncludePad}`, (m) => {
+      const y = m.t(ys, 2);
+      return { args: { x: m.t(xs, 1), y, g, countIncludePad }, outputs: [y] };
+    });
+    add(k.avgPool2dBackward, `${name} countIncludePad=${countIncludePad}`, (m) => {
+      const dx = m.t(xs, 4);
+      return { args: { dy: m.t(ys, 5), dx, g, countIncludePad }, outputs: [dx] };
+    });
+  }
+}
+for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as BinaryOp[]) {
+  add(k.binary, `${op}, broadcast [4, 1, 5] ∘ [3, 1]`, (m) => {
+    const out = m.t([4, 3, 5], 3);
+    return { args: { op, a: m.t([4, 1, 5], 1), b: m.t([3, 1], 2, { positive: true }), out }, outputs: [out] };
+  });
+  add(k.binary, `${op}, same shape, in place`, (m) => {
+    const a = m.t([N], 1);
+    return { args: { op, a, b: m.t([N], 2, { positive: true }), out: a }, outputs: [a] };
+  });
+}
+for (const op of ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh'] as UnaryOp[]) {
+  add(k.unary, op, (m) => {
+    const out = m.t([N], 2);
+    return { args: { op, x: m.t([N], 1, { positive: op === 'log' || op === 'sqrt' }), out }, outputs: [out] };
+  });
+}
+for (const op of ['relu', 'leakyRelu', 'sigmoid', 'tanh'] as ActivationOp[]) {
+  add(k.activation, op, (m) => {
+    const y = m.t([N], 2);
+    return { args: { op, x: m.t([N], 1, { scale: 4 }), y, alpha: 0.1 }, outputs: [y] };
+  });
+  add(k.activation, `${op} in place`, (m) => {
+    const x = m.t([N], 1, { scale: 4 });
+    return { args: { op, x, y: x, alpha: 0.1 }, outputs: [x] };
+  });
+  add(k.activationBackward, op, (m) => {
+    const x = m.t([N], 1, { scale: 4 });
+    const y = m.t([N], 2);
+    k.activation.reference({ op, x, y, alpha: 0.1 });
+    const dx = m.t([N], 4);
+    return { args: { op, x, y, dy: m.t([N], 3), dx, alpha: 0.1 }, outputs: [dx] };
+  });
+}
+for (const beta of [0, 0.9]) {
+  add(k.axpby, `β=${beta} into y`, (m) => {
+    const y = m.t([N], 2);
+    return { args: { alpha: -0.5, x: m.t([N], 1), beta, y, out: y }, outputs: [y] };
+  });
+  add(k.axpby, `β=${beta} into x`, (m) => {
+    const x = m.t([N], 1);
+    return { args: { alpha: -0.5, x, beta, y: m.t([N], 2), out: x }, outputs: [x] };
+  });
+  add(k.addcmul, `β=${beta} into y`, (m) => {
+    const y = m.t([N], 3);
+    return { args: { y, a: m.t([N], 1), b: m.t([N], 2), value: 0.1, beta, out: y }, outputs: [y] };
+  });
+  add(k.addcmul, `β=${beta}, a·a into a fresh out`, (m) => {
+    const a = m.t([N], 1);
+    const out = m.t([N], 4);
+    return { args: { y: m.t([N], 3), a, b: a, value: 0.1, beta, out }, outputs: [out] };
+  });
+  for (const sqrt of [true, false]) {
+    add(k.addcdiv, `β=${beta} sqrt=${sqrt} into y`, (m) => {
+      const y = m.t([N], 3);
+      const args = {
+        y,
+        a: m.t([N], 1),
+        b: m.t([N], 2, { positive: true }),
+        value: -0.01,
+        beta,
+        sqrt,
+        scale: 2,
+        eps: 1e-3,
+        out: y,
+      };
+      return { args, outputs: [y] };
+    });
+  }
+}
+for (const [name, shape] of [
+  ['dense [N, C]', [64, 10]],
+  ['conv [N, C, H, W]', [8, 32, 14, 14]],
+] as const) {
+  add(k.channelScaleShift, `${name}: bias in place`, (m) => {
+    const y = m.t(shape, 1);
+    return { args: { x: y, scale: null, shift: m.t([shape[1]], 2), y, accumulate: false }, outputs: [y] };
+  });
+  add(k.channelScaleShift, `${name}: scale and shift`, (m) => {
+    const y = m.t(shape, 3);
+    return {
+      args: { x: m.t(shape, 1), scale: m.t([shape[1]], 4), shift: m.t([shape[1]], 2), y, accumulate: false },
+      outputs: [y],
+    };
+  });
+  add(k.channelScaleShift, `${name}: accumulate`, (m) => {
+    const y = m.t(shape, 3);
+    return {
+      args: { x: m.t(shape, 1), scale: m.t([shape[1]], 4), shift: null, y, accumulate: true },
+      outputs: [y],
+    };
+  });
+  for (const accumulate of [true, false]) {
+    add(k.channelSum, `${name} accumulate=${accumulate}`, (m) => {
+      const out = m.t([shape[1]], 2);
+      return { args: { x: m.t(shape, 1), out, accumulate }, outputs: [out] };
+    });
+    add(k.channelDot, `${name} accumulate=${accumulate}`, (m) => {
+      const out = m.t([shape[1]], 3);
+      return { args: { a: m.t(shape, 1), b: m.t(shape, 2), out, accumulate }, outputs: [out] };
+    });
+  }
+}
+for (const op of ['sum', 'mean', 'max', 'min'] as ReduceOp[]) {
+  for (const axis of [0, 1, 2]) {
+    add(k.reduce, `${op} axis ${axis}`, (m) => {
+      const x = m.t([5, 6, 7], 1);
+      const shape = [5, 6, 7];
+      shape.splice(axis, 1);
+      const out = m.t(shape, 2);
+      return { args: { op, x, axis, out }, outputs: [out] };
+    });
+  }
+}
+for (const axis of [0, 1, 2]) {
+  add(k.argmax, `axis ${axis}`, (m) => {
+    const shape = [5, 6, 7];
+    shape.splice(axis, 1);
+    const out = m.ints(shape, 2, 1);
+    return { args: { x: m.t([5, 6, 7], 1), axis, out }, outputs: [out] };
+  });
+}
+add(k.sumSquares, 'large', (m) => ({ args: { x: m.t([N], 1) }, outputs: [] }));
+for (const kernel of [k.softmax, k.logSoftmax]) {
+  add(kernel, '[70, 10]', (m) => {
+    const out = m.t([70, 10], 2);
+    return { args: { x: m.t([70, 10], 1, { scale: 5 }), out }, outputs: [out] };
+  });
+}
+add(k.softmaxCrossEntropy, 'with gradient', (m) => {
+  const dlogits = m.t([64, 10], 3);
+  return {
+    args: { logits: m.t([64, 10], 1, { scale: 3 }), labels: m.ints([64], 2, 10), dlogits },
+    outputs: [dlogits],
+  };
+});
+add(k.softmaxCrossEntropy, 'loss only', (m) => ({
+  args: { logits: m.t([64, 10], 1, { scale: 3 }), labels: m.ints([64], 2, 10), dlogits: null },
+  outputs: [],
+}));
+add(k.countCorrect, '[64, 10]', (m) => ({
+  args: { scores: m.t([64, 10], 1), labels: m.ints([64], 2, 10) },
+  outputs: [],
+}));
+add(k.bernoulliMask, 'p = 0.3', (m) => {
+  const mask = m.t([1000], 1);
+  return { args: { mask, p: 0.3, scale: 1 / 0.7, rng: new Random(77) }, outputs: [mask] };
+});
+add(k.oneHot, '[20] of 7', (m) => {
+  const out = m.t([20, 7], 1);
+  return { args: { labels: m.ints([20], 2, 7), out }, outputs: [out] };
+});
+add(k.crossEntropy, 'with gradient', (m) => {
+  const probs = m.t([16, 5], 1, { positive: true });
+  const grad = m.t([16, 5], 3);
+  return {
+    args: { probs, target: m.t([16, 5], 2, { positive: true }), grad, epsilon: 1e-7 },
+    outputs: [grad],
+  };
+});
+
+/** max |a − e| ≤ 1e-4 · max(1, max |e|), NaN where NaN; ints exactly. */
+function expectConforms(actual: AnyTensor, expected: AnyTensor, what: string): void {
+  const a = actual.data;
+  const e = expected.data;
+  expect(a.length, what).toBe(e.length);
+  if (expected instanceof IntTensor) {
+    expect(Array.from(a), what).toEqual(Array.from(e));
+    return;
+  }
+  let mag = 1;
+  for (let i = 0; i < e.length; i++) if (Number.isFinite(e[i])) mag = Math.max(mag, Math.abs(e[i]));
+  for (let i = 0; i < e.length; i++) {
+    const bad = Number.isNaN(e[i]) ? !Number.isNaN(a[i]) : !(Math.abs(a[i] - e[i]) <= 1e-4 * mag);
+    if (bad) expect.fail(`${what}: element ${i} is ${a[i]}, the reference gives ${e[i]}`);
+  }
+}
+
+const reference = new JsBackend();
+const backends: [string, Backend][] = [['js', reference]];
+const wasm: WasmBackend[] = [];
+const variants = supportedWasmVariants();
+if (variants.length > 0) {
+  const one = createWasmBackend({ threads: 1 });
+  const two = createWasmBackend({ threads: 2, adaptive: false });
+  wasm.push(one, two);
+  backends.push([`wasm, 1 thread (${one.variant})`, one], [`wasm, 2 threads (${two.variant})`, two]);
+  if (variants.includes('unshared') && one.variant !== 'unshared') {
+    const unshared = createWasmBackend({ variant: 'unshared', threads: 1 });
+    wasm.push(unshared);
+    backends.push(['wasm, unshared module', unshared]);
+  }
+}
+afterAll(() => {
+  for (const b of wasm) b.terminate();
+});
+
+it('every kernel has a conformance case', () => {
+  const covered = new Set(cases.map((c) => c.kernel.name));
+  expect(
+    listKernels()
+      .filter((kernel) => !covered.has(kernel.name))
+      .map((kernel) => kernel.name),
+  ).toEqual([]);
+});
+
+describe.each(backends)('kernels on %s conform to the reference', (_, backend) => {
+  it.each(cases.map((c) => [`${c.kernel.name}: ${c.name}`, c] as const))('%s', (_, c) => {
+    const want = c.build(new Maker(reference));
+    c.kernel.validate(want.args);
+    const expectedValue = c.kernel.reference(want.args);
+    const got = c.build(new Maker(backend));
+    const value = runKernel(c.kernel, got.args, backend);
+    if (typeof expectedValue === 'number') {
+      expect(value).toBeCloseTo(expectedValue, Math.abs(expectedValue) > 100 ? 1 : 4);
+    }
+    for (let i = 0; i < want.outputs.length; i++)
+      expectConforms(got.outputs[i], want.outputs[i], `output ${i}`);
+  });
+});
