@@ -81,3 +81,20 @@ export {
   type PresetOptions,
   createModel,
 } from './presets.js';
+export {
+  EarlyStopping,
+  type EarlyStoppingOptions,
+  type EarlyStoppingState,
+  type LearningRateScale,
+  MetricMonitor,
+  type MonitorMode,
+  type MonitorName,
+  type MonitorOptions,
+  type MonitorState,
+  type PlateauTarget,
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  type ReduceLROnPlateauState,
+  type WeightsOwner,
+  combineCallbacks,
+} from './callbacks/index.js';
