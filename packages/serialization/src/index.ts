@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+// Node-only (writes files): belongs with the other file functions in the `/node` entry.
+export { BestModelCheckpoint, type BestModelCheckpointOptions } from './callbacks/best-model.js';
 export {
   type CheckpointState,
   type JsonObject,
