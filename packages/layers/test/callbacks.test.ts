@@ -90,25 +90,38 @@ describe('EarlyStopping', () => {
   });
 
   it('rejects bad options and states', () => {
-    expect(() => new EarlyStopping({ patience: -1 })).toThrow('EarlyStopping: patience must be an integer ≥ 0, got -1');
-    expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow('minDelta must be a number ≥ 0');
-    expect(() => new EarlyStopping({ monitor: 'val' as 'loss' })).toThrow("monitor must be one of loss, accuracy, valLoss, valAccuracy, got 'val'");
-    expect(() => new EarlyStopping({ restoreBestWeights: true })).toThrow('restoreBestWeights needs the model');
-    expect(() => new EarlyStopping().loadStateDict({ best: 1, bestEpoch: 1, wait: -2, stoppedEpoch: 0 })).toThrow(
-      'EarlyStopping.loadStateDict: wait must be an integer ≥ 0, got -2',
+    expect(() => new EarlyStopping({ patience: -1 })).toThrow(
+      'EarlyStopping: patience must be an integer ≥ 0, got -1',
     );
+    expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow('minDelta must be a number ≥ 0');
+    expect(() => new EarlyStopping({ monitor: 'val' as 'loss' })).toThrow(
+      "monitor must be one of loss, accuracy, valLoss, valAccuracy, got 'val'",
+    );
+    expect(() => new EarlyStopping({ restoreBestWeights: true })).toThrow(
+      'restoreBestWeights needs the model',
+    );
+    expect(() =>
+      new EarlyStopping().loadStateDict({ best: 1, bestEpoch: 1, wait: -2, stoppedEpoch: 0 }),
+    ).toThrow('EarlyStopping.loadStateDict: wait must be an integer ≥ 0, got -2');
   });
 
   it('names the missing metric when there is no validation data', () => {
     const es = new EarlyStopping();
     const [m] = epochs([0.5]);
     delete m.valLoss;
-    expect(() => es.onEpochEnd(m)).toThrow("EarlyStopping: epoch 1 reports no 'valLoss' (pass validationData to fit");
+    expect(() => es.onEpochEnd(m)).toThrow(
+      "EarlyStopping: epoch 1 reports no 'valLoss' (pass validationData to fit",
+    );
   });
 
   it('stops fit and restores the best weights', async () => {
     const model = new Sequential([new Dense(2)], { inputShape: [2], seed: 3 });
-    const x = Tensor.fromArray([[1, 0], [0, 1], [1, 1], [0, 0]]);
+    const x = Tensor.fromArray([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [0, 0],
+    ]);
     const y = IntTensor.fromArray([0, 1, 1, 0]);
     const data = tensorBatchSource(x, y);
     const weight = () => Array.from(model.namedParameters()[0].value.data);
@@ -157,7 +170,9 @@ describe('ReduceLROnPlateau', () => {
     const target = { scale: 1 };
     const cb = new ReduceLROnPlateau(target, { patience: 2, factor: 0.5 });
     // best 0.5 at 2; 3, 4 no better → halve after 4; 5, 6 no better → halve again after 6
-    expect(feed(cb, epochs([0.6, 0.5, 0.5, 0.55, 0.6, 0.7, 0.4]), target)).toEqual([1, 1, 1, 0.5, 0.5, 0.25, 0.25]);
+    expect(feed(cb, epochs([0.6, 0.5, 0.5, 0.55, 0.6, 0.7, 0.4]), target)).toEqual([
+      1, 1, 1, 0.5, 0.5, 0.25, 0.25,
+    ]);
     expect(cb.reductions).toBe(2);
     expect(cb.bestEpoch).toBe(7);
   });
@@ -168,7 +183,7 @@ describe('ReduceLROnPlateau', () => {
     // reduce after 2 (0.1); 3, 4 cooldown; 5 reduces (0.01); 6, 7 cooldown; 8 hits the floor 0.005
     const scales = feed(cb, epochs([0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]), target);
     const expected = [1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.005];
-    scales.forEach((s, i) => expect(s).toBeCloseTo(expected[i], 12));
+    for (const [i, s] of scales.entries()) expect(s).toBeCloseTo(expected[i], 12);
     expect(cb.reductions).toBe(3);
   });
 
@@ -178,8 +193,12 @@ describe('ReduceLROnPlateau', () => {
     cb.onEpochEnd(epochs([0.5])[0]);
     cb.onEpochEnd(epochs([0.5, 0.6])[1]);
     expect(schedule.scale).toBeCloseTo(0.1, 12);
-    expect(() => new ReduceLROnPlateau({ schedule: null })).toThrow('the target needs a settable learning-rate scale');
-    expect(() => new ReduceLROnPlateau({ scale: 1 }, { factor: 1 })).toThrow('factor must be in (0, 1), got 1');
+    expect(() => new ReduceLROnPlateau({ schedule: null })).toThrow(
+      'the target needs a settable learning-rate scale',
+    );
+    expect(() => new ReduceLROnPlateau({ scale: 1 }, { factor: 1 })).toThrow(
+      'factor must be in (0, 1), got 1',
+    );
   });
 
   it('round-trips its state', () => {

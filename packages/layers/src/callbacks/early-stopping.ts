@@ -1,7 +1,13 @@
 import type { Tensor } from '@scratchnet/tensor';
 import type { Buffer, Parameter } from '../layer.js';
 import type { EpochMetrics, FitCallbacks } from '../model/fit.js';
-import { MetricMonitor, type MonitorOptions, type MonitorState, checkCount, checkInteger } from './monitor.js';
+import {
+  MetricMonitor,
+  type MonitorOptions,
+  type MonitorState,
+  checkCount,
+  checkInteger,
+} from './monitor.js';
 
 /** What {@link EarlyStopping} needs of a model to restore its best weights (a `Sequential` fits). */
 export interface WeightsOwner {

@@ -43,7 +43,9 @@ export class MetricMonitor {
   constructor(owner: string, options: MonitorOptions = {}) {
     const monitor = options.monitor ?? 'valLoss';
     if (!MONITORS.includes(monitor)) {
-      throw new TypeError(`${owner}: monitor must be one of ${MONITORS.join(', ')}, got '${String(monitor)}'`);
+      throw new TypeError(
+        `${owner}: monitor must be one of ${MONITORS.join(', ')}, got '${String(monitor)}'`,
+      );
     }
     const mode = options.mode ?? 'auto';
     if (mode !== 'min' && mode !== 'max' && mode !== 'auto') {

@@ -1,5 +1,11 @@
 import type { EpochMetrics, FitCallbacks } from '../model/fit.js';
-import { MetricMonitor, type MonitorOptions, type MonitorState, checkCount, checkInteger } from './monitor.js';
+import {
+  MetricMonitor,
+  type MonitorOptions,
+  type MonitorState,
+  checkCount,
+  checkInteger,
+} from './monitor.js';
 
 /**
  * A settable multiplier of an optimizer's learning rate, such as `@scratchnet/optimizers`'
