@@ -62,11 +62,16 @@ function writeLine(line: string): void {
 /** Exit codes of signals that stop training after a checkpoint: 128 + the signal number. */
 const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-/** Waits until what was written to stdout is flushed, or has failed. */
+/** Waits until what was written to stdout is flushed, or has failed (its 'error' event included). */
 function stdoutDrained(): Promise<void> {
   return new Promise((resolve) => {
-    if (stdoutFailure !== null || process.stdout.writableLength === 0) resolve();
-    else process.stdout.write('', () => resolve());
+    if (stdoutFailure !== null) return resolve();
+    try {
+      process.stdout.write('', () => setImmediate(resolve));
+    } catch (e) {
+      stdoutFailure ??= e as NodeJS.ErrnoException;
+      resolve();
+    }
   });
 }
 

@@ -49,12 +49,10 @@ export function summaryLines(done: DoneMessage, info: RunInfo | null): string[] 
   if (done.best) lines.push(`  best        ${done.best} (epoch ${done.bestEpoch})`);
   if (done.checkpoint) lines.push(`  checkpoint  ${done.checkpoint}`);
   if (done.onnx) lines.push(`  onnx        ${done.onnx}`);
-  if (done.stopped && done.stopReason !== 'early-stop' && done.checkpoint) {
-    lines.push(
-      done.stopReason === 'diverged'
-        ? 'Continue from the last good checkpoint:'
-        : 'Continue exactly where it stopped:',
-    );
+  // A diverged run would diverge again from its checkpoint with the same settings: no resume hint.
+  const resumable = done.stopReason === 'user' || done.stopReason === 'signal' || done.stopReason === 'output';
+  if (resumable && done.checkpoint) {
+    lines.push('Continue exactly where it stopped:');
     lines.push(`  ${train} --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`);
   }
   if (done.model === null) return lines;

@@ -23,33 +23,30 @@ function writable(dir: string): boolean {
   }
 }
 
-/**
- * Checks that directory `dir` exists and can be written, or can be created: throws a one-line
- * {@link UsageError} naming `flag` when a file is in the way, a parent is a file, or permission is
- * missing.
- */
-function checkDir(flag: string, dir: string): void {
+/** Why files cannot be written into directory `dir` (existing or to be created), or null when they can. */
+function blocker(dir: string): string | null {
   const kind = kindOf(dir);
-  if (kind === 'file') throw new UsageError(`${flag} ${dir}: is a file, not a directory`);
-  if (kind === 'dir') {
-    if (!writable(dir)) throw new UsageError(`${flag} ${dir}: no permission to write in this directory`);
-    return;
-  }
+  if (kind === 'file') return `${dir} is a file`;
+  if (kind === 'dir') return writable(dir) ? null : `no permission to write in ${dir}`;
   // Missing: the nearest existing ancestor decides whether it can be created.
   let parent = resolve(dir);
   while (kindOf(parent) === 'missing' && dirname(parent) !== parent) parent = dirname(parent);
-  if (kindOf(parent) === 'file') {
-    throw new UsageError(`${flag} ${dir}: cannot create it, ${parent} is a file`);
-  }
-  if (!writable(parent)) {
-    throw new UsageError(`${flag} ${dir}: cannot create it, no permission to write in ${parent}`);
-  }
+  if (kindOf(parent) === 'file') return `${parent} is a file`;
+  return writable(parent) ? null : `no permission to write in ${parent}`;
+}
+
+/** Checks that directory `dir` exists and can be written, or can be created. */
+function checkDir(flag: string, dir: string): void {
+  if (kindOf(dir) === 'file') throw new UsageError(`${flag} ${dir}: is a file, not a directory`);
+  const why = blocker(dir);
+  if (why !== null) throw new UsageError(`${flag} ${dir}: cannot write there, ${why}`);
 }
 
 /** Checks that a file can be written at `path` (its directory writable or creatable, no directory in the way). */
 function checkFile(flag: string, path: string): void {
   if (kindOf(path) === 'dir') throw new UsageError(`${flag} ${path}: is a directory, not a file`);
-  checkDir(flag, dirname(path));
+  const why = blocker(dirname(path));
+  if (why !== null) throw new UsageError(`${flag} ${path}: cannot write it, ${why}`);
   if (kindOf(path) === 'file' && !writableFile(path)) {
     throw new UsageError(`${flag} ${path}: the file exists and cannot be overwritten (no permission)`);
   }

@@ -15,6 +15,15 @@ export interface Resumed {
   history: EpochInfo[];
   schedule: ScheduleSettings;
   watchers: WatcherState | undefined;
+  /** `--early-stop` and `--save-best` of the run that wrote the checkpoint. */
+  watch: WatchSettings | undefined;
+}
+
+/** The watcher flags, stored with checkpoints. */
+export interface WatchSettings {
+  [key: string]: JsonValue;
+  earlyStop: number | null;
+  saveBest: boolean;
 }
 
 const DATA_KEYS: Array<[keyof DataState, keyof TrainOptions, string]> = [
@@ -115,7 +124,11 @@ export async function loadResume(
     warmup: 0,
   };
   const watchers = extra.watchers as unknown as WatcherState | undefined;
-  const r: Resumed = { checkpoint, data, history, schedule, watchers };
+  const watch = extra.watch as WatchSettings | undefined;
+  const r: Resumed = { checkpoint, data, history, schedule, watchers, watch };
+  // The run continues as it was set up unless the flags say otherwise now.
+  if (watch !== undefined && !explicit.has('earlyStop')) o.earlyStop = watch.earlyStop ?? undefined;
+  if (watch !== undefined && !explicit.has('saveBest')) o.saveBest = watch.saveBest;
   checkConflicts(r, o, explicit);
   return r;
 }

@@ -131,7 +131,7 @@ export class Session {
     post({ type: 'phase', phase: 'loading' });
     chooseBackend(o);
     const resumed = o.resume !== undefined ? await loadResume(o, explicit) : undefined;
-    const modelName = o.arch !== undefined ? `arch:${o.arch}` : o.model;
+    const modelName = o.arch ?? o.model;
     const dataState = resumed?.data ?? dataStateOf(o, modelName);
     const data = await loadRunData(dataState, o.testLimit);
     const schedule = resumed?.schedule ?? scheduleSettingsOf(o);
@@ -275,10 +275,16 @@ export class Session {
 
   private async save(epoch: number, batch: number, reason: SaveReason): Promise<void> {
     if (this.saved.epoch === epoch && this.saved.batch === batch) return;
+    // A step can overflow the weights before the loss shows it: never replace a good checkpoint by those.
+    if (!weightsFinite(this.model)) {
+      this.post({ type: 'status', message: 'not saving a checkpoint: the weights are no longer finite' });
+      return;
+    }
     this.post({ type: 'phase', phase: 'saving' });
     const extra = {
       history: this.history as unknown as JsonValue[],
       schedule: this.schedule,
+      watch: { earlyStop: this.o.earlyStop ?? null, saveBest: this.o.saveBest },
       watchers: watcherState(this.watchers) as unknown as JsonValue,
     };
     const path = await this.manager.save({
@@ -348,6 +354,8 @@ export class Session {
   }
 
   private async onEpochEnd(m: EpochMetrics): Promise<void> {
+    // fit still reports an epoch whose last batch diverged: nothing of it is worth keeping.
+    if (this.diverged !== null) return;
     const tEval = performance.now();
     this.post({ type: 'phase', phase: 'evaluating' });
     const ev = await this.model.evaluate(this.data.test, { batchSize: 256 });
@@ -379,6 +387,15 @@ export class Session {
     this.post({ type: 'phase', phase: 'training' });
     await this.obeyControls();
   }
+}
+
+/** True when every parameter of the model is a finite number. */
+function weightsFinite(model: Sequential): boolean {
+  for (const p of model.namedParameters()) {
+    const d = p.value.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  }
+  return true;
 }
 
 /** What the run is, for the `start` message. */
