@@ -50,7 +50,8 @@ export function summaryLines(done: DoneMessage, info: RunInfo | null): string[] 
   if (done.checkpoint) lines.push(`  checkpoint  ${done.checkpoint}`);
   if (done.onnx) lines.push(`  onnx        ${done.onnx}`);
   // A diverged run would diverge again from its checkpoint with the same settings: no resume hint.
-  const resumable = done.stopReason === 'user' || done.stopReason === 'signal' || done.stopReason === 'output';
+  const resumable =
+    done.stopReason === 'user' || done.stopReason === 'signal' || done.stopReason === 'output';
   if (resumable && done.checkpoint) {
     lines.push('Continue exactly where it stopped:');
     lines.push(`  ${train} --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`);
