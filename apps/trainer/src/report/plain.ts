@@ -16,7 +16,10 @@ function kerasBar(done: number, total: number): string {
 export function runExtras(i: RunInfo): string {
   const parts = [`schedule: ${i.schedule}`];
   if (i.augmentation) parts.push(`augmentation: ${i.augmentation}`);
-  if (i.earlyStop !== null) parts.push(`early stop after ${i.earlyStop} epochs without a better val_loss`);
+  if (i.earlyStop !== null)
+    parts.push(
+      `early stop after ${i.earlyStop} ${i.earlyStop === 1 ? 'epoch' : 'epochs'} without a better val_loss`,
+    );
   if (i.bestPath) parts.push(`best model: ${i.bestPath}`);
   return parts.join(' · ');
 }
