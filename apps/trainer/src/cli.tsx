@@ -48,6 +48,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   onStdoutFailure();
 });
 
+// Nothing more can be said when stderr itself fails; it must not crash the run either.
+process.stderr.on('error', () => {});
+
 function writeLine(line: string): void {
   if (stdoutFailure !== null) return;
   try {
