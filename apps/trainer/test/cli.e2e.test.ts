@@ -476,6 +476,18 @@ describe('scratchnet-train schedules and optimizers', () => {
     expect(JSON.parse(y.extra as string).watchers).toEqual(JSON.parse(x.extra as string).watchers);
   });
 
+  it('refuses a resume with another model', async () => {
+    writeFileSync(join(cwd, 'x.json'), '{}');
+    const r = await run(
+      ['--json', '--resume', 'straight/checkpoint-latest.safetensors', '--arch', 'x.json'],
+      cwd,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'scratchnet-train: --arch x.json conflicts with the checkpoint (trained with seed); leave it out to resume exactly\n',
+    );
+  });
+
   it('refuses a resume whose flags change the schedule', async () => {
     const r = await run(
       ['--json', '--resume', 'straight/checkpoint-latest.safetensors', '--schedule', 'cosine'],
@@ -509,14 +521,22 @@ describe('scratchnet-train faults', () => {
     expect(r.stderr).toBe(`scratchnet-train: ${message}\n`);
   });
 
-  it.skipIf(process.getuid?.() === 0)('refuses an --out it may not write', async () => {
+  it('refuses an --out it may not write', async () => {
     mkdirSync(join(cwd, 'locked'));
     chmodSync(join(cwd, 'locked'), 0o555);
-    const r = await run([...SMALL, '--out', 'locked/run'], cwd);
-    expect(r.code).toBe(2);
+    // root may write anywhere: run as nobody then (the check comes before any data is read)
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(cwd, 0o755);
+    const child = spawn(process.execPath, [cli, ...SMALL, '--out', 'locked/run'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    const r = await collect(child);
     expect(r.stderr).toBe(
       `scratchnet-train: --out locked/run: cannot write there, no permission to write in ${join(cwd, 'locked')}\n`,
     );
+    expect(r.code).toBe(2);
   });
 
   it.each([

@@ -27,6 +27,8 @@ export interface WatchSettings {
 }
 
 const DATA_KEYS: Array<[keyof DataState, keyof TrainOptions, string]> = [
+  ['model', 'model', '--model'],
+  ['model', 'arch', '--arch'],
   ['dataset', 'dataset', '--dataset'],
   ['dataDir', 'dataDir', '--data-dir'],
   ['seed', 'seed', '--seed'],
