@@ -12,23 +12,17 @@ import {
 } from '@scratchnet/layers';
 import type { Optimizer } from '@scratchnet/optimizers';
 import { CheckpointManager, type ModelMetadata, saveModel, saveOnnx } from '@scratchnet/serialization';
-import { getBackend } from '@scratchnet/tensor';
 import { type TrainOptions, UsageError } from '../args.js';
 import type { BatchInfo, Control, EpochInfo, RunInfo, StopReason, WorkerMessage } from '../protocol.js';
 import { buildArchitecture, readArchitecture } from './architecture.js';
 import { chooseBackend } from './backend.js';
-import { type DataState, type RunData, dataStateOf, describeAugmentation, loadRunData } from './data.js';
+import { type DataState, type RunData, dataStateOf, loadRunData } from './data.js';
 import { MODEL_FILE } from './files.js';
-import {
-  type ScheduleSettings,
-  describeOptimizer,
-  describeSchedule,
-  newOptimizer,
-  scheduleSettingsOf,
-} from './optimizer.js';
-import { bestEpochOf, findMisclassified, firstFilters } from './report.js';
+import { type ScheduleSettings, newOptimizer, scheduleSettingsOf } from './optimizer.js';
+import { bestEpochOf, findMisclassified, firstFilters, weightsFinite } from './inspect.js';
+import { runInfo } from './run-info.js';
 import { type Resumed, loadResume } from './resume.js';
-import { BEST_FILE, type Watchers, createWatchers, watcherState } from './watchers.js';
+import { type Watchers, createWatchers, watcherState } from './watchers.js';
 
 export { MODEL_FILE };
 
@@ -387,58 +381,6 @@ export class Session {
     this.post({ type: 'phase', phase: 'training' });
     await this.obeyControls();
   }
-}
-
-/** True when every parameter of the model is a finite number. */
-function weightsFinite(model: Sequential): boolean {
-  for (const p of model.namedParameters()) {
-    const d = p.value.data;
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
-  }
-  return true;
-}
-
-/** What the run is, for the `start` message. */
-function runInfo(
-  o: TrainOptions,
-  dataState: DataState,
-  data: RunData,
-  model: Sequential,
-  optimizer: Optimizer,
-  schedule: ScheduleSettings,
-  batchesPerEpoch: number,
-  history: EpochInfo[],
-  resumed: Resumed | undefined,
-): RunInfo {
-  const backend = getBackend();
-  const dataset =
-    dataState.dataset === 'fashion-mnist' ? 'Fashion-MNIST' : dataState.dataDir ? dataState.dataDir : 'MNIST';
-  const start = resumed?.checkpoint;
-  return {
-    model: dataState.model,
-    summary: model.summary(),
-    parameters: model.countParameters(),
-    dataset,
-    classNames: [...data.train.classNames],
-    trainSamples: data.train.count,
-    valSamples: data.validation?.count ?? 0,
-    testSamples: data.test.count,
-    backend: backend.name,
-    threads: backend.threads,
-    epochs: o.epochs,
-    batchSize: dataState.batchSize,
-    batchesPerEpoch,
-    optimizer: describeOptimizer(optimizer),
-    schedule: describeSchedule(schedule, o.epochs),
-    augmentation: describeAugmentation(dataState),
-    earlyStop: o.earlyStop ?? null,
-    bestPath: o.saveBest ? join(o.out, BEST_FILE) : null,
-    learningRate: optimizer.learningRate,
-    seed: dataState.seed,
-    outDir: o.out,
-    resumedFrom: o.resume && start ? { path: o.resume, epoch: start.epoch, batch: start.batch } : null,
-    history,
-  };
 }
 
 /**

@@ -47,3 +47,12 @@ export function bestEpochOf(history: readonly EpochInfo[]): number | null {
   }
   return best;
 }
+
+/** True when every parameter of the model is a finite number. */
+export function weightsFinite(model: Sequential): boolean {
+  for (const p of model.namedParameters()) {
+    const d = p.value.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  }
+  return true;
+}
