@@ -10,10 +10,11 @@ import { render } from 'ink';
 import { type OutputMode, UsageError, helpText, parseArgs } from './args.js';
 import { App } from './dashboard/App.js';
 import { DashboardStore } from './dashboard/store.js';
-import { Control, type RunInfo, type WorkerMessage } from './protocol.js';
+import { Control, type QuitReason, type RunInfo, type WorkerMessage } from './protocol.js';
 import { JsonReporter } from './report/json.js';
 import { PlainReporter } from './report/plain.js';
 import { summaryLines } from './report/summary.js';
+import { checkOutputs } from './training/outputs.js';
 import type { WorkerInput } from './worker.js';
 
 declare const __VERSION__: string;
@@ -34,11 +35,47 @@ function enableRelaxedSimd(): void {
     setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
-/** False once stdout's reader went away (e.g. `| head`): output stops and training winds down. */
-let stdoutOpen = true;
+/**
+ * Why stdout stopped working (its reader went away, the disk is full, …), or null while it works.
+ * Output then stops; training saves and winds down like `q`.
+ */
+let stdoutFailure: NodeJS.ErrnoException | null = null;
+let onStdoutFailure: () => void = () => {};
+
+// Installed first, so no write (not even --help's) can end in an unhandled 'error' and a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  stdoutFailure ??= e;
+  onStdoutFailure();
+});
+
+// Nothing more can be said when stderr itself fails; it must not crash the run either.
+process.stderr.on('error', () => {});
 
 function writeLine(line: string): void {
-  if (stdoutOpen) process.stdout.write(`${line}\n`);
+  if (stdoutFailure !== null) return;
+  try {
+    process.stdout.write(`${line}\n`);
+  } catch (e) {
+    // Files and terminals are written synchronously: ENOSPC, EIO throw here.
+    stdoutFailure ??= e as NodeJS.ErrnoException;
+    onStdoutFailure();
+  }
+}
+
+/** Exit codes of signals that stop training after a checkpoint: 128 + the signal number. */
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/** Waits until what was written to stdout is flushed, or has failed (its 'error' event included). */
+function stdoutDrained(): Promise<void> {
+  return new Promise((resolve) => {
+    if (stdoutFailure !== null) return resolve();
+    try {
+      process.stdout.write('', () => setImmediate(resolve));
+    } catch (e) {
+      stdoutFailure ??= e as NodeJS.ErrnoException;
+      resolve();
+    }
+  });
 }
 
 /** Checks what can be checked before starting a worker; throws UsageError. */
@@ -46,12 +83,20 @@ function precheck(options: WorkerInput['options']): void {
   if (options.resume !== undefined && !existsSync(options.resume)) {
     throw new UsageError(`--resume: no such file '${options.resume}'`);
   }
-  if (options.resume === undefined && resolvePresetName(options.model) === undefined) {
+  if (
+    options.resume === undefined &&
+    options.arch === undefined &&
+    resolvePresetName(options.model) === undefined
+  ) {
     throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got '${options.model}'`);
   }
   if (options.dataDir !== undefined && !existsSync(options.dataDir)) {
     throw new UsageError(`--data-dir: no such directory '${options.dataDir}'`);
   }
+  if (options.arch !== undefined && !existsSync(options.arch)) {
+    throw new UsageError(`--arch ${options.arch}: no such file`);
+  }
+  checkOutputs(options);
 }
 
 /** Runs the CLI; resolves to the process exit code. */
@@ -65,13 +110,12 @@ async function main(argv: string[]): Promise<number> {
     fail(e.message);
     return 2;
   }
-  if (parsed.kind === 'help') {
-    process.stdout.write(helpText(PRESET_NAMES));
-    return 0;
-  }
-  if (parsed.kind === 'version') {
-    writeLine(`${NAME} ${__VERSION__}`);
-    return 0;
+  if (parsed.kind === 'help' || parsed.kind === 'version') {
+    writeLine(parsed.kind === 'help' ? helpText(PRESET_NAMES).trimEnd() : `${NAME} ${__VERSION__}`);
+    await stdoutDrained();
+    if (stdoutFailure === null) return 0;
+    fail(`cannot write to stdout (${describeError(stdoutFailure)})`);
+    return 1;
   }
 
   const mode: OutputMode =
@@ -91,16 +135,15 @@ async function main(argv: string[]): Promise<number> {
   let info: RunInfo | null = null;
   let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
   let error: { message: string; usage: boolean } | null = null;
-  let interrupted = false;
 
-  const quit = (signal: boolean): void => {
+  let signalled: NodeJS.Signals | null = null;
+  const quit = (reason: QuitReason): void => {
     if (control.quitRequested) {
-      // A second Ctrl-C: stop now, without waiting for the save.
-      if (signal) process.exit(130);
+      // A second Ctrl-C (or signal): stop now, without waiting for the save.
+      if (signalled !== null) process.exit(SIGNAL_EXIT[signalled] ?? 1);
       return;
     }
-    interrupted ||= signal;
-    control.requestQuit();
+    control.requestQuit(reason);
   };
 
   let handle: (msg: WorkerMessage) => void;
@@ -109,7 +152,11 @@ async function main(argv: string[]): Promise<number> {
   if (mode === 'dashboard') {
     const store = new DashboardStore();
     handle = (msg) => store.apply(msg);
-    ink = render(<App store={store} control={control} onQuit={(key) => quit(key === 'ctrl-c')} />, {
+    const onQuit = (key: string) => {
+      if (key === 'ctrl-c') signalled ??= 'SIGINT';
+      quit('user');
+    };
+    ink = render(<App store={store} control={control} onQuit={onQuit} />, {
       exitOnCtrlC: false,
       maxFps: 10,
       // Ink's default renderer redraws whole frames inside synchronized-output escapes (no flicker in
@@ -121,20 +168,22 @@ async function main(argv: string[]): Promise<number> {
     const reporter = mode === 'json' ? new JsonReporter(writeLine) : new PlainReporter(writeLine);
     handle = (msg) => reporter.handle(msg);
   }
-  // A closed pipe is not an error worth a stack trace: stop writing, save and stop like `q`.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    stdoutOpen = false;
-    quit(false);
-  });
-  const onSignal = () => {
-    if (mode !== 'json' && !control.quitRequested) {
-      process.stderr.write(`\n${NAME}: saving a checkpoint and stopping (Ctrl-C again to abort)\n`);
+  // A failing stdout is not worth a stack trace: stop writing, save and stop like `q`.
+  onStdoutFailure = () => quit('output');
+  if (stdoutFailure !== null) onStdoutFailure();
+  const onSignal = (signal: NodeJS.Signals) => {
+    const first = !control.quitRequested;
+    signalled ??= signal;
+    if (first && mode !== 'json') {
+      const again = signal === 'SIGINT' ? 'Ctrl-C' : 'the signal';
+      process.stderr.write(
+        `\n${NAME}: ${signal}: saving a checkpoint and stopping (${again} again to abort)\n`,
+      );
     }
-    quit(true);
+    quit(signal === 'SIGINT' ? 'user' : 'signal');
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
 
   await new Promise<void>((resolve) => {
     worker.on('message', (msg: WorkerMessage) => {
@@ -161,8 +210,7 @@ async function main(argv: string[]): Promise<number> {
       resolve();
     });
   });
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  for (const sig of signals) process.off(sig, onSignal);
   await worker.terminate();
 
   if (ink !== null) {
@@ -185,7 +233,33 @@ async function main(argv: string[]): Promise<number> {
   const finished = done as Extract<WorkerMessage, { type: 'done' }> | null;
   if (finished !== null && mode === 'dashboard')
     for (const line of summaryLines(finished, info)) writeLine(line);
-  return interrupted ? 130 : 0;
+  await stdoutDrained();
+  return exitCode(finished, signalled);
+}
+
+/** The exit code, with the one-line explanation on stderr when the run did not end as asked. */
+function exitCode(
+  done: Extract<WorkerMessage, { type: 'done' }> | null,
+  signal: NodeJS.Signals | null,
+): number {
+  if (done?.stopReason === 'diverged') {
+    fail(done.stopMessage ?? 'training diverged');
+    return 1;
+  }
+  // A reader that went away (| head) is a normal way to stop listening; other failures are errors.
+  if (stdoutFailure !== null && stdoutFailure.code !== 'EPIPE') {
+    const saved = done?.model ? `; the model was saved to ${done.model}` : '';
+    const checkpoint = done?.checkpoint ? ` and a checkpoint to ${done.checkpoint}` : '';
+    fail(`cannot write to stdout (${describeError(stdoutFailure)}): training stopped${saved}${checkpoint}`);
+    return 1;
+  }
+  return signal !== null ? SIGNAL_EXIT[signal] : 0;
+}
+
+/** 'ENOSPC: no space left on device' without the syscall details. */
+function describeError(e: NodeJS.ErrnoException): string {
+  const text = e.message.replace(/^\w+: /, '').replace(/, \w+$/, '');
+  return e.code ? `${e.code}: ${text}` : text;
 }
 
 main(process.argv.slice(2)).then(

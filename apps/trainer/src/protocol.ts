@@ -24,6 +24,14 @@ export interface RunInfo {
   batchSize: number;
   batchesPerEpoch: number;
   optimizer: string;
+  /** The learning-rate schedule in words ('constant', 'cosine over 12 epochs', …). */
+  schedule: string;
+  /** The augmentation in words, or null. */
+  augmentation: string | null;
+  /** `--early-stop` patience, or null. */
+  earlyStop: number | null;
+  /** Where `--save-best` keeps the best model, or null. */
+  bestPath: string | null;
   learningRate: number;
   seed: number;
   outDir: string;
@@ -62,7 +70,20 @@ export interface EpochInfo {
   /** Throughput of the training pass alone. */
   samplesPerSecond: number;
   learningRate: number;
+  /** The epoch with the lowest validation loss so far (null without a validation set). */
+  bestEpoch: number | null;
+  /** Epochs since {@link EpochInfo.bestEpoch} (what `--early-stop` counts). */
+  sinceBest: number | null;
 }
+
+/**
+ * Why training ended: all epochs done, `--early-stop`, the user (q, Ctrl-C), a signal (SIGTERM,
+ * SIGHUP), stdout failing (a full disk, a closed pipe), or a loss that is no longer finite.
+ */
+export type StopReason = 'completed' | 'early-stop' | 'user' | 'signal' | 'output' | 'diverged';
+
+/** What asked the worker to quit (kept in the control flags). */
+export type QuitReason = 'user' | 'signal' | 'output';
 
 /** One misclassified test image: 28×28 (H×W) grayscale bytes, row-major. */
 export interface Misclassified {
@@ -110,13 +131,20 @@ export type WorkerMessage =
   | { type: 'status'; message: string }
   | {
       type: 'done';
-      model: string;
+      /** The model file written, or null when training diverged (nothing is written then). */
+      model: string | null;
       onnx: string | null;
       checkpoint: string | null;
       testAccuracy: number;
       seconds: number;
-      /** True when the user stopped training before the last epoch. */
+      /** True when training stopped before its last epoch (any reason but `completed`). */
       stopped: boolean;
+      stopReason: StopReason;
+      /** The reason in words, for the summary (e.g. the divergence and what to try). */
+      stopMessage: string | null;
+      bestEpoch: number | null;
+      /** The `--save-best` model file, when one was written. */
+      best: string | null;
       /** Completed epochs, and completed batches of the next epoch (where a resume continues). */
       epochsDone: number;
       batchesDone: number;
@@ -127,13 +155,14 @@ const PAUSE = 0;
 const SAVE = 1;
 const QUIT = 2;
 const WAKE = 3;
+const QUIT_REASONS: readonly QuitReason[] = ['user', 'signal', 'output'];
 
 /**
  * Control flags shared between the main thread and the worker. The main thread sets them; the worker
  * polls them between steps. Quitting also wakes a paused worker.
  */
 export class Control {
-  /** [pause (0|1), save requests (counter), quit (0|1), wake counter]. */
+  /** [pause (0|1), save requests (counter), quit (0, or 1 + index of the reason), wake counter]. */
   readonly flags: Int32Array;
   private savesSeen = 0;
 
@@ -165,9 +194,9 @@ export class Control {
     this.wake();
   }
 
-  /** Main thread: asks the worker to save and stop. */
-  requestQuit(): void {
-    Atomics.store(this.flags, QUIT, 1);
+  /** Main thread: asks the worker to save and stop (the first reason given is kept). */
+  requestQuit(reason: QuitReason = 'user'): void {
+    Atomics.compareExchange(this.flags, QUIT, 0, 1 + QUIT_REASONS.indexOf(reason));
     this.wake();
   }
 
@@ -183,7 +212,13 @@ export class Control {
 
   /** Worker: true once quitting was asked for. */
   get quitRequested(): boolean {
-    return Atomics.load(this.flags, QUIT) === 1;
+    return Atomics.load(this.flags, QUIT) !== 0;
+  }
+
+  /** Why quitting was asked for, or null. */
+  get quitReason(): QuitReason | null {
+    const v = Atomics.load(this.flags, QUIT);
+    return v === 0 ? null : QUIT_REASONS[v - 1];
   }
 
   /** Worker: true (once per request) when a checkpoint was asked for since the last call. */

@@ -154,6 +154,21 @@ describe('Header', () => {
       'SGD lr 0.01, decay 0.001, momentum 0.9 · batch 64 · 54,000 train / 6,000 val / 10,000 test',
     );
   });
+
+  it('shows the schedule, augmentation and the early-stopping count in its third line', () => {
+    const info = fakeInfo({ schedule: 'cosine over 12 epochs', augmentation: 'shift ≤ 2 px', earlyStop: 3 });
+    const before = plain(render(<Header info={info} detailed={true} />).lastFrame());
+    expect(before[2]).toBe(
+      'lr cosine over 12 epochs · augment shift ≤ 2 px · early stop after 3 epochs without improvement',
+    );
+    const last = fakeEpoch(5, { bestEpoch: 3, sinceBest: 2 });
+    const after = plain(render(<Header info={info} detailed={true} last={last} />).lastFrame());
+    expect(after[2]).toBe(
+      'lr cosine over 12 epochs · augment shift ≤ 2 px · best epoch 3 · 2/3 without improvement',
+    );
+    // one line only when the terminal is short
+    expect(plain(render(<Header info={info} detailed={false} last={last} />).lastFrame())).toHaveLength(1);
+  });
 });
 
 describe('EpochTable', () => {

@@ -108,4 +108,15 @@ describe('Control', () => {
     expect(c.togglePause()).toBe(false);
     c.waitWhilePaused(); // returns at once when not paused
   });
+
+  it('keeps the first reason to quit', () => {
+    const c = new Control();
+    expect(c.quitReason).toBe(null);
+    c.requestQuit('signal');
+    c.requestQuit('output');
+    expect(c.quitRequested).toBe(true);
+    expect(c.quitReason).toBe('signal');
+    // the worker sees the reason through the shared buffer
+    expect(new Control(c.buffer).quitReason).toBe('signal');
+  });
 });

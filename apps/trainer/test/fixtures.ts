@@ -17,6 +17,10 @@ export function fakeInfo(overrides: Partial<RunInfo> = {}): RunInfo {
     batchSize: 64,
     batchesPerEpoch: 844,
     optimizer: 'SGD lr 0.01, decay 0.001, momentum 0.9',
+    schedule: 'constant',
+    augmentation: null,
+    earlyStop: null,
+    bestPath: null,
     learningRate: 0.01,
     seed: 42,
     outDir: 'checkpoints',
@@ -56,6 +60,8 @@ export function fakeEpoch(epoch: number, overrides: Partial<EpochInfo> = {}): Ep
     seconds: 9.2,
     samplesPerSecond: 6100,
     learningRate: 0.01 / (1 + 0.001 * epoch * 844),
+    bestEpoch: epoch,
+    sinceBest: 0,
     ...overrides,
   };
 }

@@ -24,6 +24,10 @@ const run: WorkerMessage[] = [
     testAccuracy: 0.96,
     seconds: 10.04,
     stopped: false,
+    stopReason: 'completed',
+    stopMessage: null,
+    bestEpoch: 1,
+    best: null,
     epochsDone: 1,
     batchesDone: 0,
   },
@@ -37,10 +41,11 @@ describe('PlainReporter', () => {
     expect(lines).toEqual([
       'scratchnet-train: seed on MNIST (54,000 train / 6,000 val / 10,000 test), wasm × 2 threads, 804,554 parameters',
       'SGD lr 0.01, decay 0.001, momentum 0.9, batch 64, 844 steps per epoch, seed 42',
+      'schedule: constant',
       'Epoch 1/1',
       // 422/844 = half of the 30-wide bar; ETA 422·64/6120 = 4.4 s
       `422/844 [${'='.repeat(14)}>${'.'.repeat(15)}] - ETA: 0:04 - loss: 0.0412 - accuracy: 0.9870 - 6,120 samples/s`,
-      `844/844 [${'='.repeat(30)}] - 9.2s - loss: 0.2101 - accuracy: 0.9150 - val_loss: 0.1000 - val_accuracy: 0.9560 - test_loss: 0.0900 - test_accuracy: 0.9600 - lr: 0.005423 - 6,100 samples/s`,
+      `844/844 [${'='.repeat(30)}] - 9.2s - loss: 0.2101 - accuracy: 0.9150 - val_loss: 0.1000 - val_accuracy: 0.9560 - test_loss: 0.0900 - test_accuracy: 0.9600 - lr: 0.005423 - best_epoch: 1 - since_best: 0 - 6,100 samples/s`,
       'checkpoint saved: checkpoints/checkpoint-e0001-b000000.safetensors (epoch 1, batch 0)',
       'Trained seed on MNIST for 1 epoch in 10s: test accuracy 96.00%',
       '  model       checkpoints/model.safetensors',
@@ -83,6 +88,8 @@ describe('JsonReporter', () => {
       seconds: 9.2,
       samplesPerSecond: 6100,
       learningRate: 0.00542299,
+      bestEpoch: 1,
+      sinceBest: 0,
     });
     expect(events[3]).toEqual({
       event: 'checkpoint',
@@ -98,6 +105,10 @@ describe('JsonReporter', () => {
       seconds: 10.04,
       epochs: 1,
       stopped: false,
+      stopReason: 'completed',
+      message: null,
+      bestEpoch: 1,
+      best: null,
       checkpoint: 'checkpoints/checkpoint-latest.safetensors',
       onnx: null,
     });

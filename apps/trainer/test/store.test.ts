@@ -65,4 +65,27 @@ describe('DashboardStore', () => {
       status: 'checkpoint saved: c/x.safetensors (epoch 1, batch 5)',
     });
   });
+
+  it('shows why training stopped early in its last frame', () => {
+    const store = new DashboardStore(0);
+    store.apply({
+      type: 'done',
+      model: 'c/model.safetensors',
+      onnx: null,
+      checkpoint: 'c/checkpoint-latest.safetensors',
+      testAccuracy: 0.98,
+      seconds: 12,
+      stopped: true,
+      stopReason: 'early-stop',
+      stopMessage: 'stopped early: val_loss has not improved for 2 epochs (best: epoch 3)',
+      bestEpoch: 3,
+      best: null,
+      epochsDone: 5,
+      batchesDone: 0,
+    });
+    expect(store.snapshot()).toMatchObject({
+      phase: 'done',
+      status: 'stopped early: val_loss has not improved for 2 epochs (best: epoch 3)',
+    });
+  });
 });

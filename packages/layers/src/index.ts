@@ -80,3 +80,20 @@ export {
   createModel,
   resolvePresetName,
 } from './presets.js';
+export {
+  EarlyStopping,
+  type EarlyStoppingOptions,
+  type EarlyStoppingState,
+  type LearningRateScale,
+  MetricMonitor,
+  type MonitorMode,
+  type MonitorName,
+  type MonitorOptions,
+  type MonitorState,
+  type PlateauTarget,
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  type ReduceLROnPlateauState,
+  type WeightsOwner,
+  combineCallbacks,
+} from './callbacks/index.js';

@@ -89,7 +89,7 @@ describe('schedules at their boundaries', () => {
 
   it('bad configs say what is wrong', () => {
     expect(() => createSchedule({ type: 'linear' } as unknown as ScheduleConfig)).toThrow(
-      "createSchedule: unknown schedule type 'linear' (expected step, multiStep, exponential, cosine, cosineWarmRestarts, warmup)",
+      "createSchedule: unknown schedule type 'linear' (expected step, multiStep, exponential, cosine, cosineWarmRestarts, warmup, epochs, scaled)",
     );
     expect(() => new StepLR({ stepSize: 0 })).toThrow('StepLR: stepSize must be an integer ≥ 1, got 0');
     expect(() => new CosineAnnealingLR({ tMax: 2.5 })).toThrow(

@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+// Node-only (writes files): belongs with the other file functions in the `/node` entry.
 export {
   type CheckpointState,
   type JsonObject,

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from './index.js';
+export { BestModelCheckpoint, type BestModelCheckpointOptions } from './callbacks/best-model.js';
 export { CheckpointManager, type CheckpointManagerOptions } from './checkpoint/manager.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoint/files.js';
 export { type AtomicWriteOptions, writeFileAtomic } from './io/atomic.js';

@@ -39,7 +39,8 @@ const MIN_MISCLASSIFIED = 34; // two half-size digits
  */
 export function layout(width: number, height: number, confusion: number[][] | null): Layout {
   const detailedHeader = height >= 30;
-  const avail = height - 1 - (detailedHeader ? 2 : 1) - 3 - 1;
+  // The detailed header: run, recipe and data, schedule and best-epoch bookkeeping.
+  const avail = height - 1 - (detailedHeader ? 3 : 1) - 3 - 1;
   const chartFilters = width >= 120 ? 36 : 0;
   if (avail < 16) {
     return { detailedHeader, plotHeight: Math.max(2, avail - 4), chartFilters, bottomRows: 0, bottom: [] };
@@ -72,7 +73,7 @@ export function Dashboard({ state, width, height, now }: DashboardProps) {
   const elapsed = (now - state.startedAt) / 1000;
   return (
     <Box flexDirection="column" width={width}>
-      <Header info={info} detailed={lay.detailedHeader} />
+      <Header info={info} detailed={lay.detailedHeader} last={state.epochs.at(-1) ?? null} />
       <Progress
         info={info}
         batch={state.batch}

@@ -1,16 +1,30 @@
 import { Box, Text } from 'ink';
 import { formatCount } from '../format.js';
-import type { RunInfo } from '../protocol.js';
+import type { EpochInfo, RunInfo } from '../protocol.js';
 
 /** Props of {@link Header}. */
 export interface HeaderProps {
   info: RunInfo | null;
   /** Two lines (with the optimizer and data split) when there is room, else one. */
   detailed: boolean;
+  /** The last finished epoch (its best-epoch bookkeeping), or null. */
+  last?: EpochInfo | null;
+}
+
+/** The schedule and, once known, the best epoch and the early-stopping count. */
+export function watchLine(info: RunInfo, last: EpochInfo | null): string {
+  const parts = [`lr ${info.schedule}`];
+  if (info.augmentation) parts.push(`augment ${info.augmentation}`);
+  if (last && last.bestEpoch !== null) {
+    const patience = info.earlyStop !== null ? `/${info.earlyStop}` : '';
+    parts.push(`best epoch ${last.bestEpoch} · ${last.sinceBest}${patience} without improvement`);
+  } else if (info.earlyStop !== null)
+    parts.push(`early stop after ${info.earlyStop} epochs without improvement`);
+  return parts.join(' · ');
 }
 
 /** The run at a glance: model, dataset, backend and threads, parameter count (and the recipe). */
-export function Header({ info, detailed }: HeaderProps) {
+export function Header({ info, detailed, last = null }: HeaderProps) {
   if (info === null) {
     return (
       <Text wrap="truncate">
@@ -44,6 +58,11 @@ export function Header({ info, detailed }: HeaderProps) {
           {info.resumedFrom
             ? ` · resumed from ${info.resumedFrom.path} (epoch ${info.resumedFrom.epoch}, batch ${info.resumedFrom.batch})`
             : ''}
+        </Text>
+      )}
+      {detailed && (
+        <Text wrap="truncate" color="gray">
+          {watchLine(info, last)}
         </Text>
       )}
     </Box>

@@ -140,6 +140,8 @@ export class DashboardStore {
         return;
       case 'done':
         s.phase = 'done';
+        // The last frame says why training ended when it was not simply all epochs.
+        if (msg.stopMessage) s.status = msg.stopMessage;
         return;
       case 'error':
         s.status = msg.message;

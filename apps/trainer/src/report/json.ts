@@ -28,6 +28,10 @@ export function toJsonEvent(msg: WorkerMessage): JsonEvent | null {
         valSamples: i.valSamples,
         testSamples: i.testSamples,
         optimizer: i.optimizer,
+        schedule: i.schedule,
+        augmentation: i.augmentation,
+        earlyStop: i.earlyStop,
+        best: i.bestPath,
         learningRate: i.learningRate,
         seed: i.seed,
         out: i.outDir,
@@ -65,6 +69,8 @@ export function toJsonEvent(msg: WorkerMessage): JsonEvent | null {
         seconds: r(e.seconds),
         samplesPerSecond: Math.round(e.samplesPerSecond),
         learningRate: r(e.learningRate),
+        bestEpoch: e.bestEpoch,
+        sinceBest: e.sinceBest,
       };
     }
     case 'checkpoint':
@@ -77,6 +83,10 @@ export function toJsonEvent(msg: WorkerMessage): JsonEvent | null {
         seconds: r(msg.seconds),
         epochs: msg.epochsDone,
         stopped: msg.stopped,
+        stopReason: msg.stopReason,
+        message: msg.stopMessage,
+        bestEpoch: msg.bestEpoch,
+        best: msg.best,
         checkpoint: msg.checkpoint,
         onnx: msg.onnx,
       };

@@ -12,6 +12,18 @@ function kerasBar(done: number, total: number): string {
   return `[${head}${'.'.repeat(BAR - head.length)}]`;
 }
 
+/** The schedule, augmentation and what watches the validation loss, in one line. */
+export function runExtras(i: RunInfo): string {
+  const parts = [`schedule: ${i.schedule}`];
+  if (i.augmentation) parts.push(`augmentation: ${i.augmentation}`);
+  if (i.earlyStop !== null)
+    parts.push(
+      `early stop after ${i.earlyStop} ${i.earlyStop === 1 ? 'epoch' : 'epochs'} without a better val_loss`,
+    );
+  if (i.bestPath) parts.push(`best model: ${i.bestPath}`);
+  return parts.join(' · ');
+}
+
 /**
  * Keras-style text output for `--plain` and for non-TTY stdout: a header, `Epoch n/N`, periodic
  * progress lines (about ten per epoch), one line per finished epoch, checkpoints, and the summary.
@@ -34,6 +46,7 @@ export class PlainReporter {
         this.write(
           `${i.optimizer}, batch ${i.batchSize}, ${formatCount(i.batchesPerEpoch)} steps per epoch, seed ${i.seed}`,
         );
+        this.write(runExtras(i));
         if (i.resumedFrom) {
           this.write(
             `resuming from ${i.resumedFrom.path} at epoch ${i.resumedFrom.epoch}, batch ${i.resumedFrom.batch}`,
@@ -70,8 +83,9 @@ export class PlainReporter {
           `test_loss: ${e.testLoss.toFixed(4)}`,
           `test_accuracy: ${e.testAccuracy.toFixed(4)}`,
           `lr: ${formatNumber(e.learningRate)}`,
-          `${formatCount(e.samplesPerSecond)} samples/s`,
         );
+        if (e.bestEpoch !== null) parts.push(`best_epoch: ${e.bestEpoch}`, `since_best: ${e.sinceBest}`);
+        parts.push(`${formatCount(e.samplesPerSecond)} samples/s`);
         this.write(parts.join(' - '));
         return;
       }

@@ -4,6 +4,12 @@ import type { RunInfo, WorkerMessage } from '../protocol.js';
 /** The `done` message. */
 export type DoneMessage = Extract<WorkerMessage, { type: 'done' }>;
 
+const STOPPED_BY: Record<string, string> = {
+  user: '',
+  signal: ' (stopped by a signal)',
+  output: ' (the output could not be written)',
+};
+
 /** Quotes a path for a shell command line when it needs it. */
 function shellQuote(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
@@ -27,24 +33,31 @@ export function summaryLines(done: DoneMessage, info: RunInfo | null): string[] 
   const what = info ? `${info.model} on ${info.dataset}` : 'the model';
   const lines: string[] = [];
   const { train, predict } = commands();
-  if (done.stopped) {
+  const trained = `${done.epochsDone} ${done.epochsDone === 1 ? 'epoch' : 'epochs'} in ${formatSeconds(done.seconds)}`;
+  if (done.stopReason === 'completed' || done.stopReason === 'early-stop') {
+    lines.push(`Trained ${what} for ${trained}: test accuracy ${formatPercent(done.testAccuracy)}`);
+    if (done.stopMessage) lines.push(`${done.stopMessage[0].toUpperCase()}${done.stopMessage.slice(1)}.`);
+  } else if (done.stopReason === 'diverged') {
+    lines.push(`Stopped ${what}: ${done.stopMessage ?? 'training diverged'}.`);
+  } else {
     const at = info
       ? `epoch ${done.epochsDone + 1}/${info.epochs}, batch ${done.batchesDone}/${info.batchesPerEpoch}`
       : `${done.epochsDone} epochs and ${done.batchesDone} batches`;
-    lines.push(`Stopped at ${at} after ${formatSeconds(done.seconds)}.`);
-  } else {
-    lines.push(
-      `Trained ${what} for ${done.epochsDone} ${done.epochsDone === 1 ? 'epoch' : 'epochs'} in ${formatSeconds(done.seconds)}: test accuracy ${formatPercent(done.testAccuracy)}`,
-    );
+    lines.push(`Stopped at ${at} after ${formatSeconds(done.seconds)}${STOPPED_BY[done.stopReason]}.`);
   }
-  lines.push(`  model       ${done.model}`);
+  if (done.model) lines.push(`  model       ${done.model}`);
+  if (done.best) lines.push(`  best        ${done.best} (epoch ${done.bestEpoch})`);
   if (done.checkpoint) lines.push(`  checkpoint  ${done.checkpoint}`);
   if (done.onnx) lines.push(`  onnx        ${done.onnx}`);
-  if (done.stopped && done.checkpoint) {
+  // A diverged run would diverge again from its checkpoint with the same settings: no resume hint.
+  const resumable =
+    done.stopReason === 'user' || done.stopReason === 'signal' || done.stopReason === 'output';
+  if (resumable && done.checkpoint) {
     lines.push('Continue exactly where it stopped:');
     lines.push(`  ${train} --resume ${shellQuote(done.checkpoint)}${info ? ` --epochs ${info.epochs}` : ''}`);
   }
+  if (done.model === null) return lines;
   lines.push('Predict with it:');
-  lines.push(`  ${predict} --model ${shellQuote(done.model)} <image.png>`);
+  lines.push(`  ${predict} --model ${shellQuote(done.best ?? done.model)} <image.png>`);
   return lines;
 }

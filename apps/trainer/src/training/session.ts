@@ -1,40 +1,31 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
-  DatasetNotFoundError,
-  type ImageDataset,
-  type TrainTest,
-  loadFashionMnist,
-  loadIdxDataset,
-  loadMnist,
-} from '@scratchnet/datasets/node';
-import {
+  type BatchMetrics,
   type EpochMetrics,
   type JsonValue,
   PRESET_NAMES,
-  type PresetName,
   type Sequential,
+  combineCallbacks,
   createModel,
-  type BatchMetrics,
   resolvePresetName,
 } from '@scratchnet/layers';
-import { type Optimizer, type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
-import { CheckpointManager, loadCheckpoint, saveModel, saveOnnx } from '@scratchnet/serialization/node';
-import { getBackend, listBackends, setBackend } from '@scratchnet/tensor';
+import type { Optimizer } from '@scratchnet/optimizers';
+import { CheckpointManager, type ModelMetadata, saveModel, saveOnnx } from '@scratchnet/serialization/node';
 import { type TrainOptions, UsageError } from '../args.js';
-import type {
-  BatchInfo,
-  Control,
-  EpochInfo,
-  FiltersInfo,
-  Misclassified,
-  RunInfo,
-  WorkerMessage,
-} from '../protocol.js';
+import type { BatchInfo, Control, EpochInfo, RunInfo, StopReason, WorkerMessage } from '../protocol.js';
+import { buildArchitecture, readArchitecture } from './architecture.js';
+import { chooseBackend } from './backend.js';
+import { type DataState, type RunData, dataStateOf, loadRunData } from './data.js';
+import { MODEL_FILE } from './files.js';
+import { type ScheduleSettings, newOptimizer, scheduleSettingsOf } from './optimizer.js';
+import { bestEpochOf, findMisclassified, firstFilters, weightsFinite } from './inspect.js';
+import { runInfo } from './run-info.js';
+import { type Resumed, loadResume } from './resume.js';
+import { type Watchers, createWatchers, watcherState } from './watchers.js';
 
-/** File name of the trained model inside `--out` (the predict CLI's default). */
-export const MODEL_FILE = 'model.safetensors';
+export { MODEL_FILE };
+
 /** Misclassified test images sent after each evaluation. */
 const MISCLASSIFIED = 24;
 /** Most metric messages per second (the UI redraws at ≤ 10 fps anyway). */
@@ -42,151 +33,354 @@ const BATCH_MESSAGE_MS = 100;
 /** How often the first layer's filters are re-sent during training. */
 const FILTERS_MS = 1000;
 
-/** The options that fix the data order; stored in checkpoints so a resume replays it exactly. */
-interface DataState {
-  [key: string]: JsonValue;
-  model: string;
-  dataset: string;
-  dataDir: string | null;
-  seed: number;
-  batchSize: number;
-  valSplit: number;
-  trainLimit: number | null;
-  shuffle: boolean;
-}
+type Post = (msg: WorkerMessage) => void;
+type SaveReason = 'epoch' | 'steps' | 'user' | 'quit';
 
-/** Chooses the backend (and threads) the run computes on. */
-function chooseBackend(options: TrainOptions): void {
-  const { backend, threads } = options;
-  if (backend === 'js' && threads !== undefined && threads > 1) {
-    throw new UsageError('--threads applies to the wasm backend; the js backend runs on one thread');
+/** The model and optimizer of a fresh run: a preset or an `--arch` file. */
+function freshModel(o: TrainOptions, data: RunData): Sequential {
+  const classes = data.train.classNames.length;
+  if (o.arch !== undefined) {
+    return buildArchitecture(o.arch, readArchitecture(o.arch), o.seed, data.train.inputShape, classes);
   }
-  const opts = threads === undefined ? {} : { threads };
-  try {
-    if (backend !== 'auto') setBackend(backend, opts);
-    else if (threads !== undefined && listBackends().includes('wasm')) setBackend('wasm', opts);
-    else getBackend();
-  } catch (e) {
-    throw new UsageError(`--backend ${backend}: ${(e as Error).message}`);
+  const preset = resolvePresetName(o.model);
+  if (preset === undefined) {
+    throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got '${o.model}'`);
   }
+  return createModel(preset, {
+    seed: o.seed,
+    inputShape: data.train.inputShape,
+    numClasses: classes,
+  });
 }
 
-async function loadData(data: DataState, testLimit: number | undefined): Promise<TrainTest> {
-  let sets: TrainTest;
-  try {
-    const dir = data.dataDir ?? undefined;
-    if (dir !== undefined && !existsSync(dir)) throw new UsageError(`--data-dir: no such directory '${dir}'`);
-    if (data.dataset === 'fashion-mnist') sets = await loadFashionMnist(dir);
-    else sets = dir === undefined ? await loadMnist() : await loadIdxDataset(dir, { name: 'mnist' });
-  } catch (e) {
-    if (e instanceof DatasetNotFoundError) throw new UsageError(e.message);
-    throw e;
+/** Refuses options that watch a validation set the run does not have. */
+function checkValidation(o: TrainOptions, schedule: ScheduleSettings, data: RunData): void {
+  if (data.validation !== undefined) return;
+  const flag =
+    o.earlyStop !== undefined
+      ? '--early-stop'
+      : o.saveBest
+        ? '--save-best'
+        : schedule.schedule === 'plateau'
+          ? '--schedule plateau'
+          : null;
+  if (flag !== null)
+    throw new UsageError(
+      `${flag} watches the validation loss, but this run has no validation set (--val-split 0)`,
+    );
+}
+
+/**
+ * One training run as the CLI configures it: reports through `post` and obeys `control` (pause, save,
+ * quit) at every batch end. Create it with {@link Session.prepare}, then {@link Session.run}.
+ */
+export class Session {
+  private readonly t0 = performance.now();
+  private readonly abort = new AbortController();
+  private readonly manager: CheckpointManager;
+  private readonly watchers: Watchers;
+  private readonly progressEvery: number;
+  private step: number;
+  private position: { epoch: number; batch: number };
+  private saved = { epoch: -1, batch: -1 };
+  private lastPost = 0;
+  private lastFilters = performance.now();
+  private diverged: { epoch: number; batch: number; loss: number } | null = null;
+
+  private constructor(
+    private readonly o: TrainOptions,
+    private readonly control: Control,
+    private readonly post: Post,
+    private readonly model: Sequential,
+    private readonly optimizer: Optimizer,
+    private readonly dataState: DataState,
+    private readonly data: RunData,
+    private readonly schedule: ScheduleSettings,
+    private readonly history: EpochInfo[],
+    private readonly info: RunInfo,
+    resumed: Resumed | undefined,
+  ) {
+    this.manager = new CheckpointManager(o.out, { keep: 3 });
+    const lr = optimizer.baseLearningRate;
+    const settings = { earlyStop: o.earlyStop, saveBest: o.saveBest, schedule, lr, out: o.out };
+    this.watchers = createWatchers(
+      settings,
+      model,
+      optimizer,
+      (m) => this.metadata(m.epoch),
+      resumed?.watchers,
+    );
+    this.progressEvery = Math.max(1, Math.round(info.batchesPerEpoch / 10));
+    const start = info.resumedFrom ?? { epoch: 0, batch: 0 };
+    this.position = { epoch: start.epoch, batch: start.batch };
+    this.step = start.epoch * info.batchesPerEpoch + start.batch;
   }
-  let { train, test } = sets;
-  if (data.trainLimit !== null) train = train.subset(0, Math.min(data.trainLimit, train.count));
-  if (testLimit !== undefined) test = test.subset(0, Math.min(testLimit, test.count));
-  return { train, test };
-}
 
-function describeOptimizer(optimizer: Optimizer): string {
-  const { type, ...rest } = optimizer.getConfig() as { type: string } & Record<string, JsonValue>;
-  const names: Record<string, string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
-  const parts = Object.entries(rest)
-    .filter(([k, v]) => v !== 0 && v !== false && v !== null && k !== 'schedule')
-    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('/') : v}`);
-  return `${names[type] ?? type} ${parts.join(', ')}`;
-}
-
-/** The optimizer the flags ask for, over the model's parameters. */
-function newOptimizer(o: TrainOptions, model: Sequential): Optimizer {
-  try {
-    return createOptimizer(optimizerSpec(o), model.namedParameters());
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  /** Loads the data and builds (or restores) the model; posts `start`. Throws UsageError for bad input. */
+  static async prepare(
+    o: TrainOptions,
+    explicit: ReadonlySet<keyof TrainOptions>,
+    control: Control,
+    post: Post,
+  ): Promise<Session> {
+    post({ type: 'phase', phase: 'loading' });
+    chooseBackend(o);
+    const resumed = o.resume !== undefined ? await loadResume(o, explicit) : undefined;
+    const modelName = o.arch ?? o.model;
+    const dataState = resumed?.data ?? dataStateOf(o, modelName);
+    const data = await loadRunData(dataState, o.testLimit);
+    const schedule = resumed?.schedule ?? scheduleSettingsOf(o);
+    checkValidation(o, schedule, data);
+    const spe = data.train.batchCount(dataState.batchSize);
+    const start = resumed?.checkpoint ?? { epoch: 0, batch: 0 };
+    if (start.batch > spe) {
+      throw new UsageError(
+        `--resume: the checkpoint is at batch ${start.batch}, past the ${spe} batches of an epoch of this data`,
+      );
+    }
+    const model = resumed?.checkpoint.model ?? freshModel(o, data);
+    const optimizer = resumed?.checkpoint.optimizer ?? newOptimizer(o, model, spe);
+    const history = (resumed?.history ?? []).filter((e) => e.epoch <= start.epoch);
+    const info = runInfo(o, dataState, data, model, optimizer, schedule, spe, history, resumed);
+    post({ type: 'start', info });
+    const filters = firstFilters(model);
+    if (filters) post({ type: 'filters', info: filters });
+    return new Session(o, control, post, model, optimizer, dataState, data, schedule, history, info, resumed);
   }
-}
 
-function optimizerSpec(o: TrainOptions): OptimizerSpec {
-  switch (o.optimizer) {
-    case 'sgd':
-      return { type: 'sgd', lr: o.lr, momentum: o.momentum, decay: o.decay };
-    case 'rmsprop':
-      return { type: 'rmsprop', lr: o.lr, momentum: o.momentum, decay: o.decay };
-    default:
-      return { type: o.optimizer, lr: o.lr, decay: o.decay };
-  }
-}
-
-/** The first Conv2D's weights, copied (they keep changing under training). */
-function firstFilters(model: Sequential): FiltersInfo | null {
-  const conv = model.layers.find((l) => l.type === 'Conv2D');
-  const w = conv?.parameters().find((p) => p.name === 'weight')?.value;
-  if (w === undefined || w.rank !== 4) return null;
-  return { shape: [w.shape[0], w.shape[1], w.shape[2], w.shape[3]], data: w.data.slice() };
-}
-
-/** The first `max` test images the model gets wrong, in test-set order. */
-function findMisclassified(model: Sequential, test: ImageDataset, max: number): Misclassified[] {
-  const out: Misclassified[] = [];
-  const plane = test.height * test.width;
-  let index = 0;
-  for (const { x, y, size } of test.batches({ batchSize: 256, shuffle: false, seed: 0, epoch: 0 })) {
-    const predicted = model.predictClasses(x).data;
-    const labels = y.data;
-    for (let i = 0; i < size && out.length < max; i++) {
-      if (predicted[i] === labels[i]) continue;
-      out.push({
-        index: index + i,
-        predicted: predicted[i],
-        actual: labels[i],
-        width: test.width,
-        height: test.height,
-        pixels: test.image(index + i).pixels.slice(0, plane),
+  /** Trains, then saves the model (unless it diverged) and posts `done`. */
+  async run(): Promise<void> {
+    const { epochs, resumedFrom } = this.info;
+    const startEpoch = resumedFrom?.epoch ?? 0;
+    if (startEpoch >= epochs) {
+      this.post({
+        type: 'status',
+        message: `the checkpoint already has ${startEpoch} epochs and --epochs is ${epochs} (the total): nothing to train`,
       });
     }
-    index += size;
-    if (out.length >= max) break;
+    this.post({ type: 'phase', phase: 'training' });
+    const trainer = {
+      onBatchEnd: (m: BatchMetrics) => this.onBatchEnd(m),
+      onEpochEnd: (m: EpochMetrics) => this.onEpochEnd(m),
+    };
+    const result = await this.model.fit(this.data.train, {
+      optimizer: this.optimizer,
+      epochs,
+      batchSize: this.dataState.batchSize,
+      seed: this.dataState.seed,
+      shuffle: true,
+      validationData: this.data.validation,
+      signal: this.abort.signal,
+      // The watchers act first, so the epoch report and its checkpoint include what they decided.
+      callbacks: combineCallbacks(...this.watchers.list, trainer),
+      initialEpoch: Math.min(startEpoch, epochs),
+      initialBatch: startEpoch >= epochs ? 0 : (resumedFrom?.batch ?? 0),
+      // The worker's controls arrive through shared memory (protocol.ts): no need to yield to its event loop.
+      yieldEveryMs: Number.POSITIVE_INFINITY,
+    });
+    await this.finish(result.stopped, result.epoch, result.batch);
   }
-  return out;
-}
 
-const DATA_KEYS: Array<[keyof DataState, keyof TrainOptions, string]> = [
-  ['model', 'model', '--model'],
-  ['dataset', 'dataset', '--dataset'],
-  ['dataDir', 'dataDir', '--data-dir'],
-  ['seed', 'seed', '--seed'],
-  ['batchSize', 'batchSize', '--batch-size'],
-  ['valSplit', 'valSplit', '--val-split'],
-  ['trainLimit', 'trainLimit', '--train-limit'],
-];
+  private stopReason(stopped: boolean): StopReason {
+    if (this.diverged !== null) return 'diverged';
+    if (stopped) return this.control.quitReason ?? 'user';
+    return this.watchers.early?.stopTraining ? 'early-stop' : 'completed';
+  }
 
-/** Checks that the flags given explicitly agree with what the checkpoint was trained with. */
-function checkResumeConflicts(
-  data: DataState,
-  optimizer: Optimizer,
-  options: TrainOptions,
-  explicit: ReadonlySet<keyof TrainOptions>,
-): void {
-  for (const [dk, ok, flag] of DATA_KEYS) {
-    if (explicit.has(ok) && (options[ok] ?? null) !== data[dk]) {
-      throw new UsageError(
-        `${flag} ${options[ok]} conflicts with the checkpoint (trained with ${data[dk]}); leave it out to resume exactly`,
-      );
+  private async finish(stopped: boolean, epochs: number, batches: number): Promise<void> {
+    const reason = this.stopReason(stopped);
+    let modelPath: string | null = null;
+    let onnx: string | null = null;
+    if (reason !== 'diverged') {
+      if (stopped) await this.save(epochs, batches, 'quit');
+      this.post({ type: 'phase', phase: 'saving' });
+      modelPath = join(this.o.out, MODEL_FILE);
+      await mkdir(this.o.out, { recursive: true });
+      await saveModel(this.model, modelPath, this.metadata());
+      if (this.o.onnx !== undefined) {
+        await mkdir(dirname(this.o.onnx), { recursive: true });
+        await saveOnnx(this.model, this.o.onnx);
+        onnx = this.o.onnx;
+      }
+    }
+    const last = this.history.at(-1);
+    let testAccuracy = last?.testAccuracy ?? Number.NaN;
+    if (reason === 'completed' && last === undefined) {
+      this.post({ type: 'phase', phase: 'evaluating' });
+      testAccuracy = (await this.model.evaluate(this.data.test, { batchSize: 256 })).accuracy;
+    }
+    const checkpoint = this.saved.epoch >= 0 ? this.manager.latestPath : (this.o.resume ?? null);
+    this.post({
+      type: 'done',
+      model: modelPath,
+      onnx,
+      checkpoint,
+      testAccuracy,
+      seconds: (performance.now() - this.t0) / 1000,
+      stopped: reason !== 'completed',
+      stopReason: reason,
+      stopMessage: this.stopMessage(reason, checkpoint),
+      bestEpoch: bestEpochOf(this.history),
+      best: this.watchers.best !== null && this.watchers.best.bestEpoch > 0 ? this.watchers.best.path : null,
+      epochsDone: reason === 'diverged' ? this.position.epoch : epochs,
+      batchesDone: reason === 'diverged' ? this.position.batch : batches,
+    });
+  }
+
+  private stopMessage(reason: StopReason, checkpoint: string | null): string | null {
+    if (reason === 'early-stop') {
+      const early = this.watchers.early;
+      return early
+        ? `stopped early: val_loss has not improved for ${early.wait} epochs (best: epoch ${early.bestEpoch})`
+        : null;
+    }
+    if (reason !== 'diverged' || this.diverged === null) return null;
+    const { epoch, batch, loss } = this.diverged;
+    const kept = checkpoint
+      ? `the last finite checkpoint is ${checkpoint}`
+      : 'no checkpoint had been saved yet';
+    return `training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch}; ${kept} (try a lower --lr or --warmup)`;
+  }
+
+  /** Metadata of model files (and checkpoints). */
+  private metadata(bestEpoch?: number): ModelMetadata {
+    const last =
+      bestEpoch !== undefined ? this.history.find((e) => e.epoch === bestEpoch) : this.history.at(-1);
+    const normalization =
+      typeof this.dataState.normalization === 'object' ? this.dataState.normalization : null;
+    return {
+      classNames: [...this.info.classNames],
+      preprocessing: {
+        input: [...this.data.train.inputShape],
+        scale: 1 / 255,
+        normalization,
+        source: this.dataState.dataset,
+      },
+      training: {
+        dataset: this.dataState.dataset,
+        epochs: bestEpoch ?? last?.epoch ?? 0,
+        testAccuracy: last?.testAccuracy,
+        model: this.dataState.model,
+        optimizer: this.info.optimizer,
+        batchSize: this.dataState.batchSize,
+        seed: this.dataState.seed,
+      },
+    };
+  }
+
+  private async save(epoch: number, batch: number, reason: SaveReason): Promise<void> {
+    if (this.saved.epoch === epoch && this.saved.batch === batch) return;
+    // A step can overflow the weights before the loss shows it: never replace a good checkpoint by those.
+    if (!weightsFinite(this.model)) {
+      this.post({ type: 'status', message: 'not saving a checkpoint: the weights are no longer finite' });
+      return;
+    }
+    this.post({ type: 'phase', phase: 'saving' });
+    const extra = {
+      history: this.history as unknown as JsonValue[],
+      schedule: this.schedule,
+      watch: { earlyStop: this.o.earlyStop ?? null, saveBest: this.o.saveBest },
+      watchers: watcherState(this.watchers) as unknown as JsonValue,
+    };
+    const path = await this.manager.save({
+      model: this.model,
+      optimizer: this.optimizer,
+      epoch,
+      batch,
+      data: this.dataState,
+      extra,
+      metadata: this.metadata(),
+    });
+    this.saved = { epoch, batch };
+    this.post({ type: 'checkpoint', path, epoch, batch, reason });
+    this.post({ type: 'phase', phase: 'training' });
+  }
+
+  private async obeyControls(): Promise<void> {
+    const { control } = this;
+    const saveIfAsked = async () => {
+      if (control.takeSaveRequest()) await this.save(this.position.epoch, this.position.batch, 'user');
+    };
+    await saveIfAsked();
+    if (control.paused && !control.quitRequested) {
+      this.post({ type: 'paused', paused: true });
+      while (control.paused && !control.quitRequested) {
+        control.waitWhilePaused();
+        await saveIfAsked();
+      }
+      this.post({ type: 'paused', paused: false });
+    }
+    if (control.quitRequested) this.abort.abort();
+  }
+
+  /** Stops at a loss that is no longer finite (unless --no-stop-on-nan); true when it did. */
+  private divergedAt(m: BatchMetrics): boolean {
+    if (!this.o.stopOnNan || Number.isFinite(m.loss)) return false;
+    this.diverged = { epoch: m.epoch, batch: m.batch, loss: m.loss };
+    this.abort.abort();
+    return true;
+  }
+
+  private async onBatchEnd(m: BatchMetrics): Promise<void> {
+    this.step++;
+    if (this.divergedAt(m)) return;
+    this.position = { epoch: m.epoch - 1, batch: m.batch };
+    this.postBatch(m);
+    if (this.o.checkpointEvery > 0 && this.step % this.o.checkpointEvery === 0 && m.batch < m.batches) {
+      await this.save(this.position.epoch, this.position.batch, 'steps');
+    }
+    await this.obeyControls();
+  }
+
+  private postBatch(m: BatchMetrics): void {
+    const now = performance.now();
+    const progress = m.batch % this.progressEvery === 0 && m.batch < m.batches;
+    if (progress || m.batch === m.batches || now - this.lastPost >= BATCH_MESSAGE_MS) {
+      this.lastPost = now;
+      // samplesPerSecond is fit's; it measures training alone once fit stops counting its callbacks.
+      const b: BatchInfo = { ...m, step: this.step };
+      this.post({ type: 'batch', info: b, progress });
+    }
+    if (now - this.lastFilters >= FILTERS_MS) {
+      this.lastFilters = now;
+      const f = firstFilters(this.model);
+      if (f) this.post({ type: 'filters', info: f });
     }
   }
-  const config = optimizer.getConfig() as { type: string } & Record<string, JsonValue>;
-  const given: Array<[keyof TrainOptions, string, JsonValue]> = [
-    ['optimizer', 'type', options.optimizer],
-    ['lr', 'lr', options.lr],
-    ['momentum', 'momentum', options.momentum],
-    ['decay', 'decay', options.decay],
-  ];
-  for (const [ok, ck, value] of given) {
-    if (explicit.has(ok) && config[ck] !== value) {
-      throw new UsageError(
-        `--${ok} ${value} conflicts with the checkpoint's optimizer (${describeOptimizer(optimizer)}); resuming continues with it`,
-      );
-    }
+
+  private async onEpochEnd(m: EpochMetrics): Promise<void> {
+    // fit still reports an epoch whose last batch diverged: nothing of it is worth keeping.
+    if (this.diverged !== null) return;
+    const tEval = performance.now();
+    this.post({ type: 'phase', phase: 'evaluating' });
+    const ev = await this.model.evaluate(this.data.test, { batchSize: 256 });
+    const misclassified = findMisclassified(this.model, this.data.test, MISCLASSIFIED);
+    const e: EpochInfo = {
+      epoch: m.epoch,
+      epochs: m.epochs,
+      loss: m.loss,
+      trainAccuracy: m.accuracy,
+      valLoss: m.valLoss ?? null,
+      valAccuracy: m.valAccuracy ?? null,
+      testLoss: ev.loss,
+      testAccuracy: ev.accuracy,
+      seconds: m.seconds + (performance.now() - tEval) / 1000,
+      samplesPerSecond: m.samplesPerSecond,
+      learningRate: m.learningRate,
+      bestEpoch: null,
+      sinceBest: null,
+    };
+    this.history.push(e);
+    e.bestEpoch = bestEpochOf(this.history);
+    e.sinceBest = e.bestEpoch === null ? null : e.epoch - e.bestEpoch;
+    this.post({ type: 'epoch', info: e });
+    this.post({ type: 'evaluation', info: { epoch: m.epoch, confusion: ev.confusion, misclassified } });
+    const f = firstFilters(this.model);
+    if (f) this.post({ type: 'filters', info: f });
+    this.position = { epoch: m.epoch, batch: 0 };
+    await this.save(m.epoch, 0, 'epoch');
+    this.post({ type: 'phase', phase: 'training' });
+    await this.obeyControls();
   }
 }
 
@@ -199,264 +393,8 @@ export async function runTraining(
   options: TrainOptions,
   explicit: ReadonlySet<keyof TrainOptions>,
   control: Control,
-  post: (msg: WorkerMessage) => void,
+  post: Post,
 ): Promise<void> {
-  const t0 = performance.now();
-  post({ type: 'phase', phase: 'loading' });
-  chooseBackend(options);
-
-  // What to train: a fresh preset, or everything from a checkpoint.
-  let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
-  let history: EpochInfo[] = [];
-  let data: DataState = {
-    model: options.model,
-    dataset: options.dataset,
-    dataDir: options.dataDir ?? null,
-    seed: options.seed,
-    batchSize: options.batchSize,
-    valSplit: options.valSplit,
-    trainLimit: options.trainLimit ?? null,
-    shuffle: true,
-  };
-  if (options.resume !== undefined) {
-    if (!existsSync(options.resume)) throw new UsageError(`--resume: no such file '${options.resume}'`);
-    resumed = await loadCheckpoint(options.resume);
-    const saved = resumed.data as DataState | undefined;
-    if (saved === undefined || typeof saved.seed !== 'number' || typeof saved.batchSize !== 'number') {
-      throw new UsageError(
-        `--resume: ${options.resume} was not written by scratchnet-train (it has no data-order state)`,
-      );
-    }
-    data = { ...data, ...saved };
-    checkResumeConflicts(data, resumed.optimizer, options, explicit);
-    const h = resumed.extra?.history;
-    if (Array.isArray(h)) history = h as unknown as EpochInfo[];
-  } else if (resolvePresetName(options.model) === undefined) {
-    throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got '${options.model}'`);
-  }
-  const startEpoch = resumed?.epoch ?? 0;
-  const startBatch = resumed?.batch ?? 0;
-
-  const sets = await loadData(data, options.testLimit);
-  let train = sets.train;
-  const test = sets.test;
-  let validation: ImageDataset | undefined;
-  if (data.valSplit > 0) {
-    const n = Math.round(train.count * data.valSplit);
-    if (n < 1 || n >= train.count) {
-      throw new UsageError(
-        `--val-split ${data.valSplit} of ${train.count} training images leaves an empty part; use a larger or smaller fraction`,
-      );
-    }
-    ({ train, validation } = train.split(data.valSplit, data.seed));
-  }
-  const classNames = [...train.classNames];
-  const model =
-    resumed?.model ??
-    createModel(resolvePresetName(data.model) as PresetName, {
-      seed: data.seed,
-      inputShape: train.inputShape,
-      numClasses: classNames.length,
-    });
-  const optimizer = resumed?.optimizer ?? newOptimizer(options, model);
-
-  const batchSize = data.batchSize;
-  const batches = Math.ceil(train.count / batchSize);
-  if (startBatch > batches) {
-    throw new UsageError(
-      `--resume: the checkpoint is at batch ${startBatch}, past the ${batches} batches of an epoch of this data`,
-    );
-  }
-  const epochs = options.epochs;
-  const backend = getBackend();
-  const datasetName =
-    data.dataset === 'fashion-mnist' ? 'Fashion-MNIST' : data.dataDir ? data.dataDir : 'MNIST';
-  const info: RunInfo = {
-    model: data.model,
-    summary: model.summary(),
-    parameters: model.countParameters(),
-    dataset: datasetName,
-    classNames,
-    trainSamples: train.count,
-    valSamples: validation?.count ?? 0,
-    testSamples: test.count,
-    backend: backend.name,
-    threads: backend.threads,
-    epochs,
-    batchSize,
-    batchesPerEpoch: batches,
-    optimizer: describeOptimizer(optimizer),
-    learningRate: optimizer.learningRate,
-    seed: data.seed,
-    outDir: options.out,
-    resumedFrom: options.resume ? { path: options.resume, epoch: startEpoch, batch: startBatch } : null,
-    history: history.filter((e) => e.epoch <= startEpoch),
-  };
-  history = info.history;
-  post({ type: 'start', info });
-  const filters = firstFilters(model);
-  if (filters) post({ type: 'filters', info: filters });
-
-  // Checkpoints: numbered files (the last 3 kept) plus checkpoint-latest.safetensors.
-  const manager = new CheckpointManager(options.out, { keep: 3 });
-  const metadata = () => ({
-    classNames,
-    preprocessing: {
-      input: [...train.inputShape],
-      scale: 1 / 255,
-      normalization: null,
-      source: data.dataset,
-    },
-    training: {
-      dataset: data.dataset,
-      epochs: history.length > 0 ? history[history.length - 1].epoch : 0,
-      testAccuracy: history.length > 0 ? history[history.length - 1].testAccuracy : undefined,
-      model: data.model,
-      optimizer: info.optimizer,
-      batchSize,
-      seed: data.seed,
-    },
-  });
-  let saved = { epoch: -1, batch: -1 };
-  const save = async (epoch: number, batch: number, reason: 'epoch' | 'steps' | 'user' | 'quit') => {
-    if (saved.epoch === epoch && saved.batch === batch) return;
-    post({ type: 'phase', phase: 'saving' });
-    const path = await manager.save({
-      model,
-      optimizer,
-      epoch,
-      batch,
-      data,
-      extra: { history: history as unknown as JsonValue[] },
-      metadata: metadata(),
-    });
-    saved = { epoch, batch };
-    post({ type: 'checkpoint', path, epoch, batch, reason });
-    post({ type: 'phase', phase: 'training' });
-  };
-
-  // Training, with the controls checked at every batch end.
-  const abort = new AbortController();
-  const progressEvery = Math.max(1, Math.round(batches / 10));
-  let step = startEpoch * batches + startBatch;
-  let lastPost = 0;
-  let lastFilters = performance.now();
-  let position = { epoch: startEpoch, batch: startBatch };
-
-  const obeyControls = async () => {
-    if (control.takeSaveRequest()) await save(position.epoch, position.batch, 'user');
-    if (control.paused && !control.quitRequested) {
-      post({ type: 'paused', paused: true });
-      while (control.paused && !control.quitRequested) {
-        control.waitWhilePaused();
-        if (control.takeSaveRequest()) await save(position.epoch, position.batch, 'user');
-      }
-      post({ type: 'paused', paused: false });
-    }
-    if (control.quitRequested) abort.abort();
-  };
-
-  const onBatchEnd = async (m: BatchMetrics) => {
-    step++;
-    position = { epoch: m.epoch - 1, batch: m.batch };
-    const now = performance.now();
-    const progress = m.batch % progressEvery === 0 && m.batch < m.batches;
-    if (progress || m.batch === m.batches || now - lastPost >= BATCH_MESSAGE_MS) {
-      lastPost = now;
-      const b: BatchInfo = {
-        ...m,
-        step,
-        samplesPerSecond: m.samplesPerSecond,
-      };
-      post({ type: 'batch', info: b, progress });
-    }
-    if (now - lastFilters >= FILTERS_MS) {
-      lastFilters = now;
-      const f = firstFilters(model);
-      if (f) post({ type: 'filters', info: f });
-    }
-    if (options.checkpointEvery > 0 && step % options.checkpointEvery === 0 && m.batch < m.batches) {
-      await save(position.epoch, position.batch, 'steps');
-    }
-    await obeyControls();
-  };
-
-  const onEpochEnd = async (m: EpochMetrics) => {
-    const tEval = performance.now();
-    post({ type: 'phase', phase: 'evaluating' });
-    const ev = await model.evaluate(test, { batchSize: 256 });
-    const misclassified = findMisclassified(model, test, MISCLASSIFIED);
-    const e: EpochInfo = {
-      epoch: m.epoch,
-      epochs: m.epochs,
-      loss: m.loss,
-      trainAccuracy: m.accuracy,
-      valLoss: m.valLoss ?? null,
-      valAccuracy: m.valAccuracy ?? null,
-      testLoss: ev.loss,
-      testAccuracy: ev.accuracy,
-      seconds: m.seconds + (performance.now() - tEval) / 1000,
-      samplesPerSecond: m.samplesPerSecond, // fit counts training work only
-      learningRate: m.learningRate,
-    };
-    history.push(e);
-    post({ type: 'epoch', info: e });
-    post({ type: 'evaluation', info: { epoch: m.epoch, confusion: ev.confusion, misclassified } });
-    const f = firstFilters(model);
-    if (f) post({ type: 'filters', info: f });
-    position = { epoch: m.epoch, batch: 0 };
-    await save(m.epoch, 0, 'epoch');
-    post({ type: 'phase', phase: 'training' });
-    await obeyControls();
-  };
-
-  if (startEpoch >= epochs) {
-    post({
-      type: 'status',
-      message: `the checkpoint already has ${startEpoch} epochs and --epochs is ${epochs} (the total): nothing to train`,
-    });
-  }
-  post({ type: 'phase', phase: 'training' });
-  const result = await model.fit(train, {
-    optimizer,
-    epochs,
-    batchSize,
-    seed: data.seed,
-    shuffle: true,
-    validationData: validation,
-    signal: abort.signal,
-    callbacks: { onBatchEnd, onEpochEnd },
-    initialEpoch: Math.min(startEpoch, epochs),
-    initialBatch: startEpoch >= epochs ? 0 : startBatch,
-  });
-
-  // Where it ended: a stopped run saves its exact position; a finished one its last epoch.
-  const stopped = result.stopped;
-  if (stopped) await save(result.epoch, result.batch, 'quit');
-  let testAccuracy = history.length > 0 ? history[history.length - 1].testAccuracy : Number.NaN;
-  if (!stopped && history.length === 0) {
-    post({ type: 'phase', phase: 'evaluating' });
-    testAccuracy = (await model.evaluate(test, { batchSize: 256 })).accuracy;
-  }
-  post({ type: 'phase', phase: 'saving' });
-  const modelPath = join(options.out, MODEL_FILE);
-  await mkdir(options.out, { recursive: true });
-  await saveModel(model, modelPath, metadata());
-  let onnx: string | null = null;
-  if (options.onnx !== undefined) {
-    await mkdir(dirname(options.onnx), { recursive: true });
-    await saveOnnx(model, options.onnx);
-    onnx = options.onnx;
-  }
-  post({
-    type: 'done',
-    model: modelPath,
-    onnx,
-    checkpoint: saved.epoch >= 0 ? manager.latestPath : (options.resume ?? null),
-    testAccuracy,
-    seconds: (performance.now() - t0) / 1000,
-    stopped,
-    epochsDone: result.epoch,
-    batchesDone: result.batch,
-  });
+  const session = await Session.prepare(options, explicit, control, post);
+  await session.run();
 }

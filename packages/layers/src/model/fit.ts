@@ -45,6 +45,11 @@ export interface EpochMetrics {
 export interface FitCallbacks {
   onBatchEnd?(metrics: BatchMetrics): void | Promise<void>;
   onEpochEnd?(metrics: EpochMetrics): void | Promise<void>;
+  /**
+   * Read after each epoch's `onEpochEnd`: true ends training there (e.g. `EarlyStopping`). The run
+   * counts as finished, not interrupted: `History.stopped` stays false.
+   */
+  readonly stopTraining?: boolean;
 }
 
 /** Options of `Sequential.fit`. */
@@ -226,6 +231,7 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
     history.batch = 0;
     history.epochs.push(m);
     await callbacks.onEpochEnd?.(m);
+    if (callbacks.stopTraining === true) return history;
     await tick();
     if (signal?.aborted) {
       history.stopped = true;

@@ -1,12 +1,23 @@
 import { CosineAnnealingLR } from './cosine.js';
 import { CosineWarmRestarts } from './cosine-warm-restarts.js';
+import { EpochSchedule } from './epochs.js';
 import { ExponentialLR } from './exponential.js';
 import { MultiStepLR } from './multi-step.js';
+import { ScaledLR } from './scaled.js';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 import { StepLR } from './step.js';
 import { LinearWarmup } from './warmup.js';
 
-const TYPES = ['step', 'multiStep', 'exponential', 'cosine', 'cosineWarmRestarts', 'warmup'];
+const TYPES = [
+  'step',
+  'multiStep',
+  'exponential',
+  'cosine',
+  'cosineWarmRestarts',
+  'warmup',
+  'epochs',
+  'scaled',
+];
 
 /**
  * The schedule a config describes (a {@link Schedule} object is returned as is). Throws on an
@@ -35,6 +46,10 @@ export function createSchedule(config: ScheduleConfig | Schedule): Schedule {
       return new CosineWarmRestarts(c);
     case 'warmup':
       return new LinearWarmup(c);
+    case 'epochs':
+      return new EpochSchedule(c);
+    case 'scaled':
+      return new ScaledLR(c);
     default:
       throw new Error(
         `createSchedule: unknown schedule type '${String((c as { type?: unknown }).type)}' (expected ${TYPES.join(', ')})`,
