@@ -1,4 +1,4 @@
-/** The system python3 (another python3 may come first on PATH, without torch). */
+/** The python with torch: $SCRATCHNET_TORCH_PYTHON, else the system python3. */
 export declare const PYTHON: string;
 /** The directory of the OpenMP OpenBLAS build (`dpkg -L libopenblas0-openmp`), or undefined. */
 export declare function openblasOpenmpDir(): string | undefined;

@@ -4,8 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** The system python3 (another python3 may come first on PATH, without torch). */
-export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+/**
+ * The python with torch: $SCRATCHNET_TORCH_PYTHON, else the system python3 (another python3 may come
+ * first on PATH, without torch).
+ */
+export const PYTHON =
+  process.env.SCRATCHNET_TORCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 let openblasDir;
 /** The directory of the OpenMP OpenBLAS build (`dpkg -L libopenblas0-openmp`), or undefined. */

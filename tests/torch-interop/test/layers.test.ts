@@ -136,8 +136,6 @@ const modes = [
   ['train', true],
 ] as const;
 
-if (!torch.ok) console.log(`torch interop suite will not run: ${torch.reason}`);
-
 describe.skipIf(!torch.ok)('layers against PyTorch (forward, input and parameter gradients, buffers)', () => {
   beforeAll(() => {
     let seed = 1;
