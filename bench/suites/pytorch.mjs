@@ -62,9 +62,11 @@ export default async function pytorch(ctx) {
     const { train, test } = await loadMnist();
     if (torch !== undefined) {
       const info = await torch.ask({ cmd: 'info' });
-      const setup = `torch ${info.torch}, ${info.threads} threads, BLAS ${info.blas.join(' + ') || 'none mapped'}, oneDNN ${info.onednn ? (info.onednnVersion ?? 'yes') : 'no'}, ${info.capability ?? ''}`;
-      ctx.log(`PyTorch: ${setup}`);
-      rows.push(row('PyTorch setup', 'libraries PyTorch actually loaded', 0, '', { note: setup }));
+      const setup = `${info.threads} threads, BLAS ${info.blas.join(' + ') || 'none mapped'}, oneDNN ${info.onednn ? (info.onednnVersion ?? 'yes') : 'no'}, ${info.capability ?? ''}`;
+      ctx.log(`PyTorch: torch ${info.torch}, ${setup}`);
+      rows.push(
+        row('PyTorch setup', 'libraries PyTorch actually loaded', `torch ${info.torch}`, '', { note: setup }),
+      );
       writeFileSync(join(dir, 'test-images'), test.images);
       writeFileSync(join(dir, 'test-labels'), test.labels);
       await torch.ask({
