@@ -19,10 +19,10 @@
  *
  * A worker's view of the shared memory (its `WebAssembly.Memory` object and the bounds its instance
  * checks `memory.fill`/`memory.copy` against) follows the caller's growth through an engine-side
- * broadcast that can miss a thread: one that was still receiving the memory while the caller grew it
- * keeps the smaller size, and then traps ("memory access out of bounds") on the first block the
+ * broadcast that can miss a thread (one still receiving the memory while the caller grows it may keep
+ * the smaller size), which would then trap ("memory access out of bounds") on the first block the
  * caller placed above it. So each job carries the caller's size, and a worker that sees less
- * refreshes its view with `memory.grow(0)` before running anything.
+ * refreshes its view with `memory.grow(0)` (a no-op growth that re-reads the size) before running.
  */
 
 import type { WasmMemory, WasmModule } from './webassembly.js';
