@@ -33,7 +33,7 @@ const note = args.find((a) => a.startsWith('--note='))?.slice('--note='.length);
 const wanted = args.filter((a) => !a.startsWith('--'));
 
 // Fixed order: later suites may use earlier results of the same run (tfjs computes ratios from training).
-const ORDER = ['gemm', 'training', 'memory', 'tfjs'];
+const ORDER = ['gemm', 'training', 'memory', 'tfjs', 'pytorch'];
 const available = readdirSync(join(here, 'suites'))
   .filter((f) => f.endsWith('.mjs'))
   .map((f) => f.slice(0, -4))

@@ -13,8 +13,16 @@
  * (they never keep a process alive), and share the compiled module.
  *
  * Control block (Int32 slots): 0 generation, 1 finished chunks, 2 function index, 3 total, 4 grain,
- * 5 a worker's chunk failed (trapped), 6 claim word (chunks << 16 | next chunk); Float64 arguments
- * from byte 512.
+ * 5 a worker's chunk failed (trapped), 6 claim word (chunks << 16 | next chunk), 7 length of the
+ * failure's text, 8 the memory's size in pages as the caller sees it; Float64 arguments from byte 512;
+ * the first failure's text (UTF-16) from ERROR_TEXT_AT.
+ *
+ * A worker's view of the shared memory (its `WebAssembly.Memory` object and the bounds its instance
+ * checks `memory.fill`/`memory.copy` against) follows the caller's growth through an engine-side
+ * broadcast that can miss a thread (one still receiving the memory while the caller grows it may keep
+ * the smaller size), which would then trap ("memory access out of bounds") on the first block the
+ * caller placed above it. So each job carries the caller's size, and a worker that sees less
+ * refreshes its view with `memory.grow(0)` (a no-op growth that re-reads the size) before running.
  */
 
 import type { WasmMemory, WasmModule } from './webassembly.js';
@@ -23,10 +31,14 @@ import type { WasmMemory, WasmModule } from './webassembly.js';
 export const MAX_THREADS = 64;
 /** Most chunks per call (the claim word keeps 16 bits for each half). */
 export const MAX_CHUNKS = 4096;
-/** Bytes of the control block. */
-export const CONTROL_BYTES = 512 + 8 * 24;
 /** Float64 argument slots per call. */
 export const MAX_ARGS = 24;
+/** Byte offset of the failure text in the control block. */
+const ERROR_TEXT_AT = 512 + 8 * MAX_ARGS;
+/** UTF-16 units of failure text kept (a worker's error is reported, cut to this length). */
+const ERROR_TEXT_UNITS = 256;
+/** Bytes of the control block. */
+export const CONTROL_BYTES = ERROR_TEXT_AT + 2 * ERROR_TEXT_UNITS;
 /** Worker spin iterations before sleeping (a few microseconds: kernels of one step follow closely). */
 const SPIN = 20000;
 
@@ -58,6 +70,7 @@ function start(d) {
     while (Atomics.load(ctl, 0) === seen && spins < ${SPIN}) spins++;
     if (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
+    if (d.memory.buffer.byteLength < Atomics.load(ctl, 8) * 65536) d.memory.grow(0);
     for (;;) {
       const w = Atomics.load(ctl, 6);
       const chunks = w >>> 16, c = w & 0xffff;
@@ -71,7 +84,14 @@ function start(d) {
         fns[ctl[2]](tid, c, lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
           a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23]);
       } catch (e) {
-        Atomics.store(ctl, 5, 1);
+        // The first failure of a call keeps its text, for the caller's error.
+        if (Atomics.compareExchange(ctl, 5, 0, 1) === 0) {
+          const text = ('worker ' + tid + ', chunk ' + c + ': ' + String(e) + '; memory as this worker sees it: ' +
+            d.memory.buffer.byteLength + ' bytes, as the caller does: ' + Atomics.load(ctl, 8) * 65536).slice(0, ${ERROR_TEXT_UNITS});
+          const t = new Uint16Array(d.memory.buffer, d.ctl + ${ERROR_TEXT_AT}, ${ERROR_TEXT_UNITS});
+          for (let i = 0; i < text.length; i++) t[i] = text.charCodeAt(i);
+          Atomics.store(ctl, 7, text.length);
+        }
       }
       if (Atomics.add(ctl, 1, 1) + 1 === chunks) Atomics.notify(ctl, 1);
     }
@@ -203,6 +223,7 @@ export class ThreadPool {
     ctl[2] = fn;
     ctl[3] = total;
     ctl[4] = grain;
+    ctl[8] = this.memory.buffer.byteLength / 65536;
     Atomics.store(ctl, 1, 0);
     // The claim word is written after the job's fields: a claim that succeeds always sees them.
     Atomics.store(ctl, 6, chunks << 16);
@@ -234,10 +255,21 @@ export class ThreadPool {
     }
     this.observe(t1 - t0, now() - t1, mine, chunks);
     if (error !== undefined) throw error;
-    if (ctl[5] !== 0) {
-      ctl[5] = 0;
-      throw new Error(`wasm backend: kernel '${this.names[fn]}' failed on a worker thread`);
+    if (Atomics.load(ctl, 5) !== 0) {
+      const text = this.failureText();
+      Atomics.store(ctl, 7, 0);
+      Atomics.store(ctl, 5, 0);
+      throw new Error(`wasm backend: kernel '${this.names[fn]}' failed on a worker thread (${text})`);
     }
+  }
+
+  /** The text a failed worker left in the control block. */
+  private failureText(): string {
+    const n = Math.min(Atomics.load(this.ctl, 7), ERROR_TEXT_UNITS);
+    const t = new Uint16Array(this.memory.buffer, this.ctlPtr + ERROR_TEXT_AT, n);
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(t[i]);
+    return s;
   }
 
   /**
