@@ -48,11 +48,22 @@ const stubNodeBuiltins = {
         ? { path: args.path, namespace: 'node-stub' }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
-      contents: `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not available in a browser`)}); };
-module.exports = new Proxy({}, { get: (_, key) => key === '__esModule' ? false : () => fail });`,
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (args) => {
+      // The real module's export names, each a function that throws, except `promisify`, which the
+      // datasets package calls at load time (it returns a thrower in turn).
+      const names = args.path === 'pngjs' ? ['PNG'] : Object.keys(await import(args.path));
+      const valid = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      const lines = [
+        `const fail = (name) => () => { throw new Error(${JSON.stringify(args.path)} + '.' + name + ' is not available in a browser'); };`,
+        ...valid.map((n) =>
+          n === 'promisify'
+            ? `export const promisify = () => fail('promisified');`
+            : `export const ${n} = fail(${JSON.stringify(n)});`,
+        ),
+        `export default { ${valid.join(', ')} };`,
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
@@ -131,7 +142,14 @@ function copyDatasets() {
 }
 
 const started = Date.now();
-for (const f of ['app.js', 'app.js.map', 'train-worker.js', 'train-worker.js.map', 'index.html', 'style.css']) {
+for (const f of [
+  'app.js',
+  'app.js.map',
+  'train-worker.js',
+  'train-worker.js.map',
+  'index.html',
+  'style.css',
+]) {
   rmSync(join(dist, f), { force: true });
 }
 mkdirSync(join(dist, 'models'), { recursive: true });
@@ -142,7 +160,9 @@ if (existsSync(PRETRAINED)) {
   copyFileSync(PRETRAINED, join(dist, 'models/mnist.safetensors'));
 } else {
   rmSync(join(dist, 'models/mnist.safetensors'), { force: true });
-  process.stderr.write(`web build: no pretrained model at ${PRETRAINED} (run pnpm pretrain); the page will say so\n`);
+  process.stderr.write(
+    `web build: no pretrained model at ${PRETRAINED} (run pnpm pretrain); the page will say so\n`,
+  );
 }
 const datasets = copyDatasets();
 const size = (meta) =>

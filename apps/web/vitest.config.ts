@@ -7,16 +7,15 @@ import { CHROMIUM } from './e2e/chromium.js';
 // results count in the repository's "N passed, N failed" line; elsewhere it says it did not run.
 const browser = existsSync(CHROMIUM);
 if (!browser) {
-  process.stderr.write(`@scratchnet/web: the browser suite did not run: no Chromium at ${CHROMIUM} (apt-get install chromium)\n`);
+  process.stderr.write(
+    `@scratchnet/web: the browser suite did not run: no Chromium at ${CHROMIUM} (apt-get install chromium)\n`,
+  );
 }
 
-export default mergeConfig(
-  shared,
-  defineConfig({
-    test: {
-      include: ['test/**/*.test.ts', ...(browser ? ['e2e/**/*.e2e.test.ts'] : [])],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
-    },
-  }),
-);
+const config = mergeConfig(shared, defineConfig({ test: { testTimeout: 30_000, hookTimeout: 60_000 } }));
+// mergeConfig concatenates lists: replace the shared include instead.
+config.test = {
+  ...config.test,
+  include: ['test/**/*.test.ts', ...(browser ? ['e2e/**/*.e2e.test.ts'] : [])],
+};
+export default config;

@@ -2,7 +2,7 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 
 /** The browser suite alone (`pnpm test:e2e`). */
-export default mergeConfig(
-  shared,
-  defineConfig({ test: { include: ['e2e/**/*.e2e.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } }),
-);
+const config = mergeConfig(shared, defineConfig({ test: { testTimeout: 30_000, hookTimeout: 60_000 } }));
+// mergeConfig concatenates lists: replace the shared include instead.
+config.test = { ...config.test, include: ['e2e/**/*.e2e.test.ts'] };
+export default config;

@@ -51,7 +51,9 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   await page.setViewport({ width: 1200, height: 900 });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(
-    () => (globalThis as { scratchnet?: { stats: { modelReadyMs?: number } } }).scratchnet?.stats.modelReadyMs !== undefined,
+    () =>
+      (globalThis as { scratchnet?: { stats: { modelReadyMs?: number } } }).scratchnet?.stats.modelReadyMs !==
+      undefined,
     { timeout: 30_000 },
   );
   return { page, errors };
@@ -61,7 +63,8 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
 export async function drawWithMouse(page: Page, points: [number, number][]): Promise<void> {
   const box = await (await page.$('#pad'))!.boundingBox();
   if (box === null) throw new Error('the pad is not visible');
-  const at = ([x, y]: [number, number]) => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;
+  const at = ([x, y]: [number, number]) =>
+    [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
   for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
@@ -72,7 +75,8 @@ export async function drawWithMouse(page: Page, points: [number, number][]): Pro
 export async function drawWithTouch(page: Page, points: [number, number][]): Promise<void> {
   const box = await (await page.$('#pad'))!.boundingBox();
   if (box === null) throw new Error('the pad is not visible');
-  const at = ([x, y]: [number, number]) => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;
+  const at = ([x, y]: [number, number]) =>
+    [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;
   await page.touchscreen.touchStart(...at(points[0]));
   for (const p of points.slice(1)) await page.touchscreen.touchMove(...at(p));
   await page.touchscreen.touchEnd();

@@ -28,7 +28,14 @@ const RECIPE = {
   epochs: 12,
   batchSize: 64,
   seed: 1,
-  optimizer: { type: 'SGD', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4, schedule: 'cosine to 0' },
+  optimizer: {
+    type: 'SGD',
+    lr: 0.05,
+    momentum: 0.9,
+    nesterov: true,
+    weightDecay: 5e-4,
+    schedule: 'cosine to 0',
+  },
   augmentation: { maxShift: 2, maxRotation: 10, maxScale: 0 },
 };
 
@@ -64,7 +71,11 @@ const out = resolve(values.out ?? PRETRAINED_PATH);
 
 const git = (...args) => {
   try {
-    return execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -77,7 +88,10 @@ const log = (msg) => process.stderr.write(`[pretrain ${new Date().toISOString().
 setBackend('wasm', threads === undefined ? {} : { threads });
 const be = getBackend();
 const mnist = await loadMnist();
-let train = mnist.train.withOptions({ normalization: MNIST_NORMALIZATION, augmentation: RECIPE.augmentation });
+let train = mnist.train.withOptions({
+  normalization: MNIST_NORMALIZATION,
+  augmentation: RECIPE.augmentation,
+});
 if (subset !== undefined) train = train.subset(0, Math.min(subset, train.count));
 const test = mnist.test.withOptions({ normalization: MNIST_NORMALIZATION });
 const model = createModel(RECIPE.preset, { seed: RECIPE.seed });
@@ -112,7 +126,9 @@ const history = await model.fit(train, {
   },
 });
 const final = await model.evaluate(test);
-log(`test accuracy ${pct(final.accuracy)} % (loss ${final.loss.toFixed(4)}) after ${((Date.now() - started) / 60000).toFixed(1)} min`);
+log(
+  `test accuracy ${pct(final.accuracy)} % (loss ${final.loss.toFixed(4)}) after ${((Date.now() - started) / 60000).toFixed(1)} min`,
+);
 
 const bytes = modelToBytes(model, {
   classNames: [...MNIST_CLASSES],

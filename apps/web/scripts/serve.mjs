@@ -98,7 +98,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   if (values.help) {
-    process.stdout.write('usage: node scripts/serve.mjs [--port 8080] [--host 127.0.0.1] [--no-isolation] [--dir dist]\n');
+    process.stdout.write(
+      'usage: node scripts/serve.mjs [--port 8080] [--host 127.0.0.1] [--no-isolation] [--dir dist]\n',
+    );
     process.exit(0);
   }
   const port = Number(values.port);
@@ -110,7 +112,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     statSync(join(dir, 'index.html'));
   } catch {
-    process.stderr.write(`serve: ${dir} has no index.html: build the site first (pnpm --filter @scratchnet/web build)\n`);
+    process.stderr.write(
+      `serve: ${dir} has no index.html: build the site first (pnpm --filter @scratchnet/web build)\n`,
+    );
     process.exit(1);
   }
   const isolation = !values['no-isolation'];

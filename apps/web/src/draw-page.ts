@@ -52,7 +52,8 @@ function buildBars(names: readonly string[]): void {
   list.replaceChildren(
     ...names.map((name) => {
       const li = document.createElement('li');
-      li.innerHTML = '<span class="name"></span><span class="track"><span class="fill"></span></span><span class="pct"></span>';
+      li.innerHTML =
+        '<span class="name"></span><span class="track"><span class="fill"></span></span><span class="pct"></span>';
       (li.querySelector('.name') as HTMLElement).textContent = name;
       (li.querySelector('.fill') as HTMLElement).style.width = '0%';
       return li;
@@ -191,7 +192,11 @@ async function decodeFile(file: File): Promise<{ width: number; height: number; 
   const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
-  return { width: canvas.width, height: canvas.height, data: ctx.getImageData(0, 0, canvas.width, canvas.height).data };
+  return {
+    width: canvas.width,
+    height: canvas.height,
+    data: ctx.getImageData(0, 0, canvas.width, canvas.height).data,
+  };
 }
 
 async function classifyUpload(u: Upload): Promise<string> {

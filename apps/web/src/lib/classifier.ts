@@ -58,7 +58,9 @@ export class Classifier {
     }
     const k = out[0];
     this.classNames =
-      metadata.classNames?.length === k ? metadata.classNames : Array.from({ length: k }, (_, i) => String(i));
+      metadata.classNames?.length === k
+        ? metadata.classNames
+        : Array.from({ length: k }, (_, i) => String(i));
     ({ mean: this.mean, std: this.std } = normalizationOf(metadata));
     this.x = new Tensor([1, ...model.inputShape]);
   }

@@ -24,7 +24,9 @@ export function datasetFromIdx(
   const y = parseIdx(labels, options.labelsFile, { dtype: 'uint8', rank: 1 });
   const [n, height, width] = x.shape;
   if (y.shape[0] !== n) {
-    throw new Error(`${options.labelsFile}: has ${y.shape[0]} labels but ${options.imagesFile} has ${n} images`);
+    throw new Error(
+      `${options.labelsFile}: has ${y.shape[0]} labels but ${options.imagesFile} has ${n} images`,
+    );
   }
   return new ImageDataset({
     images: x.data,

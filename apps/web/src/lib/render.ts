@@ -84,7 +84,10 @@ export function drawChart(
       }
     } else {
       ctx.beginPath();
-      s.points.forEach((p, i) => (i === 0 ? ctx.moveTo(X(p.x), Y(p.y)) : ctx.lineTo(X(p.x), Y(p.y))));
+      s.points.forEach((p, i) => {
+        if (i === 0) ctx.moveTo(X(p.x), Y(p.y));
+        else ctx.lineTo(X(p.x), Y(p.y));
+      });
       ctx.stroke();
     }
     ctx.fillRect(legendX, 6, 10, 10);
