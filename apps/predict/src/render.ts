@@ -69,12 +69,13 @@ export function shortestFloat32(v: number): number {
 }
 
 /** The JSON line for one image: `{"file","prediction","label","probabilities"}`. */
-export function formatJson(p: Prediction): string {
+export function formatJson(p: Prediction, model?: string): string {
   return JSON.stringify({
     file: p.file,
     prediction: p.prediction,
     label: p.label,
     probabilities: p.probabilities.map(shortestFloat32),
+    model,
   });
 }
 

@@ -1,6 +1,5 @@
 /** Starts the built site on local servers (isolated and not) and a headless Chromium for the suite. */
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { serve } from '../scripts/serve.mjs';
@@ -21,8 +20,8 @@ export async function startHarness(): Promise<Harness> {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`${DIST} has no index.html: build the site first (pnpm --filter @scratchnet/web build)`);
   }
-  const isolated = (await serve({ dir: DIST, port: 0 })) as { server: Server; url: string };
-  const plain = (await serve({ dir: DIST, port: 0, isolation: false })) as { server: Server; url: string };
+  const isolated = await serve({ dir: DIST, port: 0 });
+  const plain = await serve({ dir: DIST, port: 0, isolation: false });
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: false, // '--headless' is in the flags, as given
