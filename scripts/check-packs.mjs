@@ -22,7 +22,19 @@ try {
   const pnpm = join(root, 'node_modules/.bin/pnpm');
   run(
     pnpm,
-    ['-r', '--filter', './packages/*', '--filter', './apps/*', 'pack', '--pack-destination', tarballs],
+    // @scratchnet/web is private: a site, never published.
+    [
+      '-r',
+      '--filter',
+      './packages/*',
+      '--filter',
+      './apps/*',
+      '--filter',
+      '!@scratchnet/web',
+      'pack',
+      '--pack-destination',
+      tarballs,
+    ],
     root,
   );
   const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
