@@ -84,7 +84,7 @@ describe('Draw page', () => {
     expect(await text(page, '#model-info')).toMatch(/^pretrained MNIST model · 10 classes/);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('predicts live while drawing with mouse, touch and pen; Clear and Escape reset', async () => {
     const { page, errors } = await openPage(h.browser, h.url);
@@ -157,7 +157,7 @@ describe('Draw page', () => {
     expect(await prediction(page)).toMatch(/^7 — /);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('lists each uploaded file with the prediction the CLI preprocessing gives', async () => {
     const { page, errors } = await openPage(h.browser, h.url);
@@ -181,7 +181,7 @@ describe('Draw page', () => {
     expect(items[fx.digits.length + 1]).toBe('notes.png: not a PNG or JPEG image this browser can decode');
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('loads a model file by the file picker, and names a broken one', async () => {
     const { page, errors } = await openPage(h.browser, h.url);
@@ -217,7 +217,7 @@ describe('Draw page', () => {
     expect(await prediction(page)).toMatch(/^horizontal — /);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 });
 
 describe('Train page', () => {
@@ -315,7 +315,7 @@ describe('Train page', () => {
     expect(await text(page, '#model-info')).toMatch(/^scratchnet-mnist-.*\.safetensors · 10 classes/);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 300_000);
 
   it('without cross-origin isolation says so and trains on one thread; pause, resume and stop work', async () => {
     const { page, errors } = await openPage(h.browser, `${h.plainUrl}#train`);
@@ -365,5 +365,5 @@ describe('Train page', () => {
     expect(await page.$eval('#train', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 300_000);
 });
