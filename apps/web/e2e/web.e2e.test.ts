@@ -183,7 +183,7 @@ describe('Draw page', () => {
     await page.close();
   }, 90_000);
 
-  it('loads a model file by the file picker, and names a broken one', async () => {
+  it('loads a model file by the file picker or by drag and drop, and names a broken one', async () => {
     const { page, errors } = await openPage(h.browser, h.url);
     const modelInput = (await page.$('#model-file')) as unknown as {
       uploadFile(...p: string[]): Promise<void>;
@@ -215,6 +215,22 @@ describe('Draw page', () => {
       [240, 140],
     ]);
     expect(await prediction(page)).toMatch(/^horizontal — /);
+
+    // Drag and drop: the pretrained model file dropped on the page replaces the bar model.
+    await page.evaluate((base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'dropped-mnist.safetensors'));
+      document.body.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }),
+      );
+    }, pretrained().toString('base64'));
+    await page.waitForFunction(() =>
+      document.getElementById('model-info')?.textContent?.startsWith('dropped-mnist.safetensors'),
+    );
+    expect(await text(page, '#model-info')).toMatch(/^dropped-mnist\.safetensors · 10 classes \(0, 1, 2…\)/);
+    // The drawing is read again with the dropped model: a digit label now.
+    expect(await prediction(page)).toMatch(/^\d — /);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
