@@ -68,7 +68,7 @@ export function shortestFloat32(v: number): number {
   return Number(f.toPrecision(9));
 }
 
-/** The JSON line for one image: `{"file","prediction","label","probabilities"}`. */
+/** The JSON line for one image: `{"file","prediction","label","probabilities","model"}` (`model` when given). */
 export function formatJson(p: Prediction, model?: string): string {
   return JSON.stringify({
     file: p.file,
