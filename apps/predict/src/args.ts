@@ -3,6 +3,9 @@
 /** Where `scratchnet-train` writes its model by default. */
 export const DEFAULT_MODEL = './checkpoints/model.safetensors';
 
+/** How `--json` names the pretrained model shipped with the package when it is the one used. */
+export const PRETRAINED_LABEL = 'pretrained:mnist';
+
 /** Parsed command line. */
 export interface PredictArgs {
   model: string;
@@ -34,10 +37,13 @@ Arguments:
   <image>...            PNG or JPEG files; - reads one image from standard input
 
 Options:
-  -m, --model <file>    model file (default: ${DEFAULT_MODEL}, written by scratchnet-train)
+  -m, --model <file>    model file (default: ${DEFAULT_MODEL}, written by
+                        scratchnet-train, when it exists; otherwise the pretrained MNIST
+                        model shipped with scratchnet-predict)
   -k, --top <k>         list only the k most likely classes (default: all)
       --json            one JSON object per line per image:
-                        {"file","prediction","label","probabilities"}
+                        {"file","prediction","label","probabilities","model"}, model being
+                        the model file used, or "${PRETRAINED_LABEL}"
       --show            draw the 28×28 input the network saw
   -h, --help            show this help
   -v, --version         print the version

@@ -68,13 +68,14 @@ export function shortestFloat32(v: number): number {
   return Number(f.toPrecision(9));
 }
 
-/** The JSON line for one image: `{"file","prediction","label","probabilities"}`. */
-export function formatJson(p: Prediction): string {
+/** The JSON line for one image: `{"file","prediction","label","probabilities","model"}` (`model` when given). */
+export function formatJson(p: Prediction, model?: string): string {
   return JSON.stringify({
     file: p.file,
     prediction: p.prediction,
     label: p.label,
     probabilities: p.probabilities.map(shortestFloat32),
+    model,
   });
 }
 

@@ -1,13 +1,26 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ImageError, preprocessImage } from '@scratchnet/datasets';
 import type { Sequential } from '@scratchnet/layers';
 import { type ModelMetadata, SerializationError, loadModel } from '@scratchnet/serialization/node';
 import { Tensor, setBackend } from '@scratchnet/tensor';
-import { type Command, type PredictArgs, USAGE, UsageError, parseArgs } from './args.js';
+import { type Command, PRETRAINED_LABEL, type PredictArgs, USAGE, UsageError, parseArgs } from './args.js';
 import { type Prediction, formatJson, formatText } from './render.js';
 
 declare const __VERSION__: string | undefined;
 
 const NAME = 'scratchnet-predict';
+
+/** The pretrained MNIST model shipped in the package's `pretrained/` folder, beside `dist/` and `src/`. */
+export const PRETRAINED_MODEL = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
+
+/** The model to use: the one given, else the trainer's default file when it exists, else the pretrained one. */
+function resolveModel(args: PredictArgs): { args: PredictArgs; label: string } {
+  if (args.modelGiven || existsSync(args.model) || !existsSync(PRETRAINED_MODEL)) {
+    return { args, label: args.model };
+  }
+  return { args: { ...args, model: PRETRAINED_MODEL }, label: PRETRAINED_LABEL };
+}
 
 /** The outside world, so the CLI can be driven in-process. */
 export interface Io {
@@ -54,7 +67,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-async function predict(args: PredictArgs, io: Io): Promise<number> {
+async function predict(given: PredictArgs, io: Io): Promise<number> {
+  const { args, label: modelLabel } = resolveModel(given);
   // The reference backend. Measured (bench/start-time.mjs, 10+ runs each): wasm with 1 thread starts
   // no faster (its faster forward pass is paid back compiling the module and copying the weights in),
   // and js needs no WebAssembly at all.
@@ -117,7 +131,11 @@ async function predict(args: PredictArgs, io: Io): Promise<number> {
       pixels28: r.pixels28,
       classNames,
     };
-    out.push(args.json ? formatJson(p) : formatText(p, { top: args.top, show: args.show, color: io.color }));
+    out.push(
+      args.json
+        ? formatJson(p, modelLabel)
+        : formatText(p, { top: args.top, show: args.show, color: io.color }),
+    );
   });
   io.stdout(`${out.join(args.json ? '\n' : '\n\n')}\n`);
   return failed ? 1 : 0;

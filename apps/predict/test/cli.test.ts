@@ -190,7 +190,8 @@ describe('scratchnet-predict', () => {
     expect(lines).toHaveLength(5);
     lines.forEach((line, i) => {
       const out = JSON.parse(line) as Record<string, unknown>;
-      expect(Object.keys(out)).toEqual(['file', 'prediction', 'label', 'probabilities']);
+      expect(Object.keys(out)).toEqual(['file', 'prediction', 'label', 'probabilities', 'model']);
+      expect(out.model).toBe(modelPath);
       expect(out.file).toBe(files[names[i]]);
       expect(out.prediction).toBe(samples[i].label);
       expect(out.label).toBe(String(samples[i].label));
@@ -291,18 +292,21 @@ describe('scratchnet-predict', () => {
     ]);
   });
 
-  it('explains how to get a model when the default one is missing', () => {
+  it('uses the pretrained model when ./checkpoints/model.safetensors is missing, and says so', () => {
     const empty = mkdtempSync(join(dir, 'cwd-'));
-    const r = predict([files['gray.png']], { cwd: empty });
-    expect(r.code).toBe(1);
-    expect(expectCleanErrors(r)).toEqual([
-      'scratchnet-predict: no model at ./checkpoints/model.safetensors: train one with `scratchnet-train` (or `pnpm train` in the scratchnet repository), or pass --model <file>',
-    ]);
-    expect(r.stdout).toBe('');
-    // ./checkpoints/model.safetensors is the default
+    const r = predict(['--json', files['gray.png']], { cwd: empty });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.model).toBe('pretrained:mnist');
+    expect(out.prediction).toBe(samples[0].label);
+    expect(predict(['--help']).stdout).toContain('otherwise the pretrained MNIST\n');
+    // ./checkpoints/model.safetensors is the default when it exists
     mkdirSync(join(empty, 'checkpoints'));
     execFileSync('cp', [modelPath, join(empty, 'checkpoints/model.safetensors')]);
-    expect(predict([files['gray.png']], { cwd: empty }).code).toBe(0);
+    const own = predict(['--json', files['gray.png']], { cwd: empty });
+    expect(own.code).toBe(0);
+    expect(JSON.parse(own.stdout).model).toBe('./checkpoints/model.safetensors');
     expect(predict(['--model', 'nope.safetensors', files['gray.png']]).stderr).toBe(
       'scratchnet-predict: nope.safetensors: no such model file\n',
     );

