@@ -15,6 +15,7 @@ export {
 } from './dataset/image-dataset.js';
 export { type DecodedImage, type GrayImage, ImageError, decodeImage } from './image/decode.js';
 export {
+  type InkMask,
   MNIST_BOX,
   MNIST_FRAME,
   type PreprocessOptions,
@@ -22,6 +23,22 @@ export {
   preprocessGray,
   preprocessImage,
 } from './image/preprocess.js';
+export {
+  type Classification,
+  ClassificationError,
+  type Classifier,
+  type ClassifyOptions,
+  type RankedClass,
+  classifyImage,
+  classifyPrepared,
+  prepareImage,
+} from './image/preprocess/classify.js';
+export {
+  type Preprocessing,
+  PreprocessingError,
+  parsePreprocessing,
+  preprocessOptionsOf,
+} from './image/preprocess/spec.js';
 export { IDX_DTYPES, type IdxArrays, type IdxData, type IdxDtype, IdxFormatError } from './idx/format.js';
 export { type IdxExpectation, isGzip, parseIdx, readIdx } from './idx/read.js';
 export { encodeIdx, writeIdx } from './idx/write.js';
