@@ -14,14 +14,46 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+const OUTPUT_ERRORS: Record<string, string> = {
+  EPIPE: 'the reader went away',
+  ENOSPC: 'no space left on device',
+  EIO: 'input/output error',
+  EBADF: 'it is closed',
+};
+
+// Standard output can fail in many ways (a closed pipe, a full disk, a vanished terminal), at once
+// (files: a synchronous throw) or later (pipes: an 'error' event): one line, exit status 1, whatever comes.
+let outputFailed = false;
+function outputError(e: unknown): void {
+  if (!outputFailed) {
+    outputFailed = true;
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    const why = code === undefined ? String((e as Error)?.message ?? e) : `${OUTPUT_ERRORS[code] ?? 'write failed'} (${code})`;
+    try {
+      process.stderr.write(`scratchnet-predict: cannot write to standard output: ${why}\n`);
+    } catch {
+      // standard error is gone too: the exit status is all that is left
+    }
+  }
+  process.exitCode = 1;
+}
+process.stdout.on('error', outputError);
+
 run(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => {
+    if (outputFailed) return;
+    try {
+      process.stdout.write(text);
+    } catch (e) {
+      outputError(e);
+    }
+  },
   stderr: (text) => process.stderr.write(text),
   readStdin,
   color: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
 }).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputFailed ? 1 : code;
   },
   (e: unknown) => {
     // A bug, not a user error: still one line, with a way to get the details.

@@ -145,6 +145,11 @@ export function classifyPrepared(
   const top = options.top ?? 3;
   const minConfidence = options.minConfidence ?? 0.5;
   if (!(Number.isInteger(top) && top >= 1)) throw new RangeError(`classify: top must be a positive integer, got ${top}`);
+  if (p.input !== undefined && p.input.join(',') !== '1,28,28') {
+    throw new ClassificationError(
+      `the model takes [${p.input.join(', ')}] inputs; MNIST-style preprocessing makes [1, 28, 28]`,
+    );
+  }
   const out = model.predict(networkInput(images, p));
   const [n, k] = out.shape;
   if (out.shape.length !== 2 || n !== images.length || !(k >= 1)) {

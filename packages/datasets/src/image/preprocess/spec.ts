@@ -26,7 +26,7 @@ export interface Preprocessing {
   scale?: number;
   /** Input normalisation `(x − mean) / std` after scaling; absent or null: none. */
   normalization?: Normalization | null;
-  /** The network's input shape; `[1, 28, 28]` for `'mnist'` (informational, checked when present). */
+  /** The network's input shape; `'mnist'` makes `[1, 28, 28]` (checked when classifying). */
   input?: number[];
   /** Name of the dataset the model was trained on (informational). */
   source?: string;
@@ -133,10 +133,10 @@ export function parsePreprocessing(json: unknown, file?: string): Preprocessing 
     }
   }
   if (input !== undefined) {
-    if (!Array.isArray(input) || input.length !== 3 || input[0] !== 1 || input[1] !== 28 || input[2] !== 28) {
-      fail(`preprocessing.input must be [1, 28, 28] for kind 'mnist', got ${describe(input)}`);
+    if (!Array.isArray(input) || !input.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) {
+      fail(`preprocessing.input must be a shape (positive integers), got ${describe(input)}`);
     }
-    out.input = [1, 28, 28];
+    out.input = (input as number[]).slice();
   }
   if (source !== undefined) {
     if (typeof source !== 'string') fail(`preprocessing.source must be a string, got ${describe(source)}`);
