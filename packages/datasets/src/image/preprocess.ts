@@ -16,7 +16,7 @@ import { resizeArea } from './resize.js';
 export { MNIST_BOX, MNIST_FRAME };
 
 /** Longest side the analysis works at; larger pictures are first shrunk by area averaging. */
-const WORK_SIZE = 200;
+const WORK_SIZE = 160;
 
 /** Tuning of {@link preprocessImage}; the defaults suit photos and drawings of a single digit. */
 export interface PreprocessOptions {
@@ -159,8 +159,9 @@ export function preprocessGray(
   for (let i = 0; i < ink.length; i++) binary[i] = ink[i] > on ? 1 : 0;
   removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
   const { labels, components } = labelComponents(binary, ink, w, h);
-  const strong = components.filter((c) => hasStrongInk(c, labels, ink, w, level));
-  const selection = selectDigit(strong.length > 0 ? strong : components, w, h, minBlobFraction);
+  const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
+    hasStrongInk(c, labels, ink, w, level),
+  );
   if (selection === undefined) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }

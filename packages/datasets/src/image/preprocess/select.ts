@@ -53,22 +53,23 @@ function union(a: Box, c: Component): Box {
  * Picks the digit among `components` of a w×h picture; undefined when there is no ink at all.
  *
  * @param minFraction Blobs with less ink than this fraction of the digit's main blob are specks.
+ * @param strong Whether a blob reaches the strokes' full strength somewhere (only those start a digit).
  */
 export function selectDigit(
   components: readonly Component[],
   w: number,
   h: number,
   minFraction: number,
+  strong: (c: Component) => boolean = () => true,
 ): Selection | undefined {
   const shapes = components.filter((c) => !lineLike(c, w));
   const pool = shapes.length > 0 ? shapes : [...components];
   if (pool.length === 0) return undefined;
   const largest = Math.max(...pool.map((c) => c.mass));
-  // Inside the picture: blobs of a digit's size that stay clear of the border.
-  const inside = pool.filter(
-    (c) => !c.touchesBorder && (c.area >= 0.002 * w * h || c.mass >= 0.25 * largest),
-  );
-  const candidates = inside.length > 0 ? inside : pool;
+  // Inside the picture: blobs that stay clear of the border; a digit starts from one of a digit's size.
+  const inside = pool.filter((c) => !c.touchesBorder);
+  const big = inside.filter((c) => c.area >= 0.002 * w * h || c.mass >= 0.25 * largest);
+  const candidates = big.length > 0 ? inside : pool;
 
   // Most ink, favouring the centre (people aim at the digit).
   const half = Math.hypot(w, h) / 2;
@@ -76,8 +77,11 @@ export function selectDigit(
     const d = Math.hypot((c.x0 + c.x1) / 2 - w / 2, (c.y0 + c.y1) / 2 - h / 2) / half;
     return c.mass * (1 - 0.5 * d * d);
   };
-  let seed = candidates[0];
-  for (const c of candidates) if (score(c) > score(seed)) seed = c;
+  // The seed has ink at the strokes' full strength; faint pieces of the same stroke may join it.
+  const sized = big.length > 0 ? big : pool;
+  const seeds = sized.filter(strong).length > 0 ? sized.filter(strong) : sized;
+  let seed = seeds[0];
+  for (const c of seeds) if (score(c) > score(seed)) seed = c;
 
   // Grow the digit with the strokes close to it.
   const keep = new Set([seed.id]);
