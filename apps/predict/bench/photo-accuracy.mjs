@@ -53,11 +53,10 @@ for (const kind of kinds) {
   const ext = kind === 'mnist' || kind === 'paper' ? 'png' : 'jpg';
   const files = labels.map((_, i) => join(dir, `${kind}-${i}.${ext}`));
   const t = process.hrtime.bigint();
-  const run = spawnSync(
-    process.execPath,
-    [cli, '--json', '--model', model, ...files],
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
-  );
+  const run = spawnSync(process.execPath, [cli, '--json', '--model', model, ...files], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (run.stderr) process.stderr.write(run.stderr);
   const byFile = new Map(
@@ -73,6 +72,8 @@ for (const kind of kinds) {
     allRight += right;
     allCount += count;
   }
-  console.log(`| ${kind} | ${right}/${count} = ${((100 * right) / count).toFixed(1)} % | ${ms.toFixed(0)} ms |`);
+  console.log(
+    `| ${kind} | ${right}/${count} = ${((100 * right) / count).toFixed(1)} % | ${ms.toFixed(0)} ms |`,
+  );
 }
 console.log(`| all photos | ${allRight}/${allCount} = ${((100 * allRight) / allCount).toFixed(1)} % | |`);

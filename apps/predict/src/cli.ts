@@ -28,7 +28,10 @@ function outputError(e: unknown): void {
   if (!outputFailed) {
     outputFailed = true;
     const code = (e as NodeJS.ErrnoException | undefined)?.code;
-    const why = code === undefined ? String((e as Error)?.message ?? e) : `${OUTPUT_ERRORS[code] ?? 'write failed'} (${code})`;
+    const why =
+      code === undefined
+        ? String((e as Error)?.message ?? e)
+        : `${OUTPUT_ERRORS[code] ?? 'write failed'} (${code})`;
     try {
       process.stderr.write(`scratchnet-predict: cannot write to standard output: ${why}\n`);
     } catch {

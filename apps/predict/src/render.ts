@@ -41,7 +41,9 @@ export function formatText(p: Prediction, options: { show?: boolean; color?: boo
   if (options.show) lines.push(...drawPanels(result, options.color ?? false));
   const width = Math.max(...result.ranking.map((r) => r.label.length));
   for (const r of result.ranking) {
-    lines.push(`  ${r.label.padEnd(width)}  ${percent(r.probability).padStart(6)}  ${bar(r.probability)}`.trimEnd());
+    lines.push(
+      `  ${r.label.padEnd(width)}  ${percent(r.probability).padStart(6)}  ${bar(r.probability)}`.trimEnd(),
+    );
   }
   return lines.join('\n');
 }
@@ -86,7 +88,7 @@ export interface Panel {
 }
 
 /** `src` ([h, w], any scale) fitted into size×size bytes (longer side to `size`, centred), each cell its strongest `toByte`. */
-export function fit(
+export function fitInto(
   src: ArrayLike<number>,
   w: number,
   h: number,
@@ -107,7 +109,8 @@ export function fit(
       const xb = Math.max(xa + 1, Math.min(w, Math.floor((x + 1) * s)));
       // the strongest value of the cell, so thin strokes stay visible when shrunk
       let m = 0;
-      for (let yy = ya; yy < yb; yy++) for (let xx = xa; xx < xb; xx++) m = Math.max(m, toByte(src[yy * w + xx]));
+      for (let yy = ya; yy < yb; yy++)
+        for (let xx = xa; xx < xb; xx++) m = Math.max(m, toByte(src[yy * w + xx]));
       out[(y + y0) * size + x + x0] = m;
     }
   }
@@ -123,12 +126,17 @@ export function panels(result: Classification): Panel[] {
   let top = 0;
   for (const v of crop.data) if (v > top) top = v;
   return [
-    { width: 28, height: 28, title: 'ink found', data: fit(mask.data, mask.width, mask.height, (v) => MASK_GREYS[v]) },
+    {
+      width: 28,
+      height: 28,
+      title: 'ink found',
+      data: fitInto(mask.data, mask.width, mask.height, (v) => MASK_GREYS[v]),
+    },
     {
       width: 28,
       height: 28,
       title: 'digit',
-      data: fit(crop.data, crop.width, crop.height, (v) => Math.round(255 * Math.min(1, v / (top || 1)))),
+      data: fitInto(crop.data, crop.width, crop.height, (v) => Math.round(255 * Math.min(1, v / (top || 1)))),
     },
     { width: 28, height: 28, title: 'network input', data: pixels28 },
   ];

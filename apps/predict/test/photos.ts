@@ -1,7 +1,7 @@
 // Photo-like pictures of MNIST digits for the accuracy test and bench/photo-accuracy.mjs: the digit
 // written in ballpoint on paper and photographed — uneven light, shadow bands, the table past the
 // page edge, vignetting, ruled lines, blue or black ink, rotation, blur, sensor noise, JPEG.
-import { Random } from '@scratchnet/tensor';
+import type { Random } from '@scratchnet/tensor';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 
@@ -86,7 +86,10 @@ export function photo(
   // Ballpoint: strokes thinner than MNIST's and a little uneven in strength.
   const thin = u(0.2, 0.45);
   const strength = u(0.75, 1);
-  const ink: Rgb = condition === 'blue' ? [u(0.1, 0.2), u(0.15, 0.3), u(0.45, 0.7)] : [u(0.08, 0.2), u(0.08, 0.2), u(0.1, 0.25)];
+  const ink: Rgb =
+    condition === 'blue'
+      ? [u(0.1, 0.2), u(0.15, 0.3), u(0.45, 0.7)]
+      : [u(0.08, 0.2), u(0.08, 0.2), u(0.1, 0.25)];
   const paper: Rgb = [u(0.88, 0.97), u(0.87, 0.95), u(0.82, 0.92)];
   // Gentle light gradient everywhere.
   const gx = u(-0.25, 0.25) / w;
@@ -208,7 +211,10 @@ export function toPng(p: RgbPicture): Uint8Array {
 export function mnistPng(digit: Uint8Array): Uint8Array {
   const png = new pngjs.PNG({ width: 28, height: 28 });
   png.data = Buffer.alloc(784 * 4);
-  for (let k = 0; k < 784; k++) png.data.fill(digit[k], 4 * k, 4 * k + 3), (png.data[4 * k + 3] = 255);
+  for (let k = 0; k < 784; k++) {
+    png.data.fill(digit[k], 4 * k, 4 * k + 3);
+    png.data[4 * k + 3] = 255;
+  }
   return pngjs.PNG.sync.write(png, { colorType: 0, inputColorType: 6 });
 }
 
@@ -234,7 +240,13 @@ export const KINDS = ['mnist', 'paper', ...CONDITIONS] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** The encoded picture of `digit` of a given kind (photos as JPEG quality 70–92). */
-export function picture(digit: Uint8Array, kind: Kind, rng: Random, width?: number, height?: number): Uint8Array {
+export function picture(
+  digit: Uint8Array,
+  kind: Kind,
+  rng: Random,
+  width?: number,
+  height?: number,
+): Uint8Array {
   if (kind === 'mnist') return mnistPng(digit);
   if (kind === 'paper') return paperPng(digit, rng);
   return toJpeg(photo(digit, kind, rng, width, height), 70 + rng.int(23));

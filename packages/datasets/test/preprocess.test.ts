@@ -237,7 +237,11 @@ describe('preprocessImage', () => {
       ],
       ['notes.txt', new TextEncoder().encode('hello world'), /^notes\.txt: not a PNG or JPEG image/],
       ['cut.png', png.subarray(0, 60), /^cut\.png: corrupt PNG/],
-      ['bad.jpg', Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3), /^bad\.jpg: corrupt or unsupported JPEG/],
+      [
+        'bad.jpg',
+        Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3),
+        /^bad\.jpg: corrupt or unsupported JPEG/,
+      ],
       ['blank.png', new Canvas(50, 50, 1).png(0), /^blank\.png: no ink found/],
     ];
     for (const [name, bytes, message] of cases) {

@@ -199,7 +199,13 @@ function strokeLevel(ink: Float32Array): number {
 }
 
 /** Whether a blob reaches half the strokes' level somewhere (faint texture and halos do not). */
-function hasStrongInk(c: Component, labels: Int32Array, ink: Float32Array, w: number, level: number): boolean {
+function hasStrongInk(
+  c: Component,
+  labels: Int32Array,
+  ink: Float32Array,
+  w: number,
+  level: number,
+): boolean {
   for (let y = c.y0; y <= c.y1; y++) {
     for (let i = y * w + c.x0, end = y * w + c.x1; i <= end; i++) {
       if (labels[i] === c.id && ink[i] >= 0.5 * level) return true;
@@ -223,7 +229,7 @@ function cropInk(
       const i = (box.y + y) * w + box.x + x;
       if (mask[i] !== 2) continue;
       const v = ink[i] * scale - offset;
-      out[y * box.width + x] = v > 0 ? v : 0;
+      out[y * box.width + x] = Math.max(v, 0);
     }
   }
   return out;

@@ -144,7 +144,8 @@ export function classifyPrepared(
   const p = options.preprocessing ?? {};
   const top = options.top ?? 3;
   const minConfidence = options.minConfidence ?? 0.5;
-  if (!(Number.isInteger(top) && top >= 1)) throw new RangeError(`classify: top must be a positive integer, got ${top}`);
+  if (!(Number.isInteger(top) && top >= 1))
+    throw new RangeError(`classify: top must be a positive integer, got ${top}`);
   if (p.input !== undefined && p.input.join(',') !== '1,28,28') {
     throw new ClassificationError(
       `the model takes [${p.input.join(', ')}] inputs; MNIST-style preprocessing makes [1, 28, 28]`,
@@ -171,7 +172,9 @@ export function classifyPrepared(
     }
     if (image.touchesBorder) warnings.push("the ink touches the picture's border: the digit may be cut off");
     if (image.candidates > 1) {
-      warnings.push(`${image.candidates} separate marks look like digits: read the largest, most central one`);
+      warnings.push(
+        `${image.candidates} separate marks look like digits: read the largest, most central one`,
+      );
     }
     return {
       prediction: best,

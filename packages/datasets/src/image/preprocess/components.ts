@@ -86,7 +86,8 @@ function flood(
     if (py > c.y1) c.y1 = py;
     const edge = px === 0 || py === 0 || px === w - 1 || py === h - 1;
     if (edge) c.touchesBorder = true;
-    if (edge || mask[p - 1] === 0 || mask[p + 1] === 0 || mask[p - w] === 0 || mask[p + w] === 0) c.boundary++;
+    if (edge || mask[p - 1] === 0 || mask[p + 1] === 0 || mask[p - w] === 0 || mask[p + w] === 0)
+      c.boundary++;
     const ya = py > 0 ? py - 1 : py;
     const yb = py < h - 1 ? py + 1 : py;
     const xa = px > 0 ? px - 1 : px;

@@ -76,7 +76,11 @@ export function thicken(
  * aspect ratio (area averaging), ink peak to 1 (MNIST's strokes saturate), centre of mass on pixel
  * 14 (MNIST's mean centre of mass is (14.0, 14.0)), kept inside the frame.
  */
-export function mnistFrame(img: Float32Array, w: number, h: number): { input: Float32Array; pixels28: Uint8Array } {
+export function mnistFrame(
+  img: Float32Array,
+  w: number,
+  h: number,
+): { input: Float32Array; pixels28: Uint8Array } {
   const s = MNIST_BOX / Math.max(w, h);
   const bw = Math.max(1, Math.min(MNIST_BOX, Math.round(w * s)));
   const bh = Math.max(1, Math.min(MNIST_BOX, Math.round(h * s)));

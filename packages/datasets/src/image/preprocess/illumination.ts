@@ -46,7 +46,7 @@ export function inkMap(light: Float32Array, w: number, h: number): InkMap {
   const noise = 3 * percentile(diff, 0.5, -1, 1);
   const ink = new Float32Array(light.length);
   for (let i = 0; i < ink.length; i++) {
-    const p = paper[i] > floor ? paper[i] : floor;
+    const p = Math.max(paper[i], floor);
     ink[i] = diff[i] > noise ? diff[i] / p : 0;
   }
   return { ink, paper };

@@ -19,7 +19,7 @@ function extremeAxis(
   for (let l = 0; l < lines; l++) {
     const base = alongX ? l * w : l;
     for (let i = 0; i < len; i++) {
-      const a = i - r < 0 ? 0 : i - r;
+      const a = Math.max(i - r, 0);
       const b = i + r >= len ? len - 1 : i + r;
       let m = sign * src[base + a * step];
       for (let k = a + 1; k <= b; k++) {
@@ -32,7 +32,13 @@ function extremeAxis(
 }
 
 /** Maximum (`sign` 1, a dilation) or minimum (`sign` -1, an erosion) over a (2r+1)² square. */
-export function extremeFilter(src: Float32Array, w: number, h: number, r: number, sign: 1 | -1): Float32Array {
+export function extremeFilter(
+  src: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  sign: 1 | -1,
+): Float32Array {
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
   extremeAxis(src, tmp, w, h, r, sign, true);
@@ -70,7 +76,14 @@ export function borderClosing(src: Float32Array, w: number, h: number, r: number
 }
 
 /** One axis of a box mean over ±r (the window shrinks at the edges). */
-function boxAxis(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, alongX: boolean): void {
+function boxAxis(
+  src: Float32Array,
+  dst: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  alongX: boolean,
+): void {
   const lines = alongX ? h : w;
   const len = alongX ? w : h;
   const step = alongX ? 1 : w;

@@ -28,7 +28,12 @@ export interface Selection {
 /** A straight run across much of the page, a few pixels high: a ruled line or its remnant. */
 function lineLike(c: Component, w: number): boolean {
   const { width, height } = sizeOf(c);
-  return w >= 64 && width > 0.4 * w && height < 0.15 * width && c.area < 0.3 * width * height;
+  // straight: a few pixels high; tilted: a sparse diagonal through its box
+  return (
+    w >= 64 &&
+    width > 0.4 * w &&
+    (height < 0.06 * width || (height < 0.2 * width && c.area < 0.3 * width * height))
+  );
 }
 
 /** Gap between two boxes (0 when they overlap), in pixels. */

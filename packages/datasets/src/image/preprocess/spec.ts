@@ -124,11 +124,13 @@ export function parsePreprocessing(json: unknown, file?: string): Preprocessing 
       }
       const n = normalization as { [key: string]: Json };
       for (const key of Object.keys(n)) {
-        if (key !== 'mean' && key !== 'std') fail(`preprocessing.normalization has an unknown field '${key}'`);
+        if (key !== 'mean' && key !== 'std')
+          fail(`preprocessing.normalization has an unknown field '${key}'`);
       }
       const mean = number('normalization.mean', n.mean, () => true, '');
       const std = number('normalization.std', n.std, (x) => x > 0, '> 0');
-      if (mean === undefined || std === undefined) fail('preprocessing.normalization needs both mean and std');
+      if (mean === undefined || std === undefined)
+        fail('preprocessing.normalization needs both mean and std');
       out.normalization = { mean: mean as number, std: std as number };
     }
   }
