@@ -6,10 +6,10 @@
 import { type DecodedImage, type GrayImage, ImageError, decodeImage } from './decode.js';
 import { type Component, labelComponents } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
-import { inkMap } from './preprocess/illumination.js';
+import { inkMap, paperRadius } from './preprocess/illumination.js';
 import { darkInk, percentile } from './preprocess/levels.js';
-import { findRuledLines, removeRuledLines } from './preprocess/lines.js';
-import { type Box, selectDigit } from './preprocess/select.js';
+import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
+import { type Box, type Selection, selectDigit } from './preprocess/select.js';
 import { removeShadowInk } from './preprocess/shadows.js';
 import { resizeArea } from './resize.js';
 
@@ -142,32 +142,18 @@ export function preprocessGray(
   const inverted = options.invert === undefined || options.invert === 'auto' ? darkInk(lum) : options.invert;
   const light = inverted ? lum : lum.map((v) => 1 - v);
 
-  // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
-  const { ink } = inkMap(light, w, h);
-  const level = strokeLevel(ink);
-  if (!(level > 0.05)) {
-    throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
+  // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
+  // were nearly as wide as the window (a fat marker, a digit filling the picture): their insides
+  // would otherwise pass for paper.
+  const radius = paperRadius(w, h);
+  let found = findDigit(light, w, h, radius, threshold, minBlobFraction, file);
+  const stroke = strokeWidthOfDigit(found);
+  if (3 * stroke > 2 * radius + 1) {
+    const wider = findDigit(light, w, h, Math.ceil(2 * stroke), threshold, minBlobFraction, file);
+    if (strokeWidthOfDigit(wider) > stroke) found = wider;
   }
-
-  // 4. Ruled lines.
-  const lines = findRuledLines(ink, w, h, level);
-  removeRuledLines(ink, w, h, lines);
-
-  // 5. Blobs above the threshold; the digit's.
-  const on = threshold * level;
-  const binary = new Uint8Array(ink.length);
-  for (let i = 0; i < ink.length; i++) binary[i] = ink[i] > on ? 1 : 0;
-  removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
-  const { labels, components } = labelComponents(binary, ink, w, h);
-  const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
-    hasStrongInk(c, labels, ink, w, level),
-  );
-  if (selection === undefined) {
-    throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
-  }
-  const { keep, box } = selection;
-  const mask = new Uint8Array(ink.length);
-  for (let i = 0; i < mask.length; i++) mask[i] = labels[i] === 0 ? 0 : keep.has(labels[i]) ? 2 : 1;
+  const { ink, level, lines, selection, mask } = found;
+  const { box } = selection;
 
   // 6. The digit's ink stretched so the threshold is 0 and the strokes' level 1, cropped, framed.
   const crop = cropInk(ink, mask, w, box, 1 / (level * (1 - threshold)), threshold / (1 - threshold));
@@ -187,6 +173,65 @@ export function preprocessGray(
     candidates: selection.candidates,
     ruledLines: lines.length,
   };
+}
+
+/** The ink and the digit found in `light` with a paper window of radius `radius`. */
+interface Found {
+  ink: Float32Array;
+  level: number;
+  lines: RuledLine[];
+  selection: Selection;
+  /** 0 paper, 1 other ink, 2 the digit. */
+  mask: Uint8Array;
+  components: Component[];
+}
+
+/** Steps 3–5 of {@link preprocessGray}. */
+function findDigit(
+  light: Float32Array,
+  w: number,
+  h: number,
+  radius: number,
+  threshold: number,
+  minBlobFraction: number,
+  file: string,
+): Found {
+  // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
+  const { ink } = inkMap(light, w, h, radius);
+  const level = strokeLevel(ink);
+  if (!(level > 0.05)) {
+    throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
+  }
+  // 4. Ruled lines.
+  const lines = findRuledLines(ink, w, h, level);
+  removeRuledLines(ink, w, h, lines);
+  // 5. Blobs above the threshold; the digit's.
+  const binary = new Uint8Array(ink.length);
+  const on = threshold * level;
+  for (let i = 0; i < ink.length; i++) binary[i] = ink[i] > on ? 1 : 0;
+  removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
+  const { labels, components } = labelComponents(binary, ink, w, h);
+  const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
+    hasStrongInk(c, labels, ink, w, level),
+  );
+  if (selection === undefined) {
+    throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
+  }
+  const mask = new Uint8Array(ink.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = labels[i] === 0 ? 0 : selection.keep.has(labels[i]) ? 2 : 1;
+  return { ink, level, lines, selection, mask, components };
+}
+
+/** Mean stroke width of the digit's blobs, 2·area / boundary. */
+function strokeWidthOfDigit(found: Found): number {
+  let area = 0;
+  let boundary = 0;
+  for (const c of found.components) {
+    if (!found.selection.keep.has(c.id)) continue;
+    area += c.area;
+    boundary += c.boundary;
+  }
+  return boundary === 0 ? 0 : (2 * area) / boundary;
 }
 
 /** The ink level of the strokes: the 99.7th percentile, or the maximum when fewer pixels hold ink. */

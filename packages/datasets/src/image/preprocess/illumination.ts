@@ -20,14 +20,23 @@ export interface InkMap {
 
 /**
  * The paper under each pixel of `light` ([h, w], paper bright and ink dark): a morphological closing
- * with a window of about a sixth of the picture (wider than any stroke, narrower than a shadow),
+ * with a window of about an eighth of the picture (wider than any stroke, narrower than a shadow),
  * with dark regions reaching the border kept however narrow. Large dark regions — a shadow, the
  * table — stay dark: they are paper. Not smoothed: a blur would smear the paper's level across the
  * sharp edge of the page.
  */
-export function estimatePaper(light: Float32Array, w: number, h: number): Float32Array {
-  const r = Math.max(4, Math.round(PAPER_RADIUS * Math.max(w, h)));
+export function estimatePaper(
+  light: Float32Array,
+  w: number,
+  h: number,
+  r = paperRadius(w, h),
+): Float32Array {
   return borderClosing(light, w, h, r);
+}
+
+/** The default radius of the paper estimate's window for a w×h picture. */
+export function paperRadius(w: number, h: number): number {
+  return Math.max(4, Math.round(PAPER_RADIUS * Math.max(w, h)));
 }
 
 /**
@@ -36,8 +45,8 @@ export function estimatePaper(light: Float32Array, w: number, h: number): Float3
  * darker than {@link PAPER_FLOOR} of the typical paper (the table, deep shadow) counts as that
  * floor, so its texture and noise do not become strong ink; differences within the noise are 0.
  */
-export function inkMap(light: Float32Array, w: number, h: number): InkMap {
-  const paper = estimatePaper(light, w, h);
+export function inkMap(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): InkMap {
+  const paper = estimatePaper(light, w, h, r);
   const floor = Math.max(1e-3, PAPER_FLOOR * percentile(paper, 0.9));
   // The noise: most pixels are paper, and the closing sits on their brightest; a pixel darker than
   // its paper by less than a few times the typical difference is noise, however dark the paper.
