@@ -11,8 +11,8 @@ export interface PredictArgs {
   model: string;
   /** True when --model was given (the default path gets a "how to train one" hint when missing). */
   modelGiven: boolean;
-  /** Probabilities listed per image (undefined: all). */
-  top: number | undefined;
+  /** Classes listed per image, most likely first (default 3). */
+  top: number;
   json: boolean;
   show: boolean;
   /** Image paths as given; `-` is standard input. */
@@ -30,8 +30,10 @@ export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'predict'
 export const USAGE = `Usage: scratchnet-predict [--model <file>] [options] <image>...
 
 Reads the digit (or garment) in each PNG or JPEG image with a trained scratchnet model. Pictures
-are prepared like MNIST's digits: dark ink on light paper is inverted, cropped, scaled into a 20×20
-box and centred in 28×28. All images go through the network in one forward pass.
+are prepared like MNIST's digits, the way the model's file says: uneven light, shadows, the table
+past the page edge and ruled lines are left out, the digit's ink is found, cropped, scaled into a
+20×20 box and centred in 28×28. All images go through the network in one forward pass. Doubtful
+answers (low confidence, ink touching the border, several digit-like marks) get a warning line.
 
 Arguments:
   <image>...            PNG or JPEG files; - reads one image from standard input
@@ -40,11 +42,12 @@ Options:
   -m, --model <file>    model file (default: ${DEFAULT_MODEL}, written by
                         scratchnet-train, when it exists; otherwise the pretrained MNIST
                         model shipped with scratchnet-predict)
-  -k, --top <k>         list only the k most likely classes (default: all)
-      --json            one JSON object per line per image:
-                        {"file","prediction","label","probabilities","model"}, model being
-                        the model file used, or "${PRETRAINED_LABEL}"
-      --show            draw the 28×28 input the network saw
+  -k, --top <k>         list the k most likely classes (default: 3)
+      --json            one JSON object per line per image: {"file","prediction",
+                        "label","probability","top":[{"index","label","probability"}],
+                        "warnings":[...],"model"}, top holding --top classes, model the
+                        model file used, or "${PRETRAINED_LABEL}"
+      --show            draw the ink found, the digit's crop and the 28×28 input
   -h, --help            show this help
   -v, --version         print the version
 
@@ -60,7 +63,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const args: PredictArgs = {
     model: DEFAULT_MODEL,
     modelGiven: false,
-    top: undefined,
+    top: 3,
     json: false,
     show: false,
     images: [],

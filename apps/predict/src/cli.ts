@@ -1,5 +1,6 @@
 // Entry point of the scratchnet-predict bundle. Nothing runs at import time but this: parse, predict, exit.
 import { ImageError } from '@scratchnet/datasets';
+import { FileReadError, MAX_IMAGE_FILE_BYTES, readStreamCapped } from '@scratchnet/datasets/node';
 import { run } from './run.js';
 
 async function readStdin(): Promise<Uint8Array> {
@@ -9,19 +10,58 @@ async function readStdin(): Promise<Uint8Array> {
       'standard input is a terminal: pipe a picture into it (cat digit.png | scratchnet-predict -)',
     );
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  // Capped like an image file: endless input is refused at the cap, never buffered without bound.
+  try {
+    return await readStreamCapped(process.stdin, MAX_IMAGE_FILE_BYTES, 'an image', '<stdin>');
+  } catch (e) {
+    if (e instanceof FileReadError) throw new ImageError('<stdin>', e.problem);
+    throw e;
+  }
 }
 
+const OUTPUT_ERRORS: Record<string, string> = {
+  EPIPE: 'the reader went away',
+  ENOSPC: 'no space left on device',
+  EIO: 'input/output error',
+  EBADF: 'it is closed',
+};
+
+// Standard output can fail in many ways (a closed pipe, a full disk, a vanished terminal), at once
+// (files: a synchronous throw) or later (pipes: an 'error' event): one line, exit status 1, whatever comes.
+let outputFailed = false;
+function outputError(e: unknown): void {
+  if (!outputFailed) {
+    outputFailed = true;
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    const why =
+      code === undefined
+        ? String((e as Error)?.message ?? e)
+        : `${OUTPUT_ERRORS[code] ?? 'write failed'} (${code})`;
+    try {
+      process.stderr.write(`scratchnet-predict: cannot write to standard output: ${why}\n`);
+    } catch {
+      // standard error is gone too: the exit status is all that is left
+    }
+  }
+  process.exitCode = 1;
+}
+process.stdout.on('error', outputError);
+
 run(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => {
+    if (outputFailed) return;
+    try {
+      process.stdout.write(text);
+    } catch (e) {
+      outputError(e);
+    }
+  },
   stderr: (text) => process.stderr.write(text),
   readStdin,
   color: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
 }).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputFailed ? 1 : code;
   },
   (e: unknown) => {
     // A bug, not a user error: still one line, with a way to get the details.

@@ -1,17 +1,25 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ImageError, preprocessImage } from '@scratchnet/datasets';
+import {
+  ClassificationError,
+  ImageError,
+  type PreprocessedImage,
+  type Preprocessing,
+  classifyPrepared,
+  prepareImage,
+} from '@scratchnet/datasets';
+import { FileReadError, MAX_IMAGE_FILE_BYTES, readFileCapped } from '@scratchnet/datasets/node';
 import type { Sequential } from '@scratchnet/layers';
 import { type ModelMetadata, SerializationError, loadModel } from '@scratchnet/serialization/node';
-import { Tensor, setBackend } from '@scratchnet/tensor';
+import { setBackend } from '@scratchnet/tensor';
 import { type Command, PRETRAINED_LABEL, type PredictArgs, USAGE, UsageError, parseArgs } from './args.js';
-import { type Prediction, formatJson, formatText } from './render.js';
+import { displayName, formatJson, formatText } from './render.js';
 
 declare const __VERSION__: string | undefined;
 
 const NAME = 'scratchnet-predict';
 
-/** The pretrained MNIST model shipped in the package's `pretrained/` folder, beside `dist/` and `src/`. */
+/** The pretrained MNIST model shipped in the package, used when there is no trained one. */
 export const PRETRAINED_MODEL = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
 
 /** The model to use: the one given, else the trainer's default file when it exists, else the pretrained one. */
@@ -67,6 +75,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** The bytes of an image file, read under the image size cap, or an {@link ImageError} naming it. */
+async function readImage(file: string): Promise<Uint8Array> {
+  try {
+    return await readFileCapped(file, MAX_IMAGE_FILE_BYTES, 'an image file');
+  } catch (e) {
+    throw new ImageError(file, e instanceof FileReadError ? e.problem : messageOf(e));
+  }
+}
+
 async function predict(given: PredictArgs, io: Io): Promise<number> {
   const { args, label: modelLabel } = resolveModel(given);
   // The reference backend. Measured (bench/start-time.mjs, 10+ runs each): wasm with 1 thread starts
@@ -82,21 +99,15 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
         `${NAME} needs 28×28 grayscale images ([1, 28, 28]) to class scores ([classes])`,
     );
   }
-  const classes = outputShape[0];
-  const classNames =
-    metadata.classNames?.length === classes
-      ? metadata.classNames
-      : Array.from({ length: classes }, (_, i) => String(i));
-  const { mean, std } = normalization(metadata);
+  const preprocessing: Preprocessing = metadata.preprocessing ?? {};
 
-  // Prepare every image; failures are reported and skipped.
+  // Prepare every image with the model's own preprocessing; failures are reported and skipped.
   let failed = false;
-  const ready: { file: string; input: Float32Array; pixels28: Uint8Array }[] = [];
+  const ready: { file: string; image: PreprocessedImage }[] = [];
   for (const file of args.images) {
     try {
-      const source = file === '-' ? await io.readStdin() : file;
-      const { input, pixels28 } = preprocessImage(source, {}, file === '-' ? '<stdin>' : file);
-      ready.push({ file, input, pixels28 });
+      const bytes = file === '-' ? await io.readStdin() : await readImage(file);
+      ready.push({ file, image: prepareImage(bytes, preprocessing, displayName(file)) });
     } catch (e) {
       if (!(e instanceof ImageError)) throw e;
       io.stderr(`${NAME}: ${e.message}\n`);
@@ -105,37 +116,29 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
   }
   if (ready.length === 0) return 1;
 
-  // One forward pass for all of them: x [N, ...inputShape].
-  const x = new Tensor([ready.length, ...model.inputShape]);
-  const xd = x.data;
-  ready.forEach((r, i) => {
-    for (let j = 0; j < 784; j++) xd[i * 784 + j] = (r.input[j] - mean) / std;
-  });
-  let probs: Float32Array;
+  // One forward pass for all of them.
+  let results: ReturnType<typeof classifyPrepared>;
   try {
-    probs = model.predict(x, { batchSize: ready.length }).data;
+    results = classifyPrepared(
+      model,
+      ready.map((r) => r.image),
+      { preprocessing, classNames: metadata.classNames, top: args.top },
+    );
   } catch (e) {
+    if (e instanceof ClassificationError) throw new Fatal(`${args.model}: ${e.message}`);
     throw new Fatal(`${args.model}: the model failed on its input: ${messageOf(e)}`);
   }
 
   const out: string[] = [];
-  ready.forEach((r, i) => {
-    const probabilities = Array.from(probs.subarray(i * classes, (i + 1) * classes));
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probabilities[c] > probabilities[best]) best = c;
-    const p: Prediction = {
-      file: r.file,
-      prediction: best,
-      label: classNames[best],
-      probabilities,
-      pixels28: r.pixels28,
-      classNames,
-    };
-    out.push(
-      args.json
-        ? formatJson(p, modelLabel)
-        : formatText(p, { top: args.top, show: args.show, color: io.color }),
-    );
+  results.forEach((result, i) => {
+    const p = { file: ready[i].file, result };
+    if (args.json) out.push(formatJson(p, modelLabel));
+    else {
+      out.push(formatText(p, { show: args.show, color: io.color }));
+      if (result.warnings.length > 0) {
+        io.stderr(`${NAME}: warning: ${displayName(p.file)}: ${result.warnings.join('; ')}\n`);
+      }
+    }
   });
   io.stdout(`${out.join(args.json ? '\n' : '\n\n')}\n`);
   return failed ? 1 : 0;
@@ -155,14 +158,4 @@ async function load(args: PredictArgs): Promise<{ model: Sequential; metadata: M
     if (e instanceof SerializationError) throw new Fatal(e.message);
     throw new Fatal(`${args.model}: cannot load the model: ${messageOf(e)}`);
   }
-}
-
-/** The model's input normalisation, from its metadata (`preprocessing.normalization: { mean, std }`). */
-function normalization(metadata: ModelMetadata): { mean: number; std: number } {
-  const n = metadata.preprocessing?.normalization;
-  if (n !== null && typeof n === 'object' && !Array.isArray(n)) {
-    const { mean, std } = n;
-    if (typeof mean === 'number' && typeof std === 'number' && std > 0) return { mean, std };
-  }
-  return { mean: 0, std: 1 };
 }

@@ -1,17 +1,24 @@
 // End-to-end tests of the built CLI (dist/scratchnet-predict.js) with a model trained here on a
 // subset of MNIST and pictures made here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FASHION_MNIST_CLASSES, MNIST_CLASSES, loadMnist, preprocessImage } from '@scratchnet/datasets/node';
-import { Conv2D, Dense, Flatten, ReLU, Sequential } from '@scratchnet/layers';
-import { saveModel } from '@scratchnet/serialization/node';
-import { Tensor, setBackend } from '@scratchnet/tensor';
+import {
+  FASHION_MNIST_CLASSES,
+  MNIST_CLASSES,
+  classifyImage,
+  loadMnist,
+  preprocessImage,
+} from '@scratchnet/datasets/node';
+import { Conv2d, Dense, Flatten, ReLU, Sequential } from '@scratchnet/layers';
+import { modelFromBytes, modelToBytes, saveModel } from '@scratchnet/serialization/node';
+import { Random, Tensor, setBackend } from '@scratchnet/tensor';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONDITIONS, picture } from './photos.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/scratchnet-predict.js');
@@ -114,19 +121,21 @@ function page(
 // ---- model ----------------------------------------------------------------------------------
 
 let model: Sequential;
+let loadedTest: Awaited<ReturnType<typeof loadMnist>>;
 const samples: { label: number; pixels: Uint8Array }[] = [];
 const files: Record<string, string> = {};
 
 /** What the CLI should print for `file`: the same pipeline, in-process. */
 function expected(file: string): number[] {
-  const { input } = preprocessImage(file);
+  const { input } = preprocessImage(readFileSync(file));
   return Array.from(model.predict(Tensor.fromArray(input, [1, 1, 28, 28])).data);
 }
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(root, 'build.mjs')], { cwd: root });
   setBackend('js');
-  const { train, test } = await loadMnist();
+  loadedTest = await loadMnist();
+  const { train, test } = loadedTest;
   model = new Sequential([new Flatten(), new Dense(64), new ReLU(), new Dense(10)], {
     inputShape: [1, 28, 28],
     seed: 1,
@@ -190,19 +199,30 @@ describe('scratchnet-predict', () => {
     expect(lines).toHaveLength(5);
     lines.forEach((line, i) => {
       const out = JSON.parse(line) as Record<string, unknown>;
-      expect(Object.keys(out)).toEqual(['file', 'prediction', 'label', 'probabilities', 'model']);
+      expect(Object.keys(out)).toEqual([
+        'file',
+        'prediction',
+        'label',
+        'probability',
+        'top',
+        'warnings',
+        'model',
+      ]);
       expect(out.model).toBe(modelPath);
       expect(out.file).toBe(files[names[i]]);
       expect(out.prediction).toBe(samples[i].label);
       expect(out.label).toBe(String(samples[i].label));
-      const p = out.probabilities as number[];
-      expect(p).toHaveLength(10);
-      for (const v of p) expect(v >= 0 && v <= 1).toBe(true);
-      expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
-      expect(p.indexOf(Math.max(...p))).toBe(out.prediction);
-      // the batched CLI agrees with the in-process pipeline, image by image
+      expect(out.warnings).toEqual([]);
+      // --top defaults to 3, most likely first; the batched CLI agrees with the in-process pipeline
       const want = expected(files[names[i]]);
-      for (let k = 0; k < 10; k++) expect(p[k]).toBeCloseTo(want[k], 5);
+      const order = want.map((_, c) => c).sort((a, b) => want[b] - want[a]);
+      const top = out.top as { index: number; label: string; probability: number }[];
+      expect(top.map((t) => t.index)).toEqual(order.slice(0, 3));
+      top.forEach((t) => {
+        expect(t.label).toBe(String(t.index));
+        expect(t.probability).toBeCloseTo(want[t.index], 5);
+      });
+      expect(out.probability).toBe(top[0].probability);
     });
   });
 
@@ -213,7 +233,7 @@ describe('scratchnet-predict', () => {
     const probs = expected(files['large.png']);
     const label = samples[4].label;
     expect(lines[0]).toBe(`${files['large.png']}: ${label} (${(probs[label] * 100).toFixed(1)}%)`);
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(1 + 3);
     const order = probs.map((_, i) => i).sort((x, y) => probs[y] - probs[x]);
     lines.slice(1).forEach((line, j) => {
       expect(line).toMatch(
@@ -233,8 +253,12 @@ describe('scratchnet-predict', () => {
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(new RegExp(`^  ${name.replace('/', '\\/')} `));
-    const json = JSON.parse(predict(['--json', '-m', fashionPath, files['gray.png']]).stdout);
+    const json = JSON.parse(predict(['--json', '-m', fashionPath, '--top', '2', files['gray.png']]).stdout);
     expect(json.label).toBe(name);
+    expect(json.top).toHaveLength(2);
+    expect(
+      JSON.parse(predict(['--json', '-m', fashionPath, '-k', '10', files['gray.png']]).stdout).top,
+    ).toHaveLength(10);
   });
 
   it('reads standard input with -', () => {
@@ -250,17 +274,23 @@ describe('scratchnet-predict', () => {
     expect(empty.stderr).toBe('scratchnet-predict: <stdin>: empty file\n');
   });
 
-  it('draws the 28×28 input with --show', () => {
+  it('draws the ink found, the crop and the 28×28 input with --show', () => {
     const r = predict(['--show', '--model', modelPath, '--top', '1', files['gray.png']]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(1 + 30 + 1);
-    expect(lines[1]).toBe(`  +${'-'.repeat(56)}+`);
-    for (const l of lines.slice(2, 30)) expect(l).toMatch(/^ {2}\|.{56}\|$/);
-    const { pixels28 } = preprocessImage(files['gray.png']);
-    const row = 14;
-    const drawn = lines[2 + row].slice(3, 59);
-    for (let x = 0; x < 28; x++) expect(drawn[2 * x] === ' ').toBe(pixels28[row * 28 + x] < 26);
+    expect(lines).toHaveLength(1 + 1 + 16 + 1);
+    expect(lines[1]).toMatch(/^ {3}ink found +digit +network input$/);
+    const frame = `+${'-'.repeat(28)}+`;
+    expect(lines[2]).toBe(`  ${frame}  ${frame}  ${frame}`);
+    for (const l of lines.slice(3, 17)) expect(l).toMatch(/^ {2}\|.{28}\| {2}\|.{28}\| {2}\|.{28}\|$/);
+    // the third picture is the network input, one character per 1×2 pixels (the brighter)
+    const { pixels28 } = preprocessImage(readFileSync(files['gray.png']));
+    const row = 7;
+    const drawn = lines[3 + row].slice(67, 95);
+    for (let x = 0; x < 28; x++) {
+      const v = Math.max(pixels28[2 * row * 28 + x], pixels28[(2 * row + 1) * 28 + x]);
+      expect(drawn[x] === ' ', `x ${x}`).toBe(v < 26);
+    }
   });
 
   it('reports a bad image on one line, predicts the others, and exits 1', () => {
@@ -321,7 +351,7 @@ describe('scratchnet-predict', () => {
       expect.stringMatching(new RegExp(`^scratchnet-predict: ${corrupt}: .+`)),
     ]);
 
-    const colour = new Sequential([new Conv2D({ filters: 2, kernelSize: 3 }), new Flatten(), new Dense(10)], {
+    const colour = new Sequential([new Conv2d({ filters: 2, kernelSize: 3 }), new Flatten(), new Dense(10)], {
       inputShape: [3, 8, 8],
     });
     const incompatible = join(dir, 'rgb8.safetensors');
@@ -353,4 +383,120 @@ describe('scratchnet-predict', () => {
     expect(help.stdout).toMatch(/^Usage: scratchnet-predict \[--model <file>\]/);
     expect(predict(['--version']).stdout).toMatch(/^scratchnet-predict \d+\.\d+\.\d+\n$/);
   });
+  it('warns on one line when unsure: two digits, ink at the border', () => {
+    // two digits side by side on one page
+    const a = page(samples[0].pixels, 5, 400, 160, 20, 10, 1, 0);
+    const b = page(samples[1].pixels, 5, 400, 160, 240, 10, 1, 0);
+    writeFileSync(
+      join(dir, 'two.png'),
+      png(
+        a.map((v, i) => Math.min(v, b[i])),
+        400,
+        160,
+        0,
+      ),
+    );
+    const text = predict(['--model', modelPath, join(dir, 'two.png')]);
+    expect(text.code).toBe(0);
+    expect(expectCleanErrors(text)).toEqual([
+      expect.stringMatching(
+        /^scratchnet-predict: warning: .*two\.png: (.*; )?2 separate marks look like digits/,
+      ),
+    ]);
+    const json = predict(['--json', '--model', modelPath, join(dir, 'two.png')]);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).warnings).toContain(
+      '2 separate marks look like digits: read the largest, most central one',
+    );
+    // a digit cut by the picture's bottom edge
+    const cut = page(samples[2].pixels, 5, 200, 120, 30, 0, 1, 0).subarray(0, 200 * 100);
+    writeFileSync(join(dir, 'cut.png'), png(cut, 200, 100, 0));
+    const r = JSON.parse(predict(['--json', '--model', modelPath, join(dir, 'cut.png')]).stdout);
+    expect(r.warnings).toContain("the ink touches the picture's border: the digit may be cut off");
+  });
+
+  it('reports a failing standard output on one line and exits 1', () => {
+    for (const args of [
+      ['--help'],
+      ['--model', modelPath, files['gray.png']],
+      ['--json', '--model', modelPath, files['gray.png']],
+    ]) {
+      const r = spawnSync(
+        'sh',
+        ['-c', `"${process.execPath}" "${cli}" ${args.map((a) => `"${a}"`).join(' ')} > /dev/full`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toBe(
+        'scratchnet-predict: cannot write to standard output: no space left on device (ENOSPC)\n',
+      );
+    }
+    // a closed pipe: the reader went away before the output was written
+    const closed = spawnSync(
+      'sh',
+      [
+        '-c',
+        `"${process.execPath}" "${cli}" --model "${modelPath}" ${Array(40).fill(`"${files['large.png']}"`).join(' ')} | true`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(closed.stderr).not.toMatch(/\n\s+at |Error:/);
+  });
+
+  it('refuses a model whose outputs are not numbers, and a model with a mistyped preprocessing', async () => {
+    const broken = modelFromBytes(modelToBytes(model)).model;
+    for (const p of broken.namedParameters()) p.value.data.fill(Number.NaN);
+    const nan = join(dir, 'nan.safetensors');
+    await saveModel(broken, nan, { classNames: [...MNIST_CLASSES] });
+    for (const args of [[], ['--json']]) {
+      const r = predict([...args, '--model', nan, files['gray.png']]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(expectCleanErrors(r)).toEqual([
+        `scratchnet-predict: ${nan}: the model's outputs are not finite numbers (NaN or infinity): its weights are broken`,
+      ]);
+    }
+    // a file whose metadata says `invret` (edited by hand, same length: saveModel refuses it)
+    const bytes = Buffer.from(modelToBytes(model, { preprocessing: { invert: false } }));
+    const at = bytes.indexOf('\\"invert\\"');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('\\"invret\\"', at);
+    const typo = join(dir, 'typo.safetensors');
+    writeFileSync(typo, bytes);
+    const r = predict(['--model', typo, files['gray.png']]);
+    expect(r.code).toBe(1);
+    expect(expectCleanErrors(r)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^scratchnet-predict: ${typo}: preprocessing has an unknown field 'invret'`),
+      ),
+    ]);
+  });
+});
+
+describe('reading photographed digits', () => {
+  it('reads photos under shadows, the table, vignetting, ruled lines and blue ink as well as clean ones', () => {
+    // Photo-like pictures (test/photos.ts) of MNIST test digits the model never trained on. The small
+    // model of this test is an MLP (not shift-invariant), so the bar is relative: no condition may
+    // read much worse than clean photos, and all of them together must be close to clean ones.
+    const { test } = loadedTest;
+    const n = 25;
+    const digits = Array.from({ length: n }, (_, i) => test.image(200 + i));
+    const accuracy: Record<string, number> = {};
+    CONDITIONS.forEach((condition, k) => {
+      let right = 0;
+      digits.forEach((d, i) => {
+        const bytes = picture(d.pixels, condition, new Random(11, k, i), 200, 150);
+        if (classifyImage(model, bytes, {}, `${condition}-${i}.jpg`).prediction === d.label) right++;
+      });
+      accuracy[condition] = right / n;
+    });
+    const report = JSON.stringify(accuracy);
+    expect(accuracy.clean, report).toBeGreaterThanOrEqual(0.7);
+    const all = Object.values(accuracy).reduce((a, b) => a + b, 0) / CONDITIONS.length;
+    expect(all, report).toBeGreaterThanOrEqual(accuracy.clean - 0.05);
+    for (const c of CONDITIONS)
+      expect(accuracy[c], `${c}: ${report}`).toBeGreaterThanOrEqual(accuracy.clean - 0.12);
+  }, 300_000);
 });

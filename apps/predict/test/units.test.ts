@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, UsageError, parseArgs } from '../src/args.js';
-import { bar, drawDigit, formatJson, formatText, shortestFloat32 } from '../src/render.js';
+import type { Classification } from '@scratchnet/datasets';
+import { bar, drawPictures, formatJson, formatText, shortestFloat32 } from '../src/render.js';
 
 describe('parseArgs', () => {
   it('reads options in their long, short and inline forms', () => {
@@ -9,7 +10,7 @@ describe('parseArgs', () => {
       args: {
         model: DEFAULT_MODEL,
         modelGiven: false,
-        top: undefined,
+        top: 3,
         json: false,
         show: false,
         images: ['a.png'],
@@ -53,29 +54,41 @@ describe('render', () => {
     expect(shortestFloat32(Math.fround(0.1))).toBe(0.1);
     expect(shortestFloat32(Math.fround(0.98911273))).toBe(0.98911273);
     expect(Math.fround(shortestFloat32(Math.fround(1 / 3)))).toBe(Math.fround(1 / 3));
-    const p = {
-      file: 'x.png',
+    const result = {
       prediction: 1,
       label: 'one',
+      confidence: Math.fround(0.75),
       probabilities: [0.25, 0.75].map(Math.fround),
-      pixels28: new Uint8Array(784),
-      classNames: ['zero', 'one'],
-    };
-    expect(formatJson(p)).toBe('{"file":"x.png","prediction":1,"label":"one","probabilities":[0.25,0.75]}');
+      ranking: [
+        { index: 1, label: 'one', probability: Math.fround(0.75) },
+        { index: 0, label: 'zero', probability: Math.fround(0.25) },
+      ],
+      warnings: ['low confidence'],
+    } as unknown as Classification;
+    const p = { file: 'x.png', result };
+    expect(formatJson(p)).toBe(
+      '{"file":"x.png","prediction":1,"label":"one","probability":0.75,"top":[{"index":1,"label":"one","probability":0.75},{"index":0,"label":"zero","probability":0.25}],"warnings":["low confidence"]}',
+    );
     expect(formatText(p)).toBe('x.png: one (75.0%)\n  one    75.0%  ███████████████\n  zero   25.0%  █████');
-    expect(formatText({ ...p, file: '-' }, { top: 1 })).toBe(
+    expect(formatText({ file: '-', result: { ...result, ranking: result.ranking.slice(0, 1) } })).toBe(
       '<stdin>: one (75.0%)\n  one   75.0%  ███████████████',
     );
   });
 
-  it('draws the picture in ASCII or colour half blocks', () => {
+  it('draws pictures side by side in ASCII or colour half blocks', () => {
     const px = new Uint8Array(784);
     px[0] = 255;
-    const ascii = drawDigit(px, false);
-    expect(ascii).toHaveLength(30);
-    expect(ascii[1].slice(0, 5)).toBe('  |@@');
-    const colour = drawDigit(px, true);
-    expect(colour).toHaveLength(14);
-    expect(colour[0].startsWith('  \x1b[38;5;255;48;5;16m▀')).toBe(true);
+    const blank = new Uint8Array(784);
+    const panels = [
+      { width: 28, height: 28, data: px, title: 'a' },
+      { width: 28, height: 28, data: blank, title: 'b' },
+    ];
+    const ascii = drawPictures(panels, false);
+    expect(ascii).toHaveLength(1 + 1 + 14 + 1);
+    expect(ascii[0]).toBe(`   a${' '.repeat(27)}    b`);
+    expect(ascii[2]).toBe(`  |@${' '.repeat(27)}|  |${' '.repeat(28)}|`);
+    const colour = drawPictures(panels, true);
+    expect(colour).toHaveLength(1 + 14);
+    expect(colour[1].startsWith('  \x1b[38;5;255;48;5;16m▀')).toBe(true);
   });
 });

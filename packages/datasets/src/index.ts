@@ -25,6 +25,7 @@ export {
   decodeImage,
 } from './image/decode.js';
 export {
+  type InkMask,
   MNIST_BOX,
   MNIST_FRAME,
   type PreprocessOptions,
@@ -32,6 +33,22 @@ export {
   preprocessGray,
   preprocessImage,
 } from './image/preprocess.js';
+export {
+  type Classification,
+  ClassificationError,
+  type Classifier,
+  type ClassifyOptions,
+  type RankedClass,
+  classifyImage,
+  classifyPrepared,
+  prepareImage,
+} from './image/preprocess/classify.js';
+export {
+  type Preprocessing,
+  PreprocessingError,
+  parsePreprocessing,
+  preprocessOptionsOf,
+} from './image/preprocess/spec.js';
 export { type IdxArrays, type IdxData, type IdxDtype, IdxFormatError } from './idx/format.js';
 export { type IdxExpectation, MAX_IDX_BYTES, type ParseIdxOptions, parseIdx } from './idx/read.js';
 export { encodeIdx } from './idx/write.js';

@@ -6,8 +6,7 @@
  * @packageDocumentation
  */
 export * from './index.js';
-export { type ReadImageOptions, readImageFile } from './image/files.js';
-export { MAX_IMAGE_FILE_BYTES } from './image/read-file-sync.js';
+export { MAX_IMAGE_FILE_BYTES, type ReadImageOptions, readImageFile } from './image/files.js';
 export { readIdx, writeIdx } from './idx/files.js';
 export { FileReadError, readFileCapped, readStreamCapped } from './io/read-capped.js';
 export { FASHION_MNIST_DEFAULT_DIR, loadFashionMnist } from './sources/fashion-mnist.js';

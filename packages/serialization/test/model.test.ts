@@ -32,7 +32,7 @@ describe('saveModel / loadModel', () => {
     const path = tmp.path('every.safetensors');
     const metadata = {
       classNames: ['cat', 'dog', 'ünïcode'],
-      preprocessing: { scale: 1 / 255, mean: 0.1307, std: 0.3081, invert: false },
+      preprocessing: { scale: 1 / 255, normalization: { mean: 0.1307, std: 0.3081 }, invert: false },
       training: { dataset: 'synthetic', epochs: 3, testAccuracy: 0.875, optimizer: 'sgd' },
     };
     await saveModel(model, path, metadata);

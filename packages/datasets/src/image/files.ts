@@ -1,6 +1,8 @@
 import { FileReadError, readFileCapped } from '../io/read-capped.js';
 import { type DecodeImageOptions, type DecodedImage, ImageError, decodeImage } from './decode.js';
-import { MAX_IMAGE_FILE_BYTES } from './read-file-sync.js';
+
+/** Largest image file read by default: 256 MiB (a 48-megapixel PNG is rarely over 150 MB). */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Options of {@link readImageFile}. */
 export interface ReadImageOptions extends DecodeImageOptions {

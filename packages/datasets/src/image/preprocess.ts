@@ -1,12 +1,21 @@
-import { readFileSync } from './read-file-sync.js';
-import { type GrayImage, ImageError, decodeImage } from './decode.js';
-import { dilateDisc, resizeArea } from './resize.js';
+/**
+ * MNIST-style preprocessing of a user's picture of a digit, in small steps (./preprocess/): analysis
+ * on a shrunken copy, flattening of uneven light, ruled-line removal, choice of the digit's blobs,
+ * then MNIST's own crop, 20 px box and centre of mass. Browser-safe: bytes or pixels in, pixels out.
+ */
+import { type DecodedImage, type GrayImage, ImageError, decodeImage } from './decode.js';
+import { type Component, labelComponents } from './preprocess/components.js';
+import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
+import { inkMap, paperRadius } from './preprocess/illumination.js';
+import { darkInk, percentile } from './preprocess/levels.js';
+import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
+import { type Box, type Selection, selectDigit } from './preprocess/select.js';
+import { removeShadowInk } from './preprocess/shadows.js';
+import { resizeArea } from './resize.js';
 
-/** Side of the frame MNIST digits live in. */
-export const MNIST_FRAME = 28;
-/** Side of the box MNIST scaled each digit's longer side to. */
-export const MNIST_BOX = 20;
-/** Longest side preprocessing works at; larger pictures are first shrunk by area averaging. */
+export { MNIST_BOX, MNIST_FRAME };
+
+/** Longest side the analysis works at; larger pictures are first shrunk by area averaging. */
 const WORK_SIZE = 160;
 
 /** Tuning of {@link preprocessImage}; the defaults suit photos and drawings of a single digit. */
@@ -17,15 +26,23 @@ export interface PreprocessOptions {
    * are light ink on black.
    */
   invert?: 'auto' | boolean;
-  /** Fraction of the ink's contrast with the paper below which a pixel counts as paper (default 0.25). */
+  /** Fraction of the strokes' contrast with the paper below which a pixel counts as paper (default 0.25). */
   threshold?: number;
-  /** Ink blobs holding less than this fraction of the largest blob's ink are noise and dropped (default 0.05). */
+  /** Ink blobs holding less than this fraction of the digit's main blob are noise and dropped (default 0.05). */
   minBlobFraction?: number;
   /**
    * Strokes thinner than this many pixels in the 28×28 result are thickened (MNIST's median stroke is
    * about 2.1 px), so a fine pen on a large picture still looks like MNIST. 0 disables (default 2).
    */
   minStrokeWidth?: number;
+}
+
+/** Where the ink was found, at the analysis size: for showing what preprocessing saw. */
+export interface InkMask {
+  width: number;
+  height: number;
+  /** Per pixel: 0 paper, 1 ink that is not the digit (border, lines, specks, other marks), 2 the digit. */
+  data: Uint8Array;
 }
 
 /** A picture prepared the way MNIST's digits were, ready for a model trained on them. */
@@ -40,52 +57,67 @@ export interface PreprocessedImage {
   height: number;
   /** Whether the picture was inverted (dark ink on light paper). */
   inverted: boolean;
-  /** The ink's bounding box in the source picture. */
+  /** The digit's bounding box in the source picture. */
   box: { x: number; y: number; width: number; height: number };
+  /** The ink found, at the analysis size (the source shrunk to at most 200 px a side). */
+  mask: InkMask;
+  /** The crop the 28×28 input was made from: the digit's ink, light on black, at the analysis size. */
+  crop: GrayImage;
+  /** Whether the digit's ink reaches the picture's border (it may be cut off, or not be a digit). */
+  touchesBorder: boolean;
+  /** Separate digit-sized groups of ink found; more than 1 means the choice may be wrong. */
+  candidates: number;
+  /** Ruled lines found and removed. */
+  ruledLines: number;
 }
 
 /**
- * Prepares a user's picture of a digit the way MNIST's were: decodes PNG/JPEG to grayscale
- * (transparency composited onto the paper), inverts dark-ink-on-light-paper, subtracts the local
- * paper level (shadows, uneven light), stretches the ink's contrast, drops paper texture below a
- * threshold and small noise blobs, crops to the ink's bounding
- * box, scales the longer side to 20 px keeping the aspect ratio (area averaging), and places the
- * result in a 28×28 frame with its centre of mass at the centre.
+ * Prepares a user's picture of a digit the way MNIST's were: decodes PNG/JPEG bytes to grayscale
+ * (transparency composited onto the paper) unless given pixels, then {@link preprocessGray}.
  *
- * @param source A file path or the image bytes.
- * @param file Names the image in errors (default: the path, or `'<image>'`).
- * @throws {ImageError} naming the file when it cannot be read or decoded, or holds no ink.
+ * @param source The image bytes, or a picture already decoded ({@link decodeImage}) or drawn.
+ * @param file Names the image in errors (default `'<image>'`).
+ * @throws {ImageError} naming the file when it cannot be decoded, or holds no ink.
  * @example
  * ```ts
- * const { input, pixels28 } = preprocessImage('my-digit.jpg');
+ * const { input, pixels28 } = preprocessImage(bytes, {}, 'my-digit.jpg');
  * const x = Tensor.fromArray(input, [1, 1, 28, 28]);
  * ```
  */
 export function preprocessImage(
-  source: string | Uint8Array,
+  source: Uint8Array | DecodedImage | GrayImage,
   options: PreprocessOptions = {},
-  file: string = typeof source === 'string' ? source : '<image>',
+  file = '<image>',
 ): PreprocessedImage {
-  let bytes: Uint8Array;
-  if (typeof source === 'string') {
-    try {
-      bytes = readFileSync(source);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ImageError(
-        file,
-        code === 'ENOENT' ? 'no such file' : `cannot read file (${code ?? (e as Error).message})`,
-      );
-    }
-  } else {
-    bytes = source;
-  }
-  return preprocessGray(decodeImage(bytes, file), options, file);
+  const image = source instanceof Uint8Array ? decodeImage(source, file) : source;
+  return preprocessGray(image, options, file);
+}
+
+function checkOptions(options: PreprocessOptions): Required<Omit<PreprocessOptions, 'invert'>> {
+  const threshold = options.threshold ?? 0.25;
+  const minBlobFraction = options.minBlobFraction ?? 0.05;
+  const minStrokeWidth = options.minStrokeWidth ?? 2;
+  if (!(threshold >= 0 && threshold < 1))
+    throw new RangeError(`preprocess: threshold must be in [0, 1), got ${threshold}`);
+  if (!(minBlobFraction >= 0 && minBlobFraction <= 1))
+    throw new RangeError(`preprocess: minBlobFraction must be in [0, 1], got ${minBlobFraction}`);
+  if (!(minStrokeWidth >= 0))
+    throw new RangeError(`preprocess: minStrokeWidth must be ≥ 0, got ${minStrokeWidth}`);
+  return { threshold, minBlobFraction, minStrokeWidth };
 }
 
 /**
  * {@link preprocessImage} for a picture already in grayscale (luminance in [0, 1], 1 = white), e.g.
- * from a drawing canvas.
+ * from a drawing canvas. Steps:
+ * 1. shrink to at most 200 px a side (a 12-megapixel photo costs no more than a drawing);
+ * 2. polarity: dark ink on light paper is inverted (MNIST is light ink on black);
+ * 3. flatten the light: the paper's brightness is estimated at a large scale (a morphological
+ *    closing) and ink measured as the fraction by which a pixel is darker than its paper;
+ * 4. remove ruled lines (long, thin, straight, parallel);
+ * 5. threshold, clear shadows narrower than the paper estimate's window (wide, solid and weaker
+ *    than the pen), label blobs of ink; keep the digit's (not the ones touching the border unless
+ *    nothing else is left, the most massive and central, with the strokes near it);
+ * 6. crop, thicken a fine pen, scale into 20×20 and centre by mass in 28×28.
  *
  * @throws {ImageError} when the picture holds no ink.
  */
@@ -95,387 +127,167 @@ export function preprocessGray(
   file = '<image>',
 ): PreprocessedImage {
   const { width, height } = image;
-  const threshold = options.threshold ?? 0.25;
-  const minBlob = options.minBlobFraction ?? 0.05;
-  const minStroke = options.minStrokeWidth ?? 2;
-  if (!(threshold >= 0 && threshold < 1))
-    throw new RangeError(`preprocess: threshold must be in [0, 1), got ${threshold}`);
-  if (!(minBlob >= 0 && minBlob <= 1))
-    throw new RangeError(`preprocess: minBlobFraction must be in [0, 1], got ${minBlob}`);
-  if (!(minStroke >= 0)) throw new RangeError(`preprocess: minStrokeWidth must be ≥ 0, got ${minStroke}`);
+  const { threshold, minBlobFraction, minStrokeWidth } = checkOptions(options);
   if (image.data.length !== width * height || image.data.length === 0) {
     throw new ImageError(file, `expected ${width}×${height} pixels, got ${image.data.length}`);
   }
 
-  // 0. Work on at most WORK_SIZE pixels a side: a digit filling a quarter of the picture keeps 40 px,
-  // twice what the result needs, and a phone photo costs no more than a drawing.
+  // 1. The analysis size.
   const work = Math.min(1, WORK_SIZE / Math.max(width, height));
-  const w0 = Math.max(1, Math.round(width * work));
-  const h0 = Math.max(1, Math.round(height * work));
-  const data = work < 1 ? resizeArea(image.data, width, height, w0, h0) : image.data;
+  const w = Math.max(1, Math.round(width * work));
+  const h = Math.max(1, Math.round(height * work));
+  const lum = work < 1 ? resizeArea(image.data, width, height, w, h) : image.data;
 
-  // 1. Polarity: the paper is the median pixel (paper covers most of a picture of one digit), the ink
-  // the extreme furthest from it. Dark ink is inverted, as MNIST is light ink on black.
-  const { median: paperLum, lo, hi } = levels(data);
-  const inverted =
-    options.invert === undefined || options.invert === 'auto'
-      ? paperLum - lo > hi - paperLum
-      : options.invert;
+  // 2. Polarity; `light` has the paper bright whatever the picture's polarity.
+  const inverted = options.invert === undefined || options.invert === 'auto' ? darkInk(lum) : options.invert;
+  const light = inverted ? lum : lum.map((v) => 1 - v);
 
-  // 2. Ink above the local paper level (photos are unevenly lit), stretched to [0, 1], zero below the
-  // noise threshold. Ink is `sign · (luminance − paper)`.
-  const sign = inverted ? -1 : 1;
-  const ink = paperLevel(data, w0, h0, sign);
-  const contrast = inkAbovePaper(data, sign, ink);
-  if (!(contrast > 0.05)) {
+  // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
+  // were nearly as wide as the window (a fat marker, a digit filling the picture): their insides
+  // would otherwise pass for paper.
+  const radius = paperRadius(w, h);
+  let found = findDigit(light, w, h, radius, threshold, minBlobFraction, file);
+  const stroke = strokeWidthOfDigit(found);
+  if (3 * stroke > 2 * radius + 1) {
+    const wider = findDigit(light, w, h, Math.ceil(2 * stroke), threshold, minBlobFraction, file);
+    if (strokeWidthOfDigit(wider) > stroke) found = wider;
+  }
+  const { ink, level, lines, selection, mask } = found;
+  const { box } = selection;
+
+  // 6. The digit's ink stretched so the threshold is 0 and the strokes' level 1, cropped, framed.
+  const crop = cropInk(ink, mask, w, box, 1 / (level * (1 - threshold)), threshold / (1 - threshold));
+  const thick = thicken(crop, box.width, box.height, minStrokeWidth);
+  const { input, pixels28 } = mnistFrame(thick.data, thick.width, thick.height);
+
+  return {
+    input,
+    pixels28,
+    width,
+    height,
+    inverted,
+    box: sourceBox(box, work, width, height),
+    mask: { width: w, height: h, data: mask },
+    crop: { width: box.width, height: box.height, data: crop },
+    touchesBorder: selection.touchesBorder,
+    candidates: selection.candidates,
+    ruledLines: lines.length,
+  };
+}
+
+/** The ink and the digit found in `light` with a paper window of radius `radius`. */
+interface Found {
+  ink: Float32Array;
+  level: number;
+  lines: RuledLine[];
+  selection: Selection;
+  /** 0 paper, 1 other ink, 2 the digit. */
+  mask: Uint8Array;
+  components: Component[];
+}
+
+/** Steps 3–5 of {@link preprocessGray}. */
+function findDigit(
+  light: Float32Array,
+  w: number,
+  h: number,
+  radius: number,
+  threshold: number,
+  minBlobFraction: number,
+  file: string,
+): Found {
+  // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
+  const { ink } = inkMap(light, w, h, radius);
+  const level = strokeLevel(ink);
+  if (!(level > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
-  stretch(ink, 1 / (contrast * (1 - threshold)), threshold / (1 - threshold));
-
-  // 3. Keep the significant blobs; their bounding box is the digit.
-  const box = significantInk(ink, w0, h0, minBlob);
-
-  // 4. Crop, then (for large pictures) shrink to an intermediate size where strokes can be thickened cheaply.
-  let img = crop(ink, w0, box);
-  let w = box.width;
-  let h = box.height;
-  const strokePx = strokeWidth(img, w, h); // in crop pixels
-  const inter = MNIST_BOX * 4;
-  if (Math.max(w, h) > inter) {
-    const s = inter / Math.max(w, h);
-    const iw = Math.max(1, Math.round(w * s));
-    const ih = Math.max(1, Math.round(h * s));
-    img = resizeArea(img, w, h, iw, ih);
-    w = iw;
-    h = ih;
+  // 4. Ruled lines.
+  const lines = findRuledLines(ink, w, h, level);
+  removeRuledLines(ink, w, h, lines);
+  // 5. Blobs above the threshold; the digit's.
+  const binary = new Uint8Array(ink.length);
+  const on = threshold * level;
+  for (let i = 0; i < ink.length; i++) binary[i] = ink[i] > on ? 1 : 0;
+  removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
+  const { labels, components } = labelComponents(binary, ink, w, h);
+  const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
+    hasStrongInk(c, labels, ink, w, level),
+  );
+  if (selection === undefined) {
+    throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
-  const perOut = Math.max(w, h) / MNIST_BOX; // current pixels per output pixel
-  const stroke = (strokePx * Math.max(w, h)) / Math.max(box.width, box.height);
-  if (minStroke > 0 && stroke < minStroke * perOut) {
-    const r = Math.round((minStroke * perOut - stroke) / 2);
-    if (r >= 1) {
-      // Strokes thinner than a pixel came out of the shrinking faint, fainter where they cross pixels
-      // diagonally: bring them to full strength first (MNIST's scans were bilevel), then widen.
-      saturate(img);
-      ({ data: img, width: w, height: h } = dilateDisc(img, w, h, r));
-    }
-  }
+  const mask = new Uint8Array(ink.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = labels[i] === 0 ? 0 : selection.keep.has(labels[i]) ? 2 : 1;
+  return { ink, level, lines, selection, mask, components };
+}
 
-  // 5. Longer side to 20 px, keeping the aspect ratio; ink peak back to 1 (MNIST's strokes saturate).
-  const s = MNIST_BOX / Math.max(w, h);
-  const bw = Math.max(1, Math.min(MNIST_BOX, Math.round(w * s)));
-  const bh = Math.max(1, Math.min(MNIST_BOX, Math.round(h * s)));
-  const small = resizeArea(img, w, h, bw, bh);
+/** Mean stroke width of the digit's blobs, 2·area / boundary. */
+function strokeWidthOfDigit(found: Found): number {
+  let area = 0;
+  let boundary = 0;
+  for (const c of found.components) {
+    if (!found.selection.keep.has(c.id)) continue;
+    area += c.area;
+    boundary += c.boundary;
+  }
+  return boundary === 0 ? 0 : (2 * area) / boundary;
+}
+
+/** The ink level of the strokes: the 99.7th percentile, or the maximum when fewer pixels hold ink. */
+function strokeLevel(ink: Float32Array): number {
   let top = 0;
-  for (let i = 0; i < small.length; i++) if (small[i] > top) top = small[i];
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const v = small[y * bw + x] / top;
-      small[y * bw + x] = v;
-      mass += v;
-      mx += v * x;
-      my += v * y;
-    }
-  }
+  for (let i = 0; i < ink.length; i++) if (ink[i] > top) top = ink[i];
+  if (top === 0) return 0;
+  const q = ink.length >= 1000 ? percentile(ink, 0.997, 0, top) : top;
+  return Math.max(q, 0.5 * top);
+}
 
-  // 6. Into 28×28 with the centre of mass on pixel 14 (as MNIST: its mean centre of mass is (14.0, 14.0)),
-  // kept inside the frame.
-  const half = MNIST_FRAME / 2;
-  const ox = clamp(Math.round(half - mx / mass), 0, MNIST_FRAME - bw);
-  const oy = clamp(Math.round(half - my / mass), 0, MNIST_FRAME - bh);
-  const input = new Float32Array(MNIST_FRAME * MNIST_FRAME);
-  const pixels28 = new Uint8Array(MNIST_FRAME * MNIST_FRAME);
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const v = Math.min(1, Math.max(0, small[y * bw + x]));
-      const o = (y + oy) * MNIST_FRAME + x + ox;
-      input[o] = v;
-      pixels28[o] = Math.round(v * 255);
+/** Whether a blob reaches half the strokes' level somewhere (faint texture and halos do not). */
+function hasStrongInk(
+  c: Component,
+  labels: Int32Array,
+  ink: Float32Array,
+  w: number,
+  level: number,
+): boolean {
+  for (let y = c.y0; y <= c.y1; y++) {
+    for (let i = y * w + c.x0, end = y * w + c.x1; i <= end; i++) {
+      if (labels[i] === c.id && ink[i] >= 0.5 * level) return true;
     }
   }
-  // the ink's box in the source picture's pixels
+  return false;
+}
+
+/** The digit's ink (mask 2) in `box`, as `max(ink · scale − offset, 0)`. */
+function cropInk(
+  ink: Float32Array,
+  mask: Uint8Array,
+  w: number,
+  box: Box,
+  scale: number,
+  offset: number,
+): Float32Array {
+  const out = new Float32Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) {
+    for (let x = 0; x < box.width; x++) {
+      const i = (box.y + y) * w + box.x + x;
+      if (mask[i] !== 2) continue;
+      const v = ink[i] * scale - offset;
+      out[y * box.width + x] = Math.max(v, 0);
+    }
+  }
+  return out;
+}
+
+/** A box at the analysis size in the source picture's pixels. */
+function sourceBox(box: Box, work: number, width: number, height: number): Box {
   const x0 = Math.floor(box.x / work);
   const y0 = Math.floor(box.y / work);
-  const sourceBox = {
+  return {
     x: x0,
     y: y0,
     width: Math.min(width, Math.ceil((box.x + box.width) / work)) - x0,
     height: Math.min(height, Math.ceil((box.y + box.height) / work)) - y0,
   };
-  return { input, pixels28, width, height, inverted, box: sourceBox };
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(Math.max(v, lo), hi);
-}
-
-/** Median (from a 4096-bin histogram: exact enough, O(n)), minimum and maximum of values in [0, 1]. */
-function levels(data: Float32Array): { median: number; lo: number; hi: number } {
-  const bins = 4096;
-  const hist = new Uint32Array(bins);
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-    const b = (v * bins) | 0;
-    hist[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
-  }
-  const half = data.length / 2;
-  let acc = 0;
-  for (let b = 0; b < bins; b++) {
-    acc += hist[b];
-    if (acc >= half) return { median: (b + 0.5) / bins, lo, hi };
-  }
-  return { median: 1, lo, hi };
-}
-
-// The per-pixel loops below live in small functions of their own: on a cold start (the predict CLI
-// runs them once) V8 optimises a small hot function much sooner than a loop inside a large one.
-
-/** `paper[i] ← sign · data[i] − paper[i]` (the ink above the paper); returns the largest. */
-function inkAbovePaper(data: Float32Array, sign: number, paper: Float32Array): number {
-  let top = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = sign * data[i] - paper[i];
-    paper[i] = v;
-    if (v > top) top = v;
-  }
-  return top;
-}
-
-/** `x ← max(x · scale − offset, 0)`: ((v / contrast) − t) / (1 − t), zero below the threshold t. */
-function stretch(x: Float32Array, scale: number, offset: number): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] * scale - offset;
-    // biome-ignore lint/complexity/useMathMinMax: a call per element is slow in a cold, interpreted loop
-    x[i] = v > 0 ? v : 0;
-  }
-}
-
-/**
- * The paper's level under each pixel, as `sign · luminance` (so ink is above it): the lowest value in
- * each block of about an eighth of the picture, then the lowest of each 3×3 blocks (so a stroke thicker
- * than a block is not taken for paper), interpolated bilinearly between block centres. Follows shadows
- * and gradients across a photographed page.
- */
-function paperLevel(data: Float32Array, w: number, h: number, sign: number): Float32Array {
-  const block = Math.max(8, Math.ceil(Math.max(w, h) / 8));
-  const gw = Math.ceil(w / block);
-  const gh = Math.ceil(h / block);
-  const mins = blockMinima(data, w, h, sign, block, gw, gh);
-  const grid = new Float32Array(gw * gh);
-  for (let by = 0; by < gh; by++) {
-    for (let bx = 0; bx < gw; bx++) {
-      let m = Number.POSITIVE_INFINITY;
-      for (let dy = Math.max(0, by - 1); dy <= Math.min(gh - 1, by + 1); dy++) {
-        for (let dx = Math.max(0, bx - 1); dx <= Math.min(gw - 1, bx + 1); dx++)
-          m = Math.min(m, mins[dy * gw + dx]);
-      }
-      grid[by * gw + bx] = m;
-    }
-  }
-  return interpolateGrid(grid, gw, gh, block, w, h);
-}
-
-/** The lowest `sign · data` in each block×block tile: [gh, gw]. */
-function blockMinima(
-  data: Float32Array,
-  w: number,
-  h: number,
-  sign: number,
-  block: number,
-  gw: number,
-  gh: number,
-): Float32Array {
-  const mins = new Float32Array(gw * gh).fill(Number.POSITIVE_INFINITY);
-  for (let y = 0; y < h; y++) {
-    const row = ((y / block) | 0) * gw;
-    for (let bx = 0; bx < gw; bx++) {
-      const end = Math.min(w, (bx + 1) * block);
-      let m = mins[row + bx];
-      for (let i = y * w + bx * block, stop = y * w + end; i < stop; i++) {
-        const v = sign * data[i];
-        if (v < m) m = v;
-      }
-      mins[row + bx] = m;
-    }
-  }
-  return mins;
-}
-
-/** Bilinear interpolation of a [gh, gw] grid of block-centre values to [h, w] pixels. */
-function interpolateGrid(
-  grid: Float32Array,
-  gw: number,
-  gh: number,
-  block: number,
-  w: number,
-  h: number,
-): Float32Array {
-  const x0s = new Int32Array(w);
-  const x1s = new Int32Array(w);
-  const txs = new Float32Array(w);
-  for (let x = 0; x < w; x++) {
-    const fx = Math.min(Math.max((x + 0.5) / block - 0.5, 0), gw - 1);
-    x0s[x] = Math.floor(fx);
-    x1s[x] = Math.min(x0s[x] + 1, gw - 1);
-    txs[x] = fx - x0s[x];
-  }
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const fy = Math.min(Math.max((y + 0.5) / block - 0.5, 0), gh - 1);
-    const r0 = Math.floor(fy) * gw;
-    const r1 = Math.min(Math.floor(fy) + 1, gh - 1) * gw;
-    interpolateRow(grid, r0, r1, fy - Math.floor(fy), x0s, x1s, txs, out, y * w);
-  }
-  return out;
-}
-
-function interpolateRow(
-  grid: Float32Array,
-  r0: number,
-  r1: number,
-  ty: number,
-  x0s: Int32Array,
-  x1s: Int32Array,
-  txs: Float32Array,
-  out: Float32Array,
-  at: number,
-): void {
-  for (let x = 0; x < x0s.length; x++) {
-    const a = grid[r0 + x0s[x]];
-    const b = grid[r1 + x0s[x]];
-    const top = a + (grid[r0 + x1s[x]] - a) * txs[x];
-    const bottom = b + (grid[r1 + x1s[x]] - b) * txs[x];
-    out[at + x] = top + (bottom - top) * ty;
-  }
-}
-
-/**
- * Labels 8-connected blobs of non-zero `ink`, zeroes those with less than `minFraction` of the
- * largest blob's ink, and returns the bounding box of the rest.
- */
-function significantInk(
-  ink: Float32Array,
-  width: number,
-  height: number,
-  minFraction: number,
-): { x: number; y: number; width: number; height: number } {
-  const n = ink.length;
-  const label = new Int32Array(n); // 0: not yet labelled; blob ids start at 1
-  const stack = new Int32Array(n);
-  const masses: number[] = [0];
-  const boxes: number[] = [0, 0, 0, 0]; // per blob: x0, y0, x1, y1 (inclusive)
-  const box = new Int32Array(4);
-  for (let start = 0; start < n; start++) {
-    if (ink[start] === 0 || label[start] !== 0) continue;
-    masses.push(flood(ink, label, stack, width, height, start, masses.length, box));
-    boxes.push(box[0], box[1], box[2], box[3]);
-  }
-  let largest = 0;
-  for (const m of masses) if (m > largest) largest = m;
-  const keep = masses.map((m) => m >= minFraction * largest);
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let id = 1; id < masses.length; id++) {
-    if (!keep[id]) continue;
-    x0 = Math.min(x0, boxes[4 * id]);
-    y0 = Math.min(y0, boxes[4 * id + 1]);
-    x1 = Math.max(x1, boxes[4 * id + 2]);
-    y1 = Math.max(y1, boxes[4 * id + 3]);
-  }
-  if (keep.includes(false)) for (let i = 0; i < n; i++) if (label[i] > 0 && !keep[label[i]]) ink[i] = 0;
-  return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
-/** Labels the 8-connected blob of non-zero ink at `start` with `id`; returns its ink, its box in `box`. */
-function flood(
-  ink: Float32Array,
-  label: Int32Array,
-  stack: Int32Array,
-  width: number,
-  height: number,
-  start: number,
-  id: number,
-  box: Int32Array,
-): number {
-  let mass = 0;
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  let sp = 0;
-  stack[sp++] = start;
-  label[start] = id;
-  while (sp > 0) {
-    const p = stack[--sp];
-    const py = (p / width) | 0;
-    const px = p - py * width;
-    mass += ink[p];
-    if (px < x0) x0 = px;
-    if (px > x1) x1 = px;
-    if (py < y0) y0 = py;
-    if (py > y1) y1 = py;
-    const ya = py > 0 ? py - 1 : py;
-    const yb = py < height - 1 ? py + 1 : py;
-    const xa = px > 0 ? px - 1 : px;
-    const xb = px < width - 1 ? px + 1 : px;
-    for (let qy = ya; qy <= yb; qy++) {
-      for (let q = qy * width + xa, end = qy * width + xb; q <= end; q++) {
-        if (ink[q] !== 0 && label[q] === 0) {
-          label[q] = id;
-          stack[sp++] = q;
-        }
-      }
-    }
-  }
-  box[0] = x0;
-  box[1] = y0;
-  box[2] = x1;
-  box[3] = y1;
-  return mass;
-}
-
-function crop(
-  src: Float32Array,
-  width: number,
-  box: { x: number; y: number; width: number; height: number },
-): Float32Array {
-  const out = new Float32Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    const row = (box.y + y) * width + box.x;
-    out.set(src.subarray(row, row + box.width), y * box.width);
-  }
-  return out;
-}
-
-/** Scales the ink so its median non-zero value becomes 1 (clipping above): strokes at full strength. */
-function saturate(img: Float32Array): void {
-  const values = img.filter((v) => v > 0).sort();
-  if (values.length === 0) return;
-  const level = values[values.length >> 1];
-  for (let i = 0; i < img.length; i++) img[i] = Math.min(1, img[i] / level);
-}
-
-/** Mean stroke width of the ink ≈ 2·area / boundary length (a long stroke has two edges). */
-function strokeWidth(img: Float32Array, w: number, h: number): number {
-  let area = 0;
-  let boundary = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      if (img[i] <= 0) continue;
-      area++;
-      // a boundary pixel has a 4-neighbour that is paper or outside the crop
-      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
-      else if (img[i - 1] <= 0 || img[i + 1] <= 0 || img[i - w] <= 0 || img[i + w] <= 0) boundary++;
-    }
-  }
-  return boundary === 0 ? 0 : (2 * area) / boundary;
 }

@@ -3,6 +3,7 @@
  * nothing else), with structured values stored as JSON strings. Everything read back is validated:
  * it is data, never code.
  */
+import { type Preprocessing, PreprocessingError, parsePreprocessing } from '@scratchnet/datasets';
 import type { JsonValue, ModelConfig } from '@scratchnet/layers';
 import { SerializationError, messageOf, shown } from '../errors.js';
 
@@ -11,8 +12,11 @@ export const FORMAT_NAME = 'scratchnet';
 /** The format version written; files with a higher version are refused. */
 export const FORMAT_VERSION = 1;
 
-/** What was done to an image before it reached the network, so predictions can do the same. */
-export type Preprocessing = { [key: string]: JsonValue };
+/**
+ * What was done to an image before it reached the network, so predictions can do the same: the
+ * typed, validated record of `@scratchnet/datasets` (unknown or mistyped fields are errors).
+ */
+export type { Preprocessing };
 
 /** How the model was trained. All fields optional; extra JSON fields are kept. */
 export interface TrainingSummary {
@@ -51,7 +55,8 @@ export function modelMetadataEntries(
     architecture: JSON.stringify(config),
   };
   if (metadata.classNames !== undefined) out.class_names = JSON.stringify(metadata.classNames);
-  if (metadata.preprocessing !== undefined) out.preprocessing = JSON.stringify(metadata.preprocessing);
+  if (metadata.preprocessing !== undefined)
+    out.preprocessing = JSON.stringify(parsePreprocessing(metadata.preprocessing));
   if (metadata.training !== undefined) out.training = JSON.stringify(metadata.training);
   return out;
 }
@@ -131,8 +136,12 @@ export function readModelHeader(meta: Record<string, string>, file: string): Mod
   }
   const preprocessing = parseJsonEntry(meta, 'preprocessing', file);
   if (preprocessing !== undefined) {
-    if (!isObject(preprocessing)) fail(`preprocessing is not a JSON object`);
-    metadata.preprocessing = preprocessing as Preprocessing;
+    try {
+      metadata.preprocessing = parsePreprocessing(preprocessing);
+    } catch (e) {
+      if (e instanceof PreprocessingError) fail(e.problem);
+      throw e;
+    }
   }
   const training = parseJsonEntry(meta, 'training', file);
   if (training !== undefined) {

@@ -1,0 +1,117 @@
+/**
+ * The last steps, as MNIST did them: a crop of ink (light on black) is thickened to MNIST's stroke
+ * width when its pen was fine, scaled so its longer side is 20 px, and placed in 28×28 with its
+ * centre of mass at the centre.
+ */
+import { dilateDisc, resizeArea } from '../resize.js';
+
+/** Side of the frame MNIST digits live in. */
+export const MNIST_FRAME = 28;
+/** Side of the box MNIST scaled each digit's longer side to. */
+export const MNIST_BOX = 20;
+
+/** Scales the ink so its median non-zero value becomes 1 (clipping above): strokes at full strength. */
+export function saturate(img: Float32Array): void {
+  const values = img.filter((v) => v > 0).sort();
+  if (values.length === 0) return;
+  const level = values[values.length >> 1];
+  for (let i = 0; i < img.length; i++) img[i] = Math.min(1, img[i] / level);
+}
+
+/** Mean stroke width of the ink ≈ 2·area / boundary length (a long stroke has two edges). */
+export function strokeWidth(img: Float32Array, w: number, h: number): number {
+  let area = 0;
+  let boundary = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      if (img[i] <= 0) continue;
+      area++;
+      // a boundary pixel has a 4-neighbour that is paper or outside the crop
+      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
+      else if (img[i - 1] <= 0 || img[i + 1] <= 0 || img[i - w] <= 0 || img[i + w] <= 0) boundary++;
+    }
+  }
+  return boundary === 0 ? 0 : (2 * area) / boundary;
+}
+
+/**
+ * Thickens strokes thinner than `minStroke` output pixels (MNIST's median stroke is about 2.1 px)
+ * so a fine pen on a large picture still looks like MNIST; large crops are first shrunk to 4× the
+ * output size, where dilating is cheap.
+ */
+export function thicken(
+  crop: Float32Array,
+  w: number,
+  h: number,
+  minStroke: number,
+): { data: Float32Array; width: number; height: number } {
+  let img = crop;
+  let cw = w;
+  let ch = h;
+  const strokePx = strokeWidth(img, w, h); // in crop pixels
+  const inter = MNIST_BOX * 4;
+  if (Math.max(w, h) > inter) {
+    const s = inter / Math.max(w, h);
+    cw = Math.max(1, Math.round(w * s));
+    ch = Math.max(1, Math.round(h * s));
+    img = resizeArea(img, w, h, cw, ch);
+  }
+  const perOut = Math.max(cw, ch) / MNIST_BOX; // current pixels per output pixel
+  const stroke = (strokePx * Math.max(cw, ch)) / Math.max(w, h);
+  if (minStroke > 0 && stroke < minStroke * perOut) {
+    const r = Math.round((minStroke * perOut - stroke) / 2);
+    if (r >= 1) {
+      // Strokes thinner than a pixel came out of the shrinking faint, fainter where they cross pixels
+      // diagonally: bring them to full strength first (MNIST's scans were bilevel), then widen.
+      if (img === crop) img = img.slice();
+      saturate(img);
+      return dilateDisc(img, cw, ch, r);
+    }
+  }
+  return { data: img, width: cw, height: ch };
+}
+
+/**
+ * The 28×28 input of a crop of ink ([h, w], light on black, ≥ 0): longer side to 20 px keeping the
+ * aspect ratio (area averaging), ink peak to 1 (MNIST's strokes saturate), centre of mass on pixel
+ * 14 (MNIST's mean centre of mass is (14.0, 14.0)), kept inside the frame.
+ */
+export function mnistFrame(
+  img: Float32Array,
+  w: number,
+  h: number,
+): { input: Float32Array; pixels28: Uint8Array } {
+  const s = MNIST_BOX / Math.max(w, h);
+  const bw = Math.max(1, Math.min(MNIST_BOX, Math.round(w * s)));
+  const bh = Math.max(1, Math.min(MNIST_BOX, Math.round(h * s)));
+  const small = resizeArea(img, w, h, bw, bh);
+  let top = 0;
+  for (let i = 0; i < small.length; i++) if (small[i] > top) top = small[i];
+  let mass = 0;
+  let mx = 0;
+  let my = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const v = top > 0 ? small[y * bw + x] / top : 0;
+      small[y * bw + x] = v;
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  const half = MNIST_FRAME / 2;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const ox = mass > 0 ? clamp(Math.round(half - mx / mass), 0, MNIST_FRAME - bw) : 0;
+  const oy = mass > 0 ? clamp(Math.round(half - my / mass), 0, MNIST_FRAME - bh) : 0;
+  const input = new Float32Array(MNIST_FRAME * MNIST_FRAME);
+  const pixels28 = new Uint8Array(MNIST_FRAME * MNIST_FRAME);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const v = Math.min(1, Math.max(0, small[y * bw + x]));
+      const o = (y + oy) * MNIST_FRAME + x + ox;
+      input[o] = v;
+      pixels28[o] = Math.round(v * 255);
+    }
+  }
+  return { input, pixels28 };
+}

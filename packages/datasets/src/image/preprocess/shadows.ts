@@ -1,0 +1,40 @@
+/**
+ * Shadows narrower than the paper estimate's window come through as ink: wide, solid and weaker than
+ * the pen. Pen strokes are thin, or — a marker — mostly as dark as the rest of the digit.
+ */
+import { labelComponents } from './components.js';
+import { extremeFilter } from './morphology.js';
+
+/** Fraction of the strokes' ink level below which ink is weak. */
+const SHADOW_INK = 0.8;
+
+/**
+ * Clears from `mask` ([h, w], 1 = ink) the weak pixels (below {@link SHADOW_INK} of `level`) of
+ * every wide region — the part of the ink that holds a solid (2ρ+1)² square (a morphological
+ * opening) — where most pixels are weak: a shadow. A stroke crossing the shadow is darker than it and
+ * stays; a thick marker stroke is mostly strong and stays whole. Returns the number of pixels cleared.
+ */
+export function removeShadowInk(
+  mask: Uint8Array,
+  ink: Float32Array,
+  w: number,
+  h: number,
+  level: number,
+  rho: number,
+): number {
+  const opened = extremeFilter(extremeFilter(Float32Array.from(mask), w, h, rho, -1), w, h, rho, 1);
+  const wide = Uint8Array.from(opened, (v) => (v > 0 ? 1 : 0));
+  const { labels, components } = labelComponents(wide, ink, w, h);
+  if (components.length === 0) return 0;
+  const weak = new Int32Array(components.length + 1);
+  for (let i = 0; i < mask.length; i++) if (labels[i] > 0 && ink[i] < SHADOW_INK * level) weak[labels[i]]++;
+  const shadow = components.map((c) => weak[c.id] > 0.5 * c.area);
+  let cleared = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (labels[i] > 0 && shadow[labels[i] - 1] && ink[i] < SHADOW_INK * level) {
+      mask[i] = 0;
+      cleared++;
+    }
+  }
+  return cleared;
+}
