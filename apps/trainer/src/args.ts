@@ -134,7 +134,7 @@ const FLAGS: Record<string, FlagSpec> = {
     kind: 'string',
     group: 'model',
     arg: '<preset>',
-    help: 'model preset, trained with its recipe (default: seed)',
+    help: 'model preset, trained with its recipe (default: simple-cnn)',
   },
   '--arch': {
     key: 'arch',
@@ -416,11 +416,11 @@ const FLAGS: Record<string, FlagSpec> = {
   },
 };
 
-/** The defaults of every option: the seed preset and its recipe. */
+/** The defaults of every option: the simple-cnn preset and its recipe. */
 export function defaultOptions(): TrainOptions {
-  const r = RECIPES.seed;
+  const r = RECIPES['simple-cnn'];
   return {
-    model: 'seed',
+    model: 'simple-cnn',
     arch: undefined,
     dataset: 'mnist',
     dataDir: undefined,
@@ -668,7 +668,7 @@ export function helpText(presets: readonly string[]): string {
     '',
     'Usage: scratchnet-train [options]',
     '',
-    'With no options it trains the seed preset on MNIST with its recipe and writes',
+    'With no options it trains the simple-cnn preset on MNIST with its recipe and writes',
     'checkpoints/model.safetensors. Flags override any part of a preset’s recipe.',
     '',
     ...GROUPS.flatMap(([g, title]) => [`${title}:`, ...table(rows(g)), '']),

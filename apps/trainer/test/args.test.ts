@@ -12,7 +12,7 @@ describe('parseArgs', () => {
     const { options, mode, explicit } = train([]);
     expect(options).toEqual(defaultOptions());
     expect(options).toMatchObject({
-      model: 'seed',
+      model: 'simple-cnn',
       dataset: 'mnist',
       epochs: 5,
       batchSize: 64,
@@ -189,7 +189,7 @@ describe('parseArgs', () => {
     expect(train(['--nesterov']).options.nesterov).toBe(true);
     expect(train(['--arch', 'net.json']).options).toMatchObject({
       arch: 'net.json',
-      model: 'seed',
+      model: 'simple-cnn',
       epochs: 5,
     });
   });

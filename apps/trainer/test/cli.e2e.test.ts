@@ -86,7 +86,7 @@ describe('scratchnet-train --json', () => {
     expect(kinds[0]).toBe('start');
     expect(kinds.at(-1)).toBe('done');
     expect(first[0]).toMatchObject({
-      model: 'seed',
+      model: 'simple-cnn',
       dataset: 'MNIST',
       trainSamples: 96,
       valSamples: 32,

@@ -3,7 +3,7 @@ import type { BatchInfo, EpochInfo, FiltersInfo, Misclassified, RunInfo } from '
 /** A run's description as the worker would send it. */
 export function fakeInfo(overrides: Partial<RunInfo> = {}): RunInfo {
   return {
-    model: 'seed',
+    model: 'simple-cnn',
     summary: '',
     parameters: 804554,
     dataset: 'MNIST',
