@@ -1,90 +1,61 @@
-// "Where a step goes": wraps every kernel method of the current backend object (in the bench process
-// only; the packages are untouched) with performance.now() timing. Nested kernel calls (a backend
-// method calling another) are charged exclusively, so the shares add up. Work per call: FLOPs for the
-// GEMM and convolution kernels, bytes of tensor arguments (read + written once) for the rest.
-import { getBackend } from '@scratchnet/tensor';
+// "Where a step goes": times every kernel run through the registry (tensor's `setKernelObserver`, in
+// the bench process only), whichever implementation the backend uses for it: its registered one or
+// the reference. The registry reports each kernel's time exclusive of kernels it ran itself, so the
+// shares add up. Work per call: FLOPs for the GEMM and convolution kernels, bytes of the record's
+// tensors (each read or written once) for the rest.
+import { getBackend, kernelsImplementedBy, listKernels, setKernelObserver } from '@scratchnet/tensor';
 
-/** The kernel methods of the Backend interface (private helpers of a backend are not kernels). */
-const KERNELS = [
-  'copy',
-  'fill',
-  'gemm',
-  'im2col',
-  'col2im',
-  'conv2d',
-  'conv2dBackwardData',
-  'conv2dBackwardWeights',
-  'maxPool2d',
-  'maxPool2dBackward',
-  'avgPool2d',
-  'avgPool2dBackward',
-  'binary',
-  'unary',
-  'activation',
-  'activationBackward',
-  'axpby',
-  'addBias',
-  'biasGrad',
-  'reduce',
-  'argmax',
-  'sumSquares',
-  'softmax',
-  'logSoftmax',
-  'softmaxCrossEntropy',
-  'countCorrect',
-  'dropout',
-  'batchNorm',
-  'batchNormBackward',
-  'sgdUpdate',
-  'adamUpdate',
-  'rmspropUpdate',
-  'adagradUpdate',
-];
-
-const convFlops = (g) =>
+const convFlops = ({ g }) =>
   2 * g.batch * g.outChannels * g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth;
-/** FLOPs of one call, for the compute-bound kernels. */
+/** FLOPs of one call, for the compute-bound kernels (by kernel name, from the argument record). */
 const FLOPS = {
-  gemm: (a) => 2 * a[2] * a[3] * a[4],
-  conv2d: (a) => convFlops(a[4]),
-  conv2dBackwardData: (a) => convFlops(a[3]),
-  conv2dBackwardWeights: (a) => convFlops(a[4]),
+  gemm: ({ m, n, k }) => 2 * m * n * k,
+  conv2d: convFlops,
+  conv2dBackwardData: convFlops,
+  conv2dBackwardWeights: convFlops,
 };
 const isTensor = (v) => v !== null && typeof v === 'object' && typeof v.size === 'number' && 'data' in v;
 
-/** Wraps the current backend's kernels; returns { stats(), reset(), restore() }. */
-export function profileBackend() {
-  const be = getBackend();
-  const names = KERNELS.filter((n) => typeof be[n] === 'function');
-  const acc = new Map();
-  let child = 0; // time spent in nested kernel calls of the current call
-  for (const name of names) {
-    const orig = be[name];
-    const entry = { calls: 0, ms: 0, flops: 0, bytes: 0 };
-    acc.set(name, entry);
-    be[name] = function (...args) {
-      const outer = child;
-      child = 0;
-      const t = performance.now();
-      try {
-        return orig.apply(this, args);
-      } finally {
-        const total = performance.now() - t;
-        entry.ms += total - child;
-        entry.calls++;
-        if (FLOPS[name]) entry.flops += FLOPS[name](args);
-        else for (const a of args) if (isTensor(a)) entry.bytes += a.size * 4;
-        child = outer + total;
-      }
-    };
+/** Bytes of the record's tensors (a tensor passed twice, e.g. in place, counts once). */
+function recordBytes(args) {
+  if (args === null || typeof args !== 'object') return 0;
+  let bytes = 0;
+  const seen = new Set();
+  for (const v of Object.values(args)) {
+    if (isTensor(v) && !seen.has(v)) {
+      seen.add(v);
+      bytes += v.size * 4;
+    }
   }
+  return bytes;
+}
+
+/**
+ * Starts timing every kernel of the registry on the current backend; returns { stats(), reset(),
+ * restore() }. Each stat names the kernel and whether the backend runs its own implementation
+ * (`impl: 'wasm'`) or the reference (`impl: 'reference'`).
+ */
+export function profileBackend() {
+  const backend = getBackend().name;
+  const own = new Set(kernelsImplementedBy(backend));
+  const acc = new Map(listKernels().map((k) => [k.name, { calls: 0, ms: 0, flops: 0, bytes: 0 }]));
+  setKernelObserver((kernel, args, ms) => {
+    let e = acc.get(kernel.name);
+    if (e === undefined) acc.set(kernel.name, (e = { calls: 0, ms: 0, flops: 0, bytes: 0 }));
+    e.calls++;
+    e.ms += ms;
+    const flops = FLOPS[kernel.name];
+    if (flops) e.flops += flops(args);
+    else e.bytes += recordBytes(args);
+  });
   return {
-    stats: () => [...acc].filter(([, e]) => e.calls > 0).map(([name, e]) => ({ name, ...e })),
+    stats: () =>
+      [...acc]
+        .filter(([, e]) => e.calls > 0)
+        .map(([name, e]) => ({ name, impl: own.has(name) ? backend : 'reference', ...e })),
     reset: () => {
       for (const e of acc.values()) Object.assign(e, { calls: 0, ms: 0, flops: 0, bytes: 0 });
     },
-    restore: () => {
-      for (const name of names) delete be[name];
-    },
+    restore: () => setKernelObserver(undefined),
   };
 }

@@ -1,7 +1,7 @@
 // Ours against PyTorch (CPU, 2 threads) in the same run: the simple CNN, LeNet-5 and the strong preset
 // trained with batch 64 and SGD momentum 0.9, in alternated rounds (ours, PyTorch, ours, ...; medians),
 // inference over the 10,000 MNIST test images in batches of 1000, and per preset a "where a step
-// goes" table of our kernels (wrapped in this process only, see lib/profile.mjs). PyTorch runs from
+// goes" table of our kernels (timed through the kernel registry's observer, see lib/profile.mjs). PyTorch runs from
 // Debian's python3-torch (see tests/torch-interop/python-env.js); without it, ours alone is measured.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { loadMnist } from '@scratchnet/datasets';
+import { loadMnist } from '@scratchnet/datasets/node';
 import { PRESET_NAMES, createModel } from '@scratchnet/layers';
 import { SGD } from '@scratchnet/optimizers';
 import { setBackend } from '@scratchnet/tensor';
@@ -201,7 +201,7 @@ async function inference(ctx, preset, model, test, torch, rounds, ours) {
   return rows;
 }
 
-/** One more round of ours with every kernel wrapped: each kernel's share of the step, calls, speed. */
+/** One more round of ours with every kernel timed: each kernel's share of the step, calls, speed. */
 async function whereStepGoes(ctx, preset, fitOnce, batches) {
   const profile = profileBackend();
   let wall;
@@ -228,11 +228,13 @@ async function whereStepGoes(ctx, preset, fitOnce, batches) {
           ? `${fmt(e.bytes / (e.ms / 1000) / 1e9)} GB/s`
           : '';
     const calls = e.calls / batches;
+    // A kernel the backend does not implement itself runs the reference (plain JS loops).
+    const ref = e.impl === 'reference' ? ' (reference)' : '';
     lines.push(
-      `  ${e.name.padEnd(24)} ${share.toFixed(1).padStart(5)} %  ${fmt(calls).padStart(5)} calls/step  ${speed}`,
+      `  ${(e.name + ref).padEnd(36)} ${share.toFixed(1).padStart(5)} %  ${fmt(calls).padStart(5)} calls/step  ${speed}`,
     );
     rows.push(
-      row('step share', `${preset}: ${e.name}`, share, '%', {
+      row('step share', `${preset}: ${e.name}${ref}`, share, '%', {
         note: `${e.calls > 0 ? `${fmt(calls)} calls a step` : 'JS: layers, data, loss, bookkeeping'}${speed ? `, ${speed}` : ''}`,
       }),
     );

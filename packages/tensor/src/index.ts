@@ -20,6 +20,7 @@ export * as kernels from './kernels/index.js';
 export {
   type Kernel,
   type KernelImpl,
+  type KernelObserver,
   type KernelSpec,
   callKernel,
   defineKernel,
@@ -27,6 +28,7 @@ export {
   listKernels,
   registerKernel,
   runKernel,
+  setKernelObserver,
 } from './kernels/kernel.js';
 export { full, fromArray, intZeros, ones, randomNormal, randomUniform, zeros } from './creation.js';
 export { Random, type RandomState } from './random.js';

@@ -4,6 +4,8 @@ import { JsBackend } from '../src/backends/js/index.js';
 import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/index.js';
 import { WasmRuntime } from '../src/backends/wasm/runtime.js';
 import { CONTROL_BYTES, ThreadPool } from '../src/backends/wasm/threads.js';
+import { conv2d, conv2dBackwardData, gemm } from '../src/kernels/index.js';
+import { callKernel, kernelsImplementedBy } from '../src/kernels/kernel.js';
 import { Random } from '../src/random.js';
 import { conv2dGeometry, type Shape, sizeOf } from '../src/shape.js';
 import { Tensor } from '../src/tensor.js';
@@ -29,37 +31,50 @@ function maxDiff(a: Tensor, b: Tensor): number {
   return m;
 }
 
-/** One small convolution forward and backward and one GEMM on `wb`, checked against the reference backend. */
+/**
+ * One small convolution forward and backward-data and one GEMM, through the kernel registry on `wb`
+ * (its registered implementations; each record validated first), checked against the js reference.
+ */
 function step(wb: WasmBackend, round: number, i: number): void {
   const c = 2 + (i % 3);
+  // x: [8, c, 10, 10], w: [6, c, 3, 3], y: [8, 6, 10, 10] (padding 1)
   const x = rand(js, [8, c, 10, 10]);
   const w = rand(js, [6, c, 3, 3]);
   const bias = rand(js, [6]);
   const g = conv2dGeometry(x.shape, w.shape, 1, 1);
   const yShape = [8, 6, g.outHeight, g.outWidth];
   const y = new Tensor(yShape, js.allocate(sizeOf(yShape)));
-  js.conv2d(x, w, bias, y, g);
+  callKernel(conv2d, { x, w, bias, y, g }, js);
   const yw = new Tensor(yShape, wb.allocate(sizeOf(yShape)));
-  wb.conv2d(copyTo(wb, x), copyTo(wb, w), copyTo(wb, bias), yw, g);
+  callKernel(conv2d, { x: copyTo(wb, x), w: copyTo(wb, w), bias: copyTo(wb, bias), y: yw, g }, wb);
   expect(maxDiff(yw, y), `round ${round}, step ${i}: conv2d`).toBeLessThan(1e-4);
 
   const dy = rand(js, yShape);
   const dx = new Tensor(x.shape, js.allocate(x.size));
-  js.conv2dBackwardData(dy, w, dx, g);
+  callKernel(conv2dBackwardData, { dy, w, dx, g }, js);
   const dxw = new Tensor(x.shape, wb.allocate(x.size));
-  wb.conv2dBackwardData(copyTo(wb, dy), copyTo(wb, w), dxw, g);
+  callKernel(conv2dBackwardData, { dy: copyTo(wb, dy), w: copyTo(wb, w), dx: dxw, g }, wb);
   expect(maxDiff(dxw, dx), `round ${round}, step ${i}: conv2dBackwardData`).toBeLessThan(1e-4);
 
+  // a: [48, 96] · b: [96, 40] → c: [48, 40]
   const a = rand(js, [48, 96]);
-  const bm = rand(js, [96, 40]);
+  const b = rand(js, [96, 40]);
   const cm = new Tensor([48, 40], js.allocate(48 * 40));
-  js.gemm(false, false, 48, 40, 96, 1, a, bm, 0, cm);
+  const mnk = { transA: false, transB: false, m: 48, n: 40, k: 96, alpha: 1, beta: 0 };
+  callKernel(gemm, { ...mnk, a, b, c: cm }, js);
   const cw = new Tensor([48, 40], wb.allocate(48 * 40));
-  wb.gemm(false, false, 48, 40, 96, 1, copyTo(wb, a), copyTo(wb, bm), 0, cw);
+  callKernel(gemm, { ...mnk, a: copyTo(wb, a), b: copyTo(wb, b), c: cw }, wb);
   expect(maxDiff(cw, cm), `round ${round}, step ${i}: gemm`).toBeLessThan(1e-3);
 }
 
 describe('wasm backend with far more threads than cores', () => {
+  it('has its own implementations of the kernels stressed here (not the reference they fall back to)', () => {
+    createWasmBackend({ threads: 1 }).terminate();
+    expect(kernelsImplementedBy('wasm')).toEqual(
+      expect.arrayContaining(['conv2d', 'conv2dBackwardData', 'gemm']),
+    );
+  });
+
   it('computes right while late workers start and the memory grows (backends created again and again)', () => {
     const keep: Tensor[] = [];
     for (let round = 0; round < 4; round++) {

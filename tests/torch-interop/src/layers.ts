@@ -17,31 +17,11 @@ export type LayerSpec =
   | { kind: 'batchnorm1d' | 'batchnorm2d'; features: number; momentum?: number; eps?: number }
   | { kind: 'dropout'; p: number };
 
-// PyTorch-cased names (Conv2d, ...) where the installed layers package has them, else the older
-// Conv2D-style ones: the suite runs unchanged before and after the rename.
-const lib = L as unknown as Record<string, unknown>;
-function named<T>(name: string, old: string): new (options: T) => L.Layer {
-  return (lib[name] ?? lib[old]) as new (
-    options: T,
-  ) => L.Layer;
-}
-interface PoolOptions {
-  poolSize: Size;
-  stride?: Size;
-  padding?: Size;
-}
-const Conv2d = named<{ filters: number; kernelSize: Size; stride?: Size; padding?: Size; useBias?: boolean }>(
-  'Conv2d',
-  'Conv2D',
-);
-const MaxPool2d = named<PoolOptions>('MaxPool2d', 'MaxPool2D');
-const AvgPool2d = named<PoolOptions & { countIncludePad?: boolean }>('AvgPool2d', 'AvgPool2D');
-
 /** The scratchnet layer of a spec. */
 export function ourLayer(s: LayerSpec): L.Layer {
   switch (s.kind) {
     case 'conv2d':
-      return new Conv2d({
+      return new L.Conv2d({
         filters: s.out,
         kernelSize: s.kernel,
         stride: s.stride ?? 1,
@@ -49,9 +29,9 @@ export function ourLayer(s: LayerSpec): L.Layer {
         useBias: s.bias ?? true,
       });
     case 'maxpool2d':
-      return new MaxPool2d({ poolSize: s.kernel, stride: s.stride ?? s.kernel, padding: s.padding ?? 0 });
+      return new L.MaxPool2d({ poolSize: s.kernel, stride: s.stride ?? s.kernel, padding: s.padding ?? 0 });
     case 'avgpool2d':
-      return new AvgPool2d({
+      return new L.AvgPool2d({
         poolSize: s.kernel,
         stride: s.stride ?? s.kernel,
         padding: s.padding ?? 0,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sequential, SoftmaxCrossEntropy, Sequential as SequentialModel } from '@scratchnet/layers';
 import { SGD } from '@scratchnet/optimizers';
+import { loadModel, saveModel } from '@scratchnet/serialization/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, Random, intTensorOf, normal, tensorOf, useBackend } from '../src/backends.js';
 import { expectClose } from '../src/compare.js';
@@ -27,20 +28,6 @@ const MODEL: LayerSpec[] = [
 ];
 const INPUT = [1, 8, 8];
 
-interface ModelIo {
-  saveModel(model: Sequential, path: string): Promise<void>;
-  loadModel(path: string): Promise<{ model: Sequential }>;
-}
-/** saveModel/loadModel from the Node entry where the package has one, else from its main entry. */
-async function modelIo(): Promise<ModelIo> {
-  const node = '@scratchnet/serialization/node';
-  try {
-    return (await import(/* @vite-ignore */ node)) as ModelIo;
-  } catch {
-    return (await import('@scratchnet/serialization')) as unknown as ModelIo;
-  }
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-torch-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +41,6 @@ let results: Record<string, Result> = {};
 
 describe.skipIf(!torch.ok)('a model file through PyTorch and back', () => {
   beforeAll(async () => {
-    const io = await modelIo();
     const rng = new Random(300);
     const x = normal(rng, [3, ...INPUT]);
     const trainX = normal(rng, [8, ...INPUT]);
@@ -80,7 +66,7 @@ describe.skipIf(!torch.ok)('a model file through PyTorch and back', () => {
         opt.step();
       }
       const file = join(dir, `${backend}.safetensors`);
-      await io.saveModel(model, file);
+      await saveModel(model, file);
       models.set(backend, model);
       cases.push({
         id: backend,
@@ -98,7 +84,7 @@ describe.skipIf(!torch.ok)('a model file through PyTorch and back', () => {
       useBackend(backend);
       const model = models.get(backend) as Sequential;
       const y = Float32Array.from(model.forward(tensorOf([3, ...INPUT], x)).data);
-      const loaded = (await io.loadModel(join(dir, `${backend}-torch.safetensors`))).model;
+      const loaded = (await loadModel(join(dir, `${backend}-torch.safetensors`))).model;
       const yLoaded = Float32Array.from(loaded.forward(tensorOf([3, ...INPUT], x)).data);
       const names = [...model.namedParameters(), ...model.namedBuffers()].map((p) => p.name).sort();
       ours.set(backend, { y, yLoaded, names });

@@ -25,6 +25,7 @@ export { type Im2colArgs, im2col } from './im2col.js';
 export {
   type Kernel,
   type KernelImpl,
+  type KernelObserver,
   type KernelSpec,
   callKernel,
   defineKernel,
@@ -32,6 +33,7 @@ export {
   listKernels,
   registerKernel,
   runKernel,
+  setKernelObserver,
 } from './kernel.js';
 export { logSoftmax } from './log-softmax.js';
 export { type MaxPool2dArgs, maxPool2d } from './max-pool2d.js';

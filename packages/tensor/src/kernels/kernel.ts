@@ -71,8 +71,46 @@ export function registerKernel<A, R, B extends Backend>(
  * or the reference. Ops call this after validating; so may code that built the record itself.
  */
 export function runKernel<A, R>(kernel: Kernel<A, R>, args: A, backend: Backend = getBackend()): R {
+  if (observer !== undefined) return runObserved(observer, kernel, args, backend);
   const impl = kernel.impls.get(backend.name) as KernelImpl<A, R> | undefined;
   return impl === undefined ? kernel.reference(args) : impl(args, backend);
+}
+
+/**
+ * Told about every kernel run through {@link runKernel}, after it returns (or throws): the kernel, its
+ * argument record, and the milliseconds it took, exclusive of kernels it ran itself through the
+ * registry (so the times of a program's kernels add up).
+ */
+export type KernelObserver = (kernel: Kernel<unknown, unknown>, args: unknown, ms: number) => void;
+
+// Available in Node and every browser context; the package's type libraries are ES-only.
+declare const performance: { now(): number };
+
+let observer: KernelObserver | undefined;
+/** Milliseconds spent in kernels run from inside the current observed kernel. */
+let nestedMs = 0;
+
+/**
+ * Sets (or, with `undefined`, removes) the one {@link KernelObserver}, e.g. for a profiler. Without
+ * one, running a kernel costs a single check more.
+ */
+export function setKernelObserver(next: KernelObserver | undefined): void {
+  observer = next;
+}
+
+function runObserved<A, R>(obs: KernelObserver, kernel: Kernel<A, R>, args: A, backend: Backend): R {
+  const outer = nestedMs;
+  nestedMs = 0;
+  const start = performance.now();
+  try {
+    const impl = kernel.impls.get(backend.name) as KernelImpl<A, R> | undefined;
+    return impl === undefined ? kernel.reference(args) : impl(args, backend);
+  } finally {
+    const total = performance.now() - start;
+    const own = total - nestedMs;
+    nestedMs = outer + total;
+    obs(kernel as Kernel<unknown, unknown>, args, own);
+  }
 }
 
 /** Validates `args`, then runs `kernel` (see {@link runKernel}). */
