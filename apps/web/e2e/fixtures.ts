@@ -7,7 +7,7 @@ import { Dense, Flatten, Sequential } from '@scratchnet/layers';
 import { modelToBytes } from '@scratchnet/serialization';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { Classifier, describeResult } from '../src/lib/classifier.js';
+import { Classifier, describeResult, describeWarnings } from '../src/lib/classifier.js';
 
 /** RGBA of a grayscale picture given as luminance bytes. */
 function rgba(lum: Uint8Array): Uint8Array {
@@ -34,10 +34,10 @@ function mnistPicture(images: Uint8Array, i: number): Uint8Array {
   return out;
 }
 
-/** A white 56×56 picture with a black bar, horizontal or vertical. */
-function barPicture(o: 'h' | 'v'): Uint8Array {
+/** A white 56×56 picture with a black bar, horizontal or vertical, from `from` to `to` (0, 56: edge to edge). */
+function barPicture(o: 'h' | 'v', from = 8, to = 48): Uint8Array {
   const lum = new Uint8Array(56 * 56).fill(255);
-  for (let i = 8; i < 48; i++) for (let t = 25; t < 31; t++) lum[o === 'h' ? t * 56 + i : i * 56 + t] = 0;
+  for (let i = from; i < to; i++) for (let t = 25; t < 31; t++) lum[o === 'h' ? t * 56 + i : i * 56 + t] = 0;
   return lum;
 }
 
@@ -64,9 +64,11 @@ export interface Fixtures {
   notAnImage: { path: string; name: string };
   /** Bar pictures and the hand-made model that tells them apart. */
   bars: { paths: string[]; names: string[]; model: string };
+  /** A horizontal bar from edge to edge: its ink touches the border (a warning). */
+  edgeBar: { path: string; name: string };
   /** A file that is no model. */
   corruptModel: string;
-  /** What the CLI's preprocessing and `model` make of a PNG fixture: the page must say the same. */
+  /** What the CLI's decoder, preprocessing and `model` make of an image fixture: the page must say the same. */
   expected(modelBytes: Uint8Array, path: string, name: string): string;
 }
 
@@ -96,6 +98,7 @@ export function makeFixtures(mnistDir: string): Fixtures {
   barNames.forEach((n, k) => {
     writeFileSync(join(dir, n), png(barPicture(k === 0 ? 'h' : 'v'), 56, 56));
   });
+  writeFileSync(join(dir, 'edge.png'), png(barPicture('h', 0, 56), 56, 56));
   writeFileSync(join(dir, 'bars.safetensors'), barModelBytes());
   writeFileSync(join(dir, 'broken.safetensors'), new Uint8Array([7, 0, 0, 0, 0, 0, 0, 0, 123]));
   return {
@@ -104,10 +107,12 @@ export function makeFixtures(mnistDir: string): Fixtures {
     jpeg: { path: join(dir, jpegName), name: jpegName, label: String(labels[4]) },
     notAnImage: { path: join(dir, 'notes.png'), name: 'notes.png' },
     bars: { paths: barNames.map((n) => join(dir, n)), names: barNames, model: join(dir, 'bars.safetensors') },
+    edgeBar: { path: join(dir, 'edge.png'), name: 'edge.png' },
     corruptModel: join(dir, 'broken.safetensors'),
     expected(modelBytes, path, name) {
       const c = Classifier.fromBytes(modelBytes, 'model');
-      return describeResult(name, c.classify(decodeImage(readFileSync(path), name), name));
+      const r = c.classify(decodeImage(readFileSync(path), name), name);
+      return describeResult(name, r) + describeWarnings(r);
     },
   };
 }

@@ -2,9 +2,15 @@
  * The Draw page: a pad drawn with pointer events (mouse, touch, pen) whose prediction updates while
  * drawing, the 28×28 input the network sees, image uploads, and loading a model file.
  */
-import { ImageError } from '@scratchnet/datasets';
-import { Classifier, type Classification, describeResult, formatPercent } from './lib/classifier.js';
-import { rgbaToGray } from './lib/gray.js';
+import {
+  type Classification,
+  ClassificationError,
+  type DecodedImage,
+  type GrayImage,
+  ImageError,
+  decodeImage,
+} from '@scratchnet/datasets';
+import { Classifier, describeResult, describeWarnings, formatPercent } from './lib/classifier.js';
 import { paintGray } from './lib/render.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -44,7 +50,7 @@ export function useClassifier(c: Classifier): void {
   buildBars(c.classNames);
   if (drawn) predictDrawing();
   else $('prediction').textContent = 'Draw a digit on the pad.';
-  void reclassifyUploads();
+  reclassifyUploads();
 }
 
 function buildBars(names: readonly string[]): void {
@@ -61,17 +67,28 @@ function buildBars(names: readonly string[]): void {
   );
 }
 
+/** Fills `el` with `text` followed by the result's warnings, if any, set apart in a span. */
+function showWithWarnings(el: HTMLElement, text: string, r: Classification): void {
+  el.textContent = text;
+  const warnings = describeWarnings(r);
+  if (warnings === '') return;
+  const span = document.createElement('span');
+  span.className = 'warning';
+  span.textContent = warnings;
+  el.append(span);
+}
+
 function showPrediction(r: Classification): void {
   const p = r.probabilities;
-  $('prediction').textContent = `${r.label} — ${formatPercent(p[r.best])} % sure`;
+  showWithWarnings($('prediction'), `${r.label} — ${formatPercent(r.confidence)} % sure`, r);
   const items = $('bars').children;
   for (let i = 0; i < items.length; i++) {
     const li = items[i] as HTMLElement;
-    li.classList.toggle('best', i === r.best);
+    li.classList.toggle('best', i === r.prediction);
     (li.querySelector('.fill') as HTMLElement).style.width = `${(100 * p[i]).toFixed(1)}%`;
     (li.querySelector('.pct') as HTMLElement).textContent = `${formatPercent(p[i])} %`;
   }
-  paintGray($<HTMLCanvasElement>('input28'), r.pixels28, 28, 28);
+  paintGray($<HTMLCanvasElement>('input28'), r.image.pixels28, 28, 28);
 }
 
 // ---- the drawing pad ----
@@ -90,18 +107,31 @@ function clearPad(): void {
   paintGray($<HTMLCanvasElement>('input28'), new Uint8Array(784), 28, 28);
 }
 
-function predictDrawing(): void {
-  if (classifier === null || !drawn) return;
-  const t0 = performance.now();
+/**
+ * The pad as a grayscale picture. The pad is opaque white with black strokes (grey where they are
+ * anti-aliased), so every RGBA channel already holds the luminance: no colour conversion or
+ * compositing is needed, only the red channel scaled to [0, 1].
+ */
+function padImage(): GrayImage {
   const c = pad();
   const ctx = c.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
   const { data } = ctx.getImageData(0, 0, c.width, c.height);
+  const gray = new Float32Array(c.width * c.height);
+  for (let i = 0; i < gray.length; i++) gray[i] = data[4 * i] / 255;
+  return { width: c.width, height: c.height, data: gray };
+}
+
+function predictDrawing(): void {
+  if (classifier === null || !drawn) return;
+  const t0 = performance.now();
   try {
-    showPrediction(classifier.classify(rgbaToGray(c.width, c.height, data), 'drawing'));
+    showPrediction(classifier.classify(padImage(), 'drawing'));
   } catch (e) {
     // An empty or blank pad has no ink to centre: say so instead of guessing.
-    if (!(e instanceof ImageError)) throw e;
-    $('prediction').textContent = 'Draw a digit on the pad.';
+    if (e instanceof ImageError) $('prediction').textContent = 'Draw a digit on the pad.';
+    else if (e instanceof ClassificationError)
+      $('prediction').textContent = `${classifier.source}: ${e.message}`;
+    else throw e;
     return;
   }
   const dt = performance.now() - t0;
@@ -174,51 +204,52 @@ function setUpPad(): void {
 
 // ---- uploads ----
 
+/** An uploaded picture, decoded once (or why it could not be), read again by every new model. */
 interface Upload {
   name: string;
-  file: File;
+  image: DecodedImage | null;
+  error: string;
 }
 let uploads: Upload[] = [];
 
-/** Decodes an image file with the browser's decoders into RGBA. */
-async function decodeFile(file: File): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  let bitmap: ImageBitmap;
+/** Decodes an image file the way the CLI does: the datasets package's PNG/JPEG decoder and errors. */
+async function readUpload(file: File): Promise<Upload> {
   try {
-    bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  } catch {
-    throw new ImageError(file.name, 'not a PNG or JPEG image this browser can decode');
-  }
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return {
-    width: canvas.width,
-    height: canvas.height,
-    data: ctx.getImageData(0, 0, canvas.width, canvas.height).data,
-  };
-}
-
-async function classifyUpload(u: Upload): Promise<string> {
-  if (classifier === null) return `${u.name}: waiting for the model`;
-  try {
-    const { width, height, data } = await decodeFile(u.file);
-    return describeResult(u.name, classifier.classify(rgbaToGray(width, height, data), u.name));
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return { name: file.name, image: decodeImage(bytes, file.name), error: '' };
   } catch (e) {
-    if (e instanceof ImageError) return e.message;
-    return `${u.name}: ${messageOf(e)}`;
+    const error = e instanceof ImageError ? e.message : `${file.name}: ${messageOf(e)}`;
+    return { name: file.name, image: null, error };
   }
 }
 
-async function reclassifyUploads(): Promise<void> {
-  const texts = await Promise.all(uploads.map(classifyUpload));
-  $('upload-results').replaceChildren(
-    ...texts.map((t) => {
-      const li = document.createElement('li');
-      li.textContent = t;
-      return li;
-    }),
-  );
+function uploadItem(u: Upload): HTMLLIElement {
+  const li = document.createElement('li');
+  if (u.image === null) li.textContent = u.error;
+  else if (classifier === null) li.textContent = `${u.name}: waiting for the model`;
+  else {
+    try {
+      const r = classifier.classify(u.image, u.name);
+      showWithWarnings(li, describeResult(u.name, r), r);
+    } catch (e) {
+      li.textContent = e instanceof ImageError ? e.message : `${u.name}: ${messageOf(e)}`;
+    }
+  }
+  return li;
+}
+
+function reclassifyUploads(): void {
+  $('upload-results').replaceChildren(...uploads.map(uploadItem));
+}
+
+let uploadGeneration = 0;
+async function setUploads(files: readonly File[]): Promise<void> {
+  const generation = ++uploadGeneration;
+  const read = await Promise.all(files.map(readUpload));
+  // A later upload, read faster, has replaced this one.
+  if (generation !== uploadGeneration) return;
+  uploads = read;
+  reclassifyUploads();
 }
 
 // ---- model files ----
@@ -235,8 +266,7 @@ async function loadModelFile(file: File): Promise<void> {
 function setUpFiles(): void {
   $<HTMLInputElement>('upload').addEventListener('change', (e) => {
     const files = (e.target as HTMLInputElement).files;
-    uploads = Array.from(files ?? [], (file) => ({ name: file.name, file }));
-    void reclassifyUploads();
+    void setUploads(Array.from(files ?? []));
   });
   $<HTMLInputElement>('model-file').addEventListener('change', (e) => {
     const file = (e.target as HTMLInputElement).files?.[0];
@@ -252,10 +282,7 @@ function setUpFiles(): void {
     const models = files.filter((f) => f.name.endsWith('.safetensors'));
     const images = files.filter((f) => !f.name.endsWith('.safetensors'));
     if (models.length > 0) void loadModelFile(models[0]);
-    if (images.length > 0) {
-      uploads = images.map((file) => ({ name: file.name, file }));
-      void reclassifyUploads();
-    }
+    if (images.length > 0) void setUploads(images);
   });
 }
 

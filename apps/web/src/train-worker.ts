@@ -95,7 +95,7 @@ function optimizerSpec(c: TrainConfig): OptimizerSpec {
 
 /** The first convolution's weights, copied (they keep changing under training). */
 function firstFilters(model: Sequential): Filters | null {
-  const conv = model.layers.find((l) => /^Conv2[dD]$/.test(l.type));
+  const conv = model.layers.find((l) => l.type === 'Conv2d');
   const w = conv?.parameters().find((p) => p.name === 'weight')?.value;
   if (w === undefined || w.rank !== 4) return null;
   return { shape: [w.shape[0], w.shape[1], w.shape[2], w.shape[3]], data: w.data.slice() };

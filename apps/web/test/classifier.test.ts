@@ -8,14 +8,17 @@ import {
   Classifier,
   ModelError,
   describeResult,
+  describeWarnings,
   formatPercent,
-  normalizationOf,
 } from '../src/lib/classifier.js';
 
-/** A 28×28 picture: white paper with a black bar, horizontal or vertical, through the middle. */
-function bar(orientation: 'h' | 'v') {
+/**
+ * A 28×28 picture: white paper with a black bar, horizontal or vertical, through the middle (from
+ * `from` to `to`: to the border with 0 and 28).
+ */
+function bar(orientation: 'h' | 'v', from = 4, to = 24) {
   const data = new Float32Array(28 * 28).fill(1);
-  for (let i = 4; i < 24; i++) {
+  for (let i = from; i < to; i++) {
     for (let t = 12; t < 16; t++) data[orientation === 'h' ? t * 28 + i : i * 28 + t] = 0;
   }
   return { width: 28, height: 28, data };
@@ -43,12 +46,14 @@ describe('Classifier', () => {
     expect(c.classNames).toEqual(['h', 'v']);
     const h = c.classify(bar('h'));
     expect(h.label).toBe('h');
-    expect(h.best).toBe(0);
+    expect(h.prediction).toBe(0);
+    expect(h.confidence).toBe(h.probabilities[0]);
+    expect(h.warnings).toEqual([]);
     // Preprocessed ink is ~1 over the 5 weighted pixels of 'h' and 0 under 'v': softmax(≈5, 0).
     expect(h.probabilities[0]).toBeGreaterThan(0.99);
     expect(h.probabilities[0] + h.probabilities[1]).toBeCloseTo(1, 5);
     expect(c.classify(bar('v')).label).toBe('v');
-    expect(h.pixels28.length).toBe(784);
+    expect(h.image.pixels28.length).toBe(784);
   });
 
   it('applies the normalisation recorded in the metadata', () => {
@@ -62,15 +67,13 @@ describe('Classifier', () => {
     const s = Math.log(plain / (1 - plain));
     expect(s).toBeGreaterThan(3);
     expect(scaled).toBeCloseTo(1 / (1 + Math.exp(-2 * s)), 5);
-    expect(normalizationOf({ preprocessing: { normalization: { mean: 0.1307, std: 0.3081 } } })).toEqual({
-      mean: 0.1307,
-      std: 0.3081,
-    });
-    expect(normalizationOf({ preprocessing: { normalization: null } })).toEqual({ mean: 0, std: 1 });
-    expect(normalizationOf({ preprocessing: { normalization: { mean: 0, std: 0 } } })).toEqual({
-      mean: 0,
-      std: 1,
-    });
+    // A mean shifts every input alike: (x − 1)/1 moves the two classes' sums by the same 5, the
+    // same probabilities.
+    const shifted = Classifier.fromBytes(
+      barModel({ preprocessing: { normalization: { mean: 1, std: 1 } } }),
+      'c',
+    ).classify(bar('h')).probabilities[0];
+    expect(shifted).toBeCloseTo(plain, 5);
   });
 
   it('refuses a model that does not take 28×28 pictures, naming the file', () => {
@@ -94,11 +97,19 @@ describe('Classifier', () => {
     );
   });
 
-  it('formats results as "<file>: <label> (<probability> %)"', () => {
+  it('formats results as "<file>: <label> (<probability> %)", then their warnings', () => {
     expect(formatPercent(0.97314)).toBe('97.3');
     expect(formatPercent(1)).toBe('100.0');
-    const r = { best: 1, label: 'v', probabilities: [0.25, 0.75], pixels28: new Uint8Array(784) };
-    expect(describeResult('bar.png', r)).toBe('bar.png: v (75.0 %)');
+    const c = Classifier.fromBytes(barModel(), 'bars');
+    const v = c.classify(bar('v'));
+    expect(describeResult('bar.png', v)).toBe(`bar.png: v (${(100 * v.probabilities[1]).toFixed(1)} %)`);
+    expect(describeWarnings(v)).toBe('');
+    // A bar from edge to edge: its ink touches the border, as the CLI warns.
+    const edge = c.classify(bar('h', 0, 28), 'edge.png');
+    expect(edge.label).toBe('h');
+    expect(describeWarnings(edge)).toBe(
+      " — warning: the ink touches the picture's border: the digit may be cut off",
+    );
   });
 
   const pretrained = join(import.meta.dirname, '../../predict/pretrained/mnist.safetensors');
@@ -121,7 +132,7 @@ describe('Classifier', () => {
       for (let i = 0; i < n; i++) {
         // MNIST is light ink on black: give it as a picture, as a user's file would be.
         const data = Float32Array.from(images.data.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
-        if (c.classify({ width: 28, height: 28, data }).best === labels.data[i]) correct++;
+        if (c.classify({ width: 28, height: 28, data }).prediction === labels.data[i]) correct++;
       }
       // Re-preparing MNIST's own digits (crop, refit to 20×20, centre the box rather than the mass)
       // costs the model a little of its test accuracy: ≥ 97 % where chance is 10 %.

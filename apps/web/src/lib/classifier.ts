@@ -1,46 +1,28 @@
 /**
- * A loaded model and what it needs to classify a picture: its class names and input normalisation
- * (from the model file's metadata), and the datasets package's MNIST-style preprocessing, so the page
- * and `scratchnet-predict` see the same 28×28 input for the same picture.
+ * A loaded model and what the page shows of it. Classifying is the datasets package's
+ * `classifyImage`, with the model file's own preprocessing and class names: the page and
+ * `scratchnet-predict` read the same picture the same way, warnings included.
  */
-import { type GrayImage, type PreprocessedImage, preprocessGray } from '@scratchnet/datasets';
+import {
+  type Classification,
+  type DecodedImage,
+  type GrayImage,
+  type Preprocessing,
+  classifyImage,
+} from '@scratchnet/datasets';
 import type { Sequential } from '@scratchnet/layers';
 import { type ModelMetadata, modelFromBytes } from '@scratchnet/serialization';
-import { Tensor } from '@scratchnet/tensor';
-
-/** One picture's prediction. */
-export interface Classification {
-  /** Index of the most likely class. */
-  best: number;
-  /** Its label. */
-  label: string;
-  /** Softmax probability of every class, in output order. */
-  probabilities: number[];
-  /** The 28×28 input the network saw, as bytes (light ink on black). */
-  pixels28: Uint8Array;
-}
 
 /** Thrown when a model file cannot be used here; the message names the file and the problem. */
 export class ModelError extends Error {
   override name = 'ModelError';
 }
 
-/** The input normalisation recorded in a model's metadata (`preprocessing.normalization`), or none. */
-export function normalizationOf(metadata: ModelMetadata): { mean: number; std: number } {
-  const n = metadata.preprocessing?.normalization;
-  if (n !== null && typeof n === 'object' && !Array.isArray(n)) {
-    const { mean, std } = n;
-    if (typeof mean === 'number' && typeof std === 'number' && std > 0) return { mean, std };
-  }
-  return { mean: 0, std: 1 };
-}
-
-/** A model ready to classify 28×28 grayscale pictures. */
+/** A model ready to classify pictures into its classes. */
 export class Classifier {
+  /** Name of each class, in output order (the file's, else `'0'`, `'1'`, …). */
   readonly classNames: readonly string[];
-  private readonly mean: number;
-  private readonly std: number;
-  private readonly x: Tensor;
+  private readonly preprocessing: Preprocessing;
 
   private constructor(
     readonly model: Sequential,
@@ -61,8 +43,7 @@ export class Classifier {
       metadata.classNames?.length === k
         ? metadata.classNames
         : Array.from({ length: k }, (_, i) => String(i));
-    ({ mean: this.mean, std: this.std } = normalizationOf(metadata));
-    this.x = new Tensor([1, ...model.inputShape]);
+    this.preprocessing = metadata.preprocessing ?? {};
   }
 
   /** Reads a scratchnet model file (safetensors bytes); `file` names it in errors. */
@@ -71,20 +52,20 @@ export class Classifier {
     return new Classifier(model, metadata, file);
   }
 
-  /** Prepares `image` like the CLI does (crop, scale to 20×20, centre in 28×28) and classifies it. */
-  classify(image: GrayImage, file = '<image>'): Classification {
-    return this.classifyPrepared(preprocessGray(image, {}, file));
-  }
-
-  /** Classifies an already prepared 28×28 input. */
-  classifyPrepared(prepared: PreprocessedImage): Classification {
-    // x: [1, 1, 28, 28]
-    const xd = this.x.data;
-    for (let j = 0; j < 784; j++) xd[j] = (prepared.input[j] - this.mean) / this.std;
-    const probabilities = Array.from(this.model.predict(this.x, { batchSize: 1 }).data);
-    let best = 0;
-    for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[best]) best = c;
-    return { best, label: this.classNames[best], probabilities, pixels28: prepared.pixels28 };
+  /**
+   * Reads the class of a picture (PNG/JPEG bytes, a decoded image or a drawing) with the model's
+   * preprocessing; `file` names it in errors.
+   *
+   * @throws {ImageError} when the picture cannot be decoded or holds no ink.
+   * @throws {ClassificationError} when the model's outputs are not probabilities.
+   */
+  classify(image: Uint8Array | DecodedImage | GrayImage, file = '<image>'): Classification {
+    return classifyImage(
+      this.model,
+      image,
+      { preprocessing: this.preprocessing, classNames: this.classNames },
+      file,
+    );
   }
 
   /** Test accuracy recorded in the file, as a fraction, when there is one. */
@@ -96,7 +77,12 @@ export class Classifier {
 
 /** `"<file name>: <label> (<probability> %)"`, the text of one upload's result. */
 export function describeResult(file: string, c: Classification): string {
-  return `${file}: ${c.label} (${formatPercent(c.probabilities[c.best])} %)`;
+  return `${file}: ${c.label} (${formatPercent(c.confidence)} %)`;
+}
+
+/** The warnings of a result, as the page appends them to its line: `" — warning: a; b"`, or `''`. */
+export function describeWarnings(c: Classification): string {
+  return c.warnings.length === 0 ? '' : ` — warning: ${c.warnings.join('; ')}`;
 }
 
 /** A probability as a percentage with one decimal (`0.9731` → `"97.3"`). */
