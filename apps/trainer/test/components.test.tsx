@@ -149,7 +149,7 @@ describe('Header', () => {
   it('names the model, dataset, backend with threads and the parameter count', () => {
     const { lastFrame } = render(<Header info={fakeInfo()} detailed={true} />);
     const [first, second] = plain(lastFrame());
-    expect(first).toBe('scratchnet-train  seed · MNIST · wasm × 2 threads · 804,554 parameters');
+    expect(first).toBe('scratchnet-train  simple-cnn · MNIST · wasm × 2 threads · 804,554 parameters');
     expect(second).toContain(
       'SGD lr 0.01, decay 0.001, momentum 0.9 · batch 64 · 54,000 train / 6,000 val / 10,000 test',
     );

@@ -58,7 +58,7 @@ describe('Dashboard panels by size', () => {
     expect(has(lines, 'Confusion')).toBe(false);
     expect(has(lines, 'First conv filters')).toBe(false);
     expect(stripAnsi(lines[0])).toBe(
-      'scratchnet-train  seed · MNIST · wasm × 2 threads · 804,554 parameters',
+      'scratchnet-train  simple-cnn · MNIST · wasm × 2 threads · 804,554 parameters',
     );
     expect(stripAnsi(lines.at(-1)!)).toMatch(/^q save & quit · p pause · s save checkpoint/);
   });

@@ -39,7 +39,7 @@ describe('PlainReporter', () => {
     const r = new PlainReporter((l) => lines.push(l));
     for (const m of run) r.handle(m);
     expect(lines).toEqual([
-      'scratchnet-train: seed on MNIST (54,000 train / 6,000 val / 10,000 test), wasm × 2 threads, 804,554 parameters',
+      'scratchnet-train: simple-cnn on MNIST (54,000 train / 6,000 val / 10,000 test), wasm × 2 threads, 804,554 parameters',
       'SGD lr 0.01, decay 0.001, momentum 0.9, batch 64, 844 steps per epoch, seed 42',
       'schedule: constant',
       'Epoch 1/1',

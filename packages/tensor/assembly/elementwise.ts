@@ -1,9 +1,12 @@
 // Elementwise kernels over element ranges [lo, hi): a 4-lane SIMD body and a scalar tail.
 
+import { checkRange, checkSpan } from './check';
 import { exp4, hsum } from './simd';
 
 /** x[lo..hi) ← value. */
 export function fill(_tid: i32, _chunk: i32, lo: i32, hi: i32, x: usize, value: f32): void {
+  checkRange(lo, hi);
+  checkSpan(x, hi);
   const v = f32x4.splat(value);
   let i = lo;
   for (; i + 4 <= hi; i += 4) v128.store(x + <usize>i * 4, v);
@@ -22,6 +25,9 @@ export function axpby(
   y: usize,
   out: usize,
 ): void {
+  checkRange(lo, hi);
+  checkSpan(x, hi);
+  checkSpan(out, hi);
   const va = f32x4.splat(alpha),
     vb = f32x4.splat(beta);
   let i = lo;
@@ -53,6 +59,10 @@ export function addcmul(
   beta: f32,
   out: usize,
 ): void {
+  checkRange(lo, hi);
+  checkSpan(a, hi);
+  checkSpan(b, hi);
+  checkSpan(out, hi);
   const vv = f32x4.splat(value),
     vb = f32x4.splat(beta);
   let i = lo;
@@ -84,6 +94,10 @@ export function addcdiv(
   eps: f32,
   out: usize,
 ): void {
+  checkRange(lo, hi);
+  checkSpan(a, hi);
+  checkSpan(b, hi);
+  checkSpan(out, hi);
   const vv = f32x4.splat(value),
     vb = f32x4.splat(beta),
     vs = f32x4.splat(scale),
@@ -315,6 +329,7 @@ export function biasGrad(
 
 /** Σ x² over [0, n) in f64 (two f64x2 accumulators). Single-threaded, so the sum order is fixed. */
 export function sumSquares(x: usize, n: i32): f64 {
+  checkSpan(x, n);
   let a0 = f64x2.splat(0),
     a1 = f64x2.splat(0);
   let i = 0;

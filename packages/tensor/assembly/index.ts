@@ -26,6 +26,7 @@ export {
 } from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
 
+import { checkRange, checkSpan } from './check';
 import { KC, MR, NR, gemmBlock } from './gemm';
 
 export { packAFull, packBFull } from './gemm';
@@ -63,6 +64,9 @@ export function gemm(
   partialBase: usize,
   partialStride: usize,
 ): void {
+  checkRange(lo, hi);
+  assert(m >= 0 && n >= 0 && k >= 0, 'gemm size');
+  checkSpan(c, m === 0 ? 0 : (m - 1) * ldc + n);
   const scratch = scratchBase + <usize>tid * scratchStride;
   const mPad = ((m + MR - 1) / MR) * MR;
   const nPad = ((n + NR - 1) / NR) * NR;

@@ -1,5 +1,6 @@
 // Softmax family over rows of [R, K], vectorised along K (exp by exp4), with a fixed summation order.
 
+import { checkRange, checkSpan } from './check';
 import { exp4, hmax, hsum, logf64 } from './simd';
 
 function rowMax(x: usize, k: i32): f32 {
@@ -35,6 +36,9 @@ function rowExp(x: usize, out: usize, k: i32, m: f32): f32 {
 
 /** out ← softmax over rows [lo, hi) of x [R, K]. out may alias x. */
 export function softmax(_tid: i32, _chunk: i32, lo: i32, hi: i32, x: usize, out: usize, k: i32): void {
+  checkRange(lo, hi);
+  checkSpan(x, hi * k);
+  checkSpan(out, hi * k);
   for (let r = lo; r < hi; r++) {
     const xr = x + <usize>(r * k) * 4;
     const or = out + <usize>(r * k) * 4;
@@ -59,6 +63,9 @@ export function logSoftmax(
   scratchBase: usize,
   scratchStride: usize,
 ): void {
+  checkRange(lo, hi);
+  checkSpan(x, hi * k);
+  checkSpan(out, hi * k);
   const t = scratchBase + <usize>tid * scratchStride;
   for (let r = lo; r < hi; r++) {
     const xr = x + <usize>(r * k) * 4;
@@ -88,6 +95,8 @@ export function softmaxCrossEntropy(
   k: i32,
   tmp: usize,
 ): f64 {
+  checkSpan(logits, n * k);
+  checkSpan(labels, n);
   let total: f64 = 0;
   const invN: f32 = <f32>1 / <f32>n;
   for (let r = 0; r < n; r++) {
@@ -112,6 +121,8 @@ export function softmaxCrossEntropy(
 
 /** Rows of scores [n, k] whose first maximum sits at the label. */
 export function countCorrect(scores: usize, labels: usize, n: i32, k: i32): i32 {
+  checkSpan(scores, n * k);
+  checkSpan(labels, n);
   let correct = 0;
   for (let r = 0; r < n; r++) {
     const row = scores + <usize>(r * k) * 4;

@@ -2,41 +2,20 @@
  * One compiled kernel module and one memory per process, shared by every wasm backend instance (any
  * thread count), so tensors move freely between `setBackend('wasm', { threads })` choices.
  */
-import { relaxedWasm, simdWasm, unsharedWasm } from './generated/kernels.js';
+import { KERNELS } from './generated/bindings.js';
+import { checkedWasm, relaxedWasm, simdWasm, unsharedWasm } from './generated/kernels.js';
 import { WasmHeap } from './heap.js';
 import type { KernelFn } from './threads.js';
 import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
 
-/** Which compiled module runs: plain SIMD, SIMD + relaxed FMA (both over shared memory), or unshared. */
-export type WasmVariant = 'simd' | 'relaxed' | 'unshared';
+/**
+ * Which compiled module runs: plain SIMD, SIMD + relaxed FMA (both over shared memory), unshared, or
+ * `checked` (unshared with the kernels' assertions kept, each failure thrown as an Error naming the
+ * kernel; for tests, never chosen automatically).
+ */
+export type WasmVariant = 'simd' | 'relaxed' | 'unshared' | 'checked';
 
-/** Parallel kernels, by index in the control block's function slot (same order in the workers). */
-export const KERNELS = [
-  'gemm',
-  'packAFull',
-  'packBFull',
-  'im2col',
-  'col2im',
-  'conv2d',
-  'conv2dBackwardData',
-  'conv2dBackwardWeights',
-  'reducePartials',
-  'maxPool2d',
-  'maxPool2dBackward',
-  'fill',
-  'axpby',
-  'activation',
-  'activationBackward',
-  'addBias',
-  'biasGrad',
-  'softmax',
-  'argmax',
-  'logSoftmax',
-  'addcmul',
-  'addcdiv',
-] as const;
-/** Name of a parallel kernel. */
-export type KernelName = (typeof KERNELS)[number];
+export { KERNELS, type KernelName } from './generated/bindings.js';
 
 /** Exports called directly (single-threaded) by the backend. */
 export interface DirectExports {
@@ -52,6 +31,17 @@ export interface DirectExports {
   countCorrect(scores: number, labels: number, n: number, k: number): number;
   GEMM_SCRATCH_BYTES: { value: number };
   KC: { value: number };
+}
+
+/** The direct exports among {@link DirectExports}' functions, through `fn` (which names them). */
+function directFns(
+  fn: (name: string) => KernelFn,
+): Pick<DirectExports, 'sumSquares' | 'softmaxCrossEntropy' | 'countCorrect'> {
+  return {
+    sumSquares: fn('sumSquares') as DirectExports['sumSquares'],
+    softmaxCrossEntropy: fn('softmaxCrossEntropy') as DirectExports['softmaxCrossEntropy'],
+    countCorrect: fn('countCorrect') as DirectExports['countCorrect'],
+  };
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -81,7 +71,7 @@ const bytesCache = new Map<WasmVariant, Uint8Array>();
 function moduleBytes(v: WasmVariant): Uint8Array {
   let b = bytesCache.get(v);
   if (b === undefined) {
-    b = decode(v === 'relaxed' ? relaxedWasm : v === 'simd' ? simdWasm : unsharedWasm);
+    b = decode({ relaxed: relaxedWasm, simd: simdWasm, unshared: unsharedWasm, checked: checkedWasm }[v]);
     bytesCache.set(v, b);
   }
   return b;
@@ -102,20 +92,53 @@ export class WasmRuntime {
     readonly module: WasmModule,
     readonly memory: WasmMemory,
   ) {
+    const checked = variant === 'checked';
+    const env: Record<string, unknown> = { memory };
+    // The checked module's failed assertions: asc passes (message, file, line, column), strings as pointers.
+    if (checked)
+      env.abort = (msg: number, file: number, line: number, col: number) => this.abort(msg, file, line, col);
     const instance = new (webAssembly() as NonNullable<ReturnType<typeof webAssembly>>).Instance(module, {
-      env: { memory },
+      env,
     });
     const ex = instance.exports as unknown as Record<string, unknown>;
-    this.fns = KERNELS.map((n) => ex[n] as KernelFn);
-    this.direct = ex as unknown as DirectExports;
+    const fn = (n: string) => (checked ? this.named(n, ex[n] as KernelFn) : (ex[n] as KernelFn));
+    this.fns = KERNELS.map(fn);
+    this.direct = checked
+      ? { ...(ex as unknown as DirectExports), ...directFns(fn) }
+      : (ex as unknown as DirectExports);
     this.gemmScratchBytes = this.direct.GEMM_SCRATCH_BYTES.value;
     this.gemmKC = this.direct.KC.value;
     this.heap = new WasmHeap(memory);
   }
 
+  /** The kernel the checked module is running (named by its assertion errors). */
+  private calling = '';
+
+  /** `f`, noting its name while it runs (checked module only). */
+  private named(name: string, f: KernelFn): KernelFn {
+    return (...args: Parameters<KernelFn>) => {
+      this.calling = name;
+      return f(...args);
+    };
+  }
+
+  /** The checked module's `abort`: throws an Error naming the kernel and what asc reports. */
+  private abort(msg: number, file: number, line: number, col: number): never {
+    const what = msg === 0 ? 'assertion failed' : `assertion '${this.string(msg)}' failed`;
+    throw new Error(`wasm kernel ${this.calling}: ${what} at ${this.string(file)}:${line}:${col}`);
+  }
+
+  /** An AssemblyScript string in memory: UTF-16LE, its byte length in the u32 before it. */
+  private string(ptr: number): string {
+    if (ptr === 0) return '?';
+    const buf = this.memory.buffer;
+    const bytes = new DataView(buf).getUint32(ptr - 4, true);
+    return String.fromCharCode(...new Uint16Array(buf.slice(ptr, ptr + bytes)));
+  }
+
   /** True when memory is shared, so worker threads can run kernels on it. */
   get shared(): boolean {
-    return this.variant !== 'unshared';
+    return this.variant !== 'unshared' && this.variant !== 'checked';
   }
 
   private static cache = new Map<WasmVariant, WasmRuntime | null>();
@@ -158,11 +181,12 @@ export class WasmRuntime {
     if (hit !== undefined) return hit ?? undefined;
     let rt: WasmRuntime | null = null;
     try {
-      if (!WasmRuntime.supported().includes(v)) {
+      // The checked module needs what the unshared one needs.
+      if (!WasmRuntime.supported().includes(v === 'checked' ? 'unshared' : v)) {
         WasmRuntime.failure = `this runtime cannot run the '${v}' kernel module`;
       } else {
         const bytes = moduleBytes(v);
-        const shared = v !== 'unshared';
+        const shared = v !== 'unshared' && v !== 'checked';
         const wa = webAssembly() as NonNullable<ReturnType<typeof webAssembly>>;
         const memory = new wa.Memory({ initial: 256, maximum: 65536, shared });
         rt = new WasmRuntime(v, new wa.Module(bytes), memory);
