@@ -446,16 +446,27 @@ describe('scratchnet-predict', () => {
   });
 
   it('refuses a model whose outputs are not numbers, and a model with a mistyped preprocessing', async () => {
+    // NaN weights are refused when the file is read (naming the tensor); finite weights so large that
+    // the outputs overflow are caught after the forward pass.
     const broken = modelFromBytes(modelToBytes(model)).model;
     for (const p of broken.namedParameters()) p.value.data.fill(Number.NaN);
     const nan = join(dir, 'nan.safetensors');
     await saveModel(broken, nan, { classNames: [...MNIST_CLASSES] });
+    const huge = join(dir, 'huge.safetensors');
+    for (const p of broken.namedParameters()) p.value.data.fill(3e38);
+    await saveModel(broken, huge, { classNames: [...MNIST_CLASSES] });
     for (const args of [[], ['--json']]) {
       const r = predict([...args, '--model', nan, files['gray.png']]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(expectCleanErrors(r)).toEqual([
-        `scratchnet-predict: ${nan}: the model's outputs are not finite numbers (NaN or infinity): its weights are broken`,
+        `scratchnet-predict: ${nan}: tensor '1.weight' holds a non-finite value (NaN at element 0): the weights are corrupt`,
+      ]);
+      const o = predict([...args, '--model', huge, files['gray.png']]);
+      expect(o.code).toBe(1);
+      expect(o.stdout).toBe('');
+      expect(expectCleanErrors(o)).toEqual([
+        `scratchnet-predict: ${huge}: the model's outputs are not finite numbers (NaN or infinity): its weights are broken`,
       ]);
     }
     // a file whose metadata says `invret` (edited by hand, same length: saveModel refuses it)
