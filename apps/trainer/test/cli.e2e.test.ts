@@ -484,7 +484,7 @@ describe('scratchnet-train schedules and optimizers', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'scratchnet-train: --arch x.json conflicts with the checkpoint (trained with seed); leave it out to resume exactly\n',
+      'scratchnet-train: --arch x.json conflicts with the checkpoint (trained with simple-cnn); leave it out to resume exactly\n',
     );
   });
 

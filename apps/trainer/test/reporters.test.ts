@@ -47,7 +47,7 @@ describe('PlainReporter', () => {
       `422/844 [${'='.repeat(14)}>${'.'.repeat(15)}] - ETA: 0:04 - loss: 0.0412 - accuracy: 0.9870 - 6,120 samples/s`,
       `844/844 [${'='.repeat(30)}] - 9.2s - loss: 0.2101 - accuracy: 0.9150 - val_loss: 0.1000 - val_accuracy: 0.9560 - test_loss: 0.0900 - test_accuracy: 0.9600 - lr: 0.005423 - best_epoch: 1 - since_best: 0 - 6,100 samples/s`,
       'checkpoint saved: checkpoints/checkpoint-e0001-b000000.safetensors (epoch 1, batch 0)',
-      'Trained seed on MNIST for 1 epoch in 10s: test accuracy 96.00%',
+      'Trained simple-cnn on MNIST for 1 epoch in 10s: test accuracy 96.00%',
       '  model       checkpoints/model.safetensors',
       '  checkpoint  checkpoints/checkpoint-latest.safetensors',
       'Predict with it:',
