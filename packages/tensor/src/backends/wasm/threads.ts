@@ -21,8 +21,9 @@
  * checks `memory.fill`/`memory.copy` against) follows the caller's growth through an engine-side
  * broadcast that can miss a thread (one still receiving the memory while the caller grows it may keep
  * the smaller size), which would then trap ("memory access out of bounds") on the first block the
- * caller placed above it. So each job carries the caller's size, and a worker that sees less
- * refreshes its view with `memory.grow(0)` (a no-op growth that re-reads the size) before running.
+ * caller placed above it. So each job carries the caller's size, and before every chunk a worker
+ * whose instance last took another size refreshes its view with `memory.grow(0)` (a no-op growth that
+ * updates the instance's bounds), whether it woke for the job or went straight on to it from the last.
  */
 
 import type { WasmMemory, WasmModule } from './webassembly.js';
@@ -64,18 +65,27 @@ function start(d) {
   const ctl = new Int32Array(d.memory.buffer, d.ctl, ${CONTROL_BYTES / 4});
   const a = new Float64Array(d.memory.buffer, d.ctl + 512, ${MAX_ARGS});
   const tid = d.tid;
+  // Pages of the memory as this worker's instance last took them (a no-op grow re-reads the size).
+  let synced = 0;
   let seen = Atomics.load(ctl, 0);
   for (;;) {
     let spins = 0;
     while (Atomics.load(ctl, 0) === seen && spins < ${SPIN}) spins++;
     if (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
-    if (d.memory.buffer.byteLength < Atomics.load(ctl, 8) * 65536) d.memory.grow(0);
     for (;;) {
       const w = Atomics.load(ctl, 6);
       const chunks = w >>> 16, c = w & 0xffff;
       if (c >= chunks) break;
       if (Atomics.compareExchange(ctl, 6, w, w + 1) !== w) continue;
+      // Checked for every chunk, not once per wake-up: a worker still claiming when the caller
+      // publishes its next job goes straight on to that job's chunks, and the memory may have grown
+      // in between.
+      const pages = Atomics.load(ctl, 8);
+      if (pages !== synced) {
+        d.memory.grow(0);
+        synced = pages;
+      }
       const total = ctl[3], grain = ctl[4];
       const units = Math.ceil(total / grain);
       const lo = Math.min(total, Math.floor((units * c) / chunks) * grain);
