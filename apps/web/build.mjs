@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { FASHION_MNIST_CLASSES, MNIST_CLASSES } from '@scratchnet/datasets';
 import * as esbuild from 'esbuild';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -15,19 +16,6 @@ const dist = join(root, 'dist');
 const require = createRequire(import.meta.url);
 export const PRETRAINED = join(root, '../predict/pretrained/mnist.safetensors');
 const FASHION_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
-const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const FASHION_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
 const FILES = {
   trainImages: 'train-images-idx3-ubyte',
   trainLabels: 'train-labels-idx1-ubyte',
@@ -82,7 +70,7 @@ function copyDatasets() {
     copyIdx(
       'fashion-mnist',
       'Fashion-MNIST',
-      FASHION_CLASSES,
+      FASHION_MNIST_CLASSES,
       FASHION_DIR,
       `it is not installed on the machine that built this page (Debian: apt-get install dataset-fashion-mnist, which puts it in ${FASHION_DIR}; then rebuild)`,
     ),

@@ -13,7 +13,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MNIST_CLASSES, MNIST_NORMALIZATION, loadMnist } from '@scratchnet/datasets';
+import { MNIST_CLASSES, MNIST_NORMALIZATION, loadMnist } from '@scratchnet/datasets/node';
 import { createModel } from '@scratchnet/layers';
 import { SGD } from '@scratchnet/optimizers';
 import { modelToBytes } from '@scratchnet/serialization';
