@@ -85,7 +85,9 @@ describe('writeFileAtomic', () => {
     await writeFile(path, new Uint8Array(4 << 20).fill(0));
     let killedMidSave = 0;
     let completedSaves = 0;
-    for (let round = 0; round < 8; round++) {
+    // At least 8 rounds, and more (up to 32) until a kill has landed inside a save: on a loaded machine
+    // the moment of a kill is less random than it looks.
+    for (let round = 0; round < 32 && (round < 8 || killedMidSave === 0); round++) {
       const child: ChildProcess = spawn(process.execPath, [script, path], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -109,5 +111,5 @@ describe('writeFileAtomic', () => {
     // Saves did complete between kills, and kills did land inside a save (a temporary file left behind).
     expect(completedSaves).toBeGreaterThan(0);
     expect(killedMidSave).toBeGreaterThan(0);
-  }, 30_000);
+  }, 90_000);
 });
