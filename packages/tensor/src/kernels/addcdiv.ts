@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { assertFloat, assertNoAlias, expectShape } from './check.js';
+import { expectElementwiseOperands } from './check.js';
 import { defineKernel } from './kernel.js';
 
 /** Arguments of {@link addcdiv}: out ← β·y + value·a / (d(b) + eps), d(b) = √b·scale or b·scale. */
@@ -27,16 +27,7 @@ export interface AddcdivArgs {
  */
 export const addcdiv = defineKernel<AddcdivArgs>('addcdiv', {
   validate({ y, a, b, out }) {
-    for (const [what, t] of [
-      ['y', y],
-      ['a', a],
-      ['b', b],
-      ['out', out],
-    ] as const) {
-      assertFloat('addcdiv', what, t);
-      expectShape('addcdiv', what, t, y.shape);
-      if (t !== out) assertNoAlias('addcdiv', out, t, what, true);
-    }
+    expectElementwiseOperands('addcdiv', { y, a, b, out }, y, out);
   },
   reference({ y, a, b, value, beta, sqrt, scale, eps, out }) {
     const yd = y.data;

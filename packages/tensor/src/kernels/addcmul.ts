@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { assertFloat, assertNoAlias, expectShape } from './check.js';
+import { expectElementwiseOperands } from './check.js';
 import { defineKernel } from './kernel.js';
 
 /** Arguments of {@link addcmul}: out ← β·y + value·a·b. */
@@ -17,16 +17,7 @@ export interface AddcmulArgs {
 /** out ← β·y + value·a·b elementwise (PyTorch `torch.addcmul` with a scale on the input). */
 export const addcmul = defineKernel<AddcmulArgs>('addcmul', {
   validate({ y, a, b, out }) {
-    for (const [what, t] of [
-      ['y', y],
-      ['a', a],
-      ['b', b],
-      ['out', out],
-    ] as const) {
-      assertFloat('addcmul', what, t);
-      expectShape('addcmul', what, t, y.shape);
-      if (t !== out) assertNoAlias('addcmul', out, t, what, true);
-    }
+    expectElementwiseOperands('addcmul', { y, a, b, out }, y, out);
   },
   reference({ y, a, b, value, beta, out }) {
     const yd = y.data;

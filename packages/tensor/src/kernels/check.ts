@@ -20,6 +20,23 @@ export function expectShape(op: string, what: string, t: AnyTensor, shape: Shape
 }
 
 /** Throws a ShapeError naming `op` unless `a` and `b` have the same number of elements. */
+/**
+ * Checks the operands of a fused elementwise kernel: each a float tensor of `y`'s shape, and `out`
+ * either independent of each or the very same tensor (in-place updates).
+ */
+export function expectElementwiseOperands(
+  op: string,
+  operands: Record<string, unknown>,
+  y: Tensor,
+  out: Tensor,
+): void {
+  for (const [what, t] of Object.entries(operands)) {
+    assertFloat(op, what, t);
+    expectShape(op, what, t, y.shape);
+    if (t !== out) assertNoAlias(op, out, t, what, true);
+  }
+}
+
 export function expectSameSize(op: string, what: string, a: AnyTensor, b: AnyTensor, bWhat: string): void {
   if (a.size !== b.size) {
     throw new ShapeError(
