@@ -3,7 +3,7 @@
 //   for jc in N by NC:            B block KC×NC packed into NR-wide slivers (stays in L2)
 //     for pc in K by KC:
 //       for ic in M by MC:        A block MC×KC packed into MR-tall slivers (stays in L2)
-//         for jr, ir:             MR×NR micro-kernel: 16 f32x4 accumulators, one rank-1 update per k
+//         for jr, ir:             MR×NR micro-kernel: 8 f32x4 accumulators, one rank-1 update per k
 //
 // Packed slivers are zero-padded to MR/NR, so the micro-kernel never branches on edges; edge tiles
 // go through a small tile buffer. Every C element is summed over k in the same order whatever the
@@ -11,8 +11,11 @@
 
 import { madd } from './simd';
 
+// The micro-tile is 4×8: 8 accumulators + 2 B vectors + 1 A splat stay in registers. V8 gives wasm
+// SIMD at most 15 xmm registers on x86-64, and from 10 accumulators on (4×16, 6×8, 5×8) it spills in
+// the k loop and runs at about half the speed; 4×8 keeps M and N tiles at powers of two.
 export const MR: i32 = 4;
-export const NR: i32 = 16;
+export const NR: i32 = 8;
 export const KC: i32 = 512;
 export const MC: i32 = 128;
 export const NC: i32 = 1024;
@@ -96,16 +99,14 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
       let src = b + (<usize>p0 * ldb + j0 + jr) * 4;
       if (cols === NR) {
         for (let p = 0; p < kc; p++) {
-          const d = out + <usize>p * 64;
+          const d = out + <usize>p * NR * 4;
           v128.store(d, v128.load(src));
           v128.store(d, v128.load(src, 16), 16);
-          v128.store(d, v128.load(src, 32), 32);
-          v128.store(d, v128.load(src, 48), 48);
           src += <usize>ldb * 4;
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          const d = out + <usize>p * 64;
+          const d = out + <usize>p * NR * 4;
           for (let j = 0; j < NR; j++)
             store<f32>(d + <usize>j * 4, j < cols ? load<f32>(src + <usize>j * 4) : 0);
           src += <usize>ldb * 4;
@@ -132,10 +133,11 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
           const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
           const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
           const d = out + (<usize>p * NR + j) * 4;
+          // rows p … p + 3 of the sliver, NR floats (32 bytes) apart
           v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-          v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 64);
-          v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 128);
-          v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 192);
+          v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
         }
         for (; p < kc; p++) {
           const o = <usize>p * 4;
@@ -159,48 +161,28 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
   }
 }
 
-function storeRow(
-  c: usize,
-  acc0: v128,
-  acc1: v128,
-  acc2: v128,
-  acc3: v128,
-  va: v128,
-  vb: v128,
-  alpha: f32,
-  beta: f32,
-): void {
+function storeRow(c: usize, acc0: v128, acc1: v128, va: v128, vb: v128, alpha: f32, beta: f32): void {
   // α = 1 (nearly every call) skips the scaling
   if (beta === 0 && alpha === 1) {
     v128.store(c, acc0);
     v128.store(c, acc1, 16);
-    v128.store(c, acc2, 32);
-    v128.store(c, acc3, 48);
   } else if (beta === 1 && alpha === 1) {
     v128.store(c, f32x4.add(acc0, v128.load(c)));
     v128.store(c, f32x4.add(acc1, v128.load(c, 16)), 16);
-    v128.store(c, f32x4.add(acc2, v128.load(c, 32)), 32);
-    v128.store(c, f32x4.add(acc3, v128.load(c, 48)), 48);
   } else if (beta === 0) {
     v128.store(c, f32x4.mul(acc0, va));
     v128.store(c, f32x4.mul(acc1, va), 16);
-    v128.store(c, f32x4.mul(acc2, va), 32);
-    v128.store(c, f32x4.mul(acc3, va), 48);
   } else if (beta === 1) {
     v128.store(c, madd(acc0, va, v128.load(c)));
     v128.store(c, madd(acc1, va, v128.load(c, 16)), 16);
-    v128.store(c, madd(acc2, va, v128.load(c, 32)), 32);
-    v128.store(c, madd(acc3, va, v128.load(c, 48)), 48);
   } else {
     v128.store(c, madd(acc0, va, f32x4.mul(v128.load(c), vb)));
     v128.store(c, madd(acc1, va, f32x4.mul(v128.load(c, 16), vb)), 16);
-    v128.store(c, madd(acc2, va, f32x4.mul(v128.load(c, 32), vb)), 32);
-    v128.store(c, madd(acc3, va, f32x4.mul(v128.load(c, 48), vb)), 48);
   }
 }
 
 /**
- * The 4×16 micro-kernel: acc = Σ_p Ā[p]·B̄[p] over kc packed depths, then C ← α·acc + β·C for the
+ * The 4×8 micro-kernel: acc = Σ_p Ā[p]·B̄[p] over kc packed depths, then C ← α·acc + β·C for the
  * mr×nr corner of the tile at c (β = 0 never reads C).
  */
 function micro(
@@ -216,67 +198,49 @@ function micro(
   tile: usize,
 ): void {
   let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0),
-    c02 = f32x4.splat(0),
-    c03 = f32x4.splat(0);
+    c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0),
-    c11 = f32x4.splat(0),
-    c12 = f32x4.splat(0),
-    c13 = f32x4.splat(0);
+    c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0),
-    c21 = f32x4.splat(0),
-    c22 = f32x4.splat(0),
-    c23 = f32x4.splat(0);
+    c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0),
-    c31 = f32x4.splat(0),
-    c32 = f32x4.splat(0),
-    c33 = f32x4.splat(0);
+    c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb),
-      b1 = v128.load(pb, 16),
-      b2 = v128.load(pb, 32),
-      b3 = v128.load(pb, 48);
+      b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
     c00 = madd(av, b0, c00);
     c01 = madd(av, b1, c01);
-    c02 = madd(av, b2, c02);
-    c03 = madd(av, b3, c03);
     av = v128.load32_splat(pa, 4);
     c10 = madd(av, b0, c10);
     c11 = madd(av, b1, c11);
-    c12 = madd(av, b2, c12);
-    c13 = madd(av, b3, c13);
     av = v128.load32_splat(pa, 8);
     c20 = madd(av, b0, c20);
     c21 = madd(av, b1, c21);
-    c22 = madd(av, b2, c22);
-    c23 = madd(av, b3, c23);
     av = v128.load32_splat(pa, 12);
     c30 = madd(av, b0, c30);
     c31 = madd(av, b1, c31);
-    c32 = madd(av, b2, c32);
-    c33 = madd(av, b3, c33);
     pa += 16;
-    pb += 64;
+    pb += 32;
   }
   const va = f32x4.splat(alpha);
   const vb = f32x4.splat(beta);
   if (mr === MR && nr === NR) {
     const ld = <usize>ldc * 4;
-    storeRow(c, c00, c01, c02, c03, va, vb, alpha, beta);
-    storeRow(c + ld, c10, c11, c12, c13, va, vb, alpha, beta);
-    storeRow(c + 2 * ld, c20, c21, c22, c23, va, vb, alpha, beta);
-    storeRow(c + 3 * ld, c30, c31, c32, c33, va, vb, alpha, beta);
+    storeRow(c, c00, c01, va, vb, alpha, beta);
+    storeRow(c + ld, c10, c11, va, vb, alpha, beta);
+    storeRow(c + 2 * ld, c20, c21, va, vb, alpha, beta);
+    storeRow(c + 3 * ld, c30, c31, va, vb, alpha, beta);
     return;
   }
-  // Edge tile: compute α·acc into the tile buffer, then merge the valid corner.
-  storeRow(tile, c00, c01, c02, c03, va, vb, alpha, 0);
-  storeRow(tile + 64, c10, c11, c12, c13, va, vb, alpha, 0);
-  storeRow(tile + 128, c20, c21, c22, c23, va, vb, alpha, 0);
-  storeRow(tile + 192, c30, c31, c32, c33, va, vb, alpha, 0);
+  // Edge tile: compute α·acc into the tile buffer (rows NR floats apart), then merge the valid corner.
+  storeRow(tile, c00, c01, va, vb, alpha, 0);
+  storeRow(tile + 32, c10, c11, va, vb, alpha, 0);
+  storeRow(tile + 64, c20, c21, va, vb, alpha, 0);
+  storeRow(tile + 96, c30, c31, va, vb, alpha, 0);
   for (let r = 0; r < mr; r++) {
     const crow = c + <usize>r * ldc * 4;
-    const trow = tile + <usize>r * 64;
+    const trow = tile + <usize>r * NR * 4;
     for (let j = 0; j < nr; j++) {
       const t = load<f32>(trow + <usize>j * 4);
       const p = crow + <usize>j * 4;

@@ -2,7 +2,7 @@
 // allocates, there are no data segments (scratchnet's build checks), so several instances can share
 // one memory. Parallel kernels take (tid, lo, hi, …): the JS side splits [0, total) statically.
 
-export { GEMM_SCRATCH_BYTES, KC } from './gemm';
+export { GEMM_SCRATCH_BYTES, KC, MR, NR } from './gemm';
 export {
   im2col,
   col2im,

@@ -321,19 +321,21 @@ export class WasmBackend implements Backend {
       this.unstage();
       return;
     }
-    // Otherwise split the larger dimension of C, in micro-tile units (4 rows or 16 columns).
+    // Otherwise split the larger dimension of C, in micro-tile units (MR rows or NR columns).
+    const MR = this.runtime.gemmMR;
+    const NR = this.runtime.gemmNR;
     const splitM = m > n;
-    const units = splitM ? Math.ceil(m / 4) : Math.ceil(n / 16);
+    const units = splitM ? Math.ceil(m / MR) : Math.ceil(n / NR);
     let pre = 0;
     let chunks = 1;
     if (parallel && units > 1) {
       // Pack the other operand once, in parallel, for every chunk to share; the split dimension can
       // then be cut finely (4 chunks per thread) without packing anything twice.
-      const bytes = (splitM ? Math.ceil(n / 16) * 16 : Math.ceil(m / 4) * 4) * k * 4;
+      const bytes = (splitM ? Math.ceil(n / NR) * NR : Math.ceil(m / MR) * MR) * k * 4;
       if (bytes <= MAX_SHARED_PANEL) {
         pre = this.panel(bytes);
         if (splitM)
-          this.run('packBFull', Math.ceil(n / 16), 1, true, {
+          this.run('packBFull', Math.ceil(n / NR), 1, true, {
             transB,
             n,
             k,
@@ -342,7 +344,7 @@ export class WasmBackend implements Backend {
             dst: pre,
           });
         else
-          this.run('packAFull', Math.ceil(m / 4), 1, true, {
+          this.run('packAFull', Math.ceil(m / MR), 1, true, {
             transA,
             m,
             k,

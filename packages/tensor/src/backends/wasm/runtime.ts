@@ -31,6 +31,8 @@ export interface DirectExports {
   countCorrect(scores: number, labels: number, n: number, k: number): number;
   GEMM_SCRATCH_BYTES: { value: number };
   KC: { value: number };
+  MR: { value: number };
+  NR: { value: number };
 }
 
 /** The direct exports among {@link DirectExports}' functions, through `fn` (which names them). */
@@ -86,6 +88,10 @@ export class WasmRuntime {
   readonly gemmScratchBytes: number;
   /** The GEMM's depth block: the unit in which a split of K is expressed. */
   readonly gemmKC: number;
+  /** The GEMM's micro-tile rows: the unit in which a split of M is expressed. */
+  readonly gemmMR: number;
+  /** The GEMM's micro-tile columns: the unit in which a split of N is expressed. */
+  readonly gemmNR: number;
 
   private constructor(
     readonly variant: WasmVariant,
@@ -108,6 +114,8 @@ export class WasmRuntime {
       : (ex as unknown as DirectExports);
     this.gemmScratchBytes = this.direct.GEMM_SCRATCH_BYTES.value;
     this.gemmKC = this.direct.KC.value;
+    this.gemmMR = this.direct.MR.value;
+    this.gemmNR = this.direct.NR.value;
     this.heap = new WasmHeap(memory);
   }
 
