@@ -1,17 +1,23 @@
-// GEMM throughput (GFLOPS) at the seed network's shapes and at 512³, for the reference backend and
-// the wasm backend at 1 thread and all threads. Operands are uniform random; C is overwritten (β = 0).
+// GEMM throughput (GFLOPS) at the simple-cnn network's shapes and at 512³, for the reference backend
+// and the wasm backend at 1 thread and all threads. Operands are uniform random; C is overwritten (β = 0).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Random, Tensor, gemm as gemmOp, randomUniform, setBackend } from '@scratchnet/tensor';
 import { ALL_THREADS, median, row, timeRepeated } from '../lib/common.mjs';
 
-/** [label, transA, transB, m, n, k]: the seed network's GEMMs for batch 64, and 512³. */
+/**
+ * [label, transA, transB, m, n, k]: the simple-cnn network's GEMMs for batch 64 (the convolution's
+ * run per sample, as assembly/conv.ts calls them), a 32→64-channel 3×3 convolution on 14×14 (lenet5
+ * and strong have layers of that size), and 512³.
+ */
 const SHAPES = [
   ['Dense 6272→128 forward: [64×6272]·[128×6272]ᵀ', false, true, 64, 128, 6272],
   ['Dense 6272→128 weight grad: [64×128]ᵀ·[64×6272]', true, false, 128, 6272, 64],
   ['Dense 6272→128 input grad: [64×128]·[128×6272]', false, false, 64, 6272, 128],
   ['Conv 3×3×32 forward, per sample: [32×9]·[9×784]', false, false, 32, 784, 9],
+  ['Conv 3×3×32 weight grad, per sample: [9×784]·[32×784]ᵀ', false, true, 9, 32, 784],
+  ['Conv 3×3 32→64 forward on 14×14, per sample: [64×288]·[288×196]', false, false, 64, 196, 288],
   ['512³', false, false, 512, 512, 512],
 ];
 
