@@ -71,6 +71,7 @@ for (const [mm, n, kk] of [
   [17, 33, 9],
   [64, 128, 300],
   [13, 40, 2100],
+  [203, 21, 150], // m > n: rows split across threads, B packed once and shared
   [4, 16, 0],
 ] as const) {
   for (const [transA, transB] of [
