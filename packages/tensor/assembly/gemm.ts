@@ -161,6 +161,9 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
   }
 }
 
+// Inlined: a call would clobber every xmm register (V8's wasm calls save none), spilling the
+// accumulators still to be stored.
+@inline
 function storeRow(c: usize, acc0: v128, acc1: v128, va: v128, vb: v128, alpha: f32, beta: f32): void {
   // α = 1 (nearly every call) skips the scaling
   if (beta === 0 && alpha === 1) {
@@ -183,8 +186,10 @@ function storeRow(c: usize, acc0: v128, acc1: v128, va: v128, vb: v128, alpha: f
 
 /**
  * The 4×8 micro-kernel: acc = Σ_p Ā[p]·B̄[p] over kc packed depths, then C ← α·acc + β·C for the
- * mr×nr corner of the tile at c (β = 0 never reads C).
+ * mr×nr corner of the tile at c (β = 0 never reads C). Inlined into gemmBlock: one call per tile
+ * costs as much as the tile itself when kc is small (the convolutions' 9 = 3×3×1 depths).
  */
+@inline
 function micro(
   kc: i32,
   pa: usize,
@@ -227,6 +232,18 @@ function micro(
   const vb = f32x4.splat(beta);
   if (mr === MR && nr === NR) {
     const ld = <usize>ldc * 4;
+    if (beta === 0 && alpha === 1) {
+      // the usual case, without the scaling branches of storeRow
+      v128.store(c, c00);
+      v128.store(c, c01, 16);
+      v128.store(c + ld, c10);
+      v128.store(c + ld, c11, 16);
+      v128.store(c + 2 * ld, c20);
+      v128.store(c + 2 * ld, c21, 16);
+      v128.store(c + 3 * ld, c30);
+      v128.store(c + 3 * ld, c31, 16);
+      return;
+    }
     storeRow(c, c00, c01, va, vb, alpha, beta);
     storeRow(c + ld, c10, c11, va, vb, alpha, beta);
     storeRow(c + 2 * ld, c20, c21, va, vb, alpha, beta);
