@@ -27,7 +27,7 @@ export {
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
 
 import { checkRange, checkSpan } from './check';
-import { KC, MR, NR, gemmBlock } from './gemm';
+import { MR, NR, gemmBlock } from './gemm';
 
 export { packAFull, packBFull } from './gemm';
 
@@ -35,7 +35,7 @@ export { packAFull, packBFull } from './gemm';
  * Parallel GEMM chunk. mode 0: columns [lo·NR, hi·NR) of C; mode 1: rows [lo·MR, hi·MR); both on this
  * thread's scratch (scratchBase + tid·scratchStride), and `pre` (not 0) is the other operand packed
  * whole by packAFull (mode 0) or packBFull (mode 1), shared by every chunk. mode 2 (a small C and a
- * deep K): depths [lo·KC, hi·KC); chunk 0 updates C (with β), chunk c > 0 writes its own product to
+ * deep K): depths [lo, hi); chunk 0 updates C (with β), chunk c > 0 writes its own product to
  * partialBase + (c − 1)·partialStride ([m, n], ldc = n), which reducePartials then adds to C in chunk
  * order.
  */
@@ -79,8 +79,8 @@ export function gemm(
     const j1 = min(hi * NR, n);
     gemmBlock(transA, transB, 0, m, j0, j1, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, pre, mPad, 0, 0);
   } else {
-    const k0 = min(lo * KC, k);
-    const k1 = min(hi * KC, k);
+    const k0 = min(lo, k);
+    const k1 = min(hi, k);
     // op(A)[:, k0..] and op(B)[k0.., :] start k0 elements (or rows) further on
     const a0 = a + <usize>(transA ? k0 * lda : k0) * 4;
     const b0 = b + <usize>(transB ? k0 : k0 * ldb) * 4;

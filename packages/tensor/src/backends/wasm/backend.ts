@@ -53,7 +53,7 @@ enum GemmSplit {
   Columns = 0,
   /** Rows of C, in micro-tile units. */
   Rows = 1,
-  /** The depth K, in KC blocks, partial products summed in chunk order. */
+  /** The depth K, in SPLIT_K_GRAIN units, partial products summed in chunk order. */
   Depth = 2,
 }
 
@@ -61,6 +61,11 @@ enum GemmSplit {
 const MAX_SHARED_PANEL = 32 << 20;
 /** Largest C (elements) whose GEMM splits K rather than M or N across threads. */
 const SPLIT_K_MAX_C = 64 * 256;
+/**
+ * Depths per unit of a K split: fine enough that the chunks come out (nearly) equal; KC-sized units
+ * split the Dense layer's 6272 = 12.25·512 depths 3/3/3/4 in four.
+ */
+const SPLIT_K_GRAIN = 16;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
@@ -286,10 +291,10 @@ export class WasmBackend implements Backend {
     if (parallel && m * n <= SPLIT_K_MAX_C && k >= 4 * KC) {
       // A small C and a deep K (the first Dense layer's forward GEMM): split the depth, each chunk
       // computing a whole product that is added to C in chunk order afterwards.
-      const chunks = this.chunks(Math.ceil(k / KC), 1, true, 2);
+      const chunks = this.chunks(k, SPLIT_K_GRAIN, true, 2);
       const stride = Math.ceil((m * n * 4) / 64) * 64;
       const pbase = this.partials((chunks - 1) * stride);
-      this.runChunks('gemm', Math.ceil(k / KC), 1, chunks, {
+      this.runChunks('gemm', k, SPLIT_K_GRAIN, chunks, {
         mode: GemmSplit.Depth,
         transA,
         transB,
