@@ -161,108 +161,110 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
   }
 }
 
-// Inlined: a call would clobber every xmm register (V8's wasm calls save none), spilling the
-// accumulators still to be stored.
-@inline
-function storeRow(c: usize, acc0: v128, acc1: v128, va: v128, vb: v128, alpha: f32, beta: f32): void {
-  // α = 1 (nearly every call) skips the scaling
-  if (beta === 0 && alpha === 1) {
-    v128.store(c, acc0);
-    v128.store(c, acc1, 16);
-  } else if (beta === 1 && alpha === 1) {
-    v128.store(c, f32x4.add(acc0, v128.load(c)));
-    v128.store(c, f32x4.add(acc1, v128.load(c, 16)), 16);
-  } else if (beta === 0) {
-    v128.store(c, f32x4.mul(acc0, va));
-    v128.store(c, f32x4.mul(acc1, va), 16);
-  } else if (beta === 1) {
-    v128.store(c, madd(acc0, va, v128.load(c)));
-    v128.store(c, madd(acc1, va, v128.load(c, 16)), 16);
-  } else {
-    v128.store(c, madd(acc0, va, f32x4.mul(v128.load(c), vb)));
-    v128.store(c, madd(acc1, va, f32x4.mul(v128.load(c, 16), vb)), 16);
+/**
+ * C ← α·T + β·C on the mr×nr corner of the tile at c, T the tile buffer (rows NR floats apart).
+ * Full rows and ragged ones compute alike (a product, then a sum, each rounded; with α = 1 and
+ * β ∈ {0, 1} that is acc or acc + C, as microColumn's direct stores), so an element's value does
+ * not depend on where the tile edges fall; β = 0 never reads C.
+ */
+function mergeTile(c: usize, ldc: i32, tile: usize, mr: i32, nr: i32, alpha: f32, beta: f32): void {
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  for (let r = 0; r < mr; r++) {
+    const crow = c + <usize>r * ldc * 4;
+    const trow = tile + <usize>r * NR * 4;
+    if (nr === NR) {
+      for (let q: usize = 0; q < <usize>NR * 4; q += 16) {
+        const t = f32x4.mul(v128.load(trow + q), va);
+        v128.store(crow + q, beta === 0 ? t : f32x4.add(t, f32x4.mul(v128.load(crow + q), vb)));
+      }
+    } else {
+      for (let j = 0; j < nr; j++) {
+        const t = alpha * load<f32>(trow + <usize>j * 4);
+        const p = crow + <usize>j * 4;
+        store<f32>(p, beta === 0 ? t : t + beta * load<f32>(p));
+      }
+    }
   }
 }
 
 /**
- * The 4×8 micro-kernel: acc = Σ_p Ā[p]·B̄[p] over kc packed depths, then C ← α·acc + β·C for the
- * mr×nr corner of the tile at c (β = 0 never reads C). Inlined into gemmBlock: one call per tile
- * costs as much as the tile itself when kc is small (the convolutions' 9 = 3×3×1 depths).
+ * The 4×8 micro-kernel, down one NR-column sliver of packed B (nr valid columns) and every MR-row
+ * sliver of a packed A block (mc rows): per tile, acc = Σ_p Ā[p]·B̄[p] over kc depths, then
+ * C ← α·acc + β·C. The A slivers are looped over here rather than in the caller because a call
+ * per tile costs about as much as the tile itself when kc is small (the convolutions' 3×3×1 = 9
+ * depths); the kernel calls nothing while accumulators are live, as a call clobbers every xmm
+ * register (V8's wasm calls save none).
  */
-@inline
-function micro(
+function microColumn(
   kc: i32,
   pa: usize,
   pb: usize,
   c: usize,
   ldc: i32,
-  mr: i32,
+  mc: i32,
   nr: i32,
   alpha: f32,
   beta: f32,
   tile: usize,
 ): void {
-  let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0),
-    c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0),
-    c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0),
-    c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb),
-      b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = v128.load32_splat(pa, 4);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = v128.load32_splat(pa, 8);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = v128.load32_splat(pa, 12);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    pa += 16;
-    pb += 32;
-  }
-  const va = f32x4.splat(alpha);
-  const vb = f32x4.splat(beta);
-  if (mr === MR && nr === NR) {
-    const ld = <usize>ldc * 4;
-    if (beta === 0 && alpha === 1) {
-      // the usual case, without the scaling branches of storeRow
-      v128.store(c, c00);
-      v128.store(c, c01, 16);
-      v128.store(c + ld, c10);
-      v128.store(c + ld, c11, 16);
-      v128.store(c + 2 * ld, c20);
-      v128.store(c + 2 * ld, c21, 16);
-      v128.store(c + 3 * ld, c30);
-      v128.store(c + 3 * ld, c31, 16);
-      return;
+  const ld = <usize>ldc * 4;
+  for (let ir = 0; ir < mc; ir += MR) {
+    let c00 = f32x4.splat(0),
+      c01 = f32x4.splat(0);
+    let c10 = f32x4.splat(0),
+      c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0),
+      c21 = f32x4.splat(0);
+    let c30 = f32x4.splat(0),
+      c31 = f32x4.splat(0);
+    let a = pa + <usize>(ir * kc) * 4;
+    let b = pb;
+    for (let p = 0; p < kc; p++) {
+      const b0 = v128.load(b),
+        b1 = v128.load(b, 16);
+      let av = v128.load32_splat(a);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(a, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(a, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(a, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      a += 16;
+      b += 32;
     }
-    storeRow(c, c00, c01, va, vb, alpha, beta);
-    storeRow(c + ld, c10, c11, va, vb, alpha, beta);
-    storeRow(c + 2 * ld, c20, c21, va, vb, alpha, beta);
-    storeRow(c + 3 * ld, c30, c31, va, vb, alpha, beta);
-    return;
-  }
-  // Edge tile: compute α·acc into the tile buffer (rows NR floats apart), then merge the valid corner.
-  storeRow(tile, c00, c01, va, vb, alpha, 0);
-  storeRow(tile + 32, c10, c11, va, vb, alpha, 0);
-  storeRow(tile + 64, c20, c21, va, vb, alpha, 0);
-  storeRow(tile + 96, c30, c31, va, vb, alpha, 0);
-  for (let r = 0; r < mr; r++) {
-    const crow = c + <usize>r * ldc * 4;
-    const trow = tile + <usize>r * NR * 4;
-    for (let j = 0; j < nr; j++) {
-      const t = load<f32>(trow + <usize>j * 4);
-      const p = crow + <usize>j * 4;
-      store<f32>(p, beta === 0 ? t : t + beta * load<f32>(p));
+    const ct = c + <usize>ir * ld;
+    const full = mc - ir >= MR && nr === NR;
+    if (full && alpha === 1 && beta === 1) {
+      // C += acc (every K block after the first)
+      v128.store(ct, f32x4.add(v128.load(ct), c00));
+      v128.store(ct, f32x4.add(v128.load(ct, 16), c01), 16);
+      v128.store(ct + ld, f32x4.add(v128.load(ct + ld), c10));
+      v128.store(ct + ld, f32x4.add(v128.load(ct + ld, 16), c11), 16);
+      v128.store(ct + 2 * ld, f32x4.add(v128.load(ct + 2 * ld), c20));
+      v128.store(ct + 2 * ld, f32x4.add(v128.load(ct + 2 * ld, 16), c21), 16);
+      v128.store(ct + 3 * ld, f32x4.add(v128.load(ct + 3 * ld), c30));
+      v128.store(ct + 3 * ld, f32x4.add(v128.load(ct + 3 * ld, 16), c31), 16);
+      continue;
     }
+    // C ← acc stores directly; the other cases go through the tile buffer.
+    const direct = full && alpha === 1 && beta === 0;
+    const dst = direct ? ct : tile;
+    const dld = direct ? ld : <usize>NR * 4;
+    v128.store(dst, c00);
+    v128.store(dst, c01, 16);
+    v128.store(dst + dld, c10);
+    v128.store(dst + dld, c11, 16);
+    v128.store(dst + 2 * dld, c20);
+    v128.store(dst + 2 * dld, c21, 16);
+    v128.store(dst + 3 * dld, c30);
+    v128.store(dst + 3 * dld, c31, 16);
+    if (!direct) mergeTile(ct, ldc, tile, min(MR, mc - ir), nr, alpha, beta);
   }
 }
 
@@ -322,13 +324,8 @@ export function gemmBlock(
         if (preA !== 0) pA = preA + (<usize>pc * mPad + <usize>ic * kc) * 4;
         else packA(transA, a, lda, ic, pc, mc, kc, sA);
         for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const bs = pB + <usize>(jr * kc) * 4;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const cp = c + (<usize>(ic + ir) * ldc + jc + jr) * 4;
-            micro(kc, pA + <usize>(ir * kc) * 4, bs, cp, ldc, mr, nr, alpha, bEff, tile);
-          }
+          const cp = c + (<usize>ic * ldc + jc + jr) * 4;
+          microColumn(kc, pA, pB + <usize>(jr * kc) * 4, cp, ldc, mc, min(NR, nc - jr), alpha, bEff, tile);
         }
       }
     }
