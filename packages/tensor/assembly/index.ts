@@ -9,6 +9,10 @@ export {
   conv2d,
   conv2dBackwardData,
   conv2dBackwardWeights,
+  conv2dPackWeights,
+  conv2dReduceWeights,
+  convPackedWeightsBytes,
+  convScratchBytes,
   reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';

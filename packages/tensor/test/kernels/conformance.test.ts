@@ -92,6 +92,10 @@ const convCases: [string, Shape, Shape, number, number][] = [
   ['3×2 stride 2', [2, 2, 7, 6], [3, 2, 3, 2], 2, 0],
   ['1×1 pointwise', [3, 4, 5, 5], [2, 4, 1, 1], 1, 0],
   ['mnist-sized', [8, 1, 28, 28], [32, 1, 3, 3], 1, 1],
+  // few output channels (the weight gradient then runs as dW = dy · colsᵀ)
+  ['5×5 pad 2, 6 filters', [3, 1, 12, 11], [6, 1, 5, 5], 1, 2],
+  // C·kH·kW + bias = 577 depths: more than one GEMM depth block
+  ['3×3 pad 1, 64 channels', [2, 64, 6, 5], [7, 64, 3, 3], 1, 1],
 ];
 for (const [name, xs, ws, stride, pad] of convCases) {
   const g = conv2dGeometry(xs, ws, stride, pad);

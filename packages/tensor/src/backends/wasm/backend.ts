@@ -65,6 +65,12 @@ const SPLIT_K_MAX_C = 64 * 256;
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
 
+/** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
+interface ConvSizeExports {
+  convScratchBytes(geom: number): number;
+  convPackedWeightsBytes(geom: number): number;
+}
+
 interface Staged {
   t: AnyTensor;
   ptr: number;
@@ -405,8 +411,16 @@ export class WasmBackend implements Backend {
     return 2 * g.batch * g.outChannels * g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth;
   }
 
-  private colsBytes(g: Conv2dGeometry): number {
-    return Math.ceil((g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth * 4) / 64) * 64;
+  /** Per-thread scratch of the convolution kernels (GEMM scratch and a cols buffer) for the geometry at `geom`. */
+  private convScratch(geom: number): number {
+    return this.scratch(this.convSizes().convScratchBytes(geom));
+  }
+
+  /** The weights packed once per call for every thread's GEMM to share (assembly's conv2dPackWeights). */
+  private packConvWeights(w: number, bias: number, geom: number, transposed: boolean): number {
+    const dst = this.panel(this.convSizes().convPackedWeightsBytes(geom));
+    this.run('conv2dPackWeights', 1, 1, false, { w, bias, geom, transposed, dst });
+    return dst;
   }
 
   conv2d({ x, w, bias, y, g }: Conv2dArgs): void {
@@ -415,14 +429,16 @@ export class WasmBackend implements Backend {
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const geom = this.convGeom(g);
+    const base = this.convScratch(geom);
     const stride = this.scratchStride;
+    const wPacked = this.packConvWeights(pw, pb, geom, false);
     this.run('conv2d', g.batch, 1, parallel, {
       x: px,
-      w: pw,
+      wPacked,
       bias: pb,
       y: py,
-      geom: this.convGeom(g),
+      geom,
       scratchBase: base,
       scratchStride: stride,
     });
@@ -433,14 +449,16 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pw = this.ptr(w);
     const pdx = this.out(dx);
-    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const geom = this.convGeom(g);
+    const base = this.convScratch(geom);
     const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    const wPacked = this.packConvWeights(pw, 0, geom, true);
     this.run('conv2dBackwardData', g.batch, 1, parallel, {
       dy: pdy,
-      w: pw,
+      wPacked,
       dx: pdx,
-      geom: this.convGeom(g),
+      geom,
       scratchBase: base,
       scratchStride: stride,
     });
@@ -453,14 +471,14 @@ export class WasmBackend implements Backend {
     const pdw = this.ptr(dw, true);
     const pdb = db === null ? 0 : this.ptr(db, true);
     const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
-    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    const geom = this.convGeom(g);
+    const base = this.convScratch(geom);
     const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
     const chunks = this.chunks(g.batch, 1, parallel, 4);
     const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
     const pbase = this.partials(chunks * partStride);
-    const geom = this.convGeom(g);
     this.runChunks('conv2dBackwardWeights', g.batch, 1, chunks, {
       x: px,
       dy: pdy,
@@ -470,26 +488,15 @@ export class WasmBackend implements Backend {
       partialBase: pbase,
       partialStride: partStride,
     });
-    // The partials are dWᵀ [C·kH·kW, O] (see conv2dBackwardWeights in assembly/conv.ts).
-    const cols = wSize / g.outChannels;
-    this.run('reducePartials', wSize, 16, wSize >= PARALLEL_ELEMENTS, {
-      dst: pdw,
+    const total = wSize + g.outChannels;
+    this.run('conv2dReduceWeights', total, 16, total >= PARALLEL_ELEMENTS, {
+      dw: pdw,
+      db: pdb,
+      geom,
       partialBase: pbase,
       partialStride: partStride,
       parts: chunks,
-      rows: g.outChannels,
-      cols,
     });
-    if (db !== null) {
-      this.run('reducePartials', g.outChannels, 16, false, {
-        dst: pdb,
-        partialBase: pbase + wSize * 4,
-        partialStride: partStride,
-        parts: chunks,
-        rows: 0,
-        cols: 1,
-      });
-    }
     this.unstage();
   }
 
@@ -713,6 +720,11 @@ export class WasmBackend implements Backend {
     const c = this.runtime.direct.countCorrect(ps, pl, n, k);
     this.unstage();
     return c;
+  }
+
+  /** conv.ts's size helpers, exported by the module beside the kernels (geometry record at `geom`). */
+  private convSizes(): ConvSizeExports {
+    return this.runtime.direct as unknown as ConvSizeExports;
   }
 }
 

@@ -20,11 +20,23 @@ export interface KernelArgs {
     /** usize */
     geom: number;
   };
+  conv2dPackWeights: {
+    /** usize */
+    w: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    geom: number;
+    /** bool */
+    transposed: boolean;
+    /** usize */
+    dst: number;
+  };
   conv2d: {
     /** usize */
     x: number;
     /** usize */
-    w: number;
+    wPacked: number;
     /** usize */
     bias: number;
     /** usize */
@@ -40,7 +52,7 @@ export interface KernelArgs {
     /** usize */
     dy: number;
     /** usize */
-    w: number;
+    wPacked: number;
     /** usize */
     dx: number;
     /** usize */
@@ -65,6 +77,20 @@ export interface KernelArgs {
     partialBase: number;
     /** usize */
     partialStride: number;
+  };
+  conv2dReduceWeights: {
+    /** usize */
+    dw: number;
+    /** usize */
+    db: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+    /** i32 */
+    parts: number;
   };
   reducePartials: {
     /** usize */
@@ -302,9 +328,11 @@ export interface KernelArgs {
 export const KERNELS = [
   'im2col',
   'col2im',
+  'conv2dPackWeights',
   'conv2d',
   'conv2dBackwardData',
   'conv2dBackwardWeights',
+  'conv2dReduceWeights',
   'reducePartials',
   'fill',
   'axpby',
@@ -330,9 +358,11 @@ export type KernelName = (typeof KERNELS)[number];
 export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof KernelArgs[K])[] } = {
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
-  conv2d: ['x', 'w', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
-  conv2dBackwardData: ['dy', 'w', 'dx', 'geom', 'scratchBase', 'scratchStride'],
+  conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
+  conv2d: ['x', 'wPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
+  conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
+  conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
   reducePartials: ['dst', 'partialBase', 'partialStride', 'parts', 'rows', 'cols'],
   fill: ['x', 'value'],
   axpby: ['alpha', 'x', 'beta', 'y', 'out'],
