@@ -16,6 +16,7 @@ export {
   reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
+export { winogradConv, winogradPackWeights, winogradPackedBytes, winogradScratchBytes } from './winograd';
 export { argmax } from './reduce';
 export {
   fill,

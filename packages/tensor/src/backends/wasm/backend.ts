@@ -69,6 +69,40 @@ const PARALLEL_ELEMENTS = 1 << 15;
 interface ConvSizeExports {
   convScratchBytes(geom: number): number;
   convPackedWeightsBytes(geom: number): number;
+  winogradScratchBytes(geom: number): number;
+  winogradPackedBytes(geom: number): number;
+}
+
+/** Fewest input and output channels for which a 3×3 layer runs as Winograd F(2×2, 3×3) (its 16 GEMMs are C deep). */
+const WINOGRAD_MIN_CHANNELS = 16;
+
+/** 3×3, stride 1, equal padding ≤ 2 and enough channels: the convolution runs as Winograd F(2×2, 3×3). */
+function winogradFits(g: Conv2dGeometry): boolean {
+  return (
+    g.kernelH === 3 &&
+    g.kernelW === 3 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padH === g.padW &&
+    g.padH <= 2 &&
+    g.inChannels >= WINOGRAD_MIN_CHANNELS &&
+    g.outChannels >= WINOGRAD_MIN_CHANNELS
+  );
+}
+
+/** The convolution that backward data of a stride-1 3×3 layer is: dy convolved with the flipped filters. */
+function flippedGeometry(g: Conv2dGeometry): Conv2dGeometry {
+  return {
+    ...g,
+    inChannels: g.outChannels,
+    inHeight: g.outHeight,
+    inWidth: g.outWidth,
+    outChannels: g.inChannels,
+    padH: 2 - g.padH,
+    padW: 2 - g.padW,
+    outHeight: g.inHeight,
+    outWidth: g.inWidth,
+  };
 }
 
 interface Staged {
@@ -429,6 +463,11 @@ export class WasmBackend implements Backend {
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    if (winogradFits(g)) {
+      this.winograd(px, pw, false, pb, py, g, parallel);
+      this.unstage();
+      return;
+    }
     const geom = this.convGeom(g);
     const base = this.convScratch(geom);
     const stride = this.scratchStride;
@@ -449,10 +488,15 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pw = this.ptr(w);
     const pdx = this.out(dx);
+    const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    if (winogradFits(g)) {
+      this.winograd(pdy, pw, true, 0, pdx, flippedGeometry(g), parallel);
+      this.unstage();
+      return;
+    }
     const geom = this.convGeom(g);
     const base = this.convScratch(geom);
     const stride = this.scratchStride;
-    const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     const wPacked = this.packConvWeights(pw, 0, geom, true);
     this.run('conv2dBackwardData', g.batch, 1, parallel, {
       dy: pdy,
@@ -720,6 +764,37 @@ export class WasmBackend implements Backend {
     const c = this.runtime.direct.countCorrect(ps, pl, n, k);
     this.unstage();
     return c;
+  }
+
+  /**
+   * out ← the 3×3 stride-1 convolution `g` of x by Winograd F(2×2, 3×3) (assembly/winograd.ts): the
+   * filters transformed once per call, then threads taking whole samples. `flip`: w is the layer's
+   * [g.inChannels, g.outChannels, 3, 3] filters of a backward data pass (see flippedGeometry).
+   */
+  private winograd(
+    x: number,
+    w: number,
+    flip: boolean,
+    bias: number,
+    out: number,
+    g: Conv2dGeometry,
+    parallel: boolean,
+  ): void {
+    const geom = this.convGeom(g);
+    const sizes = this.convSizes();
+    const base = this.scratch(sizes.winogradScratchBytes(geom));
+    const stride = this.scratchStride;
+    const uPacked = this.panel(sizes.winogradPackedBytes(geom));
+    this.run('winogradPackWeights', 1, 1, false, { w, geom, flip, dst: uPacked });
+    this.run('winogradConv', g.batch, 1, parallel, {
+      x,
+      uPacked,
+      bias,
+      y: out,
+      geom,
+      scratchBase: base,
+      scratchStride: stride,
+    });
   }
 
   /** conv.ts's size helpers, exported by the module beside the kernels (geometry record at `geom`). */

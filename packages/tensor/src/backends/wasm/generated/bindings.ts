@@ -322,6 +322,32 @@ export interface KernelArgs {
     /** i32 */
     inner: number;
   };
+  winogradPackWeights: {
+    /** usize */
+    w: number;
+    /** usize */
+    geom: number;
+    /** bool */
+    flip: boolean;
+    /** usize */
+    dst: number;
+  };
+  winogradConv: {
+    /** usize */
+    x: number;
+    /** usize */
+    uPacked: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    y: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+  };
 }
 
 /** Parallel kernels, by index in the control block's function slot (same order in the workers). */
@@ -350,6 +376,8 @@ export const KERNELS = [
   'maxPool2d',
   'maxPool2dBackward',
   'argmax',
+  'winogradPackWeights',
+  'winogradConv',
 ] as const;
 /** Name of a parallel kernel. */
 export type KernelName = (typeof KERNELS)[number];
@@ -400,4 +428,6 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   maxPool2d: ['x', 'y', 'arg', 'geom'],
   maxPool2dBackward: ['dy', 'arg', 'dx', 'geom'],
   argmax: ['x', 'out', 'len', 'inner'],
+  winogradPackWeights: ['w', 'geom', 'flip', 'dst'],
+  winogradConv: ['x', 'uPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
 };
