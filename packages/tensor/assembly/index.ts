@@ -16,7 +16,15 @@ export {
   reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
-export { winogradConv, winogradPackWeights, winogradPackedBytes, winogradScratchBytes } from './winograd';
+export {
+  winogradBackwardWeights,
+  winogradConv,
+  winogradPackWeights,
+  winogradPackedBytes,
+  winogradPartialBytes,
+  winogradReduceWeights,
+  winogradScratchBytes,
+} from './winograd';
 export { argmax } from './reduce';
 export {
   fill,

@@ -392,3 +392,250 @@ export function winogradConv(
     }
   }
 }
+
+/** dy plane [oh, ow] into the zeroed plane [Hp, Wp] at (0, 0): outputs past the edge tiles' are 0. */
+function padOutputPlane(g: Geom, dy: usize, dp: usize, hp: i32, wp: i32): void {
+  memory.fill(dp, 0, <usize>(hp * wp) * 4);
+  const oh = g.oh,
+    ow = g.ow;
+  for (let r = 0; r < oh; r++) {
+    const src = dy + <usize>(r * ow) * 4;
+    const dst = dp + <usize>(r * wp) * 4;
+    let q = 0;
+    for (; q + 4 <= ow; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+    for (; q < ow; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+  }
+}
+
+/**
+ * dM (16 rows of [O, Tp]) ← A·dy_t·Aᵀ for the 2×2 tiles of one output plane (padded), channel o, first
+ * tile t0: the adjoint of the output transform (A = [1 0; 1 1; 1 −1; 0 −1]).
+ */
+function transformGrad(g: Geom, dp: usize, wp: i32, dm: usize, o: i32, tp: i32, t0: i32): void {
+  const th = tileRows(g),
+    tw = tileCols(g);
+  const plane = <usize>(g.O * tp) * 4;
+  for (let ty = 0; ty < th; ty++) {
+    for (let tx = 0; tx < tw; tx += 4) {
+      const r0 = dp + <usize>(2 * ty * wp + 2 * tx) * 4;
+      const r1 = r0 + <usize>wp * 4;
+      let a = v128.load(r0),
+        b = v128.load(r0, 16);
+      const e0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6),
+        e1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+      a = v128.load(r1);
+      b = v128.load(r1, 16);
+      const f0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6),
+        f1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+      const at = dm + (<usize>o * tp + <usize>(t0 + ty * tw + tx)) * 4;
+      // rows of A·dy: (e0, e1), (e0 + f0, e1 + f1), (e0 − f0, e1 − f1), (−f0, −f1); each row (p, q)
+      // times Aᵀ gives (p, p + q, p − q, −q)
+      storeGradRow(at, plane, 0, e0, e1);
+      storeGradRow(at, plane, 4, f32x4.add(e0, f0), f32x4.add(e1, f1));
+      storeGradRow(at, plane, 8, f32x4.sub(e0, f0), f32x4.sub(e1, f1));
+      storeGradRow(at, plane, 12, f32x4.neg(f0), f32x4.neg(f1));
+    }
+  }
+}
+
+function storeGradRow(at: usize, plane: usize, xi: i32, p: v128, q: v128): void {
+  v128.store(at + <usize>xi * plane, p);
+  v128.store(at + <usize>(xi + 1) * plane, f32x4.add(p, q));
+  v128.store(at + <usize>(xi + 2) * plane, f32x4.sub(p, q));
+  v128.store(at + <usize>(xi + 3) * plane, f32x4.neg(q));
+}
+
+/** Bytes of one chunk's partial of {@link winogradBackwardWeights}: dU 16 × [O, C], then db [O]. */
+export function winogradPartialBytes(geom: usize): i32 {
+  const g = changetype<Geom>(geom);
+  return (16 * g.O * g.C + g.O) * 4;
+}
+
+/**
+ * The weight gradient of a Winograd-shaped layer, as the adjoint of {@link winogradConv}: for the
+ * samples [lo, hi) of one chunk, dU_ξ [O, C] = Σ_t dM_ξ[:, t] · V_ξ[:, t]ᵀ (16 GEMMs as deep as the
+ * tiles) and db [O] = Σ dy, overwritten at partialBase + chunk·partialStride.
+ * {@link winogradReduceWeights} then adds the chunks in order and maps dU back through G.
+ */
+export function winogradBackwardWeights(
+  tid: i32,
+  chunk: i32,
+  lo: i32,
+  hi: i32,
+  x: usize,
+  dy: usize,
+  geom: usize,
+  scratchBase: usize,
+  scratchStride: usize,
+  partialBase: usize,
+  partialStride: usize,
+): void {
+  const g = changetype<Geom>(geom);
+  const C = g.C,
+    O = g.O;
+  const scratch = scratchBase + <usize>tid * scratchStride;
+  const tp = tileStride(g);
+  const v = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
+  const dm = v + <usize>(16 * C * tp) * 4;
+  const xp = dm + <usize>(16 * O * tp) * 4;
+  const hp = planeRows(g),
+    wp = planeCols(g);
+  const tps = tileRows(g) * tileCols(g);
+  const group = groupSamples(g);
+  const part = partialBase + <usize>chunk * partialStride;
+  const pdb = part + <usize>(16 * O * C) * 4;
+  const inSize = <usize>(C * g.H * g.W) * 4;
+  const hw = g.oh * g.ow;
+  const outSize = <usize>(O * hw) * 4;
+  if (hi <= lo) memory.fill(part, 0, <usize>(16 * O * C + O) * 4);
+  for (let n0 = lo; n0 < hi; n0 += group) {
+    const ns = min(group, hi - n0);
+    for (let s = 0; s < ns; s++) {
+      const xn = x + <usize>(n0 + s) * inSize;
+      for (let c = 0; c < C; c++) {
+        padPlane(g, xn + <usize>(c * g.H * g.W) * 4, xp, hp, wp);
+        transformInput(g, xp, wp, v, c, tp, s * tps);
+      }
+      const dyn = dy + <usize>(n0 + s) * outSize;
+      for (let o = 0; o < O; o++) {
+        padOutputPlane(g, dyn + <usize>(o * hw) * 4, xp, hp, wp);
+        transformGrad(g, xp, wp, dm, o, tp, s * tps);
+      }
+    }
+    const t = ns * tps;
+    // the chunk's first group writes its partial, later groups add to it
+    const beta: f32 = n0 === lo ? 0 : 1;
+    for (let xi = 0; xi < 16; xi++) {
+      const vx = v + <usize>(xi * C * tp) * 4;
+      const mx = dm + <usize>(xi * O * tp) * 4;
+      gemmBlock(
+        false,
+        true,
+        0,
+        O,
+        0,
+        C,
+        t,
+        1,
+        mx,
+        tp,
+        vx,
+        tp,
+        beta,
+        part + <usize>(xi * O * C) * 4,
+        C,
+        scratch,
+      );
+    }
+  }
+  for (let o = 0; o < O; o++) {
+    let s: f32 = 0;
+    for (let n = lo; n < hi; n++) {
+      const row = dy + <usize>n * outSize + <usize>(o * hw) * 4;
+      let acc = f32x4.splat(0);
+      let q = 0;
+      for (; q + 4 <= hw; q += 4) acc = f32x4.add(acc, v128.load(row + <usize>q * 4));
+      let r =
+        f32x4.extract_lane(acc, 0) +
+        f32x4.extract_lane(acc, 1) +
+        f32x4.extract_lane(acc, 2) +
+        f32x4.extract_lane(acc, 3);
+      for (; q < hw; q++) r += load<f32>(row + <usize>q * 4);
+      s += r;
+    }
+    store<f32>(pdb + <usize>o * 4, s);
+  }
+}
+
+/**
+ * dw [O, C, 3, 3] += Gᵀ·(Σ_c dU_c)·G and db [O] += Σ_c db_c (db 0: none) over the `parts` chunk
+ * partials of {@link winogradBackwardWeights}, in chunk order, for filters [lo, hi) (o·C + c; the
+ * range O·C … O·C + O − 1 stands for db).
+ */
+export function winogradReduceWeights(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  dw: usize,
+  db: usize,
+  geom: usize,
+  partialBase: usize,
+  partialStride: usize,
+  parts: i32,
+): void {
+  const g = changetype<Geom>(geom);
+  const oc = g.O * g.C;
+  const plane = <usize>oc * 4;
+  for (let f = lo; f < hi; f++) {
+    if (f >= oc) {
+      if (db === 0) continue;
+      const d = db + <usize>(f - oc) * 4;
+      let s = load<f32>(d);
+      for (let c = 0; c < parts; c++)
+        s += load<f32>(partialBase + <usize>c * partialStride + plane * 16 + <usize>(f - oc) * 4);
+      store<f32>(d, s);
+      continue;
+    }
+    // S = Σ_c dU_c[f], 4×4, in chunk order
+    let s00: f32 = 0,
+      s01: f32 = 0,
+      s02: f32 = 0,
+      s03: f32 = 0;
+    let s10: f32 = 0,
+      s11: f32 = 0,
+      s12: f32 = 0,
+      s13: f32 = 0;
+    let s20: f32 = 0,
+      s21: f32 = 0,
+      s22: f32 = 0,
+      s23: f32 = 0;
+    let s30: f32 = 0,
+      s31: f32 = 0,
+      s32: f32 = 0,
+      s33: f32 = 0;
+    for (let c = 0; c < parts; c++) {
+      const p = partialBase + <usize>c * partialStride + <usize>f * 4;
+      s00 += load<f32>(p);
+      s01 += load<f32>(p + plane);
+      s02 += load<f32>(p + 2 * plane);
+      s03 += load<f32>(p + 3 * plane);
+      s10 += load<f32>(p + 4 * plane);
+      s11 += load<f32>(p + 5 * plane);
+      s12 += load<f32>(p + 6 * plane);
+      s13 += load<f32>(p + 7 * plane);
+      s20 += load<f32>(p + 8 * plane);
+      s21 += load<f32>(p + 9 * plane);
+      s22 += load<f32>(p + 10 * plane);
+      s23 += load<f32>(p + 11 * plane);
+      s30 += load<f32>(p + 12 * plane);
+      s31 += load<f32>(p + 13 * plane);
+      s32 += load<f32>(p + 14 * plane);
+      s33 += load<f32>(p + 15 * plane);
+    }
+    // Gᵀ·S (Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]), 3×4, then ·G on the columns
+    const w = dw + <usize>(f * 9) * 4;
+    reduceRow(
+      w,
+      s00 + (s10 + s20) * 0.5,
+      s01 + (s11 + s21) * 0.5,
+      s02 + (s12 + s22) * 0.5,
+      s03 + (s13 + s23) * 0.5,
+    );
+    reduceRow(w + 12, (s10 - s20) * 0.5, (s11 - s21) * 0.5, (s12 - s22) * 0.5, (s13 - s23) * 0.5);
+    reduceRow(
+      w + 24,
+      (s10 + s20) * 0.5 + s30,
+      (s11 + s21) * 0.5 + s31,
+      (s12 + s22) * 0.5 + s32,
+      (s13 + s23) * 0.5 + s33,
+    );
+  }
+}
+
+/** dw row (3 taps) += (a, b, c, d)·G. */
+function reduceRow(w: usize, a: f32, b: f32, c: f32, d: f32): void {
+  store<f32>(w, load<f32>(w) + a + (b + c) * 0.5);
+  store<f32>(w + 4, load<f32>(w + 4) + (b - c) * 0.5);
+  store<f32>(w + 8, load<f32>(w + 8) + (b + c) * 0.5 + d);
+}

@@ -71,6 +71,7 @@ interface ConvSizeExports {
   convPackedWeightsBytes(geom: number): number;
   winogradScratchBytes(geom: number): number;
   winogradPackedBytes(geom: number): number;
+  winogradPartialBytes(geom: number): number;
 }
 
 /** Fewest input and output channels for which a 3×3 layer runs as Winograd F(2×2, 3×3) (its 16 GEMMs are C deep). */
@@ -514,13 +515,18 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pdw = this.ptr(dw, true);
     const pdb = db === null ? 0 : this.ptr(db, true);
+    const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
+    const chunks = this.chunks(g.batch, 1, parallel, 4);
+    if (winogradFits(g)) {
+      this.winogradWeights(px, pdy, pdw, pdb, g, chunks);
+      this.unstage();
+      return;
+    }
     const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
     const geom = this.convGeom(g);
     const base = this.convScratch(geom);
     const stride = this.scratchStride;
-    const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
-    const chunks = this.chunks(g.batch, 1, parallel, 4);
     const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
     const pbase = this.partials(chunks * partStride);
     this.runChunks('conv2dBackwardWeights', g.batch, 1, chunks, {
@@ -794,6 +800,45 @@ export class WasmBackend implements Backend {
       geom,
       scratchBase: base,
       scratchStride: stride,
+    });
+  }
+
+  /**
+   * dw, db (0: none) += the weight gradient of the Winograd-shaped layer `g`, as the adjoint of its
+   * Winograd forward (assembly/winograd.ts): per-chunk partials in the transformed domain, added in
+   * chunk order and mapped back to 3×3 filters.
+   */
+  private winogradWeights(
+    x: number,
+    dy: number,
+    dw: number,
+    db: number,
+    g: Conv2dGeometry,
+    chunks: number,
+  ): void {
+    const geom = this.convGeom(g);
+    const sizes = this.convSizes();
+    const base = this.scratch(sizes.winogradScratchBytes(geom));
+    const stride = this.scratchStride;
+    const partStride = Math.ceil(sizes.winogradPartialBytes(geom) / 64) * 64;
+    const pbase = this.partials(chunks * partStride);
+    this.runChunks('winogradBackwardWeights', g.batch, 1, chunks, {
+      x,
+      dy,
+      geom,
+      scratchBase: base,
+      scratchStride: stride,
+      partialBase: pbase,
+      partialStride: partStride,
+    });
+    const filters = g.outChannels * g.inChannels + g.outChannels;
+    this.run('winogradReduceWeights', filters, 16, filters * 9 >= PARALLEL_ELEMENTS, {
+      dw,
+      db,
+      geom,
+      partialBase: pbase,
+      partialStride: partStride,
+      parts: chunks,
     });
   }
 

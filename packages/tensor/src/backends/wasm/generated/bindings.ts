@@ -348,6 +348,36 @@ export interface KernelArgs {
     /** usize */
     scratchStride: number;
   };
+  winogradBackwardWeights: {
+    /** usize */
+    x: number;
+    /** usize */
+    dy: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+  };
+  winogradReduceWeights: {
+    /** usize */
+    dw: number;
+    /** usize */
+    db: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+    /** i32 */
+    parts: number;
+  };
 }
 
 /** Parallel kernels, by index in the control block's function slot (same order in the workers). */
@@ -378,6 +408,8 @@ export const KERNELS = [
   'argmax',
   'winogradPackWeights',
   'winogradConv',
+  'winogradBackwardWeights',
+  'winogradReduceWeights',
 ] as const;
 /** Name of a parallel kernel. */
 export type KernelName = (typeof KERNELS)[number];
@@ -430,4 +462,14 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   argmax: ['x', 'out', 'len', 'inner'],
   winogradPackWeights: ['w', 'geom', 'flip', 'dst'],
   winogradConv: ['x', 'uPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
+  winogradBackwardWeights: [
+    'x',
+    'dy',
+    'geom',
+    'scratchBase',
+    'scratchStride',
+    'partialBase',
+    'partialStride',
+  ],
+  winogradReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
 };
