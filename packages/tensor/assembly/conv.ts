@@ -4,6 +4,7 @@
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
 import { Geom } from './generated/records';
+import { directWeightsFits, directWeightsSample } from './conv-direct';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
@@ -265,6 +266,7 @@ export function conv2dBackwardData(
  * = dy · colsᵀ: whichever pads less to whole MR×NR micro-tiles (O = 6, CKK = 25: 8×32 beats 28×16).
  */
 function weightsTransposed(g: Geom): bool {
+  if (directWeightsFits(g)) return false; // directWeightsSample writes dW [O, kH·kW]
   const ckk = g.C * g.kh * g.kw;
   const t = ((ckk + MR - 1) / MR) * MR * (((g.O + NR - 1) / NR) * NR);
   const d = ((g.O + MR - 1) / MR) * MR * (((ckk + NR - 1) / NR) * NR);
@@ -303,18 +305,23 @@ export function conv2dBackwardWeights(
   const direct = isPointwise(g);
   const transposed = weightsTransposed(g);
   if (hi <= lo) memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
+  const directW = directWeightsFits(g);
   for (let n = lo; n < hi; n++) {
     const xn = x + <usize>n * inSize;
     const dyn = dy + <usize>n * outSize;
-    let src = xn;
-    if (!direct) {
-      im2colSample(xn, g, cols);
-      src = cols;
-    }
     // The first sample writes the partial (β = 0), the others add to it.
     const beta: f32 = n === lo ? 0 : 1;
-    if (transposed) gemmBlock(false, true, 0, ckk, 0, g.O, hw, 1, src, hw, dyn, hw, beta, pw, g.O, scratch);
-    else gemmBlock(false, true, 0, g.O, 0, ckk, hw, 1, dyn, hw, src, hw, beta, pw, ckk, scratch);
+    if (directW) {
+      directWeightsSample(xn, dyn, g, pw, n === lo, cols);
+    } else {
+      let src = xn;
+      if (!direct) {
+        im2colSample(xn, g, cols);
+        src = cols;
+      }
+      if (transposed) gemmBlock(false, true, 0, ckk, 0, g.O, hw, 1, src, hw, dyn, hw, beta, pw, g.O, scratch);
+      else gemmBlock(false, true, 0, g.O, 0, ckk, hw, 1, dyn, hw, src, hw, beta, pw, ckk, scratch);
+    }
     for (let o = 0; o < g.O; o++) {
       const row = dyn + <usize>(o * hw) * 4;
       let acc = f32x4.splat(0);
