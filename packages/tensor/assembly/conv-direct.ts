@@ -1,8 +1,9 @@
-// Direct weight gradient of single-channel stride-1 layers (the first convolution of an image model):
-// dW[o, i, j] = Σ_y,x dy[o, y, x] · x[y + i − ph, x + j − pw]. As an im2col GEMM its short side is
-// kH·kW taps (9 or 25 rows: a quarter to a half of the micro-tile wasted) and most of the time goes to
-// packing; here two output channels and up to five taps of one filter row accumulate in registers
-// over the whole plane, reading dy and a zero-padded copy of x once per pass.
+// Direct weight gradient of stride-1 layers with few taps per filter (C·kH·kW small: the first
+// convolution of an image model): dW[o, c, i, j] = Σ_y,x dy[o, y, x] · x[c, y + i − ph,
+// x + j − pw]. As an im2col GEMM its short side is C·kH·kW (9 or 25 rows for one input channel: a
+// quarter to a half of the micro-tile wasted) and most of the time goes to im2col and packing; here
+// two output channels and up to five taps of one filter row accumulate in registers over a whole
+// plane, reading dy and a zero-padded copy of x[c] once per pass.
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
 import { Geom } from './generated/records';
@@ -18,17 +19,28 @@ function planeRows(g: Geom): i32 {
 }
 
 /**
- * Whether {@link directWeightsSample} computes this layer's weight gradient: one input channel,
- * stride 1, whole 4-wide output rows, and the padded plane fits the scratch's cols buffer
- * ([kH·kW + 1, oh·ow] floats).
+ * Most taps per filter (C·kH·kW) computed directly: single-channel 5×5 measured 2× faster than the
+ * GEMM, and LeNet's second layer (150 taps over 10×10 planes: short passes) no faster, so only the
+ * first layers of image models (grey or RGB, filters up to 3×3 for RGB) qualify.
+ */
+const MAX_DIRECT_TAPS: i32 = 27;
+
+/** dy's row stride in the direct kernel: ow rounded up to whole SIMD vectors. */
+function dyCols(g: Geom): i32 {
+  return (g.ow + 3) & ~3;
+}
+
+/**
+ * Whether {@link directWeightsSample} computes this layer's weight gradient: stride 1, one input
+ * channel or at most {@link MAX_DIRECT_TAPS} taps, and the padded plane and padded dy fit the scratch's cols buffer ([C·kH·kW + 1, oh·ow] floats).
  */
 export function directWeightsFits(g: Geom): bool {
+  const ckk = g.C * g.kh * g.kw;
   return (
-    g.C === 1 &&
     g.sh === 1 &&
     g.sw === 1 &&
-    (g.ow & 3) === 0 &&
-    planeRows(g) * planeCols(g) <= (g.kh * g.kw + 1) * g.oh * g.ow
+    (ckk <= MAX_DIRECT_TAPS || g.C === 1) &&
+    planeRows(g) * planeCols(g) + (dyCols(g) !== g.ow ? g.O * g.oh * dyCols(g) : 0) <= (ckk + 1) * g.oh * g.ow
   );
 }
 
@@ -50,7 +62,7 @@ function taps5(
   first: bool,
 ): void {
   const oh = g.oh,
-    ow = g.ow,
+    ow = dyCols(g),
     wp = planeCols(g);
   let a0 = f32x4.splat(0),
     a1 = f32x4.splat(0),
@@ -122,7 +134,7 @@ function taps3(
   first: bool,
 ): void {
   const oh = g.oh,
-    ow = g.ow,
+    ow = dyCols(g),
     wp = planeCols(g);
   let a0 = f32x4.splat(0),
     a1 = f32x4.splat(0),
@@ -167,8 +179,9 @@ function put(at: usize, acc: v128, first: bool): void {
 }
 
 /**
- * dw [O, kH·kW] (the partial, not transposed) gets one sample's weight gradient: written when
- * `first`, added otherwise. x [1, H, W], dy [O, oh, ow]; `plane` is scratch for the padded input.
+ * dw [O, C·kH·kW] (the partial, not transposed) gets one sample's weight gradient: written when
+ * `first`, added otherwise. x [C, H, W], dy [O, oh, ow]; `scratch` holds the padded input plane and,
+ * when ow is not a multiple of 4, dy with zero-padded rows.
  */
 export function directWeightsSample(
   x: usize,
@@ -176,39 +189,55 @@ export function directWeightsSample(
   g: Geom,
   dw: usize,
   first: bool,
-  plane: usize,
+  scratch: usize,
 ): void {
   const H = g.H,
     W = g.W,
     wp = planeCols(g);
-  memory.fill(plane, 0, <usize>(planeRows(g) * wp) * 4);
-  for (let r = 0; r < H; r++) {
-    const src = x + <usize>(r * W) * 4;
-    const dst = plane + <usize>((r + g.ph) * wp + g.pw) * 4;
-    let q = 0;
-    for (; q + 4 <= W; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
-    for (; q < W; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
-  }
+  const plane = scratch;
   const kk = g.kh * g.kw;
-  const hw = g.oh * g.ow;
+  const ckk = g.C * kk;
+  const ld = dyCols(g);
+  let d = dy;
+  if (ld !== g.ow) {
+    // dy rows padded with zeros to whole vectors: the padding's products add nothing
+    d = plane + <usize>(planeRows(g) * wp) * 4;
+    memory.fill(d, 0, <usize>(g.O * g.oh * ld) * 4);
+    for (let r = 0; r < g.O * g.oh; r++) {
+      const src = dy + <usize>(r * g.ow) * 4;
+      const dst = d + <usize>(r * ld) * 4;
+      for (let q = 0; q < g.ow; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+    }
+  }
   const wide = g.kw > 3;
-  for (let o = 0; o < g.O; o += 2) {
-    // an odd last channel pairs with itself (computed twice, stored once)
-    const o1 = min(o + 1, g.O - 1);
-    const pair = o1 !== o;
-    const d0 = dy + <usize>(o * hw) * 4;
-    const d1 = dy + <usize>(o1 * hw) * 4;
-    const w0 = dw + <usize>(o * kk) * 4;
-    const w1 = dw + <usize>(o1 * kk) * 4;
-    for (let i = 0; i < g.kh; i++) {
-      const wi0 = w0 + <usize>(i * g.kw) * 4;
-      const wi1 = w1 + <usize>(i * g.kw) * 4;
-      if (wide) {
-        for (let j0 = 0; j0 < g.kw; j0 += 5)
-          taps5(g, plane, d0, d1, i, j0, min(5, g.kw - j0), wi0, wi1, pair, first);
-      } else {
-        for (let j0 = 0; j0 < g.kw; j0 += 3)
-          taps3(g, plane, d0, d1, i, j0, min(3, g.kw - j0), wi0, wi1, pair, first);
+  for (let c = 0; c < g.C; c++) {
+    memory.fill(plane, 0, <usize>(planeRows(g) * wp) * 4);
+    const xc = x + <usize>(c * H * W) * 4;
+    for (let r = 0; r < H; r++) {
+      const src = xc + <usize>(r * W) * 4;
+      const dst = plane + <usize>((r + g.ph) * wp + g.pw) * 4;
+      let q = 0;
+      for (; q + 4 <= W; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+      for (; q < W; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+    }
+    for (let o = 0; o < g.O; o += 2) {
+      // an odd last channel pairs with itself (computed twice, stored once)
+      const o1 = min(o + 1, g.O - 1);
+      const pair = o1 !== o;
+      const d0 = d + <usize>(o * g.oh * ld) * 4;
+      const d1 = d + <usize>(o1 * g.oh * ld) * 4;
+      const w0 = dw + <usize>(o * ckk + c * kk) * 4;
+      const w1 = dw + <usize>(o1 * ckk + c * kk) * 4;
+      for (let i = 0; i < g.kh; i++) {
+        const wi0 = w0 + <usize>(i * g.kw) * 4;
+        const wi1 = w1 + <usize>(i * g.kw) * 4;
+        if (wide) {
+          for (let j0 = 0; j0 < g.kw; j0 += 5)
+            taps5(g, plane, d0, d1, i, j0, min(5, g.kw - j0), wi0, wi1, pair, first);
+        } else {
+          for (let j0 = 0; j0 < g.kw; j0 += 3)
+            taps3(g, plane, d0, d1, i, j0, min(3, g.kw - j0), wi0, wi1, pair, first);
+        }
       }
     }
   }
