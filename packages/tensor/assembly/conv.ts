@@ -4,6 +4,7 @@
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
 import { Geom } from './generated/records';
+import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
@@ -203,6 +204,7 @@ export function conv2d(
   scratchBase: usize,
   scratchStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
   const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
@@ -243,6 +245,7 @@ export function conv2dBackwardData(
   scratchBase: usize,
   scratchStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
   const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
@@ -293,6 +296,7 @@ export function conv2dBackwardWeights(
   partialBase: usize,
   partialStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
   const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
@@ -354,9 +358,11 @@ export function conv2dReduceWeights(
   partialStride: usize,
   parts: i32,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const ckk = g.C * g.kh * g.kw;
   const wSize = g.O * ckk;
+  checkSpan(dw, wSize);
   const transposed = weightsTransposed(g);
   for (let i = lo; i < hi; i++) {
     let dst: usize;

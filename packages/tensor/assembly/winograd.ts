@@ -11,6 +11,7 @@
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
 import { Geom } from './generated/records';
+import { checkRange, checkSpan } from './check';
 import { GEMM_SCRATCH_BYTES, KC, MR, gemmBlock } from './gemm';
 
 /** Tiles in a group of samples: enough to fill the GEMM's columns, few enough to stay in cache. */
@@ -330,9 +331,11 @@ export function winogradConv(
   scratchBase: usize,
   scratchStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const C = g.C,
     O = g.O;
+  checkSpan(y + <usize>lo * <usize>(O * g.oh * g.ow) * 4, (hi - lo) * O * g.oh * g.ow);
   const scratch = scratchBase + <usize>tid * scratchStride;
   const tp = tileStride(g);
   const v = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
@@ -470,6 +473,7 @@ export function winogradBackwardWeights(
   partialBase: usize,
   partialStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const C = g.C,
     O = g.O;
@@ -564,8 +568,10 @@ export function winogradReduceWeights(
   partialStride: usize,
   parts: i32,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const oc = g.O * g.C;
+  checkSpan(dw, oc * 9);
   const plane = <usize>oc * 4;
   for (let f = lo; f < hi; f++) {
     if (f >= oc) {
