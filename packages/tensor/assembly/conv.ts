@@ -4,7 +4,9 @@
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
 import { Geom } from './generated/records';
-import { GEMM_SCRATCH_BYTES, gemmBlock } from './gemm';
+import { checkRange, checkSpan } from './check';
+import { directWeightsFits, directWeightsSample } from './conv-direct';
+import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
 export function im2colSample(x: usize, g: Geom, cols: usize): void {
@@ -39,7 +41,10 @@ export function im2colSample(x: usize, g: Geom, cols: usize): void {
           const src = plane + <usize>(ih * W - pw + j) * 4;
           for (let q = 0; q < o0; q++) store<f32>(dst + <usize>q * 4, 0);
           if (sw === 1) {
-            memory.copy(dst + <usize>o0 * 4, src + <usize>o0 * 4, <usize>(o1 - o0) * 4);
+            // rows are short (10 to 30 floats): an inline copy beats memory.copy's call
+            let q = o0;
+            for (; q + 4 <= o1; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+            for (; q < o1; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
           } else {
             for (let q = o0; q < o1; q++)
               store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>(q * sw) * 4));
@@ -123,89 +128,160 @@ export function col2im(_tid: i32, _chunk: i32, lo: i32, hi: i32, cols: usize, dx
   for (let n = lo; n < hi; n++) col2imSample(cols + <usize>n * colSize, g, dx + <usize>n * inSize);
 }
 
-/** y[n] [O, oh·ow] ← W [O, CKK] · cols(x[n]) + bias, for samples [lo, hi). */
+/** Float offset of element (r, p) of an [m, k] matrix packed as gemm's packed-A panel (mPad = m rounded up to MR). */
+function packedA(r: i32, p: i32, k: i32, mPad: i32): usize {
+  const pc = (p / KC) * KC;
+  const kc = min(KC, k - pc);
+  return <usize>pc * mPad + <usize>(r / MR) * MR * kc + <usize>(p - pc) * MR + <usize>(r % MR);
+}
+
+/**
+ * Packs the convolution's weights once per call, as gemm's packed-A panel at dst: `transposed` false
+ * gives W [O, CKK] with, when bias is not 0, the bias as a last column (forward); true gives Wᵀ
+ * [CKK, O] (backward data). Runs on one chunk.
+ */
+export function conv2dPackWeights(
+  _tid: i32,
+  _chunk: i32,
+  _lo: i32,
+  _hi: i32,
+  w: usize,
+  bias: usize,
+  geom: usize,
+  transposed: bool,
+  dst: usize,
+): void {
+  const g = changetype<Geom>(geom);
+  const ckk = g.C * g.kh * g.kw;
+  if (transposed) {
+    const mPad = ((ckk + MR - 1) / MR) * MR;
+    for (let t = 0; t < mPad; t++)
+      for (let o = 0; o < g.O; o++)
+        store<f32>(dst + packedA(t, o, g.O, mPad) * 4, t < ckk ? load<f32>(w + <usize>(o * ckk + t) * 4) : 0);
+    return;
+  }
+  const k = ckk + (bias !== 0 ? 1 : 0);
+  const mPad = ((g.O + MR - 1) / MR) * MR;
+  for (let o = 0; o < mPad; o++) {
+    for (let p = 0; p < k; p++) {
+      let v: f32 = 0;
+      if (o < g.O) v = p < ckk ? load<f32>(w + <usize>(o * ckk + p) * 4) : load<f32>(bias + <usize>o * 4);
+      store<f32>(dst + packedA(o, p, k, mPad) * 4, v);
+    }
+  }
+}
+
+/** Bytes of the packed weights panel {@link conv2dPackWeights} writes. */
+export function convPackedWeightsBytes(geom: usize): i32 {
+  const g = changetype<Geom>(geom);
+  const ckk = g.C * g.kh * g.kw;
+  const fwd = ((g.O + MR - 1) / MR) * MR * (ckk + 1);
+  const bwd = ((ckk + MR - 1) / MR) * MR * g.O;
+  return max(fwd, bwd) * 4;
+}
+
+/** Bytes of per-thread scratch the convolution kernels need: gemm's, then cols [CKK + 1, oh·ow]. */
+export function convScratchBytes(geom: usize): i32 {
+  const g = changetype<Geom>(geom);
+  return GEMM_SCRATCH_BYTES + (g.C * g.kh * g.kw + 1) * g.oh * g.ow * 4 + 64;
+}
+
+/**
+ * y[n] [O, oh·ow] ← W [O, CKK] · cols(x[n]) + bias, for samples [lo, hi). `wPacked` is the weights
+ * panel of {@link conv2dPackWeights}; with a bias it has the bias as its last column and cols gets a
+ * last row of ones, so the GEMM adds the bias as its last depth (no pass over y of its own).
+ */
 export function conv2d(
   tid: i32,
   _chunk: i32,
   lo: i32,
   hi: i32,
   x: usize,
-  w: usize,
+  wPacked: usize,
   bias: usize,
   y: usize,
   geom: usize,
   scratchBase: usize,
   scratchStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
-  const cols = scratch + <usize>GEMM_SCRATCH_BYTES;
+  const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
   const ckk = g.C * g.kh * g.kw;
   const hw = g.oh * g.ow;
+  const k = ckk + (bias !== 0 ? 1 : 0);
+  const mPad = ((g.O + MR - 1) / MR) * MR;
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
-  const direct = isPointwise(g);
+  const ones = cols + <usize>(ckk * hw) * 4;
+  if (bias !== 0) {
+    const one = f32x4.splat(1);
+    let q = 0;
+    for (; q + 4 <= hw; q += 4) v128.store(ones + <usize>q * 4, one);
+    for (; q < hw; q++) store<f32>(ones + <usize>q * 4, 1);
+  }
+  // A 1×1 convolution without bias multiplies x[n] [C, H·W] itself.
+  const direct = bias === 0 && isPointwise(g);
   for (let n = lo; n < hi; n++) {
     const xn = x + <usize>n * inSize;
+    if (!direct) im2colSample(xn, g, cols);
     const yn = y + <usize>n * outSize;
-    let src = xn;
-    if (!direct) {
-      im2colSample(xn, g, cols);
-      src = cols;
-    }
-    gemmBlock(false, false, 0, g.O, 0, hw, ckk, 1, w, ckk, src, hw, 0, yn, hw, scratch);
-    if (bias !== 0) {
-      for (let o = 0; o < g.O; o++) {
-        const bv = v128.load32_splat(bias + <usize>o * 4);
-        const row = yn + <usize>(o * hw) * 4;
-        let q = 0;
-        for (; q + 4 <= hw; q += 4)
-          v128.store(row + <usize>q * 4, f32x4.add(v128.load(row + <usize>q * 4), bv));
-        const b = load<f32>(bias + <usize>o * 4);
-        for (; q < hw; q++) store<f32>(row + <usize>q * 4, load<f32>(row + <usize>q * 4) + b);
-      }
-    }
+    const b = direct ? xn : cols;
+    gemmBlock(false, false, 0, g.O, 0, hw, k, 1, 0, 0, b, hw, 0, yn, hw, scratch, wPacked, mPad, 0, 0);
   }
 }
 
-/** dx[n] ← col2im(Wᵀ · dy[n]) for samples [lo, hi). */
+/** dx[n] ← col2im(Wᵀ · dy[n]) for samples [lo, hi); `wPacked` is Wᵀ packed by {@link conv2dPackWeights}. */
 export function conv2dBackwardData(
   tid: i32,
   _chunk: i32,
   lo: i32,
   hi: i32,
   dy: usize,
-  w: usize,
+  wPacked: usize,
   dx: usize,
   geom: usize,
   scratchBase: usize,
   scratchStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
-  const cols = scratch + <usize>GEMM_SCRATCH_BYTES;
+  const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
   const ckk = g.C * g.kh * g.kw;
   const hw = g.oh * g.ow;
+  const mPad = ((ckk + MR - 1) / MR) * MR;
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
   const direct = isPointwise(g);
   for (let n = lo; n < hi; n++) {
     const dyn = dy + <usize>n * outSize;
     const dxn = dx + <usize>n * inSize;
-    if (direct) {
-      gemmBlock(true, false, 0, ckk, 0, hw, g.O, 1, w, ckk, dyn, hw, 0, dxn, hw, scratch);
-    } else {
-      gemmBlock(true, false, 0, ckk, 0, hw, g.O, 1, w, ckk, dyn, hw, 0, cols, hw, scratch);
-      col2imSample(cols, g, dxn);
-    }
+    const dst = direct ? dxn : cols;
+    gemmBlock(true, false, 0, ckk, 0, hw, g.O, 1, 0, 0, dyn, hw, 0, dst, hw, scratch, wPacked, mPad, 0, 0);
+    if (!direct) col2imSample(cols, g, dxn);
   }
 }
 
 /**
- * Partial weight and bias gradients of the samples [lo, hi) of one chunk (overwritten), transposed:
- * dW_cᵀ [CKK, O] = Σ_n cols(x[n]) · dy[n]ᵀ and db_c [O] = Σ_n Σ_hw dy[n], at partialBase + chunk·partialStride.
- * `reducePartials` then adds the chunks' partials, in chunk order, into dw and db: the result depends
- * on the chunking (fixed by the shape and thread count), never on which thread ran what.
+ * Whether the weight-gradient GEMM runs transposed, dWᵀ [CKK, O] = cols · dyᵀ, rather than dW [O, CKK]
+ * = dy · colsᵀ: whichever pads less to whole MR×NR micro-tiles (O = 6, CKK = 25: 8×32 beats 28×16).
+ */
+function weightsTransposed(g: Geom): bool {
+  if (directWeightsFits(g)) return false; // directWeightsSample writes dW [O, kH·kW]
+  const ckk = g.C * g.kh * g.kw;
+  const t = ((ckk + MR - 1) / MR) * MR * (((g.O + NR - 1) / NR) * NR);
+  const d = ((g.O + MR - 1) / MR) * MR * (((ckk + NR - 1) / NR) * NR);
+  return t <= d;
+}
+
+/**
+ * Partial weight and bias gradients of the samples [lo, hi) of one chunk (overwritten): dW_c = Σ_n
+ * dy[n] · cols(x[n])ᵀ (stored transposed, [CKK, O], when {@link weightsTransposed}) and db_c [O] =
+ * Σ_n Σ_hw dy[n], at partialBase + chunk·partialStride. {@link conv2dReduceWeights} then adds the
+ * chunks' partials, in chunk order, into dw and db: the result depends on the chunking (fixed by the
+ * shape and thread count), never on which thread ran what.
  */
 export function conv2dBackwardWeights(
   tid: i32,
@@ -220,9 +296,10 @@ export function conv2dBackwardWeights(
   partialBase: usize,
   partialStride: usize,
 ): void {
+  checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
-  const cols = scratch + <usize>GEMM_SCRATCH_BYTES;
+  const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
   const pw = partialBase + <usize>chunk * partialStride;
   const ckk = g.C * g.kh * g.kw;
   const hw = g.oh * g.ow;
@@ -230,18 +307,25 @@ export function conv2dBackwardWeights(
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
   const direct = isPointwise(g);
-  memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
+  const transposed = weightsTransposed(g);
+  if (hi <= lo) memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
+  const directW = directWeightsFits(g);
   for (let n = lo; n < hi; n++) {
     const xn = x + <usize>n * inSize;
     const dyn = dy + <usize>n * outSize;
-    let src = xn;
-    if (!direct) {
-      im2colSample(xn, g, cols);
-      src = cols;
+    // The first sample writes the partial (β = 0), the others add to it.
+    const beta: f32 = n === lo ? 0 : 1;
+    if (directW) {
+      directWeightsSample(xn, dyn, g, pw, n === lo, cols);
+    } else {
+      let src = xn;
+      if (!direct) {
+        im2colSample(xn, g, cols);
+        src = cols;
+      }
+      if (transposed) gemmBlock(false, true, 0, ckk, 0, g.O, hw, 1, src, hw, dyn, hw, beta, pw, g.O, scratch);
+      else gemmBlock(false, true, 0, g.O, 0, ckk, hw, 1, dyn, hw, src, hw, beta, pw, ckk, scratch);
     }
-    // dW_cᵀ [CKK, O] += cols [CKK, hw] · dy[n]ᵀ: O (a multiple of 16, usually) is the micro-tile's
-    // wide side and CKK (9 for a 3×3 single-channel layer) the short one, so fewer lanes are padding.
-    gemmBlock(false, true, 0, ckk, 0, g.O, hw, 1, src, hw, dyn, hw, 1, pw, g.O, scratch);
     for (let o = 0; o < g.O; o++) {
       const row = dyn + <usize>(o * hw) * 4;
       let acc = f32x4.splat(0);
@@ -253,8 +337,46 @@ export function conv2dBackwardWeights(
         f32x4.extract_lane(acc, 2) +
         f32x4.extract_lane(acc, 3);
       for (; q < hw; q++) s += load<f32>(row + <usize>q * 4);
-      store<f32>(pb + <usize>o * 4, load<f32>(pb + <usize>o * 4) + s);
+      store<f32>(pb + <usize>o * 4, n === lo ? s : load<f32>(pb + <usize>o * 4) + s);
     }
+  }
+}
+
+/**
+ * dw [O, CKK] += Σ_c dW_c and db [O] += Σ_c db_c (db 0: none) over the `parts` chunk partials of
+ * {@link conv2dBackwardWeights}, in chunk order, for the elements [lo, hi) of [dw | db].
+ */
+export function conv2dReduceWeights(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  dw: usize,
+  db: usize,
+  geom: usize,
+  partialBase: usize,
+  partialStride: usize,
+  parts: i32,
+): void {
+  checkRange(lo, hi);
+  const g = changetype<Geom>(geom);
+  const ckk = g.C * g.kh * g.kw;
+  const wSize = g.O * ckk;
+  checkSpan(dw, wSize);
+  const transposed = weightsTransposed(g);
+  for (let i = lo; i < hi; i++) {
+    let dst: usize;
+    let j = i;
+    if (i < wSize) {
+      dst = dw + <usize>i * 4;
+      if (transposed) j = (i % ckk) * g.O + i / ckk;
+    } else {
+      if (db === 0) break;
+      dst = db + <usize>(i - wSize) * 4;
+    }
+    let s = load<f32>(dst);
+    for (let c = 0; c < parts; c++) s += load<f32>(partialBase + <usize>c * partialStride + <usize>j * 4);
+    store<f32>(dst, s);
   }
 }
 

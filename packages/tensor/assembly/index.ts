@@ -9,9 +9,22 @@ export {
   conv2d,
   conv2dBackwardData,
   conv2dBackwardWeights,
+  conv2dPackWeights,
+  conv2dReduceWeights,
+  convPackedWeightsBytes,
+  convScratchBytes,
   reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
+export {
+  winogradBackwardWeights,
+  winogradConv,
+  winogradPackWeights,
+  winogradPackedBytes,
+  winogradPartialBytes,
+  winogradReduceWeights,
+  winogradScratchBytes,
+} from './winograd';
 export { argmax } from './reduce';
 export {
   fill,

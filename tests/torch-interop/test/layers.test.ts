@@ -27,6 +27,12 @@ const LAYERS: [name: string, spec: LayerSpec, x: Shape][] = [
     [2, 2, 5, 6],
   ],
   ['Conv2d 1×1', { kind: 'conv2d', in: 4, out: 2, kernel: 1 }, [2, 4, 3, 3]],
+  // 3×3 stride 1 with ≥ 16 channels each side: the wasm backend's Winograd F(2×2, 3×3) path
+  [
+    'Conv2d 3×3 padding 1, 16 → 32 channels',
+    { kind: 'conv2d', in: 16, out: 32, kernel: 3, padding: 1 },
+    [2, 16, 7, 6],
+  ],
   ['MaxPool2d 2×2', { kind: 'maxpool2d', kernel: 2 }, [2, 3, 6, 6]],
   ['MaxPool2d 3×3 stride 2 padding 1', { kind: 'maxpool2d', kernel: 3, stride: 2, padding: 1 }, [2, 2, 7, 7]],
   ['AvgPool2d 2×2', { kind: 'avgpool2d', kernel: 2 }, [2, 3, 6, 6]],

@@ -93,6 +93,19 @@ const convCases: [string, Shape, Shape, number, number][] = [
   ['3×2 stride 2', [2, 2, 7, 6], [3, 2, 3, 2], 2, 0],
   ['1×1 pointwise', [3, 4, 5, 5], [2, 4, 1, 1], 1, 0],
   ['mnist-sized', [8, 1, 28, 28], [32, 1, 3, 3], 1, 1],
+  // few output channels (the weight gradient then runs as dW = dy · colsᵀ)
+  ['5×5 pad 2, 6 filters', [3, 1, 12, 11], [6, 1, 5, 5], 1, 2],
+  // one input channel, stride 1, rows of whole SIMD vectors: the direct weight gradient (odd O,
+  // filters wider than one 5-tap group)
+  ['5×5 pad 2, 1 → 7 channels', [3, 1, 12, 12], [7, 1, 5, 5], 1, 2],
+  ['7×7, 1 → 3 channels', [2, 1, 9, 10], [3, 1, 7, 7], 1, 0],
+  // C·kH·kW + bias = 577 depths: more than one GEMM depth block
+  ['3×3 pad 1, 64 channels', [2, 64, 6, 5], [7, 64, 3, 3], 1, 1],
+  // 3×3 stride 1 with ≥ 16 channels each side: Winograd F(2×2, 3×3), odd sizes (edge tiles)
+  ['3×3 pad 1, 32 → 16 channels', [3, 32, 9, 7], [16, 32, 3, 3], 1, 1],
+  ['3×3 pad 0, 16 → 20 channels', [2, 16, 8, 11], [20, 16, 3, 3], 1, 0],
+  ['3×3 pad 2, 17 → 16 channels', [2, 17, 5, 6], [16, 17, 3, 3], 1, 2],
+  ['3×3 pad 1, 32 → 64 channels, 14×14', [6, 32, 14, 14], [64, 32, 3, 3], 1, 1],
 ];
 for (const [name, xs, ws, stride, pad] of convCases) {
   const g = conv2dGeometry(xs, ws, stride, pad);

@@ -70,6 +70,47 @@ const SPLIT_K_GRAIN = 16;
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
 
+/** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
+interface ConvSizeExports {
+  convScratchBytes(geom: number): number;
+  convPackedWeightsBytes(geom: number): number;
+  winogradScratchBytes(geom: number): number;
+  winogradPackedBytes(geom: number): number;
+  winogradPartialBytes(geom: number): number;
+}
+
+/** Fewest input and output channels for which a 3×3 layer runs as Winograd F(2×2, 3×3) (its 16 GEMMs are C deep). */
+const WINOGRAD_MIN_CHANNELS = 16;
+
+/** 3×3, stride 1, equal padding ≤ 2 and enough channels: the convolution runs as Winograd F(2×2, 3×3). */
+function winogradFits(g: Conv2dGeometry): boolean {
+  return (
+    g.kernelH === 3 &&
+    g.kernelW === 3 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padH === g.padW &&
+    g.padH <= 2 &&
+    g.inChannels >= WINOGRAD_MIN_CHANNELS &&
+    g.outChannels >= WINOGRAD_MIN_CHANNELS
+  );
+}
+
+/** The convolution that backward data of a stride-1 3×3 layer is: dy convolved with the flipped filters. */
+function flippedGeometry(g: Conv2dGeometry): Conv2dGeometry {
+  return {
+    ...g,
+    inChannels: g.outChannels,
+    inHeight: g.outHeight,
+    inWidth: g.outWidth,
+    outChannels: g.inChannels,
+    padH: 2 - g.padH,
+    padW: 2 - g.padW,
+    outHeight: g.inHeight,
+    outWidth: g.inWidth,
+  };
+}
+
 interface Staged {
   t: AnyTensor;
   ptr: number;
@@ -412,8 +453,16 @@ export class WasmBackend implements Backend {
     return 2 * g.batch * g.outChannels * g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth;
   }
 
-  private colsBytes(g: Conv2dGeometry): number {
-    return Math.ceil((g.inChannels * g.kernelH * g.kernelW * g.outHeight * g.outWidth * 4) / 64) * 64;
+  /** Per-thread scratch of the convolution kernels (GEMM scratch and a cols buffer) for the geometry at `geom`. */
+  private convScratch(geom: number): number {
+    return this.scratch(this.convSizes().convScratchBytes(geom));
+  }
+
+  /** The weights packed once per call for every thread's GEMM to share (assembly's conv2dPackWeights). */
+  private packConvWeights(w: number, bias: number, geom: number, transposed: boolean): number {
+    const dst = this.panel(this.convSizes().convPackedWeightsBytes(geom));
+    this.run('conv2dPackWeights', 1, 1, false, { w, bias, geom, transposed, dst });
+    return dst;
   }
 
   conv2d({ x, w, bias, y, g }: Conv2dArgs): void {
@@ -422,14 +471,21 @@ export class WasmBackend implements Backend {
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
+    if (winogradFits(g)) {
+      this.winograd(px, pw, false, pb, py, g, parallel);
+      this.unstage();
+      return;
+    }
+    const geom = this.convGeom(g);
+    const base = this.convScratch(geom);
     const stride = this.scratchStride;
+    const wPacked = this.packConvWeights(pw, pb, geom, false);
     this.run('conv2d', g.batch, 1, parallel, {
       x: px,
-      w: pw,
+      wPacked,
       bias: pb,
       y: py,
-      geom: this.convGeom(g),
+      geom,
       scratchBase: base,
       scratchStride: stride,
     });
@@ -440,14 +496,21 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pw = this.ptr(w);
     const pdx = this.out(dx);
-    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
-    const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    if (winogradFits(g)) {
+      this.winograd(pdy, pw, true, 0, pdx, flippedGeometry(g), parallel);
+      this.unstage();
+      return;
+    }
+    const geom = this.convGeom(g);
+    const base = this.convScratch(geom);
+    const stride = this.scratchStride;
+    const wPacked = this.packConvWeights(pw, 0, geom, true);
     this.run('conv2dBackwardData', g.batch, 1, parallel, {
       dy: pdy,
-      w: pw,
+      wPacked,
       dx: pdx,
-      geom: this.convGeom(g),
+      geom,
       scratchBase: base,
       scratchStride: stride,
     });
@@ -459,15 +522,20 @@ export class WasmBackend implements Backend {
     const pdy = this.ptr(dy);
     const pdw = this.ptr(dw, true);
     const pdb = db === null ? 0 : this.ptr(db, true);
-    const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
-    const base = this.scratch(this.runtime.gemmScratchBytes + this.colsBytes(g));
-    const stride = this.scratchStride;
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
     const chunks = this.chunks(g.batch, 1, parallel, 4);
+    if (winogradFits(g)) {
+      this.winogradWeights(px, pdy, pdw, pdb, g, chunks);
+      this.unstage();
+      return;
+    }
+    const wSize = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
+    const geom = this.convGeom(g);
+    const base = this.convScratch(geom);
+    const stride = this.scratchStride;
     const partStride = Math.ceil(((wSize + g.outChannels) * 4) / 64) * 64;
     const pbase = this.partials(chunks * partStride);
-    const geom = this.convGeom(g);
     this.runChunks('conv2dBackwardWeights', g.batch, 1, chunks, {
       x: px,
       dy: pdy,
@@ -477,26 +545,15 @@ export class WasmBackend implements Backend {
       partialBase: pbase,
       partialStride: partStride,
     });
-    // The partials are dWᵀ [C·kH·kW, O] (see conv2dBackwardWeights in assembly/conv.ts).
-    const cols = wSize / g.outChannels;
-    this.run('reducePartials', wSize, 16, wSize >= PARALLEL_ELEMENTS, {
-      dst: pdw,
+    const total = wSize + g.outChannels;
+    this.run('conv2dReduceWeights', total, 16, total >= PARALLEL_ELEMENTS, {
+      dw: pdw,
+      db: pdb,
+      geom,
       partialBase: pbase,
       partialStride: partStride,
       parts: chunks,
-      rows: g.outChannels,
-      cols,
     });
-    if (db !== null) {
-      this.run('reducePartials', g.outChannels, 16, false, {
-        dst: pdb,
-        partialBase: pbase + wSize * 4,
-        partialStride: partStride,
-        parts: chunks,
-        rows: 0,
-        cols: 1,
-      });
-    }
     this.unstage();
   }
 
@@ -720,6 +777,81 @@ export class WasmBackend implements Backend {
     const c = this.runtime.direct.countCorrect(ps, pl, n, k);
     this.unstage();
     return c;
+  }
+
+  /**
+   * out ← the 3×3 stride-1 convolution `g` of x by Winograd F(2×2, 3×3) (assembly/winograd.ts): the
+   * filters transformed once per call, then threads taking whole samples. `flip`: w is the layer's
+   * [g.inChannels, g.outChannels, 3, 3] filters of a backward data pass (see flippedGeometry).
+   */
+  private winograd(
+    x: number,
+    w: number,
+    flip: boolean,
+    bias: number,
+    out: number,
+    g: Conv2dGeometry,
+    parallel: boolean,
+  ): void {
+    const geom = this.convGeom(g);
+    const sizes = this.convSizes();
+    const base = this.scratch(sizes.winogradScratchBytes(geom));
+    const stride = this.scratchStride;
+    const uPacked = this.panel(sizes.winogradPackedBytes(geom));
+    this.run('winogradPackWeights', 1, 1, false, { w, geom, flip, dst: uPacked });
+    this.run('winogradConv', g.batch, 1, parallel, {
+      x,
+      uPacked,
+      bias,
+      y: out,
+      geom,
+      scratchBase: base,
+      scratchStride: stride,
+    });
+  }
+
+  /**
+   * dw, db (0: none) += the weight gradient of the Winograd-shaped layer `g`, as the adjoint of its
+   * Winograd forward (assembly/winograd.ts): per-chunk partials in the transformed domain, added in
+   * chunk order and mapped back to 3×3 filters.
+   */
+  private winogradWeights(
+    x: number,
+    dy: number,
+    dw: number,
+    db: number,
+    g: Conv2dGeometry,
+    chunks: number,
+  ): void {
+    const geom = this.convGeom(g);
+    const sizes = this.convSizes();
+    const base = this.scratch(sizes.winogradScratchBytes(geom));
+    const stride = this.scratchStride;
+    const partStride = Math.ceil(sizes.winogradPartialBytes(geom) / 64) * 64;
+    const pbase = this.partials(chunks * partStride);
+    this.runChunks('winogradBackwardWeights', g.batch, 1, chunks, {
+      x,
+      dy,
+      geom,
+      scratchBase: base,
+      scratchStride: stride,
+      partialBase: pbase,
+      partialStride: partStride,
+    });
+    const filters = g.outChannels * g.inChannels + g.outChannels;
+    this.run('winogradReduceWeights', filters, 16, filters * 9 >= PARALLEL_ELEMENTS, {
+      dw,
+      db,
+      geom,
+      partialBase: pbase,
+      partialStride: partStride,
+      parts: chunks,
+    });
+  }
+
+  /** conv.ts's size helpers, exported by the module beside the kernels (geometry record at `geom`). */
+  private convSizes(): ConvSizeExports {
+    return this.runtime.direct as unknown as ConvSizeExports;
   }
 }
 

@@ -494,6 +494,41 @@ describe('wasm backend determinism and memory', () => {
     expect(bitsEqual(runs[1], runs[3]) && bitsEqual(runs[1], runs[5])).toBe(true);
   });
 
+  it('Winograd-shaped 3×3 layers: bit-identical run to run; forward and input gradient equal to 1 thread', () => {
+    const g = conv2dGeometry([12, 16, 14, 14], [32, 16, 3, 3], 1, 1);
+    const x = rand(multi, [12, 16, 14, 14]);
+    const w = rand(multi, [32, 16, 3, 3], 0.2);
+    const bias = rand(multi, [32]);
+    const dy = rand(multi, [12, 32, 14, 14]);
+    const fresh = (b: WasmBackend, shape: number[]) => new Tensor(shape, b.allocate(sizeOf(shape)));
+    const [y1, y2, y3] = [
+      fresh(multi, [12, 32, 14, 14]),
+      fresh(multi, [12, 32, 14, 14]),
+      fresh(single, [12, 32, 14, 14]),
+    ];
+    kernelsOn(multi).conv2d(x, w, bias, y1, g);
+    kernelsOn(multi).conv2d(x, w, bias, y2, g);
+    kernelsOn(single).conv2d(x, w, bias, y3, g);
+    expect(bitsEqual(y1, y2) && bitsEqual(y1, y3)).toBe(true);
+    const [dx1, dx2, dx3] = [
+      fresh(multi, [12, 16, 14, 14]),
+      fresh(multi, [12, 16, 14, 14]),
+      fresh(single, [12, 16, 14, 14]),
+    ];
+    kernelsOn(multi).conv2dBackwardData(dy, w, dx1, g);
+    kernelsOn(multi).conv2dBackwardData(dy, w, dx2, g);
+    kernelsOn(single).conv2dBackwardData(dy, w, dx3, g);
+    expect(bitsEqual(dx1, dx2) && bitsEqual(dx1, dx3)).toBe(true);
+    const runs: Tensor[] = [];
+    for (let r = 0; r < 2; r++) {
+      const dw = fresh(multi, [32, 16, 3, 3]).fill(0);
+      const db = fresh(multi, [32]).fill(0);
+      kernelsOn(multi).conv2dBackwardWeights(x, dy, dw, db, g);
+      runs.push(dw, db);
+    }
+    expect(bitsEqual(runs[0], runs[2]) && bitsEqual(runs[1], runs[3])).toBe(true);
+  });
+
   it('gives the same bits whichever thread runs each chunk (workers or the caller alone)', () => {
     const g = conv2dGeometry([16, 1, 28, 28], [32, 1, 3, 3], 1, 1);
     const x = rand(multi, [16, 1, 28, 28]);

@@ -20,11 +20,23 @@ export interface KernelArgs {
     /** usize */
     geom: number;
   };
+  conv2dPackWeights: {
+    /** usize */
+    w: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    geom: number;
+    /** bool */
+    transposed: boolean;
+    /** usize */
+    dst: number;
+  };
   conv2d: {
     /** usize */
     x: number;
     /** usize */
-    w: number;
+    wPacked: number;
     /** usize */
     bias: number;
     /** usize */
@@ -40,7 +52,7 @@ export interface KernelArgs {
     /** usize */
     dy: number;
     /** usize */
-    w: number;
+    wPacked: number;
     /** usize */
     dx: number;
     /** usize */
@@ -65,6 +77,20 @@ export interface KernelArgs {
     partialBase: number;
     /** usize */
     partialStride: number;
+  };
+  conv2dReduceWeights: {
+    /** usize */
+    dw: number;
+    /** usize */
+    db: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+    /** i32 */
+    parts: number;
   };
   reducePartials: {
     /** usize */
@@ -296,15 +322,73 @@ export interface KernelArgs {
     /** i32 */
     inner: number;
   };
+  winogradPackWeights: {
+    /** usize */
+    w: number;
+    /** usize */
+    geom: number;
+    /** bool */
+    flip: boolean;
+    /** usize */
+    dst: number;
+  };
+  winogradConv: {
+    /** usize */
+    x: number;
+    /** usize */
+    uPacked: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    y: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+  };
+  winogradBackwardWeights: {
+    /** usize */
+    x: number;
+    /** usize */
+    dy: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+  };
+  winogradReduceWeights: {
+    /** usize */
+    dw: number;
+    /** usize */
+    db: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+    /** i32 */
+    parts: number;
+  };
 }
 
 /** Parallel kernels, by index in the control block's function slot (same order in the workers). */
 export const KERNELS = [
   'im2col',
   'col2im',
+  'conv2dPackWeights',
   'conv2d',
   'conv2dBackwardData',
   'conv2dBackwardWeights',
+  'conv2dReduceWeights',
   'reducePartials',
   'fill',
   'axpby',
@@ -322,6 +406,10 @@ export const KERNELS = [
   'maxPool2d',
   'maxPool2dBackward',
   'argmax',
+  'winogradPackWeights',
+  'winogradConv',
+  'winogradBackwardWeights',
+  'winogradReduceWeights',
 ] as const;
 /** Name of a parallel kernel. */
 export type KernelName = (typeof KERNELS)[number];
@@ -330,9 +418,11 @@ export type KernelName = (typeof KERNELS)[number];
 export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof KernelArgs[K])[] } = {
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
-  conv2d: ['x', 'w', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
-  conv2dBackwardData: ['dy', 'w', 'dx', 'geom', 'scratchBase', 'scratchStride'],
+  conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
+  conv2d: ['x', 'wPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
+  conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
+  conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
   reducePartials: ['dst', 'partialBase', 'partialStride', 'parts', 'rows', 'cols'],
   fill: ['x', 'value'],
   axpby: ['alpha', 'x', 'beta', 'y', 'out'],
@@ -370,4 +460,16 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   maxPool2d: ['x', 'y', 'arg', 'geom'],
   maxPool2dBackward: ['dy', 'arg', 'dx', 'geom'],
   argmax: ['x', 'out', 'len', 'inner'],
+  winogradPackWeights: ['w', 'geom', 'flip', 'dst'],
+  winogradConv: ['x', 'uPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
+  winogradBackwardWeights: [
+    'x',
+    'dy',
+    'geom',
+    'scratchBase',
+    'scratchStride',
+    'partialBase',
+    'partialStride',
+  ],
+  winogradReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
 };
