@@ -13,6 +13,7 @@ export {
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export { argmax } from './reduce';
+export { indexOutside } from './indices';
 export {
   fill,
   axpby,
