@@ -163,6 +163,7 @@ function pairSecond(v: Size2d): number {
 /** `resolvePadding(...)[axis]`, without the array for numeric padding. */
 function paddingOf(padding: Padding2d, kernelH: number, kernelW: number, op: string, axis: 0 | 1): number {
   if (typeof padding === 'number') return padding;
+  if (typeof padding !== 'string') return padding[axis];
   return resolvePadding(padding, kernelH, kernelW, op)[axis];
 }
 
