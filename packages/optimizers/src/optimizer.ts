@@ -207,6 +207,14 @@ export abstract class Optimizer {
     return this.params.map((p) => new Tensor(p.value.shape));
   }
 
+  /**
+   * `{ out: t }` for each tensor, made once: the options records an update passes to the ops, so
+   * that steps allocate nothing.
+   */
+  protected outOptions(tensors: readonly Tensor[]): { readonly out: Tensor }[] {
+    return tensors.map((t) => Object.freeze({ out: t }));
+  }
+
   /** The {@link CommonConfig} part of {@link getConfig}. */
   protected commonConfig(): CommonConfig {
     const config: CommonConfig = { lr: this.baseLearningRate, decay: this.decay };

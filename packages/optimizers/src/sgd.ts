@@ -58,6 +58,10 @@ export class SGD extends Optimizer {
   private readonly buffers: Tensor[] | null;
   /** g = ∇θ + λ·θ (and the Nesterov step), when the gradient itself cannot be used. */
   private readonly scratch: Tensor[] | null;
+  /** The ops' `{ out }` options writing each parameter, momentum buffer and scratch tensor. */
+  private readonly toParam: { readonly out: Tensor }[];
+  private readonly toBuffer: { readonly out: Tensor }[];
+  private readonly toScratch: { readonly out: Tensor }[];
 
   constructor(params: readonly Parameter[], options: SgdOptions = {}) {
     super('SGD', params, options, 1e-3);
@@ -70,6 +74,9 @@ export class SGD extends Optimizer {
     }
     this.buffers = this.momentum !== 0 ? this.addSlot('momentum_buffer') : null;
     this.scratch = this.weightDecay !== 0 || this.nesterov ? this.addScratch() : null;
+    this.toParam = this.outOptions(this.params.map((p) => p.value));
+    this.toBuffer = this.outOptions(this.buffers ?? []);
+    this.toScratch = this.outOptions(this.scratch ?? []);
   }
 
   protected update(lr: number, t: number): void {
@@ -78,16 +85,16 @@ export class SGD extends Optimizer {
       const { value: p, grad } = this.params[i];
       const tmp = this.scratch === null ? null : this.scratch[i];
       let g = grad;
-      if (wd !== 0 && tmp !== null) g = axpby(wd, p, 1, grad, { out: tmp }); // g = ∇θ + λ·θ
+      if (wd !== 0 && tmp !== null) g = axpby(wd, p, 1, grad, this.toScratch[i]); // g = ∇θ + λ·θ
       if (this.buffers !== null) {
         const b = this.buffers[i];
         if (t === 1) copy(g, b);
-        else axpby(1 - dampening, g, mu, b, { out: b }); // b = μ·b + (1 − τ)·g
+        else axpby(1 - dampening, g, mu, b, this.toBuffer[i]); // b = μ·b + (1 − τ)·g
         if (nesterov && tmp !== null)
-          g = axpby(mu, b, 1, g, { out: tmp }); // g = g + μ·b
+          g = axpby(mu, b, 1, g, this.toScratch[i]); // g = g + μ·b
         else g = b;
       }
-      axpby(-lr, g, 1, p, { out: p }); // θ = θ − γ·g
+      axpby(-lr, g, 1, p, this.toParam[i]); // θ = θ − γ·g
     }
   }
 

@@ -26,6 +26,7 @@ export {
   winogradScratchBytes,
 } from './winograd';
 export { argmax } from './reduce';
+export { indexOutside } from './indices';
 export {
   fill,
   axpby,

@@ -150,6 +150,23 @@ export function resolvePadding(
   return pair(padding);
 }
 
+/** `pair(v)[0]` without the array (geometry is computed on every call of an op). */
+function pairFirst(v: Size2d): number {
+  return typeof v === 'number' ? v : v[0];
+}
+
+/** `pair(v)[1]` without the array. */
+function pairSecond(v: Size2d): number {
+  return typeof v === 'number' ? v : v[1];
+}
+
+/** `resolvePadding(...)[axis]`, without the array for numeric padding. */
+function paddingOf(padding: Padding2d, kernelH: number, kernelW: number, op: string, axis: 0 | 1): number {
+  if (typeof padding === 'number') return padding;
+  if (typeof padding !== 'string') return padding[axis];
+  return resolvePadding(padding, kernelH, kernelW, op)[axis];
+}
+
 function outExtent(
   op: string,
   axis: string,
@@ -187,15 +204,24 @@ export function conv2dGeometry(
     throw new ShapeError(`${op}: input must be [N, C, H, W], got ${formatShape(xShape)}`);
   if (wShape.length !== 4)
     throw new ShapeError(`${op}: weight must be [O, C, kH, kW], got ${formatShape(wShape)}`);
-  const [batch, inChannels, inHeight, inWidth] = xShape;
-  const [outChannels, wc, kernelH, kernelW] = wShape;
+  // Indexed, not destructured: shapes are frozen arrays, which destructuring walks with an iterator.
+  const batch = xShape[0];
+  const inChannels = xShape[1];
+  const inHeight = xShape[2];
+  const inWidth = xShape[3];
+  const outChannels = wShape[0];
+  const wc = wShape[1];
+  const kernelH = wShape[2];
+  const kernelW = wShape[3];
   if (wc !== inChannels) {
     throw new ShapeError(
       `${op}: input ${formatShape(xShape)} has ${inChannels} channels but weight ${formatShape(wShape)} expects ${wc}`,
     );
   }
-  const [strideH, strideW] = pair(stride);
-  const [padH, padW] = resolvePadding(padding, kernelH, kernelW, op);
+  const strideH = pairFirst(stride);
+  const strideW = pairSecond(stride);
+  const padH = paddingOf(padding, kernelH, kernelW, op, 0);
+  const padW = paddingOf(padding, kernelH, kernelW, op, 1);
   const outHeight = outExtent(op, 'height', inHeight, kernelH, strideH, padH);
   const outWidth = outExtent(op, 'width', inWidth, kernelW, strideW, padW);
   return {
@@ -225,10 +251,16 @@ export function pool2dGeometry(
 ): Pool2dGeometry {
   if (xShape.length !== 4)
     throw new ShapeError(`${op}: input must be [N, C, H, W], got ${formatShape(xShape)}`);
-  const [batch, channels, inHeight, inWidth] = xShape;
-  const [kernelH, kernelW] = pair(kernelSize);
-  const [strideH, strideW] = pair(stride ?? kernelSize);
-  const [padH, padW] = resolvePadding(padding, kernelH, kernelW, op);
+  const batch = xShape[0];
+  const channels = xShape[1];
+  const inHeight = xShape[2];
+  const inWidth = xShape[3];
+  const kernelH = pairFirst(kernelSize);
+  const kernelW = pairSecond(kernelSize);
+  const strideH = pairFirst(stride ?? kernelSize);
+  const strideW = pairSecond(stride ?? kernelSize);
+  const padH = paddingOf(padding, kernelH, kernelW, op, 0);
+  const padW = paddingOf(padding, kernelH, kernelW, op, 1);
   if (padH * 2 > kernelH || padW * 2 > kernelW) {
     throw new ShapeError(
       `${op}: padding (${padH}, ${padW}) must be at most half the kernel (${kernelH}, ${kernelW})`,

@@ -8,6 +8,10 @@ interface Slot<T> {
   tensor: T;
 }
 
+// Module-level, not arrow functions at the call: asking for a buffer runs every step and allocates nothing.
+const makeFloat = (shape: Shape, storage: Storage): Tensor => new Tensor(shape, storage);
+const makeInt = (shape: Shape, storage: Storage): IntTensor => new IntTensor(shape, storage);
+
 /**
  * Named buffers that a layer reuses across training steps, so a step allocates nothing. Asking for the
  * same name and shape returns the same tensor; a smaller shape (the last, short batch of an epoch)
@@ -25,12 +29,12 @@ export class Workspace {
 
   /** A float tensor of `shape` reserved under `name`. Contents are whatever the last user left. */
   tensor(name: string, shape: Shape): Tensor {
-    return this.get(this.floats, name, shape, (s, st) => new Tensor(s, st));
+    return this.get(this.floats, name, shape, makeFloat);
   }
 
   /** An int tensor of `shape` reserved under `name`. */
   intTensor(name: string, shape: Shape): IntTensor {
-    return this.get(this.ints, name, shape, (s, st) => new IntTensor(s, st));
+    return this.get(this.ints, name, shape, makeInt);
   }
 
   /** Forgets every buffer (they are reclaimed by the garbage collector). */

@@ -103,6 +103,21 @@ describe('maxPool2d', () => {
     expect(() => maxPool2dBackward(new Tensor([1, 1, 2, 2]), am, [1, 1, 4, 4], { kernelSize: 2 })).toThrow(
       'maxPool2dBackward: argmax[3] = 16 is outside the 4×4 plane',
     );
+    // Past the first SIMD block of the wasm scan, and the first of two bad indices is named.
+    const big = new IntTensor([1, 2, 8, 8]).fill(5);
+    big.data[37] = -1;
+    big.data[90] = 300;
+    expect(() => maxPool2dBackward(new Tensor([1, 2, 8, 8]), big, [1, 2, 16, 16], { kernelSize: 2 })).toThrow(
+      'maxPool2dBackward: argmax[37] = -1 is outside the 16×16 plane',
+    );
+    big.data[37] = 255;
+    expect(() => maxPool2dBackward(new Tensor([1, 2, 8, 8]), big, [1, 2, 16, 16], { kernelSize: 2 })).toThrow(
+      'maxPool2dBackward: argmax[90] = 300 is outside the 16×16 plane',
+    );
+    big.data[90] = 0;
+    expect(maxPool2dBackward(new Tensor([1, 2, 8, 8]), big, [1, 2, 16, 16], { kernelSize: 2 }).shape).toEqual(
+      [1, 2, 16, 16],
+    );
   });
 });
 

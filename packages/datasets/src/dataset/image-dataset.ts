@@ -216,7 +216,7 @@ export class ImageDataset {
         if (aug !== null) {
           augmentSample(images, s * p, c, h, w, xd, i * p, a, b, aug, seed, epoch, s);
         } else {
-          for (let j = 0, src = s * p, dst = i * p; j < p; j++) xd[dst + j] = images[src + j] * a + b;
+          scaleBytes(images, s * p, xd, i * p, p, a, b);
         }
       }
       yield { x, y, size };
@@ -358,4 +358,20 @@ export class ImageDataset {
       name,
     });
   }
+}
+
+/**
+ * `out[dst + j] = bytes[src + j]·a + b` for j < n. A function of its own: inside the `batches`
+ * generator the same loop runs about half as fast (it costs ~1% of a small model's training step).
+ */
+function scaleBytes(
+  bytes: Uint8Array,
+  src: number,
+  out: Float32Array,
+  dst: number,
+  n: number,
+  a: number,
+  b: number,
+): void {
+  for (let j = 0; j < n; j++) out[dst + j] = bytes[src + j] * a + b;
 }

@@ -16,17 +16,23 @@ export interface Loss {
   backward(): Tensor;
 }
 
-/** Throws unless `output` is [N, K] and `labels` is [N] with every label in [0, K). */
-export function checkLabels(loss: string, output: Tensor, labels: IntTensor): void {
+/** Throws unless `output` is [N, K] and `labels` is [N] (their values unchecked). */
+export function checkLabelShape(loss: string, output: Tensor, labels: IntTensor): void {
   if (output.rank !== 2) {
     throw new ShapeError(`${loss}: expects output [N, classes], got ${formatShape(output.shape)}`);
   }
-  const [n, k] = output.shape;
+  const n = output.shape[0];
   if (labels.rank !== 1 || labels.shape[0] !== n) {
     throw new ShapeError(
       `${loss}: labels must be [${n}] for output ${formatShape(output.shape)}, got ${formatShape(labels.shape)}`,
     );
   }
+}
+
+/** Throws unless `output` is [N, K] and `labels` is [N] with every label in [0, K). */
+export function checkLabels(loss: string, output: Tensor, labels: IntTensor): void {
+  checkLabelShape(loss, output, labels);
+  const [n, k] = output.shape;
   const y = labels.data;
   for (let i = 0; i < n; i++) {
     if (y[i] < 0 || y[i] >= k) {

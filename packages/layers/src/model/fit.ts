@@ -2,7 +2,7 @@ import { Workspace, argmax } from '@scratchnet/tensor';
 import type { Loss, LossName } from '../losses/index.js';
 import { type BatchSource, checkBatchSize } from './data.js';
 import { lossObject } from './loss-cache.js';
-import type { OptimizerLike, Sequential } from './sequential.js';
+import { type OptimizerLike, type Sequential, type StepResult, trainStep } from './sequential.js';
 
 /** Reported after every training batch. `loss` and `accuracy` are running means over the epoch so far. */
 export interface BatchMetrics {
@@ -132,12 +132,22 @@ const tick = (): Promise<void> => new Promise((resolve) => host.setTimeout(resol
 class Yielder {
   private last = now();
   constructor(private readonly ms: number) {}
-  async maybe(): Promise<void> {
-    if (now() - this.last >= this.ms) {
-      await tick();
-      this.last = now();
-    }
+  /** True when it is time to {@link Yielder.yield} (checked without allocating a promise). */
+  due(): boolean {
+    return now() - this.last >= this.ms;
   }
+  async yield(): Promise<void> {
+    await tick();
+    this.last = now();
+  }
+  async maybe(): Promise<void> {
+    if (this.due()) await this.yield();
+  }
+}
+
+/** True for a promise (or any thenable) that a callback returned, which fit then awaits. */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function checkInt(name: string, v: number, min: number): void {
@@ -168,6 +178,7 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
   }
   const yielder = new Yielder(options.yieldEveryMs ?? 30);
   const history: History = { epochs: [], stopped: false, epoch: initialEpoch, batch: initialBatch };
+  const step: StepResult = { loss: 0, correct: 0 };
 
   for (let e = initialEpoch; e < epochs; e++) {
     const startBatch = e === initialEpoch ? initialBatch : 0;
@@ -183,24 +194,29 @@ export async function runFit(model: Sequential, data: BatchSource, options: FitO
     for (const { x, y, size } of data.batches({ batchSize, shuffle, seed, epoch: e, startBatch })) {
       if ((aborted = signal?.aborted === true)) break;
       const learningRate = optimizer.learningRate;
-      const r = model.trainBatch(x, y, optimizer, loss);
+      const r = trainStep(model, x, y, optimizer, loss, step);
       trainMs += now() - mark;
       lossSum += r.loss * size;
       correct += r.correct;
       seen += size;
       history.batch = ++batch;
-      const m: BatchMetrics = {
-        epoch: e + 1,
-        epochs,
-        batch,
-        batches,
-        loss: lossSum / seen,
-        accuracy: correct / seen,
-        learningRate,
-        samplesPerSecond: (seen * 1000) / Math.max(trainMs, 1e-3),
-      };
-      await callbacks.onBatchEnd?.(m);
-      await yielder.maybe();
+      // Without a callback (or with a synchronous one) a batch allocates no promise and, without a
+      // callback, no metrics record.
+      if (callbacks.onBatchEnd !== undefined) {
+        const m: BatchMetrics = {
+          epoch: e + 1,
+          epochs,
+          batch,
+          batches,
+          loss: lossSum / seen,
+          accuracy: correct / seen,
+          learningRate,
+          samplesPerSecond: (seen * 1000) / Math.max(trainMs, 1e-3),
+        };
+        const pending = callbacks.onBatchEnd(m);
+        if (isThenable(pending)) await pending;
+      }
+      if (yielder.due()) await yielder.yield();
       mark = now();
     }
     // A signal that fires after the last batch lets the epoch finish (and be reported) first.

@@ -36,6 +36,38 @@ import {
 import { lossObject } from './loss-cache.js';
 import { summarize } from './summary.js';
 
+/** What a training step passes to the layers (made once: a step allocates nothing). */
+const TRAINING: ForwardOptions = Object.freeze({ training: true });
+const NO_INPUT_GRAD: BackwardOptions = Object.freeze({ inputGrad: false });
+
+/** The loss and the number of right predictions of one training step. */
+export interface StepResult {
+  loss: number;
+  correct: number;
+}
+
+/**
+ * One optimisation step of `model` on one batch (zeroGrad, forward in training mode, loss, backward,
+ * optimizer step), written into `result` and returned: `Sequential.trainBatch` passes a new record,
+ * `fit` the same one every step.
+ */
+export function trainStep(
+  model: Sequential,
+  x: Tensor,
+  y: IntTensor,
+  optimizer: OptimizerLike,
+  lossFn: Loss,
+  result: StepResult,
+): StepResult {
+  model.zeroGrad();
+  const out = model.forward(x, TRAINING);
+  result.loss = lossFn.forward(out, y);
+  model.backward(lossFn.backward(), NO_INPUT_GRAD);
+  optimizer.step();
+  result.correct = out.rank === 2 ? countCorrect(out, y) : 0;
+  return result;
+}
+
 /** A model's architecture, JSON-safe: `Sequential.fromConfig(model.getConfig())` rebuilds it. */
 export interface ModelConfig {
   /** Per-sample input shape, e.g. `[1, 28, 28]`. */
@@ -228,13 +260,7 @@ export class Sequential {
     optimizer: OptimizerLike,
     loss: Loss | LossName,
   ): { loss: number; correct: number } {
-    const lossFn = lossObject(this, loss);
-    this.zeroGrad();
-    const out = this.forward(x, { training: true });
-    const value = lossFn.forward(out, y);
-    this.backward(lossFn.backward(), { inputGrad: false });
-    optimizer.step();
-    return { loss: value, correct: out.rank === 2 ? countCorrect(out, y) : 0 };
+    return trainStep(this, x, y, optimizer, lossObject(this, loss), { loss: 0, correct: 0 });
   }
 
   /** A Keras-like table: each layer, its output shape and parameter count, and the totals. */

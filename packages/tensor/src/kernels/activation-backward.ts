@@ -17,19 +17,26 @@ export interface ActivationBackwardArgs {
   alpha: number;
 }
 
+/** The name each activation's backward goes by in error messages. */
+const BACKWARD_NAMES: Readonly<Record<ActivationOp, string>> = {
+  relu: 'reluBackward',
+  leakyRelu: 'leakyReluBackward',
+  sigmoid: 'sigmoidBackward',
+  tanh: 'tanhBackward',
+};
+
 /** dx ← dy · act′, from x (relu, leakyRelu) or y = act(x) (sigmoid, tanh). */
 export const activationBackward = defineKernel<ActivationBackwardArgs>('activationBackward', {
   validate({ op, x, y, dy, dx }) {
-    const k = `${op}Backward`;
     if (!ACTIVATIONS.includes(op)) throw new TypeError(`activationBackward: unknown op '${String(op)}'`);
-    for (const [what, t] of [
-      ['x', x],
-      ['y', y],
-      ['dx', dx],
-    ] as const) {
-      assertFloat(k, what, t);
-      expectShape(k, what, t, dy.shape);
-    }
+    // Checked on every backward pass: no per-call strings or arrays.
+    const k = BACKWARD_NAMES[op];
+    assertFloat(k, 'x', x);
+    expectShape(k, 'x', x, dy.shape);
+    assertFloat(k, 'y', y);
+    expectShape(k, 'y', y, dy.shape);
+    assertFloat(k, 'dx', dx);
+    expectShape(k, 'dx', dx, dy.shape);
     assertNoAlias(k, dx, dy, 'dy', true, 'dx');
   },
   reference({ op, x, y, dy, dx, alpha }) {

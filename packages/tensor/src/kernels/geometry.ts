@@ -38,9 +38,16 @@ export function poolOutputShape(g: Pool2dGeometry): number[] {
 /** Throws a ShapeError naming the kernel unless `t` has `shape` exactly (element for element). */
 export function expectGeomShape(op: string, what: string, t: AnyTensor, shape: number[], float = true): void {
   if (float) assertFloat(op, what, t);
-  if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+  if (!sameDims(t.shape, shape)) {
     throw new ShapeError(
       `${op}: ${what} has shape ${formatShape(t.shape)}, but the geometry needs ${formatShape(shape)}`,
     );
   }
+}
+
+/** True when two shapes are equal element for element (a loop: runs on every kernel call). */
+export function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

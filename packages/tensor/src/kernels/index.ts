@@ -22,6 +22,7 @@ export { type CrossEntropyArgs, crossEntropy } from './cross-entropy.js';
 export { type FillArgs, fill } from './fill.js';
 export { type GemmArgs, gemm } from './gemm.js';
 export { type Im2colArgs, im2col } from './im2col.js';
+export { type IndexOutsideArgs, indexOutside } from './index-outside.js';
 export {
   type Kernel,
   type KernelImpl,

@@ -2,7 +2,8 @@ import type { Pool2dGeometry } from '../shape.js';
 import type { IntTensor, Tensor } from '../tensor.js';
 import { assertInt, assertNoAlias } from './check.js';
 import { expectGeomShape, poolInputShape, poolOutputShape } from './geometry.js';
-import { defineKernel } from './kernel.js';
+import { indexOutside } from './index-outside.js';
+import { defineKernel, runKernel } from './kernel.js';
 
 /** Arguments of {@link maxPool2dBackward}. */
 export interface MaxPool2dBackwardArgs {
@@ -24,15 +25,13 @@ export const maxPool2dBackward = defineKernel<MaxPool2dBackwardArgs>('maxPool2dB
     expectGeomShape(op, 'argmax', argmax, poolOutputShape(g), false);
     expectGeomShape(op, 'dx', dx, poolInputShape(g));
     assertNoAlias(op, dx, dy, 'dy', false, 'dx');
-    // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane.
-    const plane = g.inHeight * g.inWidth;
-    const ad = argmax.data;
-    for (let i = 0; i < ad.length; i++) {
-      if (!(ad[i] >= 0 && ad[i] < plane)) {
-        throw new RangeError(
-          `${op}: argmax[${i}] = ${ad[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
-        );
-      }
+    // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane. The
+    // scan is a kernel of its own: the backend's (SIMD on wasm) costs little next to the pooling.
+    const i = runKernel(indexOutside, { x: argmax, bound: g.inHeight * g.inWidth });
+    if (i >= 0) {
+      throw new RangeError(
+        `${op}: argmax[${i}] = ${argmax.data[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
+      );
     }
   },
   reference({ dy, argmax, dx, g }) {

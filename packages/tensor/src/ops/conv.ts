@@ -18,7 +18,7 @@ import {
 } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
-import { assertFloat, assertNoAlias, output } from './util.js';
+import { assertFloat, assertNoAlias, isDims4, sameDims, output } from './util.js';
 
 /** Stride and padding of a convolution. */
 export interface Conv2dOptions {
@@ -43,7 +43,7 @@ function outShape(g: Conv2dGeometry): number[] {
 function checkDy(op: string, dy: Tensor, g: Conv2dGeometry): void {
   assertFloat(op, 'dy', dy);
   const expected = outShape(g);
-  if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+  if (!sameDims(dy.shape, expected)) {
     throw new ShapeError(
       `${op}: dy has shape ${formatShape(dy.shape)}, but the convolution's output is ${formatShape(expected)}`,
     );
@@ -51,7 +51,7 @@ function checkDy(op: string, dy: Tensor, g: Conv2dGeometry): void {
 }
 
 function checkShapeArg(op: string, what: string, shape: Shape): void {
-  if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+  if (!isDims4(shape)) {
     throw new ShapeError(`${op}: ${what} must be 4 non-negative integers, got ${formatShape(shape)}`);
   }
 }
@@ -199,7 +199,7 @@ export function col2im(cols: Tensor, outputShape: Shape, options: UnfoldOptions 
   checkShapeArg('col2im', 'outputShape', outputShape);
   const g = unfoldGeometry('col2im', outputShape, options);
   const expected = [g.batch, g.inChannels * g.kernelH * g.kernelW, g.outHeight * g.outWidth];
-  if (cols.rank !== 3 || cols.shape.some((d, i) => d !== expected[i])) {
+  if (!sameDims(cols.shape, expected)) {
     throw new ShapeError(
       `col2im: cols has shape ${formatShape(cols.shape)}, but folding into ${formatShape(outputShape)} needs ${formatShape(expected)}`,
     );

@@ -15,7 +15,7 @@ import {
   pool2dGeometry,
 } from '../shape.js';
 import type { IntTensor, Tensor } from '../tensor.js';
-import { assertFloat, assertNoAlias, intOutput, output } from './util.js';
+import { assertFloat, assertNoAlias, isDims4, sameDims, intOutput, output } from './util.js';
 
 /** Window of a pooling op. */
 export interface Pool2dOptions {
@@ -44,7 +44,7 @@ function outShape(g: Pool2dGeometry): number[] {
 function checkDy(op: string, dy: Tensor, g: Pool2dGeometry): void {
   assertFloat(op, 'dy', dy);
   const expected = outShape(g);
-  if (dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+  if (!sameDims(dy.shape, expected)) {
     throw new ShapeError(
       `${op}: dy has shape ${formatShape(dy.shape)}, but the pooling output is ${formatShape(expected)}`,
     );
@@ -52,7 +52,7 @@ function checkDy(op: string, dy: Tensor, g: Pool2dGeometry): void {
 }
 
 function checkInputShape(op: string, shape: Shape): void {
-  if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+  if (!isDims4(shape)) {
     throw new ShapeError(`${op}: inputShape must be [N, C, H, W], got ${formatShape(shape)}`);
   }
 }
@@ -85,7 +85,7 @@ export function maxPool2dBackward(
   checkInputShape('maxPool2dBackward', inputShape);
   const g = geometry('maxPool2dBackward', inputShape, options);
   checkDy('maxPool2dBackward', dy, g);
-  if (argmax.rank !== 4 || argmax.shape.some((d, i) => d !== dy.shape[i])) {
+  if (argmax.rank !== 4 || !sameDims(argmax.shape, dy.shape)) {
     throw new ShapeError(
       `maxPool2dBackward: argmax has shape ${formatShape(argmax.shape)}, but dy has shape ${formatShape(dy.shape)}`,
     );

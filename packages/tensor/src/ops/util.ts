@@ -28,3 +28,11 @@ export function intOutput(op: string, shape: Shape, out: IntTensor | undefined, 
 }
 
 export { assertFloat, assertNoAlias, overlaps } from '../kernels/check.js';
+export { sameDims } from '../kernels/geometry.js';
+
+/** True for four non-negative integers (an NCHW shape argument). */
+export function isDims4(shape: Shape): boolean {
+  if (shape.length !== 4) return false;
+  for (let i = 0; i < 4; i++) if (!Number.isInteger(shape[i]) || shape[i] < 0) return false;
+  return true;
+}

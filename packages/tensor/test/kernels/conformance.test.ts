@@ -311,6 +311,23 @@ add(k.countCorrect, '[64, 10]', (m) => ({
   args: { scores: m.t([64, 10], 1), labels: m.ints([64], 2, 10) },
   outputs: [],
 }));
+// The first bad index, wherever it falls: in a 16-wide SIMD block, the scalar tail, or nowhere.
+for (const [name, at, value] of [
+  ['all inside', -1, 0],
+  ['negative in a block', 1000, -1],
+  ['bound itself in a block', 17, 784],
+  ['huge in the tail', N - 2, 0x7fffffff],
+  ['first element', 0, 785],
+] as const) {
+  add(k.indexOutside, name, (m) => {
+    const x = m.ints([N], 3, 784);
+    if (at >= 0) {
+      x.data[at] = value;
+      x.data[at + 1] = -5; // a later bad index never wins over the first
+    }
+    return { args: { x, bound: 784 }, outputs: [] };
+  });
+}
 add(k.bernoulliMask, 'p = 0.3', (m) => {
   const mask = m.t([1000], 1);
   return { args: { mask, p: 0.3, scale: 1 / 0.7, rng: new Random(77) }, outputs: [mask] };

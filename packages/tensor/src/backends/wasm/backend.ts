@@ -25,6 +25,7 @@ import type { CountCorrectArgs } from '../../kernels/count-correct.js';
 import type { FillArgs } from '../../kernels/fill.js';
 import type { GemmArgs } from '../../kernels/gemm.js';
 import type { Im2colArgs } from '../../kernels/im2col.js';
+import type { IndexOutsideArgs } from '../../kernels/index-outside.js';
 import * as k from '../../kernels/index.js';
 import { registerKernel } from '../../kernels/kernel.js';
 import type { MaxPool2dArgs } from '../../kernels/max-pool2d.js';
@@ -853,6 +854,14 @@ export class WasmBackend implements Backend {
   private convSizes(): ConvSizeExports {
     return this.runtime.direct as unknown as ConvSizeExports;
   }
+
+  /** The first index of x outside [0, bound), or -1 (SIMD, single-threaded: one pass over ints). */
+  indexOutside({ x, bound }: IndexOutsideArgs): number {
+    const px = this.ptr(x);
+    const i = this.runtime.direct.indexOutside(px, x.size, bound);
+    this.unstage();
+    return i;
+  }
 }
 
 let registered = false;
@@ -913,4 +922,5 @@ export function registerWasmKernels(): void {
     const c = be.countCorrect(a);
     return c < 0 ? k.countCorrect.reference(a) : c;
   });
+  on(k.indexOutside, (a, be) => be.indexOutside(a));
 }

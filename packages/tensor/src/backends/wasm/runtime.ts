@@ -29,6 +29,7 @@ export interface DirectExports {
     tmp: number,
   ): number;
   countCorrect(scores: number, labels: number, n: number, k: number): number;
+  indexOutside(x: number, n: number, bound: number): number;
   GEMM_SCRATCH_BYTES: { value: number };
   KC: { value: number };
   MR: { value: number };
@@ -38,11 +39,12 @@ export interface DirectExports {
 /** The direct exports among {@link DirectExports}' functions, through `fn` (which names them). */
 function directFns(
   fn: (name: string) => KernelFn,
-): Pick<DirectExports, 'sumSquares' | 'softmaxCrossEntropy' | 'countCorrect'> {
+): Pick<DirectExports, 'sumSquares' | 'softmaxCrossEntropy' | 'countCorrect' | 'indexOutside'> {
   return {
     sumSquares: fn('sumSquares') as DirectExports['sumSquares'],
     softmaxCrossEntropy: fn('softmaxCrossEntropy') as DirectExports['softmaxCrossEntropy'],
     countCorrect: fn('countCorrect') as DirectExports['countCorrect'],
+    indexOutside: fn('indexOutside') as DirectExports['indexOutside'],
   };
 }
 
