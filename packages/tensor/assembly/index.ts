@@ -13,6 +13,7 @@ export {
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export { argmax } from './reduce';
+export { channelReduce, channelScaleShift, channelCombine, bernoulliMaskMul } from './channel';
 export {
   fill,
   axpby,
@@ -20,8 +21,7 @@ export {
   addcdiv,
   activation,
   activationBackward,
-  addBias,
-  biasGrad,
+  binary,
   sumSquares,
 } from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
