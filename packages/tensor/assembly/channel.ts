@@ -7,67 +7,162 @@ import { checkRange, checkSpan } from './check';
 import { hsum, madd } from './simd';
 
 /** Elements summed in f32 lanes before their total joins the f64 sum (bounds the f32 rounding). */
-const BLOCK = 512;
+const BLOCK = 1024;
 
-// Results of reduceRow (each instance, i.e. each thread, has its own globals).
-let rowSum: f64 = 0;
-let rowDot: f64 = 0;
+// One channel's totals from the reduce* functions (each instance, i.e. each thread, has its own).
+let chanSum: f64 = 0;
+let chanDot: f64 = 0;
+
+/** (Σ of four lane vectors) as f64, in a fixed order. */
+function total4(v0: v128, v1: v128, v2: v128, v3: v128): f64 {
+  return <f64>hsum(f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
+}
 
 /**
- * rowSum ← Σ (a − ca) and, unless b is 0, rowDot ← Σ (a − ca)·(b − cb), over n elements (f32 lanes in
- * blocks, f64 across blocks). Subtracting a centre of 0 is exact, so uncentred sums go through the
- * same loops.
+ * chanSum ← Σ a over one channel: N rows of `inner` elements, `stride` bytes apart. The f32 lanes run
+ * across rows (short rows cost no flush each) and join the f64 total every ≥ BLOCK elements.
  */
-function reduceRow(a: usize, ca: f32, b: usize, cb: f32, n: i32): void {
-  const va = f32x4.splat(ca);
-  const vb = f32x4.splat(cb);
+function reduceSum(a: usize, N: i32, inner: i32, stride: usize): void {
   const zero = f32x4.splat(0);
-  let s: f64 = 0;
-  let d: f64 = 0;
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const i1 = min(i0 + BLOCK, n);
-    let s0 = zero,
-      s1 = zero,
-      d0 = zero,
-      d1 = zero;
-    let i = i0;
-    let ts: f32 = 0;
-    let td: f32 = 0;
-    if (b === 0) {
-      for (; i + 8 <= i1; i += 8) {
-        const p = a + <usize>i * 4;
-        s0 = f32x4.add(s0, f32x4.sub(v128.load(p), va));
-        s1 = f32x4.add(s1, f32x4.sub(v128.load(p, 16), va));
+  let total: f64 = 0;
+  let s0 = zero,
+    s1 = zero,
+    s2 = zero,
+    s3 = zero;
+  let t: f32 = 0;
+  let pending = 0;
+  for (let n = 0; n < N; n++) {
+    const row = a + <usize>n * stride;
+    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+      const i1 = min(i0 + BLOCK, inner);
+      let i = i0;
+      for (; i + 16 <= i1; i += 16) {
+        const p = row + <usize>i * 4;
+        s0 = f32x4.add(s0, v128.load(p));
+        s1 = f32x4.add(s1, v128.load(p, 16));
+        s2 = f32x4.add(s2, v128.load(p, 32));
+        s3 = f32x4.add(s3, v128.load(p, 48));
       }
-      for (; i + 4 <= i1; i += 4) s0 = f32x4.add(s0, f32x4.sub(v128.load(a + <usize>i * 4), va));
-      for (; i < i1; i++) ts += load<f32>(a + <usize>i * 4) - ca;
-    } else {
-      for (; i + 8 <= i1; i += 8) {
-        const p = a + <usize>i * 4;
-        const q = b + <usize>i * 4;
-        const x0 = f32x4.sub(v128.load(p), va);
-        const x1 = f32x4.sub(v128.load(p, 16), va);
-        s0 = f32x4.add(s0, x0);
-        s1 = f32x4.add(s1, x1);
-        d0 = madd(x0, f32x4.sub(v128.load(q), vb), d0);
-        d1 = madd(x1, f32x4.sub(v128.load(q, 16), vb), d1);
+      for (; i + 4 <= i1; i += 4) s0 = f32x4.add(s0, v128.load(row + <usize>i * 4));
+      for (; i < i1; i++) t += load<f32>(row + <usize>i * 4);
+      pending += i1 - i0;
+      if (pending >= BLOCK) {
+        total += total4(s0, s1, s2, s3) + <f64>t;
+        s0 = s1 = s2 = s3 = zero;
+        t = 0;
+        pending = 0;
+      }
+    }
+  }
+  chanSum = total + total4(s0, s1, s2, s3) + <f64>t;
+  chanDot = 0;
+}
+
+/** chanDot ← Σ (a − ca)² over one channel (rows as in reduceSum). */
+function reduceSquares(a: usize, ca: f32, N: i32, inner: i32, stride: usize): void {
+  const zero = f32x4.splat(0);
+  const vc = f32x4.splat(ca);
+  let total: f64 = 0;
+  let d0 = zero,
+    d1 = zero,
+    d2 = zero,
+    d3 = zero;
+  let t: f32 = 0;
+  let pending = 0;
+  for (let n = 0; n < N; n++) {
+    const row = a + <usize>n * stride;
+    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+      const i1 = min(i0 + BLOCK, inner);
+      let i = i0;
+      for (; i + 16 <= i1; i += 16) {
+        const p = row + <usize>i * 4;
+        const u0 = f32x4.sub(v128.load(p), vc);
+        const u1 = f32x4.sub(v128.load(p, 16), vc);
+        const u2 = f32x4.sub(v128.load(p, 32), vc);
+        const u3 = f32x4.sub(v128.load(p, 48), vc);
+        d0 = madd(u0, u0, d0);
+        d1 = madd(u1, u1, d1);
+        d2 = madd(u2, u2, d2);
+        d3 = madd(u3, u3, d3);
       }
       for (; i + 4 <= i1; i += 4) {
-        const x0 = f32x4.sub(v128.load(a + <usize>i * 4), va);
-        s0 = f32x4.add(s0, x0);
-        d0 = madd(x0, f32x4.sub(v128.load(b + <usize>i * 4), vb), d0);
+        const u = f32x4.sub(v128.load(row + <usize>i * 4), vc);
+        d0 = madd(u, u, d0);
       }
       for (; i < i1; i++) {
-        const x = load<f32>(a + <usize>i * 4) - ca;
-        ts += x;
-        td += x * (load<f32>(b + <usize>i * 4) - cb);
+        const u = load<f32>(row + <usize>i * 4) - ca;
+        t += u * u;
       }
-      d += <f64>hsum(f32x4.add(d0, d1)) + <f64>td;
+      pending += i1 - i0;
+      if (pending >= BLOCK) {
+        total += total4(d0, d1, d2, d3) + <f64>t;
+        d0 = d1 = d2 = d3 = zero;
+        t = 0;
+        pending = 0;
+      }
     }
-    s += <f64>hsum(f32x4.add(s0, s1)) + <f64>ts;
   }
-  rowSum = s;
-  rowDot = d;
+  chanDot = total + total4(d0, d1, d2, d3) + <f64>t;
+  chanSum = 0;
+}
+
+/** chanSum ← Σ (a − ca) and chanDot ← Σ (a − ca)·(b − cb) over one channel (rows as in reduceSum). */
+function reduceDot(a: usize, ca: f32, b: usize, cb: f32, N: i32, inner: i32, stride: usize): void {
+  const zero = f32x4.splat(0);
+  const va = f32x4.splat(ca);
+  const vb = f32x4.splat(cb);
+  let totalS: f64 = 0;
+  let totalD: f64 = 0;
+  let s0 = zero,
+    s1 = zero,
+    d0 = zero,
+    d1 = zero,
+    d2 = zero,
+    d3 = zero;
+  let ts: f32 = 0;
+  let td: f32 = 0;
+  let pending = 0;
+  for (let n = 0; n < N; n++) {
+    const off = <usize>n * stride;
+    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+      const i1 = min(i0 + BLOCK, inner);
+      let i = i0;
+      for (; i + 16 <= i1; i += 16) {
+        const p = a + off + <usize>i * 4;
+        const q = b + off + <usize>i * 4;
+        const u0 = f32x4.sub(v128.load(p), va);
+        const u1 = f32x4.sub(v128.load(p, 16), va);
+        const u2 = f32x4.sub(v128.load(p, 32), va);
+        const u3 = f32x4.sub(v128.load(p, 48), va);
+        s0 = f32x4.add(s0, f32x4.add(u0, u1));
+        s1 = f32x4.add(s1, f32x4.add(u2, u3));
+        d0 = madd(u0, f32x4.sub(v128.load(q), vb), d0);
+        d1 = madd(u1, f32x4.sub(v128.load(q, 16), vb), d1);
+        d2 = madd(u2, f32x4.sub(v128.load(q, 32), vb), d2);
+        d3 = madd(u3, f32x4.sub(v128.load(q, 48), vb), d3);
+      }
+      for (; i + 4 <= i1; i += 4) {
+        const u = f32x4.sub(v128.load(a + off + <usize>i * 4), va);
+        s0 = f32x4.add(s0, u);
+        d0 = madd(u, f32x4.sub(v128.load(b + off + <usize>i * 4), vb), d0);
+      }
+      for (; i < i1; i++) {
+        const u = load<f32>(a + off + <usize>i * 4) - ca;
+        ts += u;
+        td += u * (load<f32>(b + off + <usize>i * 4) - cb);
+      }
+      pending += i1 - i0;
+      if (pending >= BLOCK) {
+        totalS += total4(s0, s1, zero, zero) + <f64>ts;
+        totalD += total4(d0, d1, d2, d3) + <f64>td;
+        s0 = s1 = d0 = d1 = d2 = d3 = zero;
+        ts = td = 0;
+        pending = 0;
+      }
+    }
+  }
+  chanSum = totalS + total4(s0, s1, zero, zero) + <f64>ts;
+  chanDot = totalD + total4(d0, d1, d2, d3) + <f64>td;
 }
 
 /** out[c] ← v, or out[c] + v when accumulating (in f64, rounded once). */
@@ -78,9 +173,9 @@ function put(out: usize, c: i32, v: f64, accumulate: i32): void {
 
 /**
  * For channels c in [lo, hi) of a, b [N, C, inner]: sum[c] (+)= Σ (a − aCenter[c]) and dot[c] (+)=
- * Σ (a − aCenter[c])·(b − bCenter[c]). A zero address drops that term: b (no dot; then bCenter too),
- * a centre (0), sum or dot (not written). With inner = 1, lo and hi are channels too and the sums run
- * down the rows, four channels a vector.
+ * Σ (a − aCenter[c])·(b − bCenter[c]). A zero address drops that term: b (no dot: then there are no
+ * centres either), a centre (0), sum or dot (not written). With inner = 1, lo and hi are channels too
+ * and the sums run down the rows, four channels a vector.
  */
 export function channelReduce(
   _tid: i32,
@@ -105,19 +200,18 @@ export function channelReduce(
     reduceColumns(lo, hi, a, aCenter, b, bCenter, sum, dot, N, C, accumulate);
     return;
   }
+  const stride = <usize>C * <usize>inner * 4;
+  // x − μ squared: one operand read once
+  const squares = b === a && aCenter === bCenter && sum === 0;
   for (let c = lo; c < hi; c++) {
     const ca: f32 = aCenter === 0 ? 0 : load<f32>(aCenter + <usize>c * 4);
     const cb: f32 = bCenter === 0 ? 0 : load<f32>(bCenter + <usize>c * 4);
-    let s: f64 = 0;
-    let d: f64 = 0;
-    for (let n = 0; n < N; n++) {
-      const off = <usize>(n * C + c) * <usize>inner * 4;
-      reduceRow(a + off, ca, b === 0 ? 0 : b + off, cb, inner);
-      s += rowSum;
-      d += rowDot;
-    }
-    if (sum !== 0) put(sum, c, s, accumulate);
-    if (dot !== 0) put(dot, c, d, accumulate);
+    const off = <usize>c * <usize>inner * 4;
+    if (b === 0) reduceSum(a + off, N, inner, stride);
+    else if (squares) reduceSquares(a + off, ca, N, inner, stride);
+    else reduceDot(a + off, ca, b + off, cb, N, inner, stride);
+    if (sum !== 0) put(sum, c, chanSum, accumulate);
+    if (dot !== 0) put(dot, c, chanDot, accumulate);
   }
 }
 
