@@ -6,6 +6,7 @@ import { defineKernel } from './kernel.js';
 
 /** Arguments of {@link dropout}: mask ← Bernoulli mask (as {@link bernoulliMask}), out ← x·mask. */
 export interface DropoutArgs {
+  /** The input. */
   x: Tensor;
   /** x's shape; written: 0 with probability p, else `scale` (kept for the backward pass). */
   mask: Tensor;
@@ -15,6 +16,7 @@ export interface DropoutArgs {
   p: number;
   /** The value of the kept elements (1/(1 − p) for inverted dropout). */
   scale: number;
+  /** Drawn from: one `uniform()` per element when 0 < p < 1. */
   rng: Random;
 }
 
