@@ -805,15 +805,14 @@ export class WasmBackend implements Backend {
     const n = mask.size;
     if (n === 0) return;
     const draw = p > 0 && p < 1;
-    if (this.rngBlock === 0) this.rngBlock = this.runtime.heap.alloc(16).ptr;
     const state = rng.getState();
-    const words = new Uint32Array(this.runtime.heap.buffer, this.rngBlock, 4);
+    const words = this.rngWords();
     for (let i = 0; i < 4; i++) words[i] = state[i];
     const pm = this.out(mask);
     const px = x === null ? 0 : this.ptr(x, x === out);
     const po = out === null ? 0 : out === x ? px : this.out(out);
     this.run('bernoulliMaskMul', n, 1, false, {
-      state: this.rngBlock,
+      state: words.byteOffset,
       draw: draw ? 1 : 0,
       limit: p * 4294967296,
       scale: p >= 1 ? 0 : scale,
@@ -823,12 +822,21 @@ export class WasmBackend implements Backend {
     });
     this.unstage();
     if (draw) {
-      const next = new Uint32Array(this.runtime.heap.buffer, this.rngBlock, 4);
+      const next = this.rngWords();
       rng.setState([next[0], next[1], next[2], next[3], state[4], state[5]]);
     }
   }
-  /** 16 bytes for a generator's state (allocated at the first draw). */
-  private rngBlock = 0;
+
+  /** The generator-state block's four words (allocated at the first draw; the view re-taken after growth). */
+  private rngWords(): Uint32Array {
+    const heap = this.runtime.heap;
+    // Allocate before taking the buffer: the allocation may grow (and so replace) it.
+    const ptr = this.rngView === null ? heap.alloc(16).ptr : this.rngView.byteOffset;
+    if (this.rngView === null || this.rngView.buffer !== heap.buffer)
+      this.rngView = new Uint32Array(heap.buffer, ptr, 4);
+    return this.rngView;
+  }
+  private rngView: Uint32Array | null = null;
 
   /**
    * Operands of the output's size or scalars (no other broadcasting) have a kernel; other cases
