@@ -808,11 +808,13 @@ export class WasmBackend implements Backend {
     const state = rng.getState();
     const words = this.rngWords();
     for (let i = 0; i < 4; i++) words[i] = state[i];
+    // Its address now: staging below may grow the memory (an unshared one detaches the view).
+    const statePtr = words.byteOffset;
     const pm = this.out(mask);
     const px = x === null ? 0 : this.ptr(x, x === out);
     const po = out === null ? 0 : out === x ? px : this.out(out);
     this.run('bernoulliMaskMul', n, 1, false, {
-      state: words.byteOffset,
+      state: statePtr,
       draw: draw ? 1 : 0,
       limit: p * 4294967296,
       scale: p >= 1 ? 0 : scale,

@@ -453,10 +453,58 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     kernelsOn(js).softmax(sExpected, sExpected);
     kernelsOn(wb).softmax(s, s);
     close(s, sExpected, 'softmax in place on a js-owned tensor');
+    // The mask's draws and the generator's next state come back through the staged copies too.
+    const dIn = rand(js, [3, 50]);
+    const want = {
+      x: dIn,
+      mask: rand(js, [3, 50]),
+      out: rand(js, [3, 50]),
+      p: 0.3,
+      scale: 2,
+      rng: new Random(4),
+    };
+    const got = { ...want, mask: rand(js, [3, 50]), out: rand(js, [3, 50]), rng: new Random(4) };
+    kernels.dropout.reference(want);
+    runKernel(kernels.dropout, got, wb);
+    expect(Array.from(got.mask.data)).toEqual(Array.from(want.mask.data));
+    expect(Array.from(got.out.data)).toEqual(Array.from(want.out.data));
+    expect(got.rng.getState()).toEqual(want.rng.getState());
+    const mean = rand(js, [50]);
+    const dot = rand(js, [50]);
+    const dotW = on(js, dot);
+    const sum = rand(js, [50]);
+    const sumW = on(js, sum);
+    kernels.channelDot.reference({ a: dIn, b: dIn, out: dot, accumulate: true, bCenter: mean, sum });
+    runKernel(
+      kernels.channelDot,
+      { a: dIn, b: dIn, out: dotW, accumulate: true, bCenter: mean, sum: sumW },
+      wb,
+    );
+    close(dotW, dot, 'channelDot on js-owned tensors');
+    close(sumW, sum, 'its sum');
   });
 });
 
 describe('wasm backend determinism and memory', () => {
+  it('per-channel sums do not depend on the thread count (each channel summed by one chunk)', () => {
+    const shape = [64, 5, 17, 19];
+    const x = rand(single, shape);
+    const mean = rand(single, [5]);
+    const results = [single, multi].map((b) => {
+      const xb = on(b, x);
+      const out = new Tensor([5], b.allocate(5));
+      const sum = new Tensor([5], b.allocate(5));
+      runKernel(
+        kernels.channelDot,
+        { a: xb, b: xb, out, accumulate: false, aCenter: on(b, mean), bCenter: on(b, mean) },
+        b,
+      );
+      runKernel(kernels.channelSum, { x: xb, out: sum, accumulate: false }, b);
+      return [...out.data, ...sum.data];
+    });
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it('multi-threaded results are bit-identical run to run (GEMM split over N or M: equal to 1 thread)', () => {
     // K split (small C, deep K): deterministic, summed in chunk order
     const a = rand(multi, [64, 6272], 0.1);
