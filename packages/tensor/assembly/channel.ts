@@ -440,18 +440,21 @@ export function channelCombine(
 }
 
 /**
- * Elements [lo, hi) of a Bernoulli mask, and optionally its product with x: one xoshiro128** draw per
- * element in element order (the generator of the TypeScript `Random`), mask ← 0 where the draw r has
- * r < limit (that is, r/2³² < p with limit = p·2³²), else `scale`; out ← x·mask unless x is 0. The
- * generator's state [s0, s1, s2, s3] is read from and written back to `state`. With draw = 0 nothing is
- * drawn: every mask element is `scale`. Run on one chunk: the draws are sequential.
+ * Units [lo, hi) of a Bernoulli mask of n elements, and optionally its product with x: unit u is
+ * elements [u·unit, min((u + 1)·unit, n)), drawn from the xoshiro128** state (the generator of the
+ * TypeScript `Random`) [s0, s1, s2, s3] at states + 16u, where the caller put the state the sequential
+ * draws reach at the unit's start; the state after the unit is written back there. One draw r per
+ * element in element order: mask ← 0 where r < limit (that is, r/2³² < p with limit = p·2³²), else
+ * `scale`; out ← x·mask unless x is 0. With draw = 0 nothing is drawn: every mask element is `scale`.
  */
 export function bernoulliMaskMul(
   _tid: i32,
   _chunk: i32,
   lo: i32,
   hi: i32,
-  state: usize,
+  states: usize,
+  unit: i32,
+  n: i32,
   draw: i32,
   limit: f64,
   scale: f32,
@@ -460,35 +463,39 @@ export function bernoulliMaskMul(
   out: usize,
 ): void {
   checkRange(lo, hi);
-  checkSpan(state, 4);
-  checkSpan(mask, hi);
+  checkSpan(states, hi * 4);
+  checkSpan(mask, n);
   if (x !== 0) {
-    checkSpan(x, hi);
-    checkSpan(out, hi);
+    checkSpan(x, n);
+    checkSpan(out, n);
   }
-  let s0 = load<u32>(state);
-  let s1 = load<u32>(state, 4);
-  let s2 = load<u32>(state, 8);
-  let s3 = load<u32>(state, 12);
-  for (let i = lo; i < hi; i++) {
-    let m = scale;
-    if (draw !== 0) {
-      const r = rotl<u32>(s1 * 5, 7) * 9;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl<u32>(s3, 11);
-      if (<f64>r < limit) m = 0;
+  for (let u = lo; u < hi; u++) {
+    const state = states + <usize>u * 16;
+    let s0 = load<u32>(state);
+    let s1 = load<u32>(state, 4);
+    let s2 = load<u32>(state, 8);
+    let s3 = load<u32>(state, 12);
+    const end = min(n, (u + 1) * unit);
+    for (let i = u * unit; i < end; i++) {
+      let m = scale;
+      if (draw !== 0) {
+        const r = rotl<u32>(s1 * 5, 7) * 9;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+        if (<f64>r < limit) m = 0;
+      }
+      const p = <usize>i * 4;
+      store<f32>(mask + p, m);
+      if (x !== 0) store<f32>(out + p, load<f32>(x + p) * m);
     }
-    const p = <usize>i * 4;
-    store<f32>(mask + p, m);
-    if (x !== 0) store<f32>(out + p, load<f32>(x + p) * m);
+    store<u32>(state, s0);
+    store<u32>(state, s1, 4);
+    store<u32>(state, s2, 8);
+    store<u32>(state, s3, 12);
   }
-  store<u32>(state, s0);
-  store<u32>(state, s1, 4);
-  store<u32>(state, s2, 8);
-  store<u32>(state, s3, 12);
 }

@@ -46,6 +46,7 @@ import { writeGeom, writePoolGeom } from './generated/records.js';
 import { WasmStorage } from './heap.js';
 import { KERNELS, type KernelName, type WasmRuntime } from './runtime.js';
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool } from './threads.js';
+import { jump, jumpMatrix } from './xoshiro-jump.js';
 
 const K: Record<KernelName, number> = Object.fromEntries(KERNELS.map((n, i) => [n, i])) as Record<
   KernelName,
@@ -792,7 +793,9 @@ export class WasmBackend implements Backend {
   /**
    * mask ← Bernoulli(p)·scale and, with x, out ← x·mask: xoshiro128** run in the kernel on the
    * generator's state, written back after, so the draws and the generator's next state are those of
-   * `rng.uniform()` element by element. One chunk: the draws are sequential.
+   * `rng.uniform()` element by element. A large mask is cut into one part per thread, each part
+   * starting from the state the sequential draws reach there (a jump-ahead): the same mask at any
+   * thread count.
    */
   private maskDraws(
     mask: Tensor,
@@ -805,16 +808,24 @@ export class WasmBackend implements Backend {
     const n = mask.size;
     if (n === 0) return;
     const draw = p > 0 && p < 1;
+    const units = draw && this.threads > 1 && n >= PARALLEL_ELEMENTS ? this.threads : 1;
+    const unit = Math.ceil(n / units);
     const state = rng.getState();
     const words = this.rngWords();
     for (let i = 0; i < 4; i++) words[i] = state[i];
+    if (units > 1) {
+      const m = jumpMatrix(unit);
+      for (let u = 1; u < units; u++) jump(m, words, 4 * (u - 1), 4 * u);
+    }
     // Its address now: staging below may grow the memory (an unshared one detaches the view).
     const statePtr = words.byteOffset;
     const pm = this.out(mask);
     const px = x === null ? 0 : this.ptr(x, x === out);
     const po = out === null ? 0 : out === x ? px : this.out(out);
-    this.run('bernoulliMaskMul', n, 1, false, {
-      state: statePtr,
+    this.run('bernoulliMaskMul', units, 1, units > 1, {
+      states: statePtr,
+      unit,
+      n,
       draw: draw ? 1 : 0,
       limit: p * 4294967296,
       scale: p >= 1 ? 0 : scale,
@@ -824,18 +835,22 @@ export class WasmBackend implements Backend {
     });
     this.unstage();
     if (draw) {
-      const next = this.rngWords();
+      // The last part ends where the sequential draws end.
+      const next = this.rngWords().subarray(4 * (units - 1), 4 * units);
       rng.setState([next[0], next[1], next[2], next[3], state[4], state[5]]);
     }
   }
 
-  /** The generator-state block's four words (allocated at the first draw; the view re-taken after growth). */
+  /**
+   * The generator-state block: four words a thread (allocated at the first draw; the view re-taken
+   * after growth).
+   */
   private rngWords(): Uint32Array {
     const heap = this.runtime.heap;
     // Allocate before taking the buffer: the allocation may grow (and so replace) it.
-    const ptr = this.rngView === null ? heap.alloc(16).ptr : this.rngView.byteOffset;
+    const ptr = this.rngView === null ? heap.alloc(16 * MAX_THREADS).ptr : this.rngView.byteOffset;
     if (this.rngView === null || this.rngView.buffer !== heap.buffer)
-      this.rngView = new Uint32Array(heap.buffer, ptr, 4);
+      this.rngView = new Uint32Array(heap.buffer, ptr, 4 * MAX_THREADS);
     return this.rngView;
   }
   private rngView: Uint32Array | null = null;

@@ -7,6 +7,7 @@ import { on as kernelsOn, reference } from '../../../test/positional.js';
 import * as kernels from '../../kernels/index.js';
 import { callKernel, runKernel } from '../../kernels/kernel.js';
 import { createWasmBackend, supportedWasmVariants, type WasmBackend } from './index.js';
+import { jump, jumpMatrix } from './xoshiro-jump.js';
 
 const js = reference;
 const single = createWasmBackend({ threads: 1 }) as WasmBackend;
@@ -486,6 +487,33 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
 });
 
 describe('wasm backend determinism and memory', () => {
+  it('a jump of L steps reaches the state of L sequential draws', () => {
+    for (const steps of [0, 1, 5, 1000, 40001]) {
+      const r = new Random(steps + 3);
+      const words = new Uint32Array(8);
+      words.set(r.getState().slice(0, 4));
+      jump(jumpMatrix(steps), words, 0, 4);
+      for (let i = 0; i < steps; i++) r.nextUint32();
+      expect(Array.from(words.subarray(4)), `${steps} steps`).toEqual(r.getState().slice(0, 4));
+    }
+  });
+
+  it('a Bernoulli mask is the sequential one at any thread count, and so is the next state', () => {
+    const n = 70001; // past the parallel threshold, split unevenly
+    const masks = [single, multi].map((b) => {
+      const mask = new Tensor([n], b.allocate(n));
+      const rng = new Random(11);
+      runKernel(kernels.bernoulliMask, { mask, p: 0.4, scale: 2, rng }, b);
+      return { mask: Array.from(mask.data), state: rng.getState() };
+    });
+    const rng = new Random(11);
+    const want = Array.from({ length: n }, () => (rng.uniform() < 0.4 ? 0 : 2));
+    expect(masks[0].mask).toEqual(want);
+    expect(masks[1].mask).toEqual(want);
+    expect(masks[0].state).toEqual(rng.getState());
+    expect(masks[1].state).toEqual(rng.getState());
+  });
+
   it('per-channel sums do not depend on the thread count (each channel summed by one chunk)', () => {
     const shape = [64, 5, 17, 19];
     const x = rand(single, shape);

@@ -64,7 +64,11 @@ export interface KernelArgs {
   };
   bernoulliMaskMul: {
     /** usize */
-    state: number;
+    states: number;
+    /** i32 */
+    unit: number;
+    /** i32 */
+    n: number;
     /** i32 */
     draw: number;
     /** f64 */
@@ -400,7 +404,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   channelReduce: ['a', 'aCenter', 'b', 'bCenter', 'sum', 'dot', 'N', 'C', 'inner', 'accumulate'],
   channelScaleShift: ['x', 'scale', 'shift', 'y', 'C', 'inner', 'accumulate'],
   channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
-  bernoulliMaskMul: ['state', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
+  bernoulliMaskMul: ['states', 'unit', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2d: ['x', 'w', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
