@@ -2,8 +2,8 @@
  * Batch normalisation (composed of per-channel reductions and scale-shifts) against a naive float64
  * formulation: forward, running statistics, and backward against finite differences.
  */
-import { Random, Tensor } from '@scratchnet/tensor';
-import { describe, expect, it } from 'vitest';
+import { Random, Tensor, listBackends, setBackend } from '@scratchnet/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d, type Layer } from '../src/index.js';
 
 const T = Tensor.fromArray;
@@ -138,4 +138,54 @@ describe('batch norm vs a naive formulation', () => {
     expect(Array.from(b.grad.data)).toEqual([2, 2]);
     expect(Array.from(w.grad.data)).toEqual([0 + 1, 0 + 4]); // Σ dy·x̂, x̂ = (x − running mean)·invStd
   });
+});
+
+describe.each(listBackends())('batch norm matches the float64 formulas (%s backend)', (backend) => {
+  beforeAll(() => {
+    setBackend(backend);
+  });
+
+  // [64, 8, 9, 9] is past the wasm backend's parallel threshold; the others have SIMD tails.
+  for (const shape of [
+    [64, 8, 9, 9],
+    [16, 6],
+    [3, 5, 7],
+  ]) {
+    it(`training forward and backward for [${shape}]`, () => {
+      const x = rand(shape, 5);
+      for (let i = 0; i < x.size; i++) x.data[i] = x.data[i] * 2 + 3; // a mean well away from 0
+      const C = shape[1];
+      const gamma = rand([C], 6);
+      const beta = rand([C], 7);
+      const bn = layer(shape.slice(1), gamma, beta, new Array(C).fill(0), new Array(C).fill(1));
+      const y = bn.forward(x, { training: true });
+      const { mean, varB, count } = stats(x);
+      const inner = x.size / (shape[0] * C);
+      const ch = (i: number): number => Math.floor(i / inner) % C;
+      const invStd = varB.map((v) => 1 / Math.sqrt(v + 1e-5));
+      const xhat = Array.from(x.data, (v, i) => (v - mean[ch(i)]) * invStd[ch(i)]);
+      expectClose(
+        y.data,
+        xhat.map((v, i) => gamma.data[ch(i)] * v + beta.data[ch(i)]),
+        1e-5,
+        1e-4,
+      );
+      const dy = rand(shape, 8);
+      const sumDy = new Array<number>(C).fill(0);
+      const sumDyXhat = new Array<number>(C).fill(0);
+      for (let i = 0; i < x.size; i++) {
+        sumDy[ch(i)] += dy.data[i];
+        sumDyXhat[ch(i)] += dy.data[i] * xhat[i];
+      }
+      const dx = bn.backward(dy);
+      const [w, b] = bn.parameters();
+      expectClose(b.grad.data, sumDy, 1e-4, 1e-5);
+      expectClose(w.grad.data, sumDyXhat, 1e-4, 1e-5);
+      const refDx = Array.from(dy.data, (d, i) => {
+        const c = ch(i);
+        return ((gamma.data[c] * invStd[c]) / count) * (count * d - sumDy[c] - xhat[i] * sumDyXhat[c]);
+      });
+      expectClose(dx.data, refDx, 1e-4, 1e-4);
+    });
+  }
 });

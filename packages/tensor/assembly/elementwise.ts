@@ -1,7 +1,7 @@
 // Elementwise kernels over element ranges [lo, hi): a 4-lane SIMD body and a scalar tail.
 
 import { checkRange, checkSpan } from './check';
-import { exp4, hsum } from './simd';
+import { exp4 } from './simd';
 
 /** x[lo..hi) ← value. */
 export function fill(_tid: i32, _chunk: i32, lo: i32, hi: i32, x: usize, value: f32): void {
@@ -249,84 +249,6 @@ export function activationBackward(
   }
 }
 
-/** y [N, C, inner] += bias[C] for rows n·C + c in [lo, hi) (inner > 1), or rows n in [lo, hi) when inner = 1. */
-export function addBias(
-  _tid: i32,
-  _chunk: i32,
-  lo: i32,
-  hi: i32,
-  y: usize,
-  bias: usize,
-  C: i32,
-  inner: i32,
-): void {
-  if (inner === 1) {
-    for (let n = lo; n < hi; n++) {
-      const row = y + <usize>(n * C) * 4;
-      let c = 0;
-      for (; c + 4 <= C; c += 4)
-        v128.store(
-          row + <usize>c * 4,
-          f32x4.add(v128.load(row + <usize>c * 4), v128.load(bias + <usize>c * 4)),
-        );
-      for (; c < C; c++)
-        store<f32>(row + <usize>c * 4, load<f32>(row + <usize>c * 4) + load<f32>(bias + <usize>c * 4));
-    }
-    return;
-  }
-  for (let r = lo; r < hi; r++) {
-    const b = load<f32>(bias + <usize>(r % C) * 4);
-    const bv = f32x4.splat(b);
-    const row = y + <usize>r * inner * 4;
-    let i = 0;
-    for (; i + 4 <= inner; i += 4)
-      v128.store(row + <usize>i * 4, f32x4.add(v128.load(row + <usize>i * 4), bv));
-    for (; i < inner; i++) store<f32>(row + <usize>i * 4, load<f32>(row + <usize>i * 4) + b);
-  }
-}
-
-/**
- * db[c] += Σ_n Σ_i dy[n, c, i] for channels c in [lo, hi) (inner > 1); for inner = 1 the range is over
- * channels too, summed 4 at a time down the rows.
- */
-export function biasGrad(
-  _tid: i32,
-  _chunk: i32,
-  lo: i32,
-  hi: i32,
-  dy: usize,
-  db: usize,
-  N: i32,
-  C: i32,
-  inner: i32,
-): void {
-  if (inner === 1) {
-    let c = lo;
-    for (; c + 4 <= hi; c += 4) {
-      let acc = f32x4.splat(0);
-      for (let n = 0; n < N; n++) acc = f32x4.add(acc, v128.load(dy + <usize>(n * C + c) * 4));
-      v128.store(db + <usize>c * 4, f32x4.add(v128.load(db + <usize>c * 4), acc));
-    }
-    for (; c < hi; c++) {
-      let s: f32 = 0;
-      for (let n = 0; n < N; n++) s += load<f32>(dy + <usize>(n * C + c) * 4);
-      store<f32>(db + <usize>c * 4, load<f32>(db + <usize>c * 4) + s);
-    }
-    return;
-  }
-  for (let c = lo; c < hi; c++) {
-    let acc = f32x4.splat(0);
-    let s: f32 = 0;
-    for (let n = 0; n < N; n++) {
-      const row = dy + <usize>((n * C + c) * inner) * 4;
-      let i = 0;
-      for (; i + 4 <= inner; i += 4) acc = f32x4.add(acc, v128.load(row + <usize>i * 4));
-      for (; i < inner; i++) s += load<f32>(row + <usize>i * 4);
-    }
-    store<f32>(db + <usize>c * 4, load<f32>(db + <usize>c * 4) + hsum(acc) + s);
-  }
-}
-
 /** Σ x² over [0, n) in f64 (two f64x2 accumulators). Single-threaded, so the sum order is fixed. */
 export function sumSquares(x: usize, n: i32): f64 {
   checkSpan(x, n);
@@ -347,4 +269,75 @@ export function sumSquares(x: usize, n: i32): f64 {
     t += v * v;
   }
   return t;
+}
+
+// Binary op codes shared with the JS side: add, sub, mul, div, maximum, minimum.
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const MAXIMUM = 4;
+// 5: minimum (every other code)
+
+/** x ∘ y on four lanes (maximum and minimum propagate NaN from either side, as NumPy). */
+function binary4(op: i32, x: v128, y: v128): v128 {
+  if (op === ADD) return f32x4.add(x, y);
+  if (op === SUB) return f32x4.sub(x, y);
+  if (op === MUL) return f32x4.mul(x, y);
+  if (op === DIV) return f32x4.div(x, y);
+  if (op === MAXIMUM) return v128.bitselect(x, y, v128.or(f32x4.gt(x, y), f32x4.ne(x, x)));
+  return v128.bitselect(x, y, v128.or(f32x4.lt(x, y), f32x4.ne(x, x)));
+}
+
+/** Four elements of an operand at element i: contiguous (stride 1) or a scalar repeated (stride 0). */
+function operand(p: usize, stride: i32, scalar: v128, i: i32): v128 {
+  return stride !== 0 ? v128.load(p + <usize>i * 4) : scalar;
+}
+
+/**
+ * out[lo, hi) ← a ∘ b (op: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum), each operand contiguous
+ * (stride 1) or one scalar (stride 0). out may be a or b.
+ */
+export function binary(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  op: i32,
+  a: usize,
+  sa: i32,
+  b: usize,
+  sb: i32,
+  out: usize,
+): void {
+  checkRange(lo, hi);
+  checkSpan(a, sa !== 0 ? hi : 1);
+  checkSpan(b, sb !== 0 ? hi : 1);
+  checkSpan(out, hi);
+  const A = f32x4.splat(load<f32>(a));
+  const B = f32x4.splat(load<f32>(b));
+  let i = lo;
+  // One loop per op, so that each body is a single operation.
+  if (op === ADD) {
+    for (; i + 4 <= hi; i += 4)
+      v128.store(out + <usize>i * 4, f32x4.add(operand(a, sa, A, i), operand(b, sb, B, i)));
+  } else if (op === SUB) {
+    for (; i + 4 <= hi; i += 4)
+      v128.store(out + <usize>i * 4, f32x4.sub(operand(a, sa, A, i), operand(b, sb, B, i)));
+  } else if (op === MUL) {
+    for (; i + 4 <= hi; i += 4)
+      v128.store(out + <usize>i * 4, f32x4.mul(operand(a, sa, A, i), operand(b, sb, B, i)));
+  } else if (op === DIV) {
+    for (; i + 4 <= hi; i += 4)
+      v128.store(out + <usize>i * 4, f32x4.div(operand(a, sa, A, i), operand(b, sb, B, i)));
+  } else {
+    for (; i + 4 <= hi; i += 4)
+      v128.store(out + <usize>i * 4, binary4(op, operand(a, sa, A, i), operand(b, sb, B, i)));
+  }
+  // Tails through lane 0 of the same vector operations.
+  for (; i < hi; i++) {
+    const x = sa !== 0 ? f32x4.splat(load<f32>(a + <usize>i * 4)) : A;
+    const y = sb !== 0 ? f32x4.splat(load<f32>(b + <usize>i * 4)) : B;
+    store<f32>(out + <usize>i * 4, f32x4.extract_lane(binary4(op, x, y), 0));
+  }
 }

@@ -27,6 +27,7 @@ export {
 } from './winograd';
 export { argmax } from './reduce';
 export { indexOutside } from './indices';
+export { channelReduce, channelScaleShift, channelCombine, bernoulliMaskMul } from './channel';
 export {
   fill,
   axpby,
@@ -34,8 +35,7 @@ export {
   addcdiv,
   activation,
   activationBackward,
-  addBias,
-  biasGrad,
+  binary,
   sumSquares,
 } from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';

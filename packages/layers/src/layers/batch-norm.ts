@@ -2,6 +2,7 @@ import {
   IntTensor,
   type Shape,
   type Tensor,
+  channelCombine,
   channelDot,
   channelScaleShift,
   channelSum,
@@ -131,22 +132,16 @@ abstract class BatchNormLayer extends BaseLayer {
 
   /**
    * Batch mean and 1/√(biased variance + eps) into the workspace, from two passes (the mean, then the
-   * squared deviations: stable where E[x²] − E[x]² is not), keeping x − μ for backward; and the running
-   * statistics updated with the unbiased variance (PyTorch).
+   * squared deviations Σ (x − μ)²: stable where E[x²] − E[x]² is not); and the running statistics
+   * updated with the unbiased variance (PyTorch).
    */
   private batchStatistics(x: Tensor): void {
     const count = x.size / x.shape[1];
-    const { mean, invStd, sum, dot, shift } = this.stats();
+    const { mean, invStd, sum, dot } = this.stats();
     channelSum(x, { out: sum });
     const md = mean.data;
-    const hd = shift.data;
-    for (let ch = 0; ch < md.length; ch++) {
-      md[ch] = sum.data[ch] / count;
-      hd[ch] = -md[ch];
-    }
-    // xc = x − μ: [N, C, …]
-    const xc = channelScaleShift(x, null, shift, { out: this.ws.tensor('xc', x.shape) });
-    channelDot(xc, xc, { out: dot });
+    for (let ch = 0; ch < md.length; ch++) md[ch] = sum.data[ch] / count;
+    channelDot(x, x, { out: dot, aCenter: mean, bCenter: mean });
     const [rm, rv] = this.bufs.map((b) => b.value.data);
     const m = this.momentum;
     for (let ch = 0; ch < md.length; ch++) {
@@ -177,14 +172,8 @@ abstract class BatchNormLayer extends BaseLayer {
     const [w, b] = this.params;
     const { mean, invStd, scale, shift, sum, dot } = this.stats();
     const count = x.size / x.shape[1];
-    let xc: Tensor;
-    if (this.trained) xc = this.ws.tensor('xc', x.shape);
-    else {
-      for (let ch = 0; ch < mean.size; ch++) shift.data[ch] = -mean.data[ch];
-      xc = channelScaleShift(x, null, shift, { out: this.ws.tensor('xc', x.shape) });
-    }
-    channelSum(dy, { out: sum });
-    channelDot(dy, xc, { out: dot }); // Σ dy·(x − μ) = Σ dy·x̂ / invStd
+    // Σ dy and Σ dy·(x − μ) = Σ dy·x̂ / invStd, in one pass
+    channelDot(dy, x, { out: dot, bCenter: mean, sum });
     const gd = w.value.data;
     const id = invStd.data;
     for (let ch = 0; ch < gd.length; ch++) {
@@ -193,12 +182,12 @@ abstract class BatchNormLayer extends BaseLayer {
       w.grad.data[ch] += sumDyXhat;
       const k = gd[ch] * id[ch];
       // dx = k·dy + (−k·invStd·Σdy·x̂/M)·(x − μ) + (−k·Σdy/M)   (training)
-      scale.data[ch] = this.trained ? (-k * id[ch] * sumDyXhat) / count : 0;
-      shift.data[ch] = this.trained ? (-k * sum.data[ch]) / count : 0;
+      scale.data[ch] = (-k * id[ch] * sumDyXhat) / count;
+      shift.data[ch] = (-k * sum.data[ch]) / count;
       dot.data[ch] = k;
     }
-    channelScaleShift(xc, scale, shift, { out: dx });
-    channelScaleShift(dy, dot, null, { out: dx, accumulate: true });
+    if (this.trained) channelCombine(dy, dot, x, scale, { center: mean, shift, out: dx });
+    else channelScaleShift(dy, dot, null, { out: dx });
     return dx;
   }
 

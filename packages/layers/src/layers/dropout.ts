@@ -1,4 +1,4 @@
-import { type Random, type Shape, type Tensor, bernoulliMask, mul } from '@scratchnet/tensor';
+import { type Random, type Shape, type Tensor, dropout, mul } from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
 import { BaseLayer, type ForwardOptions, type LayerConfig } from '../layer.js';
 
@@ -42,9 +42,8 @@ export class Dropout extends BaseLayer {
     if (!this.trained) return (this.y = x);
     const y = this.ws.tensor('y', x.shape);
     const mask = this.ws.tensor('mask', x.shape);
-    // Inverted dropout: keep with probability 1 − p, scaled by 1/(1 − p).
-    bernoulliMask(mask, this.rate, this.rng as Random);
-    mul(x, mask, y);
+    // Inverted dropout: keep with probability 1 − p, scaled by 1/(1 − p); the mask is kept for backward.
+    dropout(x, mask, this.rate, this.rng as Random, { out: y });
     this.mask = mask;
     this.y = y;
     return y;

@@ -9,6 +9,7 @@ export { type AvgPool2dBackwardArgs, avgPool2dBackward } from './avg-pool2d-back
 export { type AxpbyArgs, axpby } from './axpby.js';
 export { type BernoulliMaskArgs, bernoulliMask } from './bernoulli-mask.js';
 export { type BinaryArgs, binary } from './binary.js';
+export { type ChannelCombineArgs, channelCombine } from './channel-combine.js';
 export { type ChannelDotArgs, channelDot } from './channel-dot.js';
 export { type ChannelScaleShiftArgs, channelScaleShift } from './channel-scale-shift.js';
 export { type ChannelSumArgs, channelSum } from './channel-sum.js';
@@ -19,6 +20,7 @@ export { type Conv2dBackwardWeightsArgs, conv2dBackwardWeights } from './conv2d-
 export { type CopyArgs, copy } from './copy.js';
 export { type CountCorrectArgs, countCorrect } from './count-correct.js';
 export { type CrossEntropyArgs, crossEntropy } from './cross-entropy.js';
+export { type DropoutArgs, dropout } from './dropout.js';
 export { type FillArgs, fill } from './fill.js';
 export { type GemmArgs, gemm } from './gemm.js';
 export { type Im2colArgs, im2col } from './im2col.js';

@@ -64,10 +64,32 @@ export function channelSum(x: Tensor, options: ChannelReduceOptions = {}): Tenso
   return out;
 }
 
-/** [C] ← Σ a·b over every axis but 1 of a, b [N, C, …]. */
-export function channelDot(a: Tensor, b: Tensor, options: ChannelReduceOptions = {}): Tensor {
+/** Options of {@link channelDot}. */
+export interface ChannelDotOptions extends ChannelReduceOptions {
+  /** [C], subtracted from a channel by channel (default none). */
+  aCenter?: Tensor;
+  /** [C], subtracted from b channel by channel (default none). */
+  bCenter?: Tensor;
+  /** [C]: also write (or, with `accumulate`, add) Σ (a − aCenter) here, from the same pass. */
+  sum?: Tensor;
+}
+
+/**
+ * [C] ← Σ (a − aCenter)·(b − bCenter) over every axis but 1 of a, b [N, C, …] (float64 accumulation;
+ * no centres by default), and optionally Σ (a − aCenter) into `sum` from the same read: e.g. the
+ * squared deviations `channelDot(x, x, { aCenter: mean, bCenter: mean })`.
+ */
+export function channelDot(a: Tensor, b: Tensor, options: ChannelDotOptions = {}): Tensor {
   const out = options.out ?? new Tensor([a.shape[1] ?? 0]);
-  callKernel(k.channelDot, { a, b, out, accumulate: options.accumulate ?? false });
+  callKernel(k.channelDot, {
+    a,
+    b,
+    out,
+    accumulate: options.accumulate ?? false,
+    aCenter: options.aCenter ?? null,
+    bCenter: options.bCenter ?? null,
+    sum: options.sum ?? null,
+  });
   return out;
 }
 
@@ -83,6 +105,38 @@ export function channelScaleShift(
 ): Tensor {
   const y = options.out ?? new Tensor(x.shape);
   callKernel(k.channelScaleShift, { x, scale, shift, y, accumulate: options.accumulate ?? false });
+  return y;
+}
+
+/** Options of {@link channelCombine}. */
+export interface ChannelCombineOptions extends OutOptions {
+  /** [C], subtracted from b channel by channel (default none). */
+  center?: Tensor;
+  /** [C], added channel by channel (default none). */
+  shift?: Tensor;
+}
+
+/**
+ * a·alpha[c] + (b − center[c])·beta[c] + shift[c] along channel axis 1 of a, b [N, C, …], in one pass
+ * (`out` may be a or b): batch normalisation's input gradient.
+ */
+export function channelCombine(
+  a: Tensor,
+  alpha: Tensor,
+  b: Tensor,
+  beta: Tensor,
+  options: ChannelCombineOptions = {},
+): Tensor {
+  const y = options.out ?? new Tensor(a.shape);
+  callKernel(k.channelCombine, {
+    a,
+    alpha,
+    b,
+    center: options.center ?? null,
+    beta,
+    shift: options.shift ?? null,
+    y,
+  });
   return y;
 }
 
@@ -103,6 +157,30 @@ export function countCorrect(scores: Tensor, labels: IntTensor): number {
 export function bernoulliMask(mask: Tensor, p: number, rng: Random, scale = p < 1 ? 1 / (1 - p) : 0): Tensor {
   callKernel(k.bernoulliMask, { mask, p, scale, rng });
   return mask;
+}
+
+/** Options of {@link dropout}. */
+export interface DropoutOptions extends OutOptions {
+  /** The value of the kept elements (default 1/(1 − p): inverted dropout). */
+  scale?: number;
+}
+
+/**
+ * Inverted dropout's forward pass (PyTorch `torch.dropout` in training): fills `mask` [x's shape] as
+ * {@link bernoulliMask} does (the same draws from `rng`) and returns x·mask (`out` may be x). Keep the
+ * mask for the backward pass, dy·mask.
+ */
+export function dropout(
+  x: Tensor,
+  mask: Tensor,
+  p: number,
+  rng: Random,
+  options: DropoutOptions = {},
+): Tensor {
+  const out = options.out ?? new Tensor(x.shape);
+  const scale = options.scale ?? (p < 1 ? 1 / (1 - p) : 0);
+  callKernel(k.dropout, { x, mask, out, p, scale, rng });
+  return out;
 }
 
 /** [N, K] one-hot rows of labels [N] (as float). */

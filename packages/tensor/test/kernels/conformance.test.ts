@@ -177,7 +177,29 @@ for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as BinaryOp[
     const a = m.t([N], 1);
     return { args: { op, a, b: m.t([N], 2, { positive: true }), out: a }, outputs: [a] };
   });
+  add(k.binary, `${op}, same shape, into b`, (m) => {
+    const b = m.t([N], 2, { positive: true });
+    return { args: { op, a: m.t([N], 1), b, out: b }, outputs: [b] };
+  });
+  add(k.binary, `${op}, [N] ∘ scalar [1]`, (m) => {
+    const out = m.t([N], 3);
+    return { args: { op, a: m.t([N], 1), b: m.t([1], 2, { positive: true }), out }, outputs: [out] };
+  });
+  add(k.binary, `${op}, scalar [] ∘ [N]`, (m) => {
+    const out = m.t([N], 3);
+    return { args: { op, a: m.t([], 1), b: m.t([N], 2, { positive: true }), out }, outputs: [out] };
+  });
 }
+add(k.binary, 'maximum and NaN on either side', (m) => {
+  const a = m.t([11], 1);
+  const b = m.t([11], 2);
+  a.data[1] = Number.NaN;
+  b.data[2] = Number.NaN;
+  a.data[9] = Number.NaN;
+  b.data[10] = Number.NaN;
+  const out = m.t([11], 3);
+  return { args: { op: 'maximum' as BinaryOp, a, b, out }, outputs: [out] };
+});
 for (const op of ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'relu', 'sigmoid', 'tanh'] as UnaryOp[]) {
   add(k.unary, op, (m) => {
     const out = m.t([N], 2);
@@ -240,6 +262,8 @@ for (const beta of [0, 0.9]) {
 for (const [name, shape] of [
   ['dense [N, C]', [64, 10]],
   ['conv [N, C, H, W]', [8, 32, 14, 14]],
+  ['odd [N, C, L]', [5, 6, 7]],
+  ['large [N, C, H, W]', [64, 8, 9, 9]],
 ] as const) {
   add(k.channelScaleShift, `${name}: bias in place`, (m) => {
     const y = m.t(shape, 1);
@@ -259,7 +283,72 @@ for (const [name, shape] of [
       outputs: [y],
     };
   });
+  add(k.channelScaleShift, `${name}: shift only, accumulate`, (m) => {
+    const y = m.t(shape, 3);
+    return {
+      args: { x: m.t(shape, 1), scale: null, shift: m.t([shape[1]], 2), y, accumulate: true },
+      outputs: [y],
+    };
+  });
+  add(k.channelScaleShift, `${name}: scale and shift in place`, (m) => {
+    const y = m.t(shape, 1);
+    return {
+      args: { x: y, scale: m.t([shape[1]], 4), shift: m.t([shape[1]], 2), y, accumulate: false },
+      outputs: [y],
+    };
+  });
+  for (const [what, centred, shifted] of [
+    ['a·α + (b − μ)·β + h', true, true],
+    ['a·α + b·β', false, false],
+  ] as const) {
+    add(k.channelCombine, `${name}: ${what}`, (m) => {
+      const y = m.t(shape, 5);
+      const args = {
+        a: m.t(shape, 1),
+        alpha: m.t([shape[1]], 2),
+        b: m.t(shape, 3, { scale: 3 }),
+        center: centred ? m.t([shape[1]], 4) : null,
+        beta: m.t([shape[1]], 6),
+        shift: shifted ? m.t([shape[1]], 7) : null,
+        y,
+      };
+      return { args, outputs: [y] };
+    });
+  }
+  add(k.channelCombine, `${name}: into a`, (m) => {
+    const a = m.t(shape, 1);
+    const args = {
+      a,
+      alpha: m.t([shape[1]], 2),
+      b: m.t(shape, 3),
+      center: m.t([shape[1]], 4),
+      beta: m.t([shape[1]], 6),
+      shift: m.t([shape[1]], 7),
+      y: a,
+    };
+    return { args, outputs: [a] };
+  });
   for (const accumulate of [true, false]) {
+    add(k.channelDot, `${name}: squared deviations Σ (x − μ)², accumulate=${accumulate}`, (m) => {
+      const x = m.t(shape, 1, { scale: 2 });
+      const mean = m.t([shape[1]], 2);
+      const out = m.t([shape[1]], 3, { positive: true });
+      return { args: { a: x, b: x, out, accumulate, aCenter: mean, bCenter: mean }, outputs: [out] };
+    });
+    add(k.channelDot, `${name}: Σ dy and Σ dy·(x − μ) in one pass, accumulate=${accumulate}`, (m) => {
+      const out = m.t([shape[1]], 3);
+      const sum = m.t([shape[1]], 4);
+      const args = {
+        a: m.t(shape, 1),
+        b: m.t(shape, 2, { scale: 3 }),
+        out,
+        accumulate,
+        aCenter: null,
+        bCenter: m.t([shape[1]], 5),
+        sum,
+      };
+      return { args, outputs: [out, sum] };
+    });
     add(k.channelSum, `${name} accumulate=${accumulate}`, (m) => {
       const out = m.t([shape[1]], 2);
       return { args: { x: m.t(shape, 1), out, accumulate }, outputs: [out] };
@@ -328,9 +417,30 @@ for (const [name, at, value] of [
     return { args: { x, bound: 784 }, outputs: [] };
   });
 }
-add(k.bernoulliMask, 'p = 0.3', (m) => {
-  const mask = m.t([1000], 1);
-  return { args: { mask, p: 0.3, scale: 1 / 0.7, rng: new Random(77) }, outputs: [mask] };
+for (const p of [0.3, 0, 1]) {
+  add(k.bernoulliMask, `p = ${p}`, (m) => {
+    const mask = m.t([1003], 1);
+    return { args: { mask, p, scale: 1 / 0.7, rng: new Random(77) }, outputs: [mask] };
+  });
+}
+add(k.bernoulliMask, 'large, p = 0.5', (m) => {
+  const mask = m.t([N], 1);
+  return { args: { mask, p: 0.5, scale: 2, rng: new Random(78) }, outputs: [mask] };
+});
+for (const p of [0.25, 0, 1]) {
+  add(k.dropout, `p = ${p}`, (m) => {
+    const mask = m.t([N], 1);
+    const out = m.t([N], 2);
+    return {
+      args: { x: m.t([N], 3), mask, out, p, scale: 1 / 0.75, rng: new Random(79) },
+      outputs: [mask, out],
+    };
+  });
+}
+add(k.dropout, 'in place', (m) => {
+  const mask = m.t([64, 3, 7, 7], 1);
+  const x = m.t([64, 3, 7, 7], 3);
+  return { args: { x, mask, out: x, p: 0.4, scale: 1 / 0.6, rng: new Random(80) }, outputs: [mask, x] };
 });
 add(k.oneHot, '[20] of 7', (m) => {
   const out = m.t([20, 7], 1);

@@ -6,13 +6,17 @@
  * kernels it accelerates ({@link registerWasmKernels}); every other kernel runs the reference
  * implementation on the same memory.
  */
-import type { ActivationOp, Backend } from '../../backend.js';
+import type { ActivationOp, Backend, BinaryOp } from '../../backend.js';
 import type { ActivationArgs } from '../../kernels/activation.js';
 import type { ActivationBackwardArgs } from '../../kernels/activation-backward.js';
 import type { AddcdivArgs } from '../../kernels/addcdiv.js';
 import type { AddcmulArgs } from '../../kernels/addcmul.js';
 import type { ArgmaxArgs } from '../../kernels/argmax.js';
 import type { AxpbyArgs } from '../../kernels/axpby.js';
+import type { BernoulliMaskArgs } from '../../kernels/bernoulli-mask.js';
+import type { BinaryArgs } from '../../kernels/binary.js';
+import type { ChannelCombineArgs } from '../../kernels/channel-combine.js';
+import type { ChannelDotArgs } from '../../kernels/channel-dot.js';
 import type { ChannelScaleShiftArgs } from '../../kernels/channel-scale-shift.js';
 import type { ChannelSumArgs } from '../../kernels/channel-sum.js';
 import { channelLayout, rowsOf } from '../../kernels/check.js';
@@ -22,6 +26,7 @@ import type { Conv2dBackwardDataArgs } from '../../kernels/conv2d-backward-data.
 import type { Conv2dBackwardWeightsArgs } from '../../kernels/conv2d-backward-weights.js';
 import type { CopyArgs } from '../../kernels/copy.js';
 import type { CountCorrectArgs } from '../../kernels/count-correct.js';
+import type { DropoutArgs } from '../../kernels/dropout.js';
 import type { FillArgs } from '../../kernels/fill.js';
 import type { GemmArgs } from '../../kernels/gemm.js';
 import type { Im2colArgs } from '../../kernels/im2col.js';
@@ -34,13 +39,15 @@ import type { SoftmaxArgs } from '../../kernels/softmax.js';
 import type { SoftmaxCrossEntropyArgs } from '../../kernels/softmax-cross-entropy.js';
 import type { SumSquaresArgs } from '../../kernels/sum-squares.js';
 import type { UnaryArgs } from '../../kernels/unary.js';
+import type { Random } from '../../random.js';
 import type { Conv2dGeometry, Pool2dGeometry } from '../../shape.js';
-import type { AnyTensor } from '../../tensor.js';
+import type { AnyTensor, Tensor } from '../../tensor.js';
 import { ARG_ORDER, type KernelArgs } from './generated/bindings.js';
 import { writeGeom, writePoolGeom } from './generated/records.js';
 import { WasmStorage } from './heap.js';
 import { KERNELS, type KernelName, type WasmRuntime } from './runtime.js';
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool } from './threads.js';
+import { jump, jumpMatrix } from './xoshiro-jump.js';
 
 const K: Record<KernelName, number> = Object.fromEntries(KERNELS.map((n, i) => [n, i])) as Record<
   KernelName,
@@ -48,6 +55,8 @@ const K: Record<KernelName, number> = Object.fromEntries(KERNELS.map((n, i) => [
 >;
 /** Activation codes of assembly/elementwise.ts. */
 const ACT: Record<ActivationOp, number> = { relu: 0, leakyRelu: 1, sigmoid: 2, tanh: 3 };
+/** Binary op codes of assembly/elementwise.ts. */
+const BINARY: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 /** How the parallel GEMM splits its work (the `mode` argument of assembly/index.ts `gemm`). */
 enum GemmSplit {
   /** Columns of C, in micro-tile units. */
@@ -677,32 +686,64 @@ export class WasmBackend implements Backend {
     return [py, pa, pb, po];
   }
 
-  /** Bias addition (`y ← y + shift` in place) has a kernel; other forms return false (the reference runs). */
-  channelScaleShift({ x, scale, shift, y, accumulate }: ChannelScaleShiftArgs): boolean {
-    if (scale !== null || shift === null || x !== y || accumulate) return false;
-    const bias = shift;
-    const [N, C, inner] = channelLayout(y);
-    const py = this.ptr(y, true);
-    const pb = this.ptr(bias);
+  channelScaleShift({ x, scale, shift, y, accumulate }: ChannelScaleShiftArgs): void {
+    const [N, C, inner] = channelLayout(x);
+    if (x.size === 0) return;
+    const px = this.ptr(x, x === y);
+    const py = x === y ? px : accumulate ? this.ptr(y, true) : this.out(y);
+    const ps = scale === null ? 0 : this.ptr(scale);
+    const ph = shift === null ? 0 : this.ptr(shift);
+    // Rows of one channel (inner > 1) or whole samples (inner = 1): elementwise, any split.
     const rows = inner === 1 ? N : N * C;
-    this.run('addBias', rows, 1, rows > 1 && y.size >= PARALLEL_ELEMENTS, { y: py, bias: pb, C, inner });
+    this.run('channelScaleShift', rows, 1, rows > 1 && x.size >= PARALLEL_ELEMENTS, {
+      x: px,
+      scale: ps,
+      shift: ph,
+      y: py,
+      C,
+      inner,
+      accumulate: accumulate ? 1 : 0,
+    });
     this.unstage();
-    return true;
   }
 
-  /** The accumulating form (bias gradients) has a kernel; the other returns false. */
-  channelSum({ x: dy, out: db, accumulate }: ChannelSumArgs): boolean {
-    if (!accumulate) return false;
-    const [N, C, inner] = channelLayout(dy);
-    const pdy = this.ptr(dy);
-    const pdb = this.ptr(db, true);
-    // Channels split across threads (each channel's sum stays on one thread: deterministic).
-    this.run('biasGrad', C, inner === 1 ? 4 : 1, C > 1 && dy.size >= PARALLEL_ELEMENTS, {
-      dy: pdy,
-      db: pdb,
+  /** Returns false (the reference runs) for an empty x. */
+  channelSum({ x, out, accumulate }: ChannelSumArgs): boolean {
+    return this.channelReduce(x, null, null, null, out, null, accumulate);
+  }
+
+  /**
+   * sum (+)= Σ (a − aCenter) and dot (+)= Σ (a − aCenter)·(b − bCenter) per channel (null drops a term):
+   * the channels are split across chunks, so each channel's sums are one chunk's, in a fixed order.
+   */
+  private channelReduce(
+    a: Tensor,
+    b: Tensor | null,
+    aCenter: Tensor | null,
+    bCenter: Tensor | null,
+    sum: Tensor | null,
+    dot: Tensor | null,
+    accumulate: boolean,
+  ): boolean {
+    if (a.size === 0) return false;
+    const [N, C, inner] = channelLayout(a);
+    const pa = this.ptr(a);
+    const pb = b === null ? 0 : b === a ? pa : this.ptr(b);
+    const pca = aCenter === null ? 0 : this.ptr(aCenter);
+    const pcb = bCenter === null ? 0 : bCenter === aCenter ? pca : this.ptr(bCenter);
+    const ps = sum === null ? 0 : accumulate ? this.ptr(sum, true) : this.out(sum);
+    const pd = dot === null ? 0 : accumulate ? this.ptr(dot, true) : this.out(dot);
+    this.run('channelReduce', C, inner === 1 ? 4 : 1, C > 1 && a.size >= PARALLEL_ELEMENTS, {
+      a: pa,
+      aCenter: pca,
+      b: pb,
+      bCenter: pcb,
+      sum: ps,
+      dot: pd,
       N,
       C,
       inner,
+      accumulate: accumulate ? 1 : 0,
     });
     this.unstage();
     return true;
@@ -862,6 +903,127 @@ export class WasmBackend implements Backend {
     this.unstage();
     return i;
   }
+
+  /** Returns false (the reference runs) for an empty a. */
+  channelDot({ a, b, out, accumulate, aCenter, bCenter, sum }: ChannelDotArgs): boolean {
+    return this.channelReduce(a, b, aCenter ?? null, bCenter ?? null, sum ?? null, out, accumulate);
+  }
+
+  channelCombine({ a, alpha, b, center, beta, shift, y }: ChannelCombineArgs): void {
+    if (a.size === 0) return;
+    const [N, C, inner] = channelLayout(a);
+    const pa = this.ptr(a, y === a);
+    const pb = b === a ? pa : this.ptr(b, y === b);
+    const py = y === a ? pa : y === b ? pb : this.out(y);
+    const rows = inner === 1 ? N : N * C;
+    this.run('channelCombine', rows, 1, rows > 1 && a.size >= PARALLEL_ELEMENTS, {
+      a: pa,
+      alpha: this.ptr(alpha),
+      b: pb,
+      center: center === null ? 0 : this.ptr(center),
+      beta: this.ptr(beta),
+      shift: shift === null ? 0 : this.ptr(shift),
+      y: py,
+      C,
+      inner,
+    });
+    this.unstage();
+  }
+
+  bernoulliMask({ mask, p, scale, rng }: BernoulliMaskArgs): void {
+    this.maskDraws(mask, null, null, p, scale, rng);
+  }
+
+  dropout({ x, mask, out, p, scale, rng }: DropoutArgs): void {
+    this.maskDraws(mask, x, out, p, scale, rng);
+  }
+
+  /**
+   * mask ← Bernoulli(p)·scale and, with x, out ← x·mask: xoshiro128** run in the kernel on the
+   * generator's state, written back after, so the draws and the generator's next state are those of
+   * `rng.uniform()` element by element. A large mask is cut into one part per thread, each part
+   * starting from the state the sequential draws reach there (a jump-ahead): the same mask at any
+   * thread count.
+   */
+  private maskDraws(
+    mask: Tensor,
+    x: Tensor | null,
+    out: Tensor | null,
+    p: number,
+    scale: number,
+    rng: Random,
+  ): void {
+    const n = mask.size;
+    if (n === 0) return;
+    const draw = p > 0 && p < 1;
+    const units = draw && this.threads > 1 && n >= PARALLEL_ELEMENTS ? this.threads : 1;
+    const unit = Math.ceil(n / units);
+    const state = rng.getState();
+    const words = this.rngWords();
+    for (let i = 0; i < 4; i++) words[i] = state[i];
+    if (units > 1) {
+      const m = jumpMatrix(unit);
+      for (let u = 1; u < units; u++) jump(m, words, 4 * (u - 1), 4 * u);
+    }
+    // Its address now: staging below may grow the memory (an unshared one detaches the view).
+    const statePtr = words.byteOffset;
+    const pm = this.out(mask);
+    const px = x === null ? 0 : this.ptr(x, x === out);
+    const po = out === null ? 0 : out === x ? px : this.out(out);
+    this.run('bernoulliMaskMul', units, 1, units > 1, {
+      states: statePtr,
+      unit,
+      n,
+      draw: draw ? 1 : 0,
+      limit: p * 4294967296,
+      scale: p >= 1 ? 0 : scale,
+      mask: pm,
+      x: px,
+      out: po,
+    });
+    this.unstage();
+    if (draw) {
+      // The last part ends where the sequential draws end.
+      const next = this.rngWords().subarray(4 * (units - 1), 4 * units);
+      rng.setState([next[0], next[1], next[2], next[3], state[4], state[5]]);
+    }
+  }
+
+  /**
+   * The generator-state block: four words a thread (allocated at the first draw; the view re-taken
+   * after growth).
+   */
+  private rngWords(): Uint32Array {
+    const heap = this.runtime.heap;
+    // Allocate before taking the buffer: the allocation may grow (and so replace) it.
+    const ptr = this.rngView === null ? heap.alloc(16 * MAX_THREADS).ptr : this.rngView.byteOffset;
+    if (this.rngView === null || this.rngView.buffer !== heap.buffer)
+      this.rngView = new Uint32Array(heap.buffer, ptr, 4 * MAX_THREADS);
+    return this.rngView;
+  }
+  private rngView: Uint32Array | null = null;
+
+  /**
+   * Operands of the output's size or scalars (no other broadcasting) have a kernel; other cases
+   * return false (the reference runs).
+   */
+  binary({ op, a, b, out }: BinaryArgs): boolean {
+    const n = out.size;
+    if (n === 0 || (a.size !== n && a.size !== 1) || (b.size !== n && b.size !== 1)) return false;
+    const pa = this.ptr(a, out === a);
+    const pb = b === a ? pa : this.ptr(b, out === b);
+    const po = out === a ? pa : out === b ? pb : this.out(out);
+    this.run('binary', n, 16, n >= PARALLEL_ELEMENTS, {
+      op: BINARY[op],
+      a: pa,
+      sa: a.size === n ? 1 : 0,
+      b: pb,
+      sb: b.size === n ? 1 : 0,
+      out: po,
+    });
+    this.unstage();
+    return true;
+  }
 }
 
 let registered = false;
@@ -902,13 +1064,21 @@ export function registerWasmKernels(): void {
   on(k.axpby, (a, be) => be.axpby(a));
   on(k.addcmul, (a, be) => be.addcmul(a));
   on(k.addcdiv, (a, be) => be.addcdiv(a));
-  on(
-    k.channelScaleShift,
-    orRef(k.channelScaleShift, (a, be) => be.channelScaleShift(a)),
-  );
+  on(k.channelScaleShift, (a, be) => be.channelScaleShift(a));
   on(
     k.channelSum,
     orRef(k.channelSum, (a, be) => be.channelSum(a)),
+  );
+  on(
+    k.channelDot,
+    orRef(k.channelDot, (a, be) => be.channelDot(a)),
+  );
+  on(k.channelCombine, (a, be) => be.channelCombine(a));
+  on(k.bernoulliMask, (a, be) => be.bernoulliMask(a));
+  on(k.dropout, (a, be) => be.dropout(a));
+  on(
+    k.binary,
+    orRef(k.binary, (a, be) => be.binary(a)),
   );
   on(
     k.argmax,

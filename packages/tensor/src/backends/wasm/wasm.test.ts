@@ -7,6 +7,7 @@ import { on as kernelsOn, reference } from '../../../test/positional.js';
 import * as kernels from '../../kernels/index.js';
 import { callKernel, runKernel } from '../../kernels/kernel.js';
 import { createWasmBackend, supportedWasmVariants, type WasmBackend } from './index.js';
+import { jump, jumpMatrix } from './xoshiro-jump.js';
 
 const js = reference;
 const single = createWasmBackend({ threads: 1 }) as WasmBackend;
@@ -453,10 +454,85 @@ describe.each(backends)('wasm backend (%s) against the reference', (_, wb) => {
     kernelsOn(js).softmax(sExpected, sExpected);
     kernelsOn(wb).softmax(s, s);
     close(s, sExpected, 'softmax in place on a js-owned tensor');
+    // The mask's draws and the generator's next state come back through the staged copies too.
+    const dIn = rand(js, [3, 50]);
+    const want = {
+      x: dIn,
+      mask: rand(js, [3, 50]),
+      out: rand(js, [3, 50]),
+      p: 0.3,
+      scale: 2,
+      rng: new Random(4),
+    };
+    const got = { ...want, mask: rand(js, [3, 50]), out: rand(js, [3, 50]), rng: new Random(4) };
+    kernels.dropout.reference(want);
+    runKernel(kernels.dropout, got, wb);
+    expect(Array.from(got.mask.data)).toEqual(Array.from(want.mask.data));
+    expect(Array.from(got.out.data)).toEqual(Array.from(want.out.data));
+    expect(got.rng.getState()).toEqual(want.rng.getState());
+    const mean = rand(js, [50]);
+    const dot = rand(js, [50]);
+    const dotW = on(js, dot);
+    const sum = rand(js, [50]);
+    const sumW = on(js, sum);
+    kernels.channelDot.reference({ a: dIn, b: dIn, out: dot, accumulate: true, bCenter: mean, sum });
+    runKernel(
+      kernels.channelDot,
+      { a: dIn, b: dIn, out: dotW, accumulate: true, bCenter: mean, sum: sumW },
+      wb,
+    );
+    close(dotW, dot, 'channelDot on js-owned tensors');
+    close(sumW, sum, 'its sum');
   });
 });
 
 describe('wasm backend determinism and memory', () => {
+  it('a jump of L steps reaches the state of L sequential draws', () => {
+    for (const steps of [0, 1, 5, 1000, 40001]) {
+      const r = new Random(steps + 3);
+      const words = new Uint32Array(8);
+      words.set(r.getState().slice(0, 4));
+      jump(jumpMatrix(steps), words, 0, 4);
+      for (let i = 0; i < steps; i++) r.nextUint32();
+      expect(Array.from(words.subarray(4)), `${steps} steps`).toEqual(r.getState().slice(0, 4));
+    }
+  });
+
+  it('a Bernoulli mask is the sequential one at any thread count, and so is the next state', () => {
+    const n = 70001; // past the parallel threshold, split unevenly
+    const masks = [single, multi].map((b) => {
+      const mask = new Tensor([n], b.allocate(n));
+      const rng = new Random(11);
+      runKernel(kernels.bernoulliMask, { mask, p: 0.4, scale: 2, rng }, b);
+      return { mask: Array.from(mask.data), state: rng.getState() };
+    });
+    const rng = new Random(11);
+    const want = Array.from({ length: n }, () => (rng.uniform() < 0.4 ? 0 : 2));
+    expect(masks[0].mask).toEqual(want);
+    expect(masks[1].mask).toEqual(want);
+    expect(masks[0].state).toEqual(rng.getState());
+    expect(masks[1].state).toEqual(rng.getState());
+  });
+
+  it('per-channel sums do not depend on the thread count (each channel summed by one chunk)', () => {
+    const shape = [64, 5, 17, 19];
+    const x = rand(single, shape);
+    const mean = rand(single, [5]);
+    const results = [single, multi].map((b) => {
+      const xb = on(b, x);
+      const out = new Tensor([5], b.allocate(5));
+      const sum = new Tensor([5], b.allocate(5));
+      runKernel(
+        kernels.channelDot,
+        { a: xb, b: xb, out, accumulate: false, aCenter: on(b, mean), bCenter: on(b, mean) },
+        b,
+      );
+      runKernel(kernels.channelSum, { x: xb, out: sum, accumulate: false }, b);
+      return [...out.data, ...sum.data];
+    });
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it('multi-threaded results are bit-identical run to run (GEMM split over N or M: equal to 1 thread)', () => {
     // K split (small C, deep K): deterministic, summed in chunk order
     const a = rand(multi, [64, 6272], 0.1);

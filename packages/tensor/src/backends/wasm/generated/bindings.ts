@@ -4,6 +4,84 @@
 
 /** The arguments of each parallel kernel. */
 export interface KernelArgs {
+  channelReduce: {
+    /** usize */
+    a: number;
+    /** usize */
+    aCenter: number;
+    /** usize */
+    b: number;
+    /** usize */
+    bCenter: number;
+    /** usize */
+    sum: number;
+    /** usize */
+    dot: number;
+    /** i32 */
+    N: number;
+    /** i32 */
+    C: number;
+    /** i32 */
+    inner: number;
+    /** i32 */
+    accumulate: number;
+  };
+  channelScaleShift: {
+    /** usize */
+    x: number;
+    /** usize */
+    scale: number;
+    /** usize */
+    shift: number;
+    /** usize */
+    y: number;
+    /** i32 */
+    C: number;
+    /** i32 */
+    inner: number;
+    /** i32 */
+    accumulate: number;
+  };
+  channelCombine: {
+    /** usize */
+    a: number;
+    /** usize */
+    alpha: number;
+    /** usize */
+    b: number;
+    /** usize */
+    center: number;
+    /** usize */
+    beta: number;
+    /** usize */
+    shift: number;
+    /** usize */
+    y: number;
+    /** i32 */
+    C: number;
+    /** i32 */
+    inner: number;
+  };
+  bernoulliMaskMul: {
+    /** usize */
+    states: number;
+    /** i32 */
+    unit: number;
+    /** i32 */
+    n: number;
+    /** i32 */
+    draw: number;
+    /** f64 */
+    limit: number;
+    /** f32 */
+    scale: number;
+    /** usize */
+    mask: number;
+    /** usize */
+    x: number;
+    /** usize */
+    out: number;
+  };
   im2col: {
     /** usize */
     x: number;
@@ -182,27 +260,19 @@ export interface KernelArgs {
     /** f32 */
     alpha: number;
   };
-  addBias: {
+  binary: {
+    /** i32 */
+    op: number;
     /** usize */
-    y: number;
+    a: number;
+    /** i32 */
+    sa: number;
     /** usize */
-    bias: number;
+    b: number;
     /** i32 */
-    C: number;
-    /** i32 */
-    inner: number;
-  };
-  biasGrad: {
+    sb: number;
     /** usize */
-    dy: number;
-    /** usize */
-    db: number;
-    /** i32 */
-    N: number;
-    /** i32 */
-    C: number;
-    /** i32 */
-    inner: number;
+    out: number;
   };
   packAFull: {
     /** bool */
@@ -382,6 +452,10 @@ export interface KernelArgs {
 
 /** Parallel kernels, by index in the control block's function slot (same order in the workers). */
 export const KERNELS = [
+  'channelReduce',
+  'channelScaleShift',
+  'channelCombine',
+  'bernoulliMaskMul',
   'im2col',
   'col2im',
   'conv2dPackWeights',
@@ -396,8 +470,7 @@ export const KERNELS = [
   'addcdiv',
   'activation',
   'activationBackward',
-  'addBias',
-  'biasGrad',
+  'binary',
   'packAFull',
   'packBFull',
   'gemm',
@@ -416,6 +489,10 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** Argument order of each parallel kernel. */
 export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof KernelArgs[K])[] } = {
+  channelReduce: ['a', 'aCenter', 'b', 'bCenter', 'sum', 'dot', 'N', 'C', 'inner', 'accumulate'],
+  channelScaleShift: ['x', 'scale', 'shift', 'y', 'C', 'inner', 'accumulate'],
+  channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
+  bernoulliMaskMul: ['states', 'unit', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
@@ -430,8 +507,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   addcdiv: ['y', 'a', 'b', 'value', 'beta', 'sqrt', 'scale', 'eps', 'out'],
   activation: ['op', 'x', 'y', 'alpha'],
   activationBackward: ['op', 'x', 'y', 'dy', 'dx', 'alpha'],
-  addBias: ['y', 'bias', 'C', 'inner'],
-  biasGrad: ['dy', 'db', 'N', 'C', 'inner'],
+  binary: ['op', 'a', 'sa', 'b', 'sb', 'out'],
   packAFull: ['transA', 'm', 'k', 'a', 'lda', 'dst'],
   packBFull: ['transB', 'n', 'k', 'b', 'ldb', 'dst'],
   gemm: [

@@ -1,0 +1,501 @@
+// Per-channel kernels over tensors viewed as [N, C, inner] (channel axis 1): reductions into [C]
+// vectors and per-channel affine maps. Reductions split the channels across chunks, so each channel's
+// sum is computed by one chunk in a fixed order: results do not depend on the thread count. Sums run in
+// f32 lanes over blocks of at most BLOCK elements, each block's total then added in f64.
+
+import { checkRange, checkSpan } from './check';
+import { hsum, madd } from './simd';
+
+/** Elements summed in f32 lanes before their total joins the f64 sum (bounds the f32 rounding). */
+const BLOCK = 1024;
+
+// One channel's totals from the reduce* functions (each instance, i.e. each thread, has its own).
+let chanSum: f64 = 0;
+let chanDot: f64 = 0;
+
+/** (Σ of four lane vectors) as f64, in a fixed order. */
+function total4(v0: v128, v1: v128, v2: v128, v3: v128): f64 {
+  return <f64>hsum(f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
+}
+
+/**
+ * chanSum ← Σ a over one channel: N rows of `inner` elements, `stride` bytes apart. The f32 lanes run
+ * across rows (short rows cost no flush each) and join the f64 total every ≥ BLOCK elements.
+ */
+function reduceSum(a: usize, N: i32, inner: i32, stride: usize): void {
+  const zero = f32x4.splat(0);
+  let total: f64 = 0;
+  let s0 = zero,
+    s1 = zero,
+    s2 = zero,
+    s3 = zero;
+  let t: f32 = 0;
+  let pending = 0;
+  for (let n = 0; n < N; n++) {
+    const row = a + <usize>n * stride;
+    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+      const i1 = min(i0 + BLOCK, inner);
+      let i = i0;
+      for (; i + 16 <= i1; i += 16) {
+        const p = row + <usize>i * 4;
+        s0 = f32x4.add(s0, v128.load(p));
+        s1 = f32x4.add(s1, v128.load(p, 16));
+        s2 = f32x4.add(s2, v128.load(p, 32));
+        s3 = f32x4.add(s3, v128.load(p, 48));
+      }
+      for (; i + 4 <= i1; i += 4) s0 = f32x4.add(s0, v128.load(row + <usize>i * 4));
+      for (; i < i1; i++) t += load<f32>(row + <usize>i * 4);
+      pending += i1 - i0;
+      if (pending >= BLOCK) {
+        total += total4(s0, s1, s2, s3) + <f64>t;
+        s0 = s1 = s2 = s3 = zero;
+        t = 0;
+        pending = 0;
+      }
+    }
+  }
+  chanSum = total + total4(s0, s1, s2, s3) + <f64>t;
+  chanDot = 0;
+}
+
+/** chanDot ← Σ (a − ca)² over one channel (rows as in reduceSum). */
+function reduceSquares(a: usize, ca: f32, N: i32, inner: i32, stride: usize): void {
+  const zero = f32x4.splat(0);
+  const vc = f32x4.splat(ca);
+  let total: f64 = 0;
+  let d0 = zero,
+    d1 = zero,
+    d2 = zero,
+    d3 = zero;
+  let t: f32 = 0;
+  let pending = 0;
+  for (let n = 0; n < N; n++) {
+    const row = a + <usize>n * stride;
+    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+      const i1 = min(i0 + BLOCK, inner);
+      let i = i0;
+      for (; i + 16 <= i1; i += 16) {
+        const p = row + <usize>i * 4;
+        const u0 = f32x4.sub(v128.load(p), vc);
+        const u1 = f32x4.sub(v128.load(p, 16), vc);
+        const u2 = f32x4.sub(v128.load(p, 32), vc);
+        const u3 = f32x4.sub(v128.load(p, 48), vc);
+        d0 = madd(u0, u0, d0);
+        d1 = madd(u1, u1, d1);
+        d2 = madd(u2, u2, d2);
+        d3 = madd(u3, u3, d3);
+      }
+      for (; i + 4 <= i1; i += 4) {
+        const u = f32x4.sub(v128.load(row + <usize>i * 4), vc);
+        d0 = madd(u, u, d0);
+      }
+      for (; i < i1; i++) {
+        const u = load<f32>(row + <usize>i * 4) - ca;
+        t += u * u;
+      }
+      pending += i1 - i0;
+      if (pending >= BLOCK) {
+        total += total4(d0, d1, d2, d3) + <f64>t;
+        d0 = d1 = d2 = d3 = zero;
+        t = 0;
+        pending = 0;
+      }
+    }
+  }
+  chanDot = total + total4(d0, d1, d2, d3) + <f64>t;
+  chanSum = 0;
+}
+
+/** chanSum ← Σ (a − ca) and chanDot ← Σ (a − ca)·(b − cb) over one channel (rows as in reduceSum). */
+function reduceDot(a: usize, ca: f32, b: usize, cb: f32, N: i32, inner: i32, stride: usize): void {
+  const zero = f32x4.splat(0);
+  const va = f32x4.splat(ca);
+  const vb = f32x4.splat(cb);
+  let totalS: f64 = 0;
+  let totalD: f64 = 0;
+  let s0 = zero,
+    s1 = zero,
+    d0 = zero,
+    d1 = zero,
+    d2 = zero,
+    d3 = zero;
+  let ts: f32 = 0;
+  let td: f32 = 0;
+  let pending = 0;
+  for (let n = 0; n < N; n++) {
+    const off = <usize>n * stride;
+    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+      const i1 = min(i0 + BLOCK, inner);
+      let i = i0;
+      for (; i + 16 <= i1; i += 16) {
+        const p = a + off + <usize>i * 4;
+        const q = b + off + <usize>i * 4;
+        const u0 = f32x4.sub(v128.load(p), va);
+        const u1 = f32x4.sub(v128.load(p, 16), va);
+        const u2 = f32x4.sub(v128.load(p, 32), va);
+        const u3 = f32x4.sub(v128.load(p, 48), va);
+        s0 = f32x4.add(s0, f32x4.add(u0, u1));
+        s1 = f32x4.add(s1, f32x4.add(u2, u3));
+        d0 = madd(u0, f32x4.sub(v128.load(q), vb), d0);
+        d1 = madd(u1, f32x4.sub(v128.load(q, 16), vb), d1);
+        d2 = madd(u2, f32x4.sub(v128.load(q, 32), vb), d2);
+        d3 = madd(u3, f32x4.sub(v128.load(q, 48), vb), d3);
+      }
+      for (; i + 4 <= i1; i += 4) {
+        const u = f32x4.sub(v128.load(a + off + <usize>i * 4), va);
+        s0 = f32x4.add(s0, u);
+        d0 = madd(u, f32x4.sub(v128.load(b + off + <usize>i * 4), vb), d0);
+      }
+      for (; i < i1; i++) {
+        const u = load<f32>(a + off + <usize>i * 4) - ca;
+        ts += u;
+        td += u * (load<f32>(b + off + <usize>i * 4) - cb);
+      }
+      pending += i1 - i0;
+      if (pending >= BLOCK) {
+        totalS += total4(s0, s1, zero, zero) + <f64>ts;
+        totalD += total4(d0, d1, d2, d3) + <f64>td;
+        s0 = s1 = d0 = d1 = d2 = d3 = zero;
+        ts = td = 0;
+        pending = 0;
+      }
+    }
+  }
+  chanSum = totalS + total4(s0, s1, zero, zero) + <f64>ts;
+  chanDot = totalD + total4(d0, d1, d2, d3) + <f64>td;
+}
+
+/** out[c] ← v, or out[c] + v when accumulating (in f64, rounded once). */
+function put(out: usize, c: i32, v: f64, accumulate: i32): void {
+  const p = out + <usize>c * 4;
+  store<f32>(p, <f32>(accumulate !== 0 ? <f64>load<f32>(p) + v : v));
+}
+
+/**
+ * For channels c in [lo, hi) of a, b [N, C, inner]: sum[c] (+)= Σ (a − aCenter[c]) and dot[c] (+)=
+ * Σ (a − aCenter[c])·(b − bCenter[c]). A zero address drops that term: b (no dot: then there are no
+ * centres either), a centre (0), sum or dot (not written). With inner = 1, lo and hi are channels too
+ * and the sums run down the rows, four channels a vector.
+ */
+export function channelReduce(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  a: usize,
+  aCenter: usize,
+  b: usize,
+  bCenter: usize,
+  sum: usize,
+  dot: usize,
+  N: i32,
+  C: i32,
+  inner: i32,
+  accumulate: i32,
+): void {
+  checkRange(lo, hi);
+  checkSpan(a, N * C * inner);
+  if (b !== 0) checkSpan(b, N * C * inner);
+  if (inner === 1) {
+    reduceColumns(lo, hi, a, aCenter, b, bCenter, sum, dot, N, C, accumulate);
+    return;
+  }
+  const stride = <usize>C * <usize>inner * 4;
+  // x − μ squared: one operand read once
+  const squares = b === a && aCenter === bCenter && sum === 0;
+  for (let c = lo; c < hi; c++) {
+    const ca: f32 = aCenter === 0 ? 0 : load<f32>(aCenter + <usize>c * 4);
+    const cb: f32 = bCenter === 0 ? 0 : load<f32>(bCenter + <usize>c * 4);
+    const off = <usize>c * <usize>inner * 4;
+    if (b === 0) reduceSum(a + off, N, inner, stride);
+    else if (squares) reduceSquares(a + off, ca, N, inner, stride);
+    else reduceDot(a + off, ca, b + off, cb, N, inner, stride);
+    if (sum !== 0) put(sum, c, chanSum, accumulate);
+    if (dot !== 0) put(dot, c, chanDot, accumulate);
+  }
+}
+
+/** channelReduce for a, b [N, C] (inner = 1): channels [lo, hi) four at a time, down the N rows. */
+function reduceColumns(
+  lo: i32,
+  hi: i32,
+  a: usize,
+  aCenter: usize,
+  b: usize,
+  bCenter: usize,
+  sum: usize,
+  dot: usize,
+  N: i32,
+  C: i32,
+  accumulate: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const row = <usize>C * 4;
+  let c = lo;
+  for (; c + 4 <= hi; c += 4) {
+    const p0 = <usize>c * 4;
+    const va = aCenter === 0 ? zero : v128.load(aCenter + p0);
+    const vb = bCenter === 0 ? zero : v128.load(bCenter + p0);
+    let sl = f64x2.splat(0),
+      sh = f64x2.splat(0),
+      dl = f64x2.splat(0),
+      dh = f64x2.splat(0);
+    for (let n0 = 0; n0 < N; n0 += BLOCK) {
+      const n1 = min(n0 + BLOCK, N);
+      let s = zero,
+        d = zero;
+      if (b === 0) {
+        for (let n = n0; n < n1; n++) s = f32x4.add(s, f32x4.sub(v128.load(a + <usize>n * row + p0), va));
+      } else {
+        for (let n = n0; n < n1; n++) {
+          const x = f32x4.sub(v128.load(a + <usize>n * row + p0), va);
+          s = f32x4.add(s, x);
+          d = madd(x, f32x4.sub(v128.load(b + <usize>n * row + p0), vb), d);
+        }
+      }
+      sl = f64x2.add(sl, f64x2.promote_low_f32x4(s));
+      sh = f64x2.add(sh, f64x2.promote_low_f32x4(v128.shuffle<f32>(s, s, 2, 3, 0, 1)));
+      dl = f64x2.add(dl, f64x2.promote_low_f32x4(d));
+      dh = f64x2.add(dh, f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1)));
+    }
+    if (sum !== 0) {
+      put(sum, c, f64x2.extract_lane(sl, 0), accumulate);
+      put(sum, c + 1, f64x2.extract_lane(sl, 1), accumulate);
+      put(sum, c + 2, f64x2.extract_lane(sh, 0), accumulate);
+      put(sum, c + 3, f64x2.extract_lane(sh, 1), accumulate);
+    }
+    if (dot !== 0) {
+      put(dot, c, f64x2.extract_lane(dl, 0), accumulate);
+      put(dot, c + 1, f64x2.extract_lane(dl, 1), accumulate);
+      put(dot, c + 2, f64x2.extract_lane(dh, 0), accumulate);
+      put(dot, c + 3, f64x2.extract_lane(dh, 1), accumulate);
+    }
+  }
+  for (; c < hi; c++) {
+    const p0 = <usize>c * 4;
+    const ca: f32 = aCenter === 0 ? 0 : load<f32>(aCenter + p0);
+    const cb: f32 = bCenter === 0 ? 0 : load<f32>(bCenter + p0);
+    let s: f64 = 0;
+    let d: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      const x = <f64>(load<f32>(a + <usize>n * row + p0) - ca);
+      s += x;
+      if (b !== 0) d += x * <f64>(load<f32>(b + <usize>n * row + p0) - cb);
+    }
+    if (sum !== 0) put(sum, c, s, accumulate);
+    if (dot !== 0) put(dot, c, d, accumulate);
+  }
+}
+
+/**
+ * y (+)= x·scale[c] + shift[c] for x, y [N, C, inner] (scale 0: 1; shift 0: 0), over rows n·C + c in
+ * [lo, hi) (inner > 1) or rows n in [lo, hi) with the channels along the row (inner = 1). y may be x.
+ */
+export function channelScaleShift(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  x: usize,
+  scale: usize,
+  shift: usize,
+  y: usize,
+  C: i32,
+  inner: i32,
+  accumulate: i32,
+): void {
+  checkRange(lo, hi);
+  checkSpan(x, hi * (inner === 1 ? C : inner));
+  checkSpan(y, hi * (inner === 1 ? C : inner));
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  if (inner === 1) {
+    for (let n = lo; n < hi; n++) {
+      const px = x + <usize>n * C * 4;
+      const py = y + <usize>n * C * 4;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        const p = <usize>c * 4;
+        const s = scale === 0 ? one : v128.load(scale + p);
+        let h = shift === 0 ? zero : v128.load(shift + p);
+        if (accumulate !== 0) h = f32x4.add(h, v128.load(py + p));
+        v128.store(py + p, madd(v128.load(px + p), s, h));
+      }
+      for (; c < C; c++) {
+        const p = <usize>c * 4;
+        const s: f32 = scale === 0 ? 1 : load<f32>(scale + p);
+        const h: f32 = shift === 0 ? 0 : load<f32>(shift + p);
+        store<f32>(py + p, (accumulate !== 0 ? load<f32>(py + p) : 0) + load<f32>(px + p) * s + h);
+      }
+    }
+    return;
+  }
+  for (let r = lo; r < hi; r++) {
+    const c = r % C;
+    const s: f32 = scale === 0 ? 1 : load<f32>(scale + <usize>c * 4);
+    const h: f32 = shift === 0 ? 0 : load<f32>(shift + <usize>c * 4);
+    const vs = f32x4.splat(s);
+    const vh = f32x4.splat(h);
+    const px = x + <usize>r * <usize>inner * 4;
+    const py = y + <usize>r * <usize>inner * 4;
+    let i = 0;
+    if (accumulate !== 0) {
+      for (; i + 4 <= inner; i += 4) {
+        const p = <usize>i * 4;
+        v128.store(py + p, madd(v128.load(px + p), vs, f32x4.add(v128.load(py + p), vh)));
+      }
+      for (; i < inner; i++) {
+        const p = <usize>i * 4;
+        store<f32>(py + p, load<f32>(py + p) + load<f32>(px + p) * s + h);
+      }
+    } else {
+      for (; i + 8 <= inner; i += 8) {
+        const p = <usize>i * 4;
+        v128.store(py + p, madd(v128.load(px + p), vs, vh));
+        v128.store(py + p, madd(v128.load(px + p, 16), vs, vh), 16);
+      }
+      for (; i + 4 <= inner; i += 4) {
+        const p = <usize>i * 4;
+        v128.store(py + p, madd(v128.load(px + p), vs, vh));
+      }
+      for (; i < inner; i++) {
+        const p = <usize>i * 4;
+        store<f32>(py + p, load<f32>(px + p) * s + h);
+      }
+    }
+  }
+}
+
+/**
+ * y ← a·alpha[c] + (b − center[c])·beta[c] + shift[c] for a, b, y [N, C, inner] (center, shift 0: none),
+ * over rows as in channelScaleShift. y may be a or b.
+ */
+export function channelCombine(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  a: usize,
+  alpha: usize,
+  b: usize,
+  center: usize,
+  beta: usize,
+  shift: usize,
+  y: usize,
+  C: i32,
+  inner: i32,
+): void {
+  checkRange(lo, hi);
+  checkSpan(a, hi * (inner === 1 ? C : inner));
+  checkSpan(b, hi * (inner === 1 ? C : inner));
+  checkSpan(y, hi * (inner === 1 ? C : inner));
+  const zero = f32x4.splat(0);
+  if (inner === 1) {
+    for (let n = lo; n < hi; n++) {
+      const row = <usize>n * C * 4;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        const p = <usize>c * 4;
+        const mu = center === 0 ? zero : v128.load(center + p);
+        const h = shift === 0 ? zero : v128.load(shift + p);
+        const t = madd(v128.load(a + row + p), v128.load(alpha + p), h);
+        v128.store(y + row + p, madd(f32x4.sub(v128.load(b + row + p), mu), v128.load(beta + p), t));
+      }
+      for (; c < C; c++) {
+        const p = <usize>c * 4;
+        const mu: f32 = center === 0 ? 0 : load<f32>(center + p);
+        const h: f32 = shift === 0 ? 0 : load<f32>(shift + p);
+        const t = load<f32>(a + row + p) * load<f32>(alpha + p) + h;
+        store<f32>(y + row + p, (load<f32>(b + row + p) - mu) * load<f32>(beta + p) + t);
+      }
+    }
+    return;
+  }
+  for (let r = lo; r < hi; r++) {
+    const c = r % C;
+    const p0 = <usize>c * 4;
+    const al = load<f32>(alpha + p0);
+    const be = load<f32>(beta + p0);
+    const mu: f32 = center === 0 ? 0 : load<f32>(center + p0);
+    const h: f32 = shift === 0 ? 0 : load<f32>(shift + p0);
+    const va = f32x4.splat(al);
+    const vb = f32x4.splat(be);
+    const vm = f32x4.splat(mu);
+    const vh = f32x4.splat(h);
+    const off = <usize>r * <usize>inner * 4;
+    const pa = a + off;
+    const pb = b + off;
+    const py = y + off;
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      const p = <usize>i * 4;
+      const t = madd(v128.load(pa + p), va, vh);
+      v128.store(py + p, madd(f32x4.sub(v128.load(pb + p), vm), vb, t));
+    }
+    for (; i < inner; i++) {
+      const p = <usize>i * 4;
+      store<f32>(py + p, (load<f32>(pb + p) - mu) * be + (load<f32>(pa + p) * al + h));
+    }
+  }
+}
+
+/**
+ * Units [lo, hi) of a Bernoulli mask of n elements, and optionally its product with x: unit u is
+ * elements [u·unit, min((u + 1)·unit, n)), drawn from the xoshiro128** state (the generator of the
+ * TypeScript `Random`) [s0, s1, s2, s3] at states + 16u, where the caller put the state the sequential
+ * draws reach at the unit's start; the state after the unit is written back there. One draw r per
+ * element in element order: mask ← 0 where r < limit (that is, r/2³² < p with limit = p·2³²), else
+ * `scale`; out ← x·mask unless x is 0. With draw = 0 nothing is drawn: every mask element is `scale`.
+ */
+export function bernoulliMaskMul(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  states: usize,
+  unit: i32,
+  n: i32,
+  draw: i32,
+  limit: f64,
+  scale: f32,
+  mask: usize,
+  x: usize,
+  out: usize,
+): void {
+  checkRange(lo, hi);
+  checkSpan(states, hi * 4);
+  checkSpan(mask, n);
+  if (x !== 0) {
+    checkSpan(x, n);
+    checkSpan(out, n);
+  }
+  for (let u = lo; u < hi; u++) {
+    const state = states + <usize>u * 16;
+    let s0 = load<u32>(state);
+    let s1 = load<u32>(state, 4);
+    let s2 = load<u32>(state, 8);
+    let s3 = load<u32>(state, 12);
+    const end = min(n, (u + 1) * unit);
+    for (let i = u * unit; i < end; i++) {
+      let m = scale;
+      if (draw !== 0) {
+        const r = rotl<u32>(s1 * 5, 7) * 9;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+        if (<f64>r < limit) m = 0;
+      }
+      const p = <usize>i * 4;
+      store<f32>(mask + p, m);
+      if (x !== 0) store<f32>(out + p, load<f32>(x + p) * m);
+    }
+    store<u32>(state, s0);
+    store<u32>(state, s1, 4);
+    store<u32>(state, s2, 8);
+    store<u32>(state, s3, 12);
+  }
+}
