@@ -1,7 +1,7 @@
 // End-to-end tests of the built CLI (dist/scratchnet-predict.js) with a model trained here on a
 // subset of MNIST and pictures made here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,12 +32,15 @@ interface Run {
   stderr: string;
 }
 
-function predict(args: string[], options: { cwd?: string; input?: Uint8Array } = {}): Run {
+function predict(
+  args: string[],
+  options: { cwd?: string; input?: Uint8Array; env?: Record<string, string> } = {},
+): Run {
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd: options.cwd ?? dir,
     input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'cache'), ...options.env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -361,6 +364,34 @@ describe('scratchnet-predict', () => {
     expect(expectCleanErrors(r)).toEqual([
       `scratchnet-predict: ${incompatible}: incompatible model: it maps [3, 8, 8] to [10], scratchnet-predict needs 28×28 grayscale images ([1, 28, 28]) to class scores ([classes])`,
     ]);
+  });
+
+  it('keeps its compiled code in a cache that never changes an answer, missing, stale or corrupt', () => {
+    const cacheHome = join(dir, 'code-cache');
+    const env = { XDG_CACHE_HOME: cacheHome };
+    const cacheDir = join(cacheHome, 'scratchnet');
+    const args = ['--json', '-m', modelPath, files['gray.png'], files['photo.jpg']];
+    const first = predict(args, { env });
+    expect(first.code).toBe(0);
+    const written = readdirSync(cacheDir);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(
+      new RegExp(`^predict-[0-9a-f]{16}-${process.version}-${process.arch}\\.v8cache$`),
+    );
+    const cacheFile = join(cacheDir, written[0]);
+    expect(statSync(cacheFile).size).toBeGreaterThan(10_000);
+    // Read back: the same output.
+    expect(predict(args, { env })).toEqual(first);
+    // Garbage in the cache is rejected by V8, the CLI compiles its own code, answers the same and
+    // writes a good cache again; another build's cache is removed.
+    writeFileSync(cacheFile, new Uint8Array(4096).fill(7));
+    writeFileSync(join(cacheDir, 'predict-0123456789abcdef-v0.0.0-x64.v8cache'), 'old');
+    expect(predict(args, { env })).toEqual(first);
+    expect(readdirSync(cacheDir)).toEqual(written);
+    expect(statSync(cacheFile).size).toBeGreaterThan(10_000);
+    // No usable cache directory: still the same answer.
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    expect(predict(args, { env: { XDG_CACHE_HOME: join(dir, 'not-a-dir') } })).toEqual(first);
   });
 
   it('exits 2 on usage errors and 0 for --help', () => {

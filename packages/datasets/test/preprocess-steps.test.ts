@@ -46,6 +46,52 @@ describe('morphology', () => {
     expect(Array.from(boxBlur(row, 3, 1, 1))).toEqual([4.5, 6, 7.5]);
   });
 
+  it('extremeFilter equals a scan of every clipped window, for any radius, ties and ±0 included', () => {
+    // The reference: the earliest extreme of each window, rows then columns.
+    const scan = (src: Float32Array, w: number, h: number, r: number, sign: 1 | -1) => {
+      const axis = (a: Float32Array, alongX: boolean) => {
+        const out = new Float32Array(a.length);
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const c = alongX ? x : y;
+            const len = alongX ? w : h;
+            let m = Number.NaN;
+            for (let k = Math.max(0, c - r); k <= Math.min(len - 1, c + r); k++) {
+              const v = sign * a[alongX ? y * w + k : k * w + x];
+              if (Number.isNaN(m) || v > m) m = v;
+            }
+            out[y * w + x] = sign * m;
+          }
+        }
+        return out;
+      };
+      return axis(axis(src, true), false);
+    };
+    let seed = 12345;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (const [w, h] of [
+      [1, 1],
+      [7, 3],
+      [23, 17],
+      [40, 9],
+    ]) {
+      // Few distinct values, so windows hold ties; -0 and 0 both appear.
+      const src = Float32Array.from({ length: w * h }, () => [0, -0, 0.25, 0.5, 1][Math.floor(next() * 5)]);
+      for (const r of [0, 1, 2, 3, 5, 11, 30]) {
+        for (const sign of [1, -1] as const) {
+          const got = extremeFilter(src, w, h, r, sign);
+          const want = scan(src, w, h, r, sign);
+          expect(Array.from(got, (v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
+            Array.from(want, (v) => (Object.is(v, -0) ? '-0' : v)),
+          );
+        }
+      }
+    }
+  });
+
   it('closing removes dark strokes narrower than the window and keeps steps and ramps exactly', () => {
     const w = 20;
     // bright ramp from 0.5 to 0.975 with a dark 2 px stroke at x = 8, 9

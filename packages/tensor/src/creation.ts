@@ -2,6 +2,7 @@ import type { Random } from './random.js';
 import { fill } from './kernels/fill.js';
 import { runKernel } from './kernels/kernel.js';
 import type { Shape } from './shape.js';
+import { HeapStorage } from './storage.js';
 import { IntTensor, Tensor } from './tensor.js';
 
 /** A float tensor of `shape` filled with zeros. */
@@ -17,6 +18,9 @@ export function ones(shape: Shape): Tensor {
 /** A float tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number): Tensor {
   const t = new Tensor(shape);
+  // A fresh ArrayBuffer already holds zeros: filling it would only touch (and fault in) its pages,
+  // which the gradients of a model loaded for inference never need.
+  if (Object.is(value, 0) && t.storage instanceof HeapStorage) return t;
   runKernel(fill, { x: t, value });
   return t;
 }

@@ -267,6 +267,10 @@ function toLuminance(
     for (let r = 0; r < p.rows; r++) {
       const row = base + r * (p.rowBytes + 1) + 1;
       const y = p.y0 + r * p.dy;
+      if (depth === 8 && colorType !== 3) {
+        rowOf8Bits(raw, row, p.cols, channels, y * width + p.x0, p.dx, key, lum, alpha);
+        continue;
+      }
       for (let c = 0; c < p.cols; c++) {
         const i = y * width + p.x0 + c * p.dx;
         const s = c * channels;
@@ -300,6 +304,44 @@ function toLuminance(
     }
   }
   return { width, height: h.height, lum, alpha };
+}
+
+/**
+ * One row of 8-bit gray, gray+alpha, RGB or RGBA samples (the common PNGs) into `lum` and `alpha`
+ * from pixel `i` on, every `dx`-th pixel: what the general loop of {@link toLuminance} computes, with
+ * the samples read in place.
+ */
+function rowOf8Bits(
+  raw: Uint8Array,
+  row: number,
+  cols: number,
+  channels: number,
+  i: number,
+  dx: number,
+  key: number[] | undefined,
+  lum: Float32Array,
+  alpha: Float32Array | null,
+): void {
+  const inv = 1 / 255;
+  for (let c = 0, s = row; c < cols; c++, s += channels, i += dx) {
+    let red: number;
+    let green: number;
+    let blue: number;
+    let a = 255;
+    if (channels <= 2) {
+      red = green = blue = raw[s];
+      if (channels === 2) a = raw[s + 1];
+      else if (key !== undefined && red === key[0]) a = 0;
+    } else {
+      red = raw[s];
+      green = raw[s + 1];
+      blue = raw[s + 2];
+      if (channels === 4) a = raw[s + 3];
+      else if (key !== undefined && red === key[0] && green === key[1] && blue === key[2]) a = 0;
+    }
+    lum[i] = (0.299 * red + 0.587 * green + 0.114 * blue) * inv;
+    if (alpha !== null) alpha[i] = a * inv;
+  }
 }
 
 /** The colour key of a gray (one 16-bit value) or RGB (three) `tRNS` chunk. */

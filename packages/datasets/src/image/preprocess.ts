@@ -140,7 +140,11 @@ export function preprocessGray(
 
   // 2. Polarity; `light` has the paper bright whatever the picture's polarity.
   const inverted = options.invert === undefined || options.invert === 'auto' ? darkInk(lum) : options.invert;
-  const light = inverted ? lum : lum.map((v) => 1 - v);
+  let light = lum;
+  if (!inverted) {
+    light = new Float32Array(lum.length);
+    for (let i = 0; i < lum.length; i++) light[i] = 1 - lum[i];
+  }
 
   // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
   // were nearly as wide as the window (a fat marker, a digit filling the picture): their insides

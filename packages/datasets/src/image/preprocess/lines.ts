@@ -26,14 +26,21 @@ export function findRuledLines(ink: Float32Array, w: number, h: number, level: n
   const on = 0.08 * level;
   let best: { slope: number; counts: Int32Array; score: number } | undefined;
   const pad = Math.ceil(Math.tan((MAX_TILT * Math.PI) / 180) * w) + 1;
+  // The ink pixels, once: every direction projects the same few.
+  const inkX: number[] = [];
+  const inkY: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (ink[y * w + x] > on) {
+        inkX.push(x);
+        inkY.push(y);
+      }
+    }
+  }
   for (let deg = -MAX_TILT; deg <= MAX_TILT; deg += 1) {
     const slope = Math.tan((deg * Math.PI) / 180);
     const counts = new Int32Array(h + 2 * pad);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        if (ink[y * w + x] > on) counts[Math.round(y - x * slope) + pad]++;
-      }
-    }
+    for (let j = 0; j < inkX.length; j++) counts[Math.round(inkY[j] - inkX[j] * slope) + pad]++;
     let score = 0;
     for (const c of counts) if (c > MIN_COVERAGE * w) score += c;
     if (best === undefined || score > best.score) best = { slope, counts, score };

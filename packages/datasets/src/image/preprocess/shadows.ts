@@ -23,7 +23,8 @@ export function removeShadowInk(
   rho: number,
 ): number {
   const opened = extremeFilter(extremeFilter(Float32Array.from(mask), w, h, rho, -1), w, h, rho, 1);
-  const wide = Uint8Array.from(opened, (v) => (v > 0 ? 1 : 0));
+  const wide = new Uint8Array(opened.length);
+  for (let i = 0; i < wide.length; i++) wide[i] = opened[i] > 0 ? 1 : 0;
   const { labels, components } = labelComponents(wide, ink, w, h);
   if (components.length === 0) return 0;
   const weak = new Int32Array(components.length + 1);

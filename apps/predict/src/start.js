@@ -1,0 +1,69 @@
+// The first lines of dist/scratchnet-predict.js (build.mjs fills in SOURCE and SOURCE_KEY): the CLI
+// itself is SOURCE, compiled with V8's code cache so that a second run skips parsing and compiling
+// it. The cache lives in the user's cache directory, one file per CLI build (SOURCE_KEY, a hash of
+// SOURCE), Node version and architecture; V8 rejects a cache made by another V8 or with other flags,
+// and the file is then written again. A missing, unreadable or rejected cache only costs the compile:
+// the code run is SOURCE either way, so a cache never changes an answer.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+
+const SOURCE = '__SOURCE__';
+const SOURCE_KEY = '__SOURCE_KEY__';
+
+/** The cache file of this build on this Node, or undefined when there is no cache directory. */
+function cacheFile() {
+  try {
+    const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+    return join(base, 'scratchnet', `predict-${SOURCE_KEY}-${process.version}-${process.arch}.v8cache`);
+  } catch {
+    return undefined;
+  }
+}
+
+const file = cacheFile();
+let cachedData;
+if (file !== undefined) {
+  try {
+    cachedData = readFileSync(file);
+  } catch {
+    cachedData = undefined;
+  }
+}
+const script = new Script(SOURCE, { filename: 'scratchnet-predict.js', cachedData });
+if (file !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+  // After the run, so the cache holds every function this run compiled; written whole, then renamed.
+  process.once('exit', () => {
+    try {
+      const data = script.createCachedData();
+      // One level at a time: a recursive mkdir never returns under some paths (/proc) on Node 20.
+      for (const dir of [join(file, '..', '..'), join(file, '..')]) {
+        try {
+          mkdirSync(dir, { mode: 0o700 });
+        } catch (e) {
+          if (e?.code !== 'EEXIST') throw e;
+        }
+      }
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, data);
+        renameSync(tmp, file);
+        // Caches of other builds of the CLI are dead weight: remove them.
+        for (const name of readdirSync(join(file, '..'))) {
+          if (/^predict-[0-9a-f]{16}-.*\.v8cache$/.test(name) && !name.startsWith(`predict-${SOURCE_KEY}-`)) {
+            rmSync(join(file, '..', name), { force: true });
+          }
+        }
+      } catch {
+        rmSync(tmp, { force: true });
+      }
+    } catch {
+      // no cache this time: the next run compiles again
+    }
+  });
+}
+script.runInThisContext()(require, import.meta.url);
