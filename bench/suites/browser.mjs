@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CHROMIUM, launchChromium } from '../../apps/web/scripts/chromium.mjs';
 import { serve } from '../../apps/web/scripts/serve.mjs';
-import { STEP_BENCH, runStepBench } from '../../apps/web/scripts/step-bench.mjs';
+import { STEP_BENCH, runStepBench, stepCpu } from '../../apps/web/scripts/step-bench.mjs';
 import { median, row } from '../lib/common.mjs';
 
 const web = fileURLToPath(new URL('../../apps/web/', import.meta.url));
@@ -29,8 +29,16 @@ export default async function browser(ctx) {
   const loads = [loadavg()[0]];
   const sampler = setInterval(() => loads.push(loadavg()[0]), 2000);
   let r;
+  // CPU time per step of each thread (Linux), 1 and 2 threads alternately: [busiest, …] per repetition.
+  const cpu = { 1: [], 2: [] };
   try {
     r = await runStepBench(chromium, url, request);
+    for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
+      for (const threads of [1, 2]) {
+        const c = await stepCpu(chromium, url, threads, { short: 10, long: ctx.quick ? 30 : 50 });
+        if (c !== undefined) cpu[threads].push(c);
+      }
+    }
   } finally {
     clearInterval(sampler);
     loads.push(loadavg()[0]);
@@ -84,5 +92,43 @@ export default async function browser(ctx) {
       },
     ),
   );
+  if (cpu[1].length > 0 && cpu[2].length > 0) rows.push(...cpuRows(ctx, cpu, load));
   return rows;
+}
+
+/**
+ * The CPU time rows: what each thread worked per step (spinning included), which unlike wall time
+ * hardly depends on the other jobs, and the speed-up it implies where both threads have a core.
+ */
+function cpuRows(ctx, cpu, load) {
+  const busiest = (t) => cpu[t].map((c) => c[0]);
+  const shown = (t) => cpu[t].map((c) => c.map((ms) => ms.toFixed(1)).join(' + ')).join('; ');
+  const how =
+    "CPU ms per step of the busiest Worker thread (/proc schedstat of Chromium's DedicatedWorker threads; 50 minus 10 timed steps in fresh Workers)";
+  const estimate = median(busiest(1)) / median(busiest(2));
+  ctx.log(
+    `CPU per step: 1 thread ${shown(1)} ms; 2 threads ${shown(2)} ms: ${estimate.toFixed(2)}× where each thread has a core`,
+  );
+  return [
+    row('browser step CPU', 'Chromium Worker, simple-cnn batch 64, 1 thread', median(busiest(1)), 'ms', {
+      samples: busiest(1),
+      note: `${how}; ${load}`,
+      threads: 1,
+    }),
+    row('browser step CPU', 'Chromium Worker, simple-cnn batch 64, 2 threads', median(busiest(2)), 'ms', {
+      samples: busiest(2),
+      note: `${how}; every thread: ${shown(2)}; ${load}`,
+      threads: 2,
+    }),
+    row(
+      'browser ratio',
+      'Chromium Worker, simple-cnn batch 64: 1-thread CPU / busiest thread at 2 threads (speed-up on idle cores, estimated)',
+      estimate,
+      '×',
+      {
+        note: 'an estimate from CPU time, not a timing: it leaves out the time a thread sleeps waiting for the other',
+        threads: 2,
+      },
+    ),
+  ];
 }

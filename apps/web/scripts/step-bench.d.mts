@@ -27,3 +27,14 @@ export function runStepBench(
   hardwareConcurrency: number | undefined;
   runs: StepBenchPageRun[];
 }>;
+
+/**
+ * CPU milliseconds per step of each thread running the step at `threads` threads, busiest first
+ * (Linux /proc; undefined elsewhere): two fresh Workers, `short` and `long` timed steps, differenced.
+ */
+export function stepCpu(
+  browser: Browser,
+  url: string,
+  threads: number,
+  options?: { short?: number; long?: number } & Partial<StepBenchRequest>,
+): Promise<number[] | undefined>;

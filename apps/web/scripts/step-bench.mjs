@@ -1,6 +1,7 @@
 // Times one training step in a Worker of headless Chromium at several thread counts (the page's
 // `step-worker.js`, see src/step-worker.ts): shared by scripts/measure.mjs, bench/suites/browser.mjs
 // and the e2e suite. Needs the built site served with COOP/COEP for threads.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 /** The step the browser benchmark times: the simple CNN at batch 64, 1 and 2 threads alternately. */
 export const STEP_BENCH = {
@@ -70,4 +71,85 @@ export async function runStepBench(browser, url, request = {}) {
   } finally {
     await page.close();
   }
+}
+
+/** Every process under `pid` (Linux /proc), `pid` included. */
+function descendants(pid) {
+  const parent = new Map();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      // The ppid is the 2nd field after the parenthesised command name.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of parent) {
+      if (out.has(pp) && !out.has(p)) {
+        out.add(p);
+        grew = true;
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Nanoseconds on a CPU so far of every Worker thread ("DedicatedWorker") under `pid`, by task path. */
+function workerThreadsCpu(pids) {
+  const out = new Map();
+  for (const p of pids) {
+    let tasks;
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        if (readFileSync(`/proc/${p}/task/${t}/comm`, 'utf8').trim() !== 'DedicatedWorker') continue;
+        out.set(`${p}/${t}`, Number(readFileSync(`/proc/${p}/task/${t}/schedstat`, 'utf8').split(' ')[0]));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU time per step of each thread running the step at `threads` threads, busiest first (Linux only:
+ * Chromium's Worker threads read from /proc; undefined elsewhere). Unlike wall time it hardly depends
+ * on what else the machine runs: it is the work each thread did, spinning included, not the time it
+ * waited for a core. Two runs in fresh Workers, `short` and `long` timed steps after the same warm-up:
+ * the difference, per step, leaves out start-up and warm-up.
+ */
+export async function stepCpu(browser, url, threads, { short = 10, long = 50, ...request } = {}) {
+  const pid = browser.process()?.pid;
+  if (pid === undefined || !existsSync('/proc/self/task')) return undefined;
+  const once = async (steps) => {
+    const last = new Map();
+    let pids = descendants(pid);
+    const before = new Set(workerThreadsCpu(pids).keys());
+    let samples = 0;
+    const sample = () => {
+      // The tab's renderer process starts after this: look for new processes now and then.
+      if (++samples % 20 === 0) pids = descendants(pid);
+      for (const [k, ns] of workerThreadsCpu(pids)) if (!before.has(k)) last.set(k, ns);
+    };
+    const timer = setInterval(sample, 5);
+    try {
+      await runStepBench(browser, url, { ...request, threads: [threads], rounds: 1, stepsPerRound: steps });
+    } finally {
+      clearInterval(timer);
+    }
+    return [...last.values()].sort((a, b) => b - a);
+  };
+  const a = await once(short);
+  const b = await once(long);
+  // The step Worker and its backend's workers (threads of earlier pages are gone or idle).
+  return b.slice(0, threads).map((ns, i) => (ns - (a[i] ?? 0)) / 1e6 / (long - short));
 }
