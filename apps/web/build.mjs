@@ -44,6 +44,12 @@ async function bundle() {
       entryPoints: [join(root, 'src/train-worker.ts')],
       outfile: join(dist, 'train-worker.js'),
     }),
+    // The step-timing Worker of the browser benchmark and the threads e2e test (never loaded by the page).
+    esbuild.build({
+      ...common,
+      entryPoints: [join(root, 'src/step-worker.ts')],
+      outfile: join(dist, 'step-worker.js'),
+    }),
   ]);
   return results;
 }
@@ -102,6 +108,8 @@ for (const f of [
   'app.js.map',
   'train-worker.js',
   'train-worker.js.map',
+  'step-worker.js',
+  'step-worker.js.map',
   'index.html',
   'style.css',
 ]) {

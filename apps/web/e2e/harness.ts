@@ -1,9 +1,9 @@
 /** Starts the built site on local servers (isolated and not) and a headless Chromium for the suite. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { serve } from '../scripts/serve.mjs';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium } from './chromium.js';
 
 export const DIST = join(import.meta.dirname, '../dist');
 
@@ -22,11 +22,7 @@ export async function startHarness(): Promise<Harness> {
   }
   const isolated = await serve({ dir: DIST, port: 0 });
   const plain = await serve({ dir: DIST, port: 0, isolation: false });
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: false, // '--headless' is in the flags, as given
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   return {
     browser,
     url: isolated.url,

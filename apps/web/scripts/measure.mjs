@@ -1,42 +1,36 @@
 #!/usr/bin/env node
 // Measures the web app in headless Chromium, for the README (never part of the tests): time to
 // the first prediction after page load, prediction latency while drawing, training throughput in
-// the Worker at 1 and 2 threads, and the bundle sizes. Needs the built site and /usr/bin/chromium.
+// the Worker at 1 and 2 threads (through the Train page, and one step of the simple CNN timed at 1 and
+// 2 threads alternately in one Worker), and the bundle sizes. Needs the built site and
+// /usr/bin/chromium. Timings on a busy machine are pessimistic: the load average is printed with them.
 //
-//   node apps/web/scripts/measure.mjs [--train-images 4096] [--runs 3]
+//   node apps/web/scripts/measure.mjs [--train-images 4096] [--runs 3] [--step-rounds 8]
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 import { serve } from './serve.mjs';
+import { median, runStepBench } from './step-bench.mjs';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist');
 const { values } = parseArgs({
-  options: { 'train-images': { type: 'string', default: '4096' }, runs: { type: 'string', default: '3' } },
+  options: {
+    'train-images': { type: 'string', default: '4096' },
+    runs: { type: 'string', default: '3' },
+    'step-rounds': { type: 'string', default: '8' },
+  },
 });
 const trainImages = Number(values['train-images']);
 const runs = Number(values.runs);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const stepRounds = Number(values['step-rounds']);
 const log = (m) => process.stderr.write(`[measure] ${m}\n`);
 
 const { server, url } = await serve({ dir: dist, port: 0 });
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: false,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const stats = (page) => page.evaluate(() => globalThis.scratchnet);
 
 async function drawing() {
@@ -94,15 +88,25 @@ try {
   log(
     `drawing: model ready ${ready.toFixed(0)} ms, first prediction ${first.toFixed(0)} ms after navigation`,
   );
+  // 1 and 2 threads alternately, so that the machine's other work hits both alike.
+  const trained = { 1: [], 2: [] };
+  for (let i = 0; i < runs; i++) for (const threads of [1, 2]) trained[threads].push(await training(threads));
   const rates = {};
   for (const threads of [1, 2]) {
-    const r = [];
-    for (let i = 0; i < runs; i++) r.push(await training(threads));
+    const r = trained[threads];
     if (r.some((x) => x.threads !== threads))
       throw new Error(`asked for ${threads} threads, got ${r.map((x) => x.threads)}`);
     rates[threads] = median(r.map((x) => x.samplesPerSecond));
     log(`training ${threads} thread(s): ${r.map((x) => x.samplesPerSecond.toFixed(0)).join(', ')} samples/s`);
   }
+  const load0 = loadavg()[0];
+  const step = await runStepBench(browser, url, { rounds: stepRounds });
+  const load = `load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
+  const [one, two] = step.runs;
+  const speedup = median(one.stepMs.map((ms, i) => ms / two.stepMs[i]));
+  log(
+    `step: 1 thread ${median(one.stepMs).toFixed(1)} ms, 2 threads ${median(two.stepMs).toFixed(1)} ms (${two.started} started), ${speedup.toFixed(2)}× (${load})`,
+  );
   const size = (f) => statSync(join(dist, f)).size;
   const gz = (f) => gzipSync(readFileSync(join(dist, f))).length;
   const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
@@ -121,6 +125,10 @@ try {
       `${rates[1].toFixed(0)} samples/s`,
     ],
     [`training throughput, same, 2 threads`, `${rates[2].toFixed(0)} samples/s`],
+    [
+      `one training step, simple CNN, batch 64, in a Worker: 1 thread / 2 threads (median of ${stepRounds} alternated rounds; ${load})`,
+      `${median(one.stepMs).toFixed(1)} ms / ${median(two.stepMs).toFixed(1)} ms: ${speedup.toFixed(2)}×`,
+    ],
     ['app.js (page)', `${kib(size('app.js'))} (${kib(gz('app.js'))} gzipped)`],
     ['train-worker.js (Worker)', `${kib(size('train-worker.js'))} (${kib(gz('train-worker.js'))} gzipped)`],
     ['pretrained model', kib(size('models/mnist.safetensors'))],

@@ -7,7 +7,7 @@ import type { ImageDataset } from '@scratchnet/datasets';
 import { type PresetName, type Sequential, createModel } from '@scratchnet/layers';
 import { type OptimizerSpec, createOptimizer } from '@scratchnet/optimizers';
 import { modelToBytes } from '@scratchnet/serialization';
-import { getBackend, setBackend } from '@scratchnet/tensor';
+import { WasmBackend, getBackend, setBackend } from '@scratchnet/tensor';
 import { loadDataset } from './lib/idx-data.js';
 import type {
   DatasetEntry,
@@ -17,6 +17,7 @@ import type {
   ToWorker,
   TrainConfig,
 } from './lib/protocol.js';
+import { workersUp } from './lib/workers-up.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -129,6 +130,10 @@ async function train(c: TrainConfig): Promise<void> {
   const entry = index.find((d) => d.id === c.dataset);
   if (entry === undefined) throw new Error(`unknown dataset '${c.dataset}'`);
   let { train, test } = await loadDataset(entry, base);
+  // The backend's worker threads came up while the data loaded (they start once this thread yields):
+  // make sure they are all running before the first batch, rather than joining part-way.
+  const backend = getBackend();
+  if (backend instanceof WasmBackend) await workersUp(backend, 2000);
   if (c.trainSubset !== undefined) train = train.subset(0, Math.min(c.trainSubset, train.count));
   if (c.testSubset !== undefined) test = test.subset(0, Math.min(c.testSubset, test.count));
   const classNames = [...train.classNames];

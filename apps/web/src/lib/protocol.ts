@@ -102,3 +102,49 @@ export type FromWorker =
   | { type: 'resumed' }
   | { type: 'done'; stopped: boolean; model: Uint8Array }
   | { type: 'error'; message: string };
+
+/** What the step-timing Worker (`step-worker.js`) is asked to time. */
+export interface StepBenchRequest {
+  /** Model preset (`'simple-cnn'`, …). */
+  preset: string;
+  batch: number;
+  /** Thread counts to compare, run alternately (the first also makes the batches). */
+  threads: number[];
+  /** How long to wait for each backend's worker threads to start before going on without them. */
+  startTimeoutMs: number;
+  /** Untimed steps per thread count first (compilation, worker start-up, tier-up). */
+  warmupSteps: number;
+  rounds: number;
+  stepsPerRound: number;
+  seed: number;
+}
+
+/** One thread count's run. */
+export interface StepBenchRun {
+  /** Threads asked for. */
+  threads: number;
+  /** Threads the backend got. */
+  obtained: number;
+  /** Of those, threads that had started (caller included) when the timed steps ended. */
+  started: number;
+  /** Milliseconds from choosing the backend until all its threads had started (null: not all did). */
+  startMs: number | null;
+  /** Mean ms per step of each round. */
+  stepMs: number[];
+  /** Every step's loss, warm-up included, in order. */
+  losses: number[];
+  /** The parameters after the last step, concatenated. */
+  parameters: Float32Array;
+}
+
+/** The step-timing Worker's answer. */
+export type StepBenchResult =
+  | {
+      type: 'result';
+      crossOriginIsolated: boolean;
+      /** The wasm module that ran ('relaxed', 'simd', 'unshared'). */
+      variant: string;
+      hardwareConcurrency: number | undefined;
+      runs: StepBenchRun[];
+    }
+  | { type: 'error'; message: string };

@@ -1024,6 +1024,15 @@ export class WasmBackend implements Backend {
     this.unstage();
     return true;
   }
+
+  /**
+   * Threads running kernels now: the caller and every worker that has started. Lower than
+   * {@link WasmBackend.threads} until the workers are up: Node starts them on the first parallel
+   * kernel, a browser once the thread that chose the backend returns to its event loop (an `await`).
+   */
+  get startedThreads(): number {
+    return 1 + this.pool.startedWorkers;
+  }
 }
 
 let registered = false;

@@ -14,7 +14,8 @@
  *
  * Control block (Int32 slots): 0 generation, 1 finished chunks, 2 function index, 3 total, 4 grain,
  * 5 a worker's chunk failed (trapped), 6 claim word (chunks << 16 | next chunk), 7 length of the
- * failure's text, 8 the memory's size in pages as the caller sees it; Float64 arguments from byte 512;
+ * failure's text, 8 the memory's size in pages as the caller sees it, 9 workers started; Float64
+ * arguments from byte 512;
  * the first failure's text (UTF-16) from ERROR_TEXT_AT.
  *
  * A worker's view of the shared memory (its `WebAssembly.Memory` object and the bounds its instance
@@ -65,6 +66,7 @@ function start(d) {
   const ctl = new Int32Array(d.memory.buffer, d.ctl, ${CONTROL_BYTES / 4});
   const a = new Float64Array(d.memory.buffer, d.ctl + 512, ${MAX_ARGS});
   const tid = d.tid;
+  Atomics.add(ctl, 9, 1);
   // Pages of the memory as this worker's instance last took them (a no-op grow re-reads the size).
   let synced = 0;
   let seen = Atomics.load(ctl, 0);
@@ -179,6 +181,15 @@ export class ThreadPool {
     this.ctl = new Int32Array(memory.buffer, ctlPtr, CONTROL_BYTES / 4);
     this.sharedArgs = new Float64Array(memory.buffer, ctlPtr + 512, MAX_ARGS);
     if (threads > 1) this.ctl.fill(0);
+    // A browser starts a Worker only once the thread that created it returns to its event loop (a
+    // synchronous training step never does): start them now, so that the first await after
+    // choosing the backend (fetching the data, say) lets them come up before the first step.
+    if (threads > 1 && nodeWorkerThreads() === undefined && canSpawnWorkers()) this.spawn();
+  }
+
+  /** Workers that have started and take chunks (fewer than threads − 1 until they are up). */
+  get startedWorkers(): number {
+    return this.threads > 1 ? Atomics.load(this.ctl, 9) : 0;
   }
 
   /** Starts the workers, on the first parallel call (a process that never runs one never pays for them). */
@@ -291,7 +302,8 @@ export class ThreadPool {
    * get another try.
    */
   private observe(own: number, stall: number, mine: number, chunks: number): void {
-    if (!this.adaptive) return;
+    // Until a worker has started, the caller runs every chunk through no fault of the workers.
+    if (!this.adaptive || (this.windowCalls === 0 && Atomics.load(this.ctl, 9) === 0)) return;
     this.windowStall += stall;
     this.windowSaved += mine > 0 ? ((chunks - mine) * own) / mine : stall + own;
     if (++this.windowCalls < WINDOW) return;
