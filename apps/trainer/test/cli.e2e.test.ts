@@ -339,7 +339,7 @@ describe('scratchnet-train --arch', () => {
     expect(architectureOf(join(cwd, 'again/model.safetensors'))).toBe(
       architectureOf(join(cwd, 'mlp/model.safetensors')),
     );
-  }, 90_000); // three trainer processes in a row
+  });
 
   it.each([
     [
