@@ -6,6 +6,7 @@
 import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
+import { directForwardFits, directForwardSample } from './conv-direct-forward';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
@@ -137,8 +138,8 @@ function packedA(r: i32, p: i32, k: i32, mPad: i32): usize {
 
 /**
  * Packs the convolution's weights once per call, as gemm's packed-A panel at dst: `transposed` false
- * gives W [O, CKK] with, when bias is not 0, the bias as a last column (forward); true gives Wᵀ
- * [CKK, O] (backward data). Runs on one chunk.
+ * gives W [O, CKK] with, when bias is not 0, the bias as a last column (forward; for layers the
+ * direct forward takes, W [O, CKK] as it is); true gives Wᵀ [CKK, O] (backward data). Runs on one chunk.
  */
 export function conv2dPackWeights(
   _tid: i32,
@@ -158,6 +159,11 @@ export function conv2dPackWeights(
     for (let t = 0; t < mPad; t++)
       for (let o = 0; o < g.O; o++)
         store<f32>(dst + packedA(t, o, g.O, mPad) * 4, t < ckk ? load<f32>(w + <usize>(o * ckk + t) * 4) : 0);
+    return;
+  }
+  if (directForwardFits(g)) {
+    // directForwardSample reads the filters as they are: [O, CKK]
+    memory.copy(dst, w, <usize>(g.O * ckk) * 4);
     return;
   }
   const k = ckk + (bias !== 0 ? 1 : 0);
@@ -189,7 +195,8 @@ export function convScratchBytes(geom: usize): i32 {
 /**
  * y[n] [O, oh·ow] ← W [O, CKK] · cols(x[n]) + bias, for samples [lo, hi). `wPacked` is the weights
  * panel of {@link conv2dPackWeights}; with a bias it has the bias as its last column and cols gets a
- * last row of ones, so the GEMM adds the bias as its last depth (no pass over y of its own).
+ * last row of ones, so the GEMM adds the bias as its last depth (no pass over y of its own). Layers
+ * {@link directForwardFits} takes run directly instead (wPacked then holds the filters unpacked).
  */
 export function conv2d(
   tid: i32,
@@ -214,6 +221,11 @@ export function conv2d(
   const mPad = ((g.O + MR - 1) / MR) * MR;
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
+  if (directForwardFits(g)) {
+    for (let n = lo; n < hi; n++)
+      directForwardSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
+    return;
+  }
   const ones = cols + <usize>(ckk * hw) * 4;
   if (bias !== 0) {
     const one = f32x4.splat(1);
