@@ -183,3 +183,132 @@ export function directForwardSample(
     for (let f0 = 0; f0 < n; f0 += 16) block16(g, plane, f0, w0, w1, bias0, bias1, y0, y1, o1 !== o);
   }
 }
+
+// Direct forward of stride-1 layers with deep filters over short output rows (LeNet's second layer:
+// 6 → 16 channels, 5×5, 10×10 outputs). Their im2col GEMM spent a third of its time in im2col
+// (rows of 10 floats) and most of the rest packing; here each output row is three vectors, two
+// filters at a time (six accumulators), over the C·kH·kW taps read straight from zero-padded planes.
+
+/** Row stride of the padded planes of {@link directRowsSample}. */
+function rowsStride(g: Geom): i32 {
+  return g.W + 2 * g.pw;
+}
+
+/** Floats of one padded plane of {@link directRowsSample}. */
+function rowsPlane(g: Geom): i32 {
+  return (g.H + 2 * g.ph) * rowsStride(g);
+}
+
+/**
+ * Whether {@link directRowsSample} computes this layer's forward: stride 1, at least two input
+ * channels, 5×5 or larger filters, output rows 9 to 12 wide (three vectors, at most a quarter of
+ * lanes wasted), and the padded planes fit the scratch's cols buffer.
+ */
+export function directRowsFits(g: Geom): bool {
+  return (
+    g.sh === 1 &&
+    g.sw === 1 &&
+    g.C >= 2 &&
+    g.kh * g.kw >= 25 &&
+    g.ow >= 9 &&
+    g.ow <= 12 &&
+    g.C * rowsPlane(g) + 16 <= (g.C * g.kh * g.kw + 1) * g.oh * g.ow
+  );
+}
+
+/** Output row yo of filters o0, o1 (o1 may repeat o0; then `pair` is false): three vectors each. */
+function rows12(
+  g: Geom,
+  planes: usize,
+  yo: i32,
+  w0: usize,
+  w1: usize,
+  bias0: f32,
+  bias1: f32,
+  y0: usize,
+  y1: usize,
+  pair: bool,
+): void {
+  const s = rowsStride(g);
+  const ps = rowsPlane(g);
+  let a0 = f32x4.splat(bias0),
+    a1 = a0,
+    a2 = a0;
+  let b0 = f32x4.splat(bias1),
+    b1 = b0,
+    b2 = b0;
+  let t: usize = 0;
+  const kh = g.kh,
+    kw = g.kw;
+  for (let c = 0; c < g.C; c++) {
+    for (let i = 0; i < kh; i++) {
+      const row = planes + <usize>(c * ps + (yo + i) * s) * 4;
+      for (let j = 0; j < kw; j++) {
+        const p = row + <usize>j * 4;
+        const e = v128.load32_splat(w0 + t);
+        const h = v128.load32_splat(w1 + t);
+        t += 4;
+        let v = v128.load(p);
+        a0 = madd(e, v, a0);
+        b0 = madd(h, v, b0);
+        v = v128.load(p, 16);
+        a1 = madd(e, v, a1);
+        b1 = madd(h, v, b1);
+        v = v128.load(p, 32);
+        a2 = madd(e, v, a2);
+        b2 = madd(h, v, b2);
+      }
+    }
+  }
+  const at = <usize>(yo * g.ow) * 4;
+  putRow(y0 + at, g.ow, a0, a1, a2);
+  if (pair) putRow(y1 + at, g.ow, b0, b1, b2);
+}
+
+/** Stores the first ow (9 … 12) lanes of the three vectors at dst. */
+function putRow(dst: usize, ow: i32, v0: v128, v1: v128, v2: v128): void {
+  v128.store(dst, v0);
+  v128.store(dst, v1, 16);
+  if (ow === 12) {
+    v128.store(dst, v2, 32);
+    return;
+  }
+  store<f32>(dst, f32x4.extract_lane(v2, 0), 32);
+  if (ow > 9) store<f32>(dst, f32x4.extract_lane(v2, 1), 36);
+  if (ow > 10) store<f32>(dst, f32x4.extract_lane(v2, 2), 40);
+}
+
+/**
+ * y [O, oh, ow] ← w [O, C, kH, kW] ⋆ x [C, H, W] + bias (bias 0: none), for one sample; `scratch`
+ * holds the padded planes ({@link directRowsFits}).
+ */
+export function directRowsSample(x: usize, w: usize, bias: usize, y: usize, g: Geom, scratch: usize): void {
+  const H = g.H,
+    W = g.W,
+    s = rowsStride(g),
+    ps = rowsPlane(g);
+  const planes = scratch;
+  // the last row's vectors read up to 2 + kW − 1 floats past the stride: zeroed slack after the planes
+  memory.fill(planes, 0, <usize>(g.C * ps + 16) * 4);
+  for (let c = 0; c < g.C; c++) {
+    for (let r = 0; r < H; r++) {
+      const src = x + <usize>((c * H + r) * W) * 4;
+      const dst = planes + <usize>(c * ps + (r + g.ph) * s + g.pw) * 4;
+      let q = 0;
+      for (; q + 4 <= W; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+      for (; q < W; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+    }
+  }
+  const ckk = g.C * g.kh * g.kw;
+  const hw = g.oh * g.ow;
+  for (let o = 0; o < g.O; o += 2) {
+    const o1 = min(o + 1, g.O - 1);
+    const w0 = w + <usize>(o * ckk) * 4;
+    const w1 = w + <usize>(o1 * ckk) * 4;
+    const bias0: f32 = bias !== 0 ? load<f32>(bias + <usize>o * 4) : 0;
+    const bias1: f32 = bias !== 0 ? load<f32>(bias + <usize>o1 * 4) : 0;
+    const y0 = y + <usize>(o * hw) * 4;
+    const y1 = y + <usize>(o1 * hw) * 4;
+    for (let yo = 0; yo < g.oh; yo++) rows12(g, planes, yo, w0, w1, bias0, bias1, y0, y1, o1 !== o);
+  }
+}

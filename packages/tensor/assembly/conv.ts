@@ -6,7 +6,12 @@
 import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
-import { directForwardFits, directForwardSample } from './conv-direct-forward';
+import {
+  directForwardFits,
+  directForwardSample,
+  directRowsFits,
+  directRowsSample,
+} from './conv-direct-forward';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
@@ -22,6 +27,7 @@ export function im2colSample(x: usize, g: Geom, cols: usize): void {
     pw = g.pw,
     oh = g.oh,
     ow = g.ow;
+  const xEnd = x + <usize>(C * H * W) * 4;
   let row = cols;
   for (let c = 0; c < C; c++) {
     const plane = x + <usize>(c * H * W) * 4;
@@ -44,8 +50,15 @@ export function im2colSample(x: usize, g: Geom, cols: usize): void {
           if (sw === 1) {
             // rows are short (10 to 30 floats): an inline copy beats memory.copy's call
             let q = o0;
-            for (; q + 4 <= o1; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
-            for (; q < o1; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+            const end = o0 + ((o1 - o0 + 3) & ~3);
+            if (y + 1 < oh && src + <usize>end * 4 <= xEnd) {
+              // whole vectors, past o1 by up to 3 floats: into this row's zero tail or the next
+              // output row's segment, both written after this; reads stay inside the sample
+              for (; q < end; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+            } else {
+              for (; q + 4 <= o1; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+              for (; q < o1; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+            }
           } else {
             for (let q = o0; q < o1; q++)
               store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>(q * sw) * 4));
@@ -161,8 +174,8 @@ export function conv2dPackWeights(
         store<f32>(dst + packedA(t, o, g.O, mPad) * 4, t < ckk ? load<f32>(w + <usize>(o * ckk + t) * 4) : 0);
     return;
   }
-  if (directForwardFits(g)) {
-    // directForwardSample reads the filters as they are: [O, CKK]
+  if (directForwardFits(g) || directRowsFits(g)) {
+    // the direct forwards read the filters as they are: [O, CKK]
     memory.copy(dst, w, <usize>(g.O * ckk) * 4);
     return;
   }
@@ -224,6 +237,11 @@ export function conv2d(
   if (directForwardFits(g)) {
     for (let n = lo; n < hi; n++)
       directForwardSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
+    return;
+  }
+  if (directRowsFits(g)) {
+    for (let n = lo; n < hi; n++)
+      directRowsSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
     return;
   }
   const ones = cols + <usize>(ckk * hw) * 4;
