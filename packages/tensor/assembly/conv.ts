@@ -6,6 +6,12 @@
 import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
+import {
+  directForwardFits,
+  directForwardSample,
+  directRowsFits,
+  directRowsSample,
+} from './conv-direct-forward';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
@@ -21,6 +27,7 @@ export function im2colSample(x: usize, g: Geom, cols: usize): void {
     pw = g.pw,
     oh = g.oh,
     ow = g.ow;
+  const xEnd = x + <usize>(C * H * W) * 4;
   let row = cols;
   for (let c = 0; c < C; c++) {
     const plane = x + <usize>(c * H * W) * 4;
@@ -43,8 +50,15 @@ export function im2colSample(x: usize, g: Geom, cols: usize): void {
           if (sw === 1) {
             // rows are short (10 to 30 floats): an inline copy beats memory.copy's call
             let q = o0;
-            for (; q + 4 <= o1; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
-            for (; q < o1; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+            const end = o0 + ((o1 - o0 + 3) & ~3);
+            if (y + 1 < oh && src + <usize>end * 4 <= xEnd) {
+              // whole vectors, past o1 by up to 3 floats: into this row's zero tail or the next
+              // output row's segment, both written after this; reads stay inside the sample
+              for (; q < end; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+            } else {
+              for (; q + 4 <= o1; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
+              for (; q < o1; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
+            }
           } else {
             for (let q = o0; q < o1; q++)
               store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>(q * sw) * 4));
@@ -137,8 +151,8 @@ function packedA(r: i32, p: i32, k: i32, mPad: i32): usize {
 
 /**
  * Packs the convolution's weights once per call, as gemm's packed-A panel at dst: `transposed` false
- * gives W [O, CKK] with, when bias is not 0, the bias as a last column (forward); true gives Wᵀ
- * [CKK, O] (backward data). Runs on one chunk.
+ * gives W [O, CKK] with, when bias is not 0, the bias as a last column (forward; for layers the
+ * direct forward takes, W [O, CKK] as it is); true gives Wᵀ [CKK, O] (backward data). Runs on one chunk.
  */
 export function conv2dPackWeights(
   _tid: i32,
@@ -158,6 +172,11 @@ export function conv2dPackWeights(
     for (let t = 0; t < mPad; t++)
       for (let o = 0; o < g.O; o++)
         store<f32>(dst + packedA(t, o, g.O, mPad) * 4, t < ckk ? load<f32>(w + <usize>(o * ckk + t) * 4) : 0);
+    return;
+  }
+  if (directForwardFits(g) || directRowsFits(g)) {
+    // the direct forwards read the filters as they are: [O, CKK]
+    memory.copy(dst, w, <usize>(g.O * ckk) * 4);
     return;
   }
   const k = ckk + (bias !== 0 ? 1 : 0);
@@ -189,7 +208,8 @@ export function convScratchBytes(geom: usize): i32 {
 /**
  * y[n] [O, oh·ow] ← W [O, CKK] · cols(x[n]) + bias, for samples [lo, hi). `wPacked` is the weights
  * panel of {@link conv2dPackWeights}; with a bias it has the bias as its last column and cols gets a
- * last row of ones, so the GEMM adds the bias as its last depth (no pass over y of its own).
+ * last row of ones, so the GEMM adds the bias as its last depth (no pass over y of its own). Layers
+ * {@link directForwardFits} takes run directly instead (wPacked then holds the filters unpacked).
  */
 export function conv2d(
   tid: i32,
@@ -214,6 +234,16 @@ export function conv2d(
   const mPad = ((g.O + MR - 1) / MR) * MR;
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
+  if (directForwardFits(g)) {
+    for (let n = lo; n < hi; n++)
+      directForwardSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
+    return;
+  }
+  if (directRowsFits(g)) {
+    for (let n = lo; n < hi; n++)
+      directRowsSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
+    return;
+  }
   const ones = cols + <usize>(ckk * hw) * 4;
   if (bias !== 0) {
     const one = f32x4.splat(1);

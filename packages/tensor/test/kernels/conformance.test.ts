@@ -99,6 +99,17 @@ const convCases: [string, Shape, Shape, number, number][] = [
   // filters wider than one 5-tap group)
   ['5×5 pad 2, 1 → 7 channels', [3, 1, 12, 12], [7, 1, 5, 5], 1, 2],
   ['7×7, 1 → 3 channels', [2, 1, 9, 10], [3, 1, 7, 7], 1, 0],
+  // one input channel, stride 1, ≤ 8 filters: the direct forward (output rows 6 and 5 wide: partial
+  // vectors, blocks of 16 pixels spanning rows of the padded plane)
+  ['LeNet-5 first layer', [5, 1, 28, 28], [6, 1, 5, 5], 1, 2],
+  ['3×3 pad 1, 1 → 5 channels, 6 wide', [2, 1, 5, 6], [5, 1, 3, 3], 1, 1],
+  ['3×3 pad 1, 1 → 3 channels, 5 wide', [3, 1, 6, 5], [3, 1, 3, 3], 1, 1],
+  // stride 1, ≥ 2 input channels, 5×5, output rows 9 to 12 wide: the direct row forward (odd O,
+  // padding, partial last vector)
+  ['LeNet-5 second layer', [4, 6, 14, 14], [16, 6, 5, 5], 1, 0],
+  ['5×5 pad 1, 3 → 5 channels, 11 wide', [2, 3, 9, 13], [5, 3, 5, 5], 1, 1],
+  ['5×5, 2 → 3 channels, 12 wide', [2, 2, 13, 16], [3, 2, 5, 5], 1, 0],
+  ['5×5, 4 → 2 channels, 9 wide', [1, 4, 9, 13], [2, 4, 5, 5], 1, 0],
   // C·kH·kW + bias = 577 depths: more than one GEMM depth block
   ['3×3 pad 1, 64 channels', [2, 64, 6, 5], [7, 64, 3, 3], 1, 1],
   // 3×3 stride 1 with ≥ 16 channels each side: Winograd F(2×2, 3×3), odd sizes (edge tiles)
