@@ -13,7 +13,7 @@ function beats(v: f32, m: f32): bool {
 }
 
 /** a where the lanes of mask m are set, else b (m's lanes are all ones or all zeros). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline
 function select(a: v128, b: v128, m: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, m);
