@@ -13,8 +13,6 @@ function beats(v: f32, m: f32): bool {
 }
 
 /** a where the lanes of mask m are set, else b (m's lanes are all ones or all zeros). */
-// @ts-expect-error: decorator
-@inline
 function select(a: v128, b: v128, m: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, m);
   return v128.bitselect(a, b, m);
@@ -22,9 +20,7 @@ function select(a: v128, b: v128, m: v128): v128 {
 
 /** The 2×2 stride-2 unpadded window, with at least four outputs a row (the SIMD paths). */
 function isFast2x2(g: PoolGeom): bool {
-  return (
-    g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0 && g.ow >= 4
-  );
+  return g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0 && g.ow >= 4;
 }
 
 /** y, argmax [planes, oh, ow] ← max over each window (first maximum wins; padding never wins). */
