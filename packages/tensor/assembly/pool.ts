@@ -35,64 +35,73 @@ export function maxPool2d(
   geom: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
+  if (isFast2x2(g)) {
+    maxPool2x2(lo, hi, x, y, arg, g);
+    return;
+  }
   const hw = g.H * g.W;
   const ohw = g.oh * g.ow;
-  const fast = isFast2x2(g);
   for (let pl = lo; pl < hi; pl++) {
-    const xp = x + <usize>(pl * hw) * 4;
-    const yp = y + <usize>(pl * ohw) * 4;
-    const ap = arg + <usize>(pl * ohw) * 4;
-    if (fast && maxPool2x2Plane(xp, yp, ap, g.W, g.oh, g.ow)) continue;
-    maxPoolPlane(xp, yp, ap, g);
+    maxPoolPlane(x + <usize>(pl * hw) * 4, y + <usize>(pl * ohw) * 4, arg + <usize>(pl * ohw) * 4, g);
   }
 }
 
 /**
- * One plane of 2×2 stride-2 max pooling (ow ≥ 4). Returns false, having written garbage, when an input
- * may be NaN (the four inputs of a window sum to NaN; ∞ − ∞ trips it too): pmax drops a NaN that comes
- * after a number, so the caller redoes the plane exactly.
+ * Planes [lo, hi) of 2×2 stride-2 max pooling (ow ≥ 4). A plane where an input may be NaN (the four
+ * inputs of a window sum to NaN; ∞ − ∞ trips it too) is redone by the exact loop: pmax drops a NaN
+ * that comes after a number.
  */
-function maxPool2x2Plane(xp: usize, yp: usize, ap: usize, W: i32, oh: i32, ow: i32): bool {
+function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeom): void {
+  const W = g.W,
+    oh = g.oh,
+    ow = g.ow;
+  const hw = g.H * W;
+  const ohw = oh * ow;
   // index of a window's inputs relative to its top-left one, per output lane q..q+3 of a step
   const step = i32x4(0, 2, 4, 6);
   const offB = i32x4.add(step, i32x4.splat(1));
   const offC = i32x4.add(step, i32x4.splat(W));
   const offD = i32x4.add(step, i32x4.splat(W + 1));
   const last = ow - 4;
-  let nan = i32x4.splat(0);
-  for (let r = 0; r < oh; r++) {
-    const top = xp + <usize>(2 * r * W) * 4;
-    const bot = top + <usize>W * 4;
-    const yr = yp + <usize>(r * ow) * 4;
-    const ar = ap + <usize>(r * ow) * 4;
-    const base = 2 * r * W;
-    let q = 0;
-    while (true) {
-      const o = <usize>(2 * q) * 4;
-      const t0 = v128.load(top + o),
-        t1 = v128.load(top + o, 16);
-      const b0 = v128.load(bot + o),
-        b1 = v128.load(bot + o, 16);
-      // the window's inputs in row-major order: a (top left), b (top right), c, d (bottom)
-      const a = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6),
-        b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
-      const c = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6),
-        d = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
-      const s = f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
-      nan = v128.or(nan, f32x4.ne(s, s));
-      // pmax(m, v) = m < v ? v : m: the first maximum stays, as in the reference
-      const m = f32x4.pmax(f32x4.pmax(f32x4.pmax(a, b), c), d);
-      // the first input equal to the maximum is the one pmax kept (an earlier equal one would have stayed)
-      let ix = select(offC, offD, f32x4.eq(c, m));
-      ix = select(offB, ix, f32x4.eq(b, m));
-      ix = select(step, ix, f32x4.eq(a, m));
-      v128.store(yr + <usize>q * 4, m);
-      v128.store(ar + <usize>q * 4, i32x4.add(ix, i32x4.splat(base + 2 * q)));
-      if (q === last) break;
-      q = min(q + 4, last);
+  for (let pl = lo; pl < hi; pl++) {
+    const xp = x + <usize>(pl * hw) * 4;
+    const yp = y + <usize>(pl * ohw) * 4;
+    const ap = arg + <usize>(pl * ohw) * 4;
+    let nan = i32x4.splat(0);
+    for (let r = 0; r < oh; r++) {
+      const top = xp + <usize>(2 * r * W) * 4;
+      const bot = top + <usize>W * 4;
+      const yr = yp + <usize>(r * ow) * 4;
+      const ar = ap + <usize>(r * ow) * 4;
+      const base = 2 * r * W;
+      let q = 0;
+      while (true) {
+        const o = <usize>(2 * q) * 4;
+        const t0 = v128.load(top + o),
+          t1 = v128.load(top + o, 16);
+        const b0 = v128.load(bot + o),
+          b1 = v128.load(bot + o, 16);
+        // the window's inputs in row-major order: a (top left), b (top right), c, d (bottom)
+        const a = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6),
+          b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        const c = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6),
+          d = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        const s = f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
+        nan = v128.or(nan, f32x4.ne(s, s));
+        // pmax(m, v) = m < v ? v : m: the first maximum stays, as in the reference
+        const m = f32x4.pmax(f32x4.pmax(f32x4.pmax(a, b), c), d);
+        // the first input equal to the maximum is the one pmax kept (an earlier equal one would have stayed)
+        let ix = select(offC, offD, f32x4.eq(c, m));
+        ix = select(offB, ix, f32x4.eq(b, m));
+        ix = select(step, ix, f32x4.eq(a, m));
+        v128.store(yr + <usize>q * 4, m);
+        v128.store(ar + <usize>q * 4, i32x4.add(ix, i32x4.splat(base + 2 * q)));
+        if (q === last) break;
+        q = min(q + 4, last);
+      }
     }
+    if (v128.any_true(nan)) maxPoolPlane(xp, yp, ap, g);
   }
-  return !v128.any_true(nan);
 }
 
 /** One plane of any window, clipped to the image: the exact scalar loop (NaN wins and stays). */
@@ -134,67 +143,101 @@ export function maxPool2dBackward(
   geom: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
+  if (isFast2x2(g)) {
+    maxPool2x2Backward(lo, hi, dy, arg, dx, g);
+    return;
+  }
   const hw = g.H * g.W;
   const ohw = g.oh * g.ow;
-  const fast = isFast2x2(g);
-  // An odd row or column lies in no window: zero it first (the 2×2 path writes only the windows).
-  const partial = (g.H & 1) !== 0 || (g.W & 1) !== 0;
   for (let pl = lo; pl < hi; pl++) {
-    const dxp = dx + <usize>(pl * hw) * 4;
-    const dyp = dy + <usize>(pl * ohw) * 4;
-    const ap = arg + <usize>(pl * ohw) * 4;
-    if (fast) {
-      if (partial) memory.fill(dxp, 0, <usize>hw * 4);
-      if (maxPool2x2BackwardPlane(dyp, ap, dxp, g.W, g.oh, g.ow)) continue;
-    }
-    memory.fill(dxp, 0, <usize>hw * 4);
-    for (let i = 0; i < ohw; i++) {
-      const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
-      store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
-    }
+    scatterPlane(dy + <usize>(pl * ohw) * 4, arg + <usize>(pl * ohw) * 4, dx + <usize>(pl * hw) * 4, hw, ohw);
+  }
+}
+
+/** One plane: dx [hw] ← 0, then dy [ohw] added at each argmax (any indices inside the plane). */
+function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32): void {
+  memory.fill(dxp, 0, <usize>hw * 4);
+  for (let i = 0; i < ohw; i++) {
+    const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
+    store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
   }
 }
 
 /**
- * One plane of the 2×2 stride-2 backward (ow ≥ 4): the windows do not overlap, so each 2×2 block of dx
- * is written once, dy at the argmax and 0 elsewhere, with no fill first. Returns false when an argmax
- * lies outside its window (a hand-made one; the caller then scatters exactly).
+ * Planes [lo, hi) of the 2×2 stride-2 backward (ow ≥ 4): the windows do not overlap, so each 2×2 block
+ * of dx is written once, dy at the argmax and 0 elsewhere, with no fill first. A plane with an argmax
+ * outside its window (a hand-made one) is redone by the exact scatter.
  */
-function maxPool2x2BackwardPlane(dyp: usize, ap: usize, dxp: usize, W: i32, oh: i32, ow: i32): bool {
+function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, g: PoolGeom): void {
+  const W = g.W,
+    oh = g.oh,
+    ow = g.ow;
+  const hw = g.H * W;
+  const ohw = oh * ow;
+  // An odd row or column lies in no window: zero it first (this path writes only the windows).
+  const partial = (g.H & 1) !== 0 || (W & 1) !== 0;
   const step = i32x4(0, 2, 4, 6);
+  const eight = i32x4.splat(8);
   const one = i32x4.splat(1);
   const wv = i32x4.splat(W);
   const wv1 = i32x4.splat(W + 1);
-  const last = ow - 4;
-  let inside = i32x4.splat(-1);
-  for (let r = 0; r < oh; r++) {
-    const top = dxp + <usize>(2 * r * W) * 4;
-    const bot = top + <usize>W * 4;
-    const dr = dyp + <usize>(r * ow) * 4;
-    const ar = ap + <usize>(r * ow) * 4;
-    const base = 2 * r * W;
-    let q = 0;
-    while (true) {
-      const d = v128.load(dr + <usize>q * 4);
-      // argmax relative to the top-left input of each lane's window
-      const rel = i32x4.sub(v128.load(ar + <usize>q * 4), i32x4.add(step, i32x4.splat(base + 2 * q)));
-      const ma = i32x4.eq(rel, i32x4.splat(0)),
-        mb = i32x4.eq(rel, one);
-      const mc = i32x4.eq(rel, wv),
-        md = i32x4.eq(rel, wv1);
-      inside = v128.and(inside, v128.or(v128.or(ma, mb), v128.or(mc, md)));
-      const a = v128.and(d, ma),
-        b = v128.and(d, mb);
-      const c = v128.and(d, mc),
-        e = v128.and(d, md);
-      const o = <usize>(2 * q) * 4;
-      v128.store(top + o, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
-      v128.store(top + o, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
-      v128.store(bot + o, v128.shuffle<f32>(c, e, 0, 4, 1, 5));
-      v128.store(bot + o, v128.shuffle<f32>(c, e, 2, 6, 3, 7), 16);
-      if (q === last) break;
-      q = min(q + 4, last);
+  // One output past whole steps is cheaper as a scalar than as an overlapping step.
+  const single = (ow & 3) === 1;
+  const last = single ? ow - 5 : ow - 4;
+  for (let pl = lo; pl < hi; pl++) {
+    const dxp = dx + <usize>(pl * hw) * 4;
+    const dyp = dy + <usize>(pl * ohw) * 4;
+    const ap = arg + <usize>(pl * ohw) * 4;
+    if (partial) memory.fill(dxp, 0, <usize>hw * 4);
+    let inside = i32x4.splat(-1);
+    let ok = true;
+    for (let r = 0; r < oh; r++) {
+      const top = dxp + <usize>(2 * r * W) * 4;
+      const bot = top + <usize>W * 4;
+      const dr = dyp + <usize>(r * ow) * 4;
+      const ar = ap + <usize>(r * ow) * 4;
+      const base = 2 * r * W;
+      // index of the top-left input of each lane's window
+      let corner = i32x4.add(step, i32x4.splat(base));
+      let q = 0;
+      while (true) {
+        const d = v128.load(dr + <usize>q * 4);
+        const rel = i32x4.sub(v128.load(ar + <usize>q * 4), corner);
+        const ma = i32x4.eq(rel, i32x4.splat(0)),
+          mb = i32x4.eq(rel, one);
+        const mc = i32x4.eq(rel, wv),
+          md = i32x4.eq(rel, wv1);
+        inside = v128.and(inside, v128.or(v128.or(ma, mb), v128.or(mc, md)));
+        const a = v128.and(d, ma),
+          b = v128.and(d, mb);
+        const c = v128.and(d, mc),
+          e = v128.and(d, md);
+        const o = <usize>(2 * q) * 4;
+        v128.store(top + o, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
+        v128.store(top + o, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+        v128.store(bot + o, v128.shuffle<f32>(c, e, 0, 4, 1, 5));
+        v128.store(bot + o, v128.shuffle<f32>(c, e, 2, 6, 3, 7), 16);
+        if (q === last) break;
+        if (q + 4 <= last) {
+          q += 4;
+          corner = i32x4.add(corner, eight);
+        } else {
+          q = last;
+          corner = i32x4.add(step, i32x4.splat(base + 2 * q));
+        }
+      }
+      if (single) {
+        const qe = ow - 1;
+        const dv = load<f32>(dr + <usize>qe * 4);
+        const rel = load<i32>(ar + <usize>qe * 4) - (base + 2 * qe);
+        const o = <usize>(2 * qe) * 4;
+        store<f32>(top + o, rel === 0 ? dv : 0);
+        store<f32>(top + o, rel === 1 ? dv : 0, 4);
+        store<f32>(bot + o, rel === W ? dv : 0);
+        store<f32>(bot + o, rel === W + 1 ? dv : 0, 4);
+        ok = ok && (rel === 0 || rel === 1 || rel === W || rel === W + 1);
+      }
     }
+    if (!ok || !i32x4.all_true(inside)) scatterPlane(dyp, ap, dxp, hw, ohw);
   }
-  return i32x4.all_true(inside);
 }
