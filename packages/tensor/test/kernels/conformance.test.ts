@@ -183,6 +183,16 @@ for (const [name, xs, size, stride, pad] of poolCases) {
     const argmax = m.ints(ys, 3, 1);
     return { args: { x: poolSpecials(m.t(xs, 1), 6, plane), y, argmax, g }, outputs: [y, argmax] };
   });
+  add(k.maxPool2dBackward, `${name}, one argmax a plane outside its window, in the last column`, (m) => {
+    const x = m.t(xs, 1);
+    const argmax = m.ints(ys, 3, 1);
+    k.maxPool2d.reference({ x, y: m.t(ys, 2), argmax, g });
+    const outPlane = g.outHeight * g.outWidth;
+    // the first row's last window gets index 0 (the plane's first input), once per plane
+    for (let o = g.outWidth - 1; o < argmax.size; o += outPlane) argmax.data[o] = 0;
+    const dx = m.t(xs, 4);
+    return { args: { dy: m.t(ys, 5), argmax, dx, g }, outputs: [dx] };
+  });
   add(k.maxPool2dBackward, `${name}, hand-made argmax anywhere in the plane`, (m) => {
     const dx = m.t(xs, 4);
     return { args: { dy: m.t(ys, 5), argmax: m.ints(ys, 7, plane), dx, g }, outputs: [dx] };
