@@ -1,5 +1,8 @@
-// Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (the
-// simple-cnn preset's) has a SIMD path: four outputs per step, even/odd columns split by shuffles.
+// Max pooling over planes [lo, hi) of x [N·C, H, W]. The 2×2 stride-2 unpadded window (every preset's)
+// has a SIMD path: four outputs per step from two rows of eight inputs, even/odd columns split by
+// shuffles, the maximum by pmax (exact: it returns one of its inputs) and its index as the first input
+// equal to it. Rows end with a step that overlaps the one before (it rewrites the same values), so no
+// scalar tail; a plane holding a NaN is redone by the exact general loop.
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
 import { PoolGeom } from './generated/records';
@@ -9,8 +12,15 @@ function beats(v: f32, m: f32): bool {
   return v > m || (Number.isNaN(v) && !Number.isNaN(m));
 }
 
-function wins(v: v128, m: v128): v128 {
-  return v128.or(f32x4.gt(v, m), v128.and(f32x4.ne(v, v), f32x4.eq(m, m)));
+/** a where the lanes of mask m are set, else b (m's lanes are all ones or all zeros). */
+function select(a: v128, b: v128, m: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, m);
+  return v128.bitselect(a, b, m);
+}
+
+/** The 2×2 stride-2 unpadded window, with at least four outputs a row (the SIMD paths). */
+function isFast2x2(g: PoolGeom): bool {
+  return g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0 && g.ow >= 4;
 }
 
 /** y, argmax [planes, oh, ow] ← max over each window (first maximum wins; padding never wins). */
@@ -25,98 +35,98 @@ export function maxPool2d(
   geom: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
-  const H = g.H,
-    W = g.W,
+  if (isFast2x2(g)) {
+    maxPool2x2(lo, hi, x, y, arg, g);
+    return;
+  }
+  const hw = g.H * g.W;
+  const ohw = g.oh * g.ow;
+  for (let pl = lo; pl < hi; pl++) {
+    maxPoolPlane(x + <usize>(pl * hw) * 4, y + <usize>(pl * ohw) * 4, arg + <usize>(pl * ohw) * 4, g);
+  }
+}
+
+/**
+ * Planes [lo, hi) of 2×2 stride-2 max pooling (ow ≥ 4). A plane where an input may be NaN (the four
+ * inputs of a window sum to NaN; ∞ − ∞ trips it too) is redone by the exact loop: pmax drops a NaN
+ * that comes after a number.
+ */
+function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeom): void {
+  const W = g.W,
     oh = g.oh,
     ow = g.ow;
-  const fast = g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0;
+  const hw = g.H * W;
+  const ohw = oh * ow;
+  // index of a window's inputs relative to its top-left one, per output lane q..q+3 of a step
+  const step = i32x4(0, 2, 4, 6);
+  const offB = i32x4.add(step, i32x4.splat(1));
+  const offC = i32x4.add(step, i32x4.splat(W));
+  const offD = i32x4.add(step, i32x4.splat(W + 1));
+  const last = ow - 4;
   for (let pl = lo; pl < hi; pl++) {
-    const xp = x + <usize>(pl * H * W) * 4;
-    const yp = y + <usize>(pl * oh * ow) * 4;
-    const ap = arg + <usize>(pl * oh * ow) * 4;
-    if (fast) {
-      for (let r = 0; r < oh; r++) {
-        const top = xp + <usize>(2 * r * W) * 4;
-        const bot = top + <usize>W * 4;
-        const yr = yp + <usize>(r * ow) * 4;
-        const ar = ap + <usize>(r * ow) * 4;
-        const base = 2 * r * W;
-        let q = 0;
-        // index of (top, even column) for outputs q..q+3: base + 2q + {0, 2, 4, 6}
-        let idx = i32x4.add(i32x4.splat(base), i32x4(0, 2, 4, 6));
-        const one = i32x4.splat(1);
-        const wv = i32x4.splat(W);
-        for (; q + 4 <= ow; q += 4) {
-          const o = <usize>(2 * q) * 4;
-          const t0 = v128.load(top + o),
-            t1 = v128.load(top + o, 16);
-          const b0 = v128.load(bot + o),
-            b1 = v128.load(bot + o, 16);
-          const te = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6),
-            to = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
-          const be = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6),
-            bo = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
-          let m = te;
-          let ix = idx;
-          let mask = wins(to, m);
-          m = v128.bitselect(to, m, mask);
-          ix = v128.bitselect(i32x4.add(idx, one), ix, mask);
-          mask = wins(be, m);
-          m = v128.bitselect(be, m, mask);
-          ix = v128.bitselect(i32x4.add(idx, wv), ix, mask);
-          mask = wins(bo, m);
-          m = v128.bitselect(bo, m, mask);
-          ix = v128.bitselect(i32x4.add(i32x4.add(idx, wv), one), ix, mask);
-          v128.store(yr + <usize>q * 4, m);
-          v128.store(ar + <usize>q * 4, ix);
-          idx = i32x4.add(idx, i32x4.splat(8));
-        }
-        for (; q < ow; q++) {
-          const i0 = base + 2 * q;
-          let best = load<f32>(xp + <usize>i0 * 4);
-          let bi = i0;
-          const cand1 = load<f32>(xp + <usize>(i0 + 1) * 4);
-          if (beats(cand1, best)) {
-            best = cand1;
-            bi = i0 + 1;
-          }
-          const cand2 = load<f32>(xp + <usize>(i0 + W) * 4);
-          if (beats(cand2, best)) {
-            best = cand2;
-            bi = i0 + W;
-          }
-          const cand3 = load<f32>(xp + <usize>(i0 + W + 1) * 4);
-          if (beats(cand3, best)) {
-            best = cand3;
-            bi = i0 + W + 1;
-          }
-          store<f32>(yr + <usize>q * 4, best);
-          store<i32>(ar + <usize>q * 4, bi);
-        }
-      }
-      continue;
-    }
+    const xp = x + <usize>(pl * hw) * 4;
+    const yp = y + <usize>(pl * ohw) * 4;
+    const ap = arg + <usize>(pl * ohw) * 4;
+    let nan = i32x4.splat(0);
     for (let r = 0; r < oh; r++) {
-      for (let q = 0; q < ow; q++) {
-        let best: f32 = -Infinity;
-        let bi = -1;
-        for (let i = 0; i < g.kh; i++) {
-          const ih = r * g.sh - g.ph + i;
-          if (ih < 0 || ih >= H) continue;
-          for (let j = 0; j < g.kw; j++) {
-            const iw = q * g.sw - g.pw + j;
-            if (iw < 0 || iw >= W) continue;
-            const v = load<f32>(xp + <usize>(ih * W + iw) * 4);
-            // NaN propagates (as in PyTorch): a NaN wins and keeps winning.
-            if (bi < 0 || beats(v, best)) {
-              best = v;
-              bi = ih * W + iw;
-            }
+      const top = xp + <usize>(2 * r * W) * 4;
+      const bot = top + <usize>W * 4;
+      const yr = yp + <usize>(r * ow) * 4;
+      const ar = ap + <usize>(r * ow) * 4;
+      const base = 2 * r * W;
+      let q = 0;
+      while (true) {
+        const o = <usize>(2 * q) * 4;
+        const t0 = v128.load(top + o),
+          t1 = v128.load(top + o, 16);
+        const b0 = v128.load(bot + o),
+          b1 = v128.load(bot + o, 16);
+        // the window's inputs in row-major order: a (top left), b (top right), c, d (bottom)
+        const a = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6),
+          b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        const c = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6),
+          d = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        const s = f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
+        nan = v128.or(nan, f32x4.ne(s, s));
+        // pmax(m, v) = m < v ? v : m: the first maximum stays, as in the reference
+        const m = f32x4.pmax(f32x4.pmax(f32x4.pmax(a, b), c), d);
+        // the first input equal to the maximum is the one pmax kept (an earlier equal one would have stayed)
+        let ix = select(offC, offD, f32x4.eq(c, m));
+        ix = select(offB, ix, f32x4.eq(b, m));
+        ix = select(step, ix, f32x4.eq(a, m));
+        v128.store(yr + <usize>q * 4, m);
+        v128.store(ar + <usize>q * 4, i32x4.add(ix, i32x4.splat(base + 2 * q)));
+        if (q === last) break;
+        q = min(q + 4, last);
+      }
+    }
+    if (v128.any_true(nan)) maxPoolPlane(xp, yp, ap, g);
+  }
+}
+
+/** One plane of any window, clipped to the image: the exact scalar loop (NaN wins and stays). */
+function maxPoolPlane(xp: usize, yp: usize, ap: usize, g: PoolGeom): void {
+  const H = g.H,
+    W = g.W;
+  for (let r = 0; r < g.oh; r++) {
+    for (let q = 0; q < g.ow; q++) {
+      let best: f32 = -Infinity;
+      let bi = -1;
+      for (let i = 0; i < g.kh; i++) {
+        const ih = r * g.sh - g.ph + i;
+        if (ih < 0 || ih >= H) continue;
+        for (let j = 0; j < g.kw; j++) {
+          const iw = q * g.sw - g.pw + j;
+          if (iw < 0 || iw >= W) continue;
+          const v = load<f32>(xp + <usize>(ih * W + iw) * 4);
+          if (bi < 0 || beats(v, best)) {
+            best = v;
+            bi = ih * W + iw;
           }
         }
-        store<f32>(yp + <usize>(r * ow + q) * 4, best);
-        store<i32>(ap + <usize>(r * ow + q) * 4, bi);
       }
+      store<f32>(yp + <usize>(r * g.ow + q) * 4, best);
+      store<i32>(ap + <usize>(r * g.ow + q) * 4, bi);
     }
   }
 }
@@ -133,60 +143,101 @@ export function maxPool2dBackward(
   geom: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
-  const H = g.H,
-    W = g.W,
+  if (isFast2x2(g)) {
+    maxPool2x2Backward(lo, hi, dy, arg, dx, g);
+    return;
+  }
+  const hw = g.H * g.W;
+  const ohw = g.oh * g.ow;
+  for (let pl = lo; pl < hi; pl++) {
+    scatterPlane(dy + <usize>(pl * ohw) * 4, arg + <usize>(pl * ohw) * 4, dx + <usize>(pl * hw) * 4, hw, ohw);
+  }
+}
+
+/** One plane: dx [hw] ← 0, then dy [ohw] added at each argmax (any indices inside the plane). */
+function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32): void {
+  memory.fill(dxp, 0, <usize>hw * 4);
+  for (let i = 0; i < ohw; i++) {
+    const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
+    store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
+  }
+}
+
+/**
+ * Planes [lo, hi) of the 2×2 stride-2 backward (ow ≥ 4): the windows do not overlap, so each 2×2 block
+ * of dx is written once, dy at the argmax and 0 elsewhere, with no fill first. A plane with an argmax
+ * outside its window (a hand-made one) is redone by the exact scatter.
+ */
+function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, g: PoolGeom): void {
+  const W = g.W,
     oh = g.oh,
     ow = g.ow;
-  const hw = H * W;
+  const hw = g.H * W;
   const ohw = oh * ow;
-  // 2×2 stride 2: windows do not overlap, so every input gets dy or 0 and is written once.
-  const fast = g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0;
+  // An odd row or column lies in no window: zero it first (this path writes only the windows).
+  const partial = (g.H & 1) !== 0 || (W & 1) !== 0;
+  const step = i32x4(0, 2, 4, 6);
+  const eight = i32x4.splat(8);
+  const one = i32x4.splat(1);
+  const wv = i32x4.splat(W);
+  const wv1 = i32x4.splat(W + 1);
+  // One output past whole steps is cheaper as a scalar than as an overlapping step.
+  const single = (ow & 3) === 1;
+  const last = single ? ow - 5 : ow - 4;
   for (let pl = lo; pl < hi; pl++) {
     const dxp = dx + <usize>(pl * hw) * 4;
     const dyp = dy + <usize>(pl * ohw) * 4;
     const ap = arg + <usize>(pl * ohw) * 4;
-    if (!fast || (H & 1) !== 0 || (W & 1) !== 0) memory.fill(dxp, 0, <usize>hw * 4);
-    if (!fast) {
-      for (let i = 0; i < ohw; i++) {
-        const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
-        store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
-      }
-      continue;
-    }
-    const one = i32x4.splat(1);
-    const wv = i32x4.splat(W);
+    if (partial) memory.fill(dxp, 0, <usize>hw * 4);
+    let inside = i32x4.splat(-1);
+    let ok = true;
     for (let r = 0; r < oh; r++) {
       const top = dxp + <usize>(2 * r * W) * 4;
       const bot = top + <usize>W * 4;
       const dr = dyp + <usize>(r * ow) * 4;
       const ar = ap + <usize>(r * ow) * 4;
       const base = 2 * r * W;
-      let idx = i32x4.add(i32x4.splat(base), i32x4(0, 2, 4, 6));
+      // index of the top-left input of each lane's window
+      let corner = i32x4.add(step, i32x4.splat(base));
       let q = 0;
-      for (; q + 4 <= ow; q += 4) {
+      while (true) {
         const d = v128.load(dr + <usize>q * 4);
-        const a = v128.load(ar + <usize>q * 4);
-        const tl = v128.and(d, i32x4.eq(a, idx));
-        const tr = v128.and(d, i32x4.eq(a, i32x4.add(idx, one)));
-        const bl = v128.and(d, i32x4.eq(a, i32x4.add(idx, wv)));
-        const br = v128.and(d, i32x4.eq(a, i32x4.add(i32x4.add(idx, wv), one)));
+        const rel = i32x4.sub(v128.load(ar + <usize>q * 4), corner);
+        const ma = i32x4.eq(rel, i32x4.splat(0)),
+          mb = i32x4.eq(rel, one);
+        const mc = i32x4.eq(rel, wv),
+          md = i32x4.eq(rel, wv1);
+        inside = v128.and(inside, v128.or(v128.or(ma, mb), v128.or(mc, md)));
+        const a = v128.and(d, ma),
+          b = v128.and(d, mb);
+        const c = v128.and(d, mc),
+          e = v128.and(d, md);
         const o = <usize>(2 * q) * 4;
-        v128.store(top + o, v128.shuffle<f32>(tl, tr, 0, 4, 1, 5));
-        v128.store(top + o, v128.shuffle<f32>(tl, tr, 2, 6, 3, 7), 16);
-        v128.store(bot + o, v128.shuffle<f32>(bl, br, 0, 4, 1, 5));
-        v128.store(bot + o, v128.shuffle<f32>(bl, br, 2, 6, 3, 7), 16);
-        idx = i32x4.add(idx, i32x4.splat(8));
+        v128.store(top + o, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
+        v128.store(top + o, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+        v128.store(bot + o, v128.shuffle<f32>(c, e, 0, 4, 1, 5));
+        v128.store(bot + o, v128.shuffle<f32>(c, e, 2, 6, 3, 7), 16);
+        if (q === last) break;
+        if (q + 4 <= last) {
+          q += 4;
+          corner = i32x4.add(corner, eight);
+        } else {
+          q = last;
+          corner = i32x4.add(step, i32x4.splat(base + 2 * q));
+        }
       }
-      for (; q < ow; q++) {
-        const d = load<f32>(dr + <usize>q * 4);
-        const a = load<i32>(ar + <usize>q * 4);
-        const i0 = base + 2 * q;
-        const o = <usize>(2 * q) * 4;
-        store<f32>(top + o, a === i0 ? d : 0);
-        store<f32>(top + o, a === i0 + 1 ? d : 0, 4);
-        store<f32>(bot + o, a === i0 + W ? d : 0);
-        store<f32>(bot + o, a === i0 + W + 1 ? d : 0, 4);
+      if (single) {
+        const qe = ow - 1;
+        const dv = load<f32>(dr + <usize>qe * 4);
+        const rel = load<i32>(ar + <usize>qe * 4) - (base + 2 * qe);
+        const o = <usize>(2 * qe) * 4;
+        store<f32>(top + o, rel === 0 ? dv : 0);
+        store<f32>(top + o, rel === 1 ? dv : 0, 4);
+        store<f32>(bot + o, rel === W ? dv : 0);
+        store<f32>(bot + o, rel === W + 1 ? dv : 0, 4);
+        ok = ok && (rel === 0 || rel === 1 || rel === W || rel === W + 1);
       }
     }
+    if (!ok || !i32x4.all_true(inside)) scatterPlane(dyp, ap, dxp, hw, ohw);
   }
 }

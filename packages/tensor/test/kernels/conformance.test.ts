@@ -152,7 +152,27 @@ const poolCases: [string, Shape, number, number, number][] = [
   ['2×2', [4, 3, 8, 6], 2, 2, 0],
   ['3×3 stride 2 pad 1', [2, 3, 7, 7], 3, 2, 1],
   ['mnist-sized', [8, 32, 28, 28], 2, 2, 0],
+  // 2×2 stride 2 with 7 and 5 outputs a row (the last SIMD step overlaps), an odd width and
+  // height (a row and a column in no window), and fewer than 4 outputs a row
+  ['2×2, 14×14', [3, 5, 14, 14], 2, 2, 0],
+  ['2×2, 10×10', [3, 4, 10, 10], 2, 2, 0],
+  ['2×2, 11×9', [2, 3, 11, 9], 2, 2, 0],
+  ['2×2, 7×7', [2, 3, 7, 7], 2, 2, 0],
 ];
+/**
+ * Rewrites x with few distinct values (ties), ±0 and ±∞, and NaN in some planes only: max pooling
+ * must pick the same first maximum, and the first NaN, as the reference.
+ */
+function poolSpecials(x: Tensor, seed: number, plane: number): Tensor {
+  const r = new Random(seed);
+  const levels = [0, -0, 1, 1, 2, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (let i = 0; i < x.size; i++) {
+    const u = r.uniform();
+    const withNaN = Math.floor(i / plane) % 3 === 1;
+    x.data[i] = withNaN && u < 0.03 ? Number.NaN : levels[Math.floor(u * levels.length)];
+  }
+  return x;
+}
 for (const [name, xs, size, stride, pad] of poolCases) {
   const g = pool2dGeometry(xs, size, stride, pad);
   const ys = [g.batch, g.channels, g.outHeight, g.outWidth];
@@ -167,6 +187,26 @@ for (const [name, xs, size, stride, pad] of poolCases) {
     k.maxPool2d.reference({ x, y: m.t(ys, 2), argmax, g }); // valid indices
     const dx = m.t(xs, 4);
     return { args: { dy: m.t(ys, 5), argmax, dx, g }, outputs: [dx] };
+  });
+  const plane = g.inHeight * g.inWidth;
+  add(k.maxPool2d, `${name}, ties, ±0, ±∞ and NaN`, (m) => {
+    const y = m.t(ys, 2);
+    const argmax = m.ints(ys, 3, 1);
+    return { args: { x: poolSpecials(m.t(xs, 1), 6, plane), y, argmax, g }, outputs: [y, argmax] };
+  });
+  add(k.maxPool2dBackward, `${name}, one argmax a plane outside its window, in the last column`, (m) => {
+    const x = m.t(xs, 1);
+    const argmax = m.ints(ys, 3, 1);
+    k.maxPool2d.reference({ x, y: m.t(ys, 2), argmax, g });
+    const outPlane = g.outHeight * g.outWidth;
+    // the first row's last window gets index 0 (the plane's first input), once per plane
+    for (let o = g.outWidth - 1; o < argmax.size; o += outPlane) argmax.data[o] = 0;
+    const dx = m.t(xs, 4);
+    return { args: { dy: m.t(ys, 5), argmax, dx, g }, outputs: [dx] };
+  });
+  add(k.maxPool2dBackward, `${name}, hand-made argmax anywhere in the plane`, (m) => {
+    const dx = m.t(xs, 4);
+    return { args: { dy: m.t(ys, 5), argmax: m.ints(ys, 7, plane), dx, g }, outputs: [dx] };
   });
   for (const countIncludePad of [true, false]) {
     add(k.avgPool2d, `${name} countIncludePad=${countIncludePad}`, (m) => {
@@ -466,7 +506,7 @@ add(k.crossEntropy, 'with gradient', (m) => {
   };
 });
 
-/** max |a − e| ≤ 1e-4 · max(1, max |e|), NaN where NaN; ints exactly. */
+/** max |a − e| ≤ 1e-4 · max(1, max |e|), NaN where NaN, ±∞ where ±∞; ints exactly. */
 function expectConforms(actual: AnyTensor, expected: AnyTensor, what: string): void {
   const a = actual.data;
   const e = expected.data;
@@ -478,7 +518,9 @@ function expectConforms(actual: AnyTensor, expected: AnyTensor, what: string): v
   let mag = 1;
   for (let i = 0; i < e.length; i++) if (Number.isFinite(e[i])) mag = Math.max(mag, Math.abs(e[i]));
   for (let i = 0; i < e.length; i++) {
-    const bad = Number.isNaN(e[i]) ? !Number.isNaN(a[i]) : !(Math.abs(a[i] - e[i]) <= 1e-4 * mag);
+    const bad = Number.isNaN(e[i])
+      ? !Number.isNaN(a[i])
+      : !(a[i] === e[i] || Math.abs(a[i] - e[i]) <= 1e-4 * mag);
     if (bad) expect.fail(`${what}: element ${i} is ${a[i]}, the reference gives ${e[i]}`);
   }
 }
