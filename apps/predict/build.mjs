@@ -5,7 +5,7 @@
 // bundle inside as a string, which it compiles through V8's code cache.
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -18,7 +18,8 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 /**
  * Start-up trims, each measured (bench/suites/startup.mjs): Node built-ins come through `require`
  * (an ESM `import` of one builds its whole namespace, and `node:fs`'s lazy getters then load the
- * streams modules), and jpeg-js brings its decoder alone (the CLI never encodes).
+ * streams modules), jpeg-js brings its decoder alone (the CLI never encodes), fflate comes without
+ * its worker glue, and PNG image data is inflated by Node's zlib.
  */
 const startupTrims = {
   name: 'startup-trims',
@@ -46,6 +47,17 @@ const startupTrims = {
       loader: 'js',
       resolveDir: args.pluginData,
     }));
+    // fflate's browser build: the same synchronous code without the Node build's top-level
+    // require('worker_threads') (only its asynchronous API uses workers; the CLI never calls it).
+    build.onResolve({ filter: /^fflate$/ }, (args) => ({
+      path: join(dirname(createRequire(args.importer).resolve('fflate')), '../esm/browser.js'),
+    }));
+    // The PNG decoder inflates with Node's zlib when it can (src/native-inflate.ts says how).
+    build.onResolve({ filter: /^\.\.\/io\/inflate\.js$/ }, (args) =>
+      /[/\\]datasets[/\\]src[/\\]image[/\\]png\.ts$/.test(args.importer)
+        ? { path: join(root, 'src/native-inflate.ts') }
+        : undefined,
+    );
   },
 };
 
