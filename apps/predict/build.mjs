@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Bundles scratchnet-predict into one file, dist/scratchnet-predict.js, with a shebang: every
 // dependency (the scratchnet packages from their TypeScript sources, fflate, jpeg-js's decoder) is
-// inside, so the CLI starts by reading one file and nothing else. The file is src/start.js with the
-// bundle inside as a string, which it compiles through V8's code cache.
+// inside, so the CLI starts by reading one file and nothing else. The file is src/start.cjs with the
+// bundle inside as a string, which it compiles through V8's code cache. It is a CommonJS script, and
+// dist/package.json says so (the package itself is "type": "module").
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -61,7 +62,7 @@ const startupTrims = {
   },
 };
 
-// The CLI as the body of a function of (require, import.meta.url), compiled by src/start.js with V8's
+// The CLI as the body of a function of (require, import.meta.url), compiled by src/start.cjs with V8's
 // code cache: a script, not a module, since only scripts take a code cache on Node 20.
 const built = await esbuild.build({
   entryPoints: [join(root, 'src/cli.ts')],
@@ -81,9 +82,10 @@ const built = await esbuild.build({
 });
 const body = `(function (require, __importMetaUrl) {"use strict";${built.outputFiles[0].text}\n})`;
 const key = createHash('sha256').update(body).digest('hex').slice(0, 16);
-const start = readFileSync(join(root, 'src/start.js'), 'utf8')
+const start = readFileSync(join(root, 'src/start.cjs'), 'utf8')
   .replace("'__SOURCE_KEY__'", () => JSON.stringify(key))
   .replace("'__SOURCE__'", () => JSON.stringify(body));
 mkdirSync(dirname(outfile), { recursive: true });
 writeFileSync(outfile, `#!/usr/bin/env node\n${start}`);
+writeFileSync(join(dirname(outfile), 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 chmodSync(outfile, 0o755);
