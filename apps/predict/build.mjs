@@ -20,11 +20,17 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
  * Start-up trims, each measured (bench/suites/startup.mjs): Node built-ins come through `require`
  * (an ESM `import` of one builds its whole namespace, and `node:fs`'s lazy getters then load the
  * streams modules), jpeg-js brings its decoder alone (the CLI never encodes), fflate comes without
- * its worker glue, and PNG image data is inflated by Node's zlib.
+ * its worker glue, PNG image data is inflated by Node's zlib, and files are read without fs/promises.
  */
 const startupTrims = {
   name: 'startup-trims',
   setup(build) {
+    // The capped file reader opens files through src/sync-open.ts (it says why).
+    build.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
+      /[/\\]datasets[/\\]src[/\\]io[/\\]read-capped\.ts$/.test(args.importer)
+        ? { path: join(root, 'src/sync-open.ts') }
+        : undefined,
+    );
     const builtins = new RegExp(
       `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`,
     );
