@@ -9,7 +9,7 @@
 // go through a small tile buffer. Every C element is summed over k in the same order whatever the
 // blocking of M and N, so splitting M or N across threads never changes a result bit.
 
-import { madd } from './simd';
+import { hsum, madd } from './simd';
 
 // The micro-tile is 4×8: 8 accumulators + 2 B vectors + 1 A splat stay in registers. V8 gives wasm
 // SIMD at most 15 xmm registers on x86-64, and from 10 accumulators on (4×16, 6×8, 5×8) it spills in
@@ -19,6 +19,9 @@ export const NR: i32 = 8;
 export const KC: i32 = 512;
 export const MC: i32 = 128;
 export const NC: i32 = 1024;
+
+/** Deepest K block whose B is read in place rather than packed (see gemmBlock's directB). */
+const DIRECT_B_MAX_KC: i32 = 256;
 
 /** Bytes of per-thread scratch one GEMM call needs: packed A, packed B and an edge tile. */
 export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4 + 64;
@@ -207,6 +210,7 @@ function microColumn(
   alpha: f32,
   beta: f32,
   tile: usize,
+  bstep: usize = <usize>NR * 4,
 ): void {
   const ld = <usize>ldc * 4;
   for (let ir = 0; ir < mc; ir += MR) {
@@ -236,7 +240,7 @@ function microColumn(
       c30 = madd(av, b0, c30);
       c31 = madd(av, b1, c31);
       a += 16;
-      b += 32;
+      b += bstep;
     }
     const ct = c + <usize>ir * ld;
     const full = mc - ir >= MR && nr === NR;
@@ -295,6 +299,7 @@ export function gemmBlock(
   mPad: i32 = 0,
   preB: usize = 0,
   nPad: i32 = 0,
+  directB: bool = false,
 ): void {
   if (i1 <= i0 || j1 <= j0) return;
   if (k === 0 || alpha === 0) {
@@ -316,8 +321,14 @@ export function gemmBlock(
       const kc = min(KC, k - pc);
       const bEff: f32 = pc === 0 ? beta : 1;
       let pB = sB;
+      // B stored [k, n] is read in place (rows ldb apart) when directB and the block is shallow enough
+      // for a sliver's kc cache lines to stay in L1 (deeper, packing pays): only a ragged last sliver is packed.
+      const inPlace = directB && !transB && preB === 0 && kc <= DIRECT_B_MAX_KC;
+      const ncFull = inPlace ? nc & ~(NR - 1) : 0;
       if (preB !== 0) pB = preB + (<usize>pc * nPad + <usize>jc * kc) * 4;
-      else packB(transB, b, ldb, pc, jc, kc, nc, sB);
+      else if (inPlace) {
+        if (ncFull < nc) packB(transB, b, ldb, pc, jc + ncFull, kc, nc - ncFull, sB);
+      } else packB(transB, b, ldb, pc, jc, kc, nc, sB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         let pA = sA;
@@ -325,7 +336,13 @@ export function gemmBlock(
         else packA(transA, a, lda, ic, pc, mc, kc, sA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cp = c + (<usize>ic * ldc + jc + jr) * 4;
-          microColumn(kc, pA, pB + <usize>(jr * kc) * 4, cp, ldc, mc, min(NR, nc - jr), alpha, bEff, tile);
+          if (jr < ncFull) {
+            const src = b + (<usize>pc * ldb + jc + jr) * 4;
+            microColumn(kc, pA, src, cp, ldc, mc, NR, alpha, bEff, tile, <usize>ldb * 4);
+          } else {
+            const sl = inPlace ? sB + <usize>((jr - ncFull) * kc) * 4 : pB + <usize>(jr * kc) * 4;
+            microColumn(kc, pA, sl, cp, ldc, mc, min(NR, nc - jr), alpha, bEff, tile);
+          }
         }
       }
     }
@@ -379,5 +396,186 @@ export function packBFull(
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     packB(transB, b, ldb, pc, j0, kc, j1 - j0, dst + (<usize>pc * nPad + <usize>j0 * kc) * 4);
+  }
+}
+
+// ---- C ← α·A·Bᵀ + β·C in dot-product form, nothing packed ---------------------------------------
+//
+// With A stored [m, k] and B stored [n, k] (a Dense layer's forward: x·Wᵀ) both operands run along k
+// in memory, so a C element is a dot product of two contiguous rows. The kernel keeps four k lanes
+// per C element and reduces them at the end of each depth block, which spares the transposing pack
+// of both operands (3.2 MB of weights for a 6272→128 layer) that the micro-tile kernel needs.
+
+/** Depths per block of {@link gemmDot}: the 4 B rows of a tile (8 KB) stay in L1, the A block in L2. */
+const KD: i32 = 512;
+
+/** Each of four vectors summed as {@link hsum} does ((l0 + l2) + (l1 + l3)), as one vector. */
+// @ts-expect-error: decorator
+@inline
+function hsum4(c0: v128, c1: v128, c2: v128, c3: v128): v128 {
+  const s01 = f32x4.add(v128.shuffle<f32>(c0, c1, 0, 1, 4, 5), v128.shuffle<f32>(c0, c1, 2, 3, 6, 7));
+  const s23 = f32x4.add(v128.shuffle<f32>(c2, c3, 0, 1, 4, 5), v128.shuffle<f32>(c2, c3, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 2, 4, 6), v128.shuffle<f32>(s01, s23, 1, 3, 5, 7));
+}
+
+/**
+ * Σ_p a[p]·b[p] over kd floats in the one order every element of {@link gemmDot} follows: lane
+ * p mod 4 accumulates depth p of the whole groups of four, the kd mod 4 last depths go to lane 0,
+ * then {@link hsum}.
+ */
+function dot1(a: usize, b: usize, kd: i32): f32 {
+  let acc = f32x4.splat(0);
+  const end = <usize>(kd & ~3) * 4;
+  let o: usize = 0;
+  for (; o < end; o += 16) acc = madd(v128.load(a + o), v128.load(b + o), acc);
+  for (; o < <usize>kd * 4; o += 4) acc = madd(v128.load32_zero(a + o), v128.load32_zero(b + o), acc);
+  return hsum(acc);
+}
+
+/** C ← α·s + β·C on one element; β = 0 never reads C. */
+// @ts-expect-error: decorator
+@inline
+function merge1(p: usize, s: f32, alpha: f32, beta: f32): void {
+  const t = alpha * s;
+  store<f32>(p, beta === 0 ? t : t + beta * load<f32>(p));
+}
+
+/**
+ * Columns [j0, j1) of C (j0 a multiple of 4) for the kd depths at a and b (already offset to the
+ * block): 2×4 tiles, two A rows against four B rows, eight 4-lane accumulators; the row and columns
+ * past whole tiles go element by element through {@link dot1}, in the same order.
+ */
+function dotBlock(
+  m: i32,
+  j0: i32,
+  j1: i32,
+  kd: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+): void {
+  const la = <usize>lda * 4;
+  const lb = <usize>ldb * 4;
+  const end = <usize>(kd & ~3) * 4;
+  const kEnd = <usize>kd * 4;
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  const m2 = m & ~1;
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const b0 = b + <usize>j * lb;
+    const b1 = b0 + lb;
+    const b2 = b1 + lb;
+    const b3 = b2 + lb;
+    for (let i = 0; i < m2; i += 2) {
+      const a0 = a + <usize>i * la;
+      const a1 = a0 + la;
+      let c00 = f32x4.splat(0),
+        c01 = f32x4.splat(0),
+        c02 = f32x4.splat(0),
+        c03 = f32x4.splat(0);
+      let c10 = f32x4.splat(0),
+        c11 = f32x4.splat(0),
+        c12 = f32x4.splat(0),
+        c13 = f32x4.splat(0);
+      let o: usize = 0;
+      for (; o < end; o += 16) {
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        let w = v128.load(b0 + o);
+        c00 = madd(x0, w, c00);
+        c10 = madd(x1, w, c10);
+        w = v128.load(b1 + o);
+        c01 = madd(x0, w, c01);
+        c11 = madd(x1, w, c11);
+        w = v128.load(b2 + o);
+        c02 = madd(x0, w, c02);
+        c12 = madd(x1, w, c12);
+        w = v128.load(b3 + o);
+        c03 = madd(x0, w, c03);
+        c13 = madd(x1, w, c13);
+      }
+      for (; o < kEnd; o += 4) {
+        const x0 = v128.load32_zero(a0 + o);
+        const x1 = v128.load32_zero(a1 + o);
+        let w = v128.load32_zero(b0 + o);
+        c00 = madd(x0, w, c00);
+        c10 = madd(x1, w, c10);
+        w = v128.load32_zero(b1 + o);
+        c01 = madd(x0, w, c01);
+        c11 = madd(x1, w, c11);
+        w = v128.load32_zero(b2 + o);
+        c02 = madd(x0, w, c02);
+        c12 = madd(x1, w, c12);
+        w = v128.load32_zero(b3 + o);
+        c03 = madd(x0, w, c03);
+        c13 = madd(x1, w, c13);
+      }
+      const p0 = c + (<usize>i * ldc + j) * 4;
+      const p1 = p0 + <usize>ldc * 4;
+      const t0 = f32x4.mul(hsum4(c00, c01, c02, c03), va);
+      const t1 = f32x4.mul(hsum4(c10, c11, c12, c13), va);
+      if (beta === 0) {
+        v128.store(p0, t0);
+        v128.store(p1, t1);
+      } else {
+        v128.store(p0, f32x4.add(t0, f32x4.mul(v128.load(p0), vb)));
+        v128.store(p1, f32x4.add(t1, f32x4.mul(v128.load(p1), vb)));
+      }
+    }
+    for (let i = m2; i < m; i++) {
+      for (let q = j; q < j + 4; q++) {
+        const s = dot1(a + <usize>i * la, b + <usize>q * lb, kd);
+        merge1(c + (<usize>i * ldc + q) * 4, s, alpha, beta);
+      }
+    }
+  }
+  for (; j < j1; j++) {
+    for (let i = 0; i < m; i++) {
+      const s = dot1(a + <usize>i * la, b + <usize>j * lb, kd);
+      merge1(c + (<usize>i * ldc + j) * 4, s, alpha, beta);
+    }
+  }
+}
+
+/**
+ * Parallel C ← α·A·Bᵀ + β·C for A stored [m, k] and B stored [n, k], nothing packed: columns
+ * [lo·4, hi·4) of C. An element's value depends only on m, n, k and the operands (its depth blocks of
+ * {@link KD} are added to C in order), never on the chunking.
+ */
+export function gemmDot(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+): void {
+  const j0 = lo * 4;
+  const j1 = min(hi * 4, n);
+  if (j1 <= j0 || m <= 0) return;
+  if (k === 0 || alpha === 0) {
+    // no product: C ← β·C (gemmBlock's path, which needs no scratch then)
+    gemmBlock(false, true, 0, m, j0, j1, k, alpha, a, lda, b, ldb, beta, c, ldc, 0);
+    return;
+  }
+  for (let pc = 0; pc < k; pc += KD) {
+    const kd = min(KD, k - pc);
+    const o = <usize>pc * 4;
+    dotBlock(m, j0, j1, kd, alpha, a + o, lda, b + o, ldb, pc === 0 ? beta : 1, c, ldc);
   }
 }

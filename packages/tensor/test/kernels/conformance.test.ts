@@ -505,6 +505,30 @@ add(k.crossEntropy, 'with gradient', (m) => {
     outputs: [grad],
   };
 });
+// GEMM paths by shape: A·Bᵀ in dot-product form (k ≥ 64: depth tails past whole groups of four and
+// past a 512-depth block, an odd row, columns past whole 4-column tiles), and B read in place for a
+// shallow A·B (n past whole 8-column slivers); α = 1, β = 0 over a NaN-filled C (C must not be read).
+for (const [mm, n, kk, transA, transB] of [
+  [7, 10, 1031, false, true],
+  [64, 10, 128, false, true],
+  [5, 3, 67, false, true],
+  [20, 70, 100, false, false],
+  [12, 200, 64, true, false],
+] as const) {
+  for (const [alpha, beta] of [
+    [0.5, 0.25],
+    [1, 0],
+    [1, 1],
+  ] as const) {
+    add(k.gemm, `${mm}×${n}×${kk} transA=${transA} transB=${transB} α=${alpha} β=${beta}`, (m) => {
+      const a = m.t(transA ? [kk, mm] : [mm, kk], 4);
+      const b = m.t(transB ? [n, kk] : [kk, n], 5);
+      const c = m.t([mm, n], 6);
+      if (beta === 0) c.data.fill(Number.NaN);
+      return { args: { transA, transB, m: mm, n, k: kk, alpha, a, b, beta, c }, outputs: [c] };
+    });
+  }
+}
 
 /** max |a − e| ≤ 1e-4 · max(1, max |e|), NaN where NaN, ±∞ where ±∞; ints exactly. */
 function expectConforms(actual: AnyTensor, expected: AnyTensor, what: string): void {

@@ -76,6 +76,8 @@ const SPLIT_K_MAX_C = 64 * 256;
  * split the Dense layer's 6272 = 12.25·512 depths 3/3/3/4 in four.
  */
 const SPLIT_K_GRAIN = 16;
+/** Shallowest A·Bᵀ (A [m, k], B [n, k]) run in dot-product form (each tile's lanes are summed at its end). */
+const DOT_MIN_K = 64;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
@@ -335,6 +337,11 @@ export class WasmBackend implements Backend {
     const pa = this.ptr(a);
     const pb = this.ptr(b);
     const pc = beta === 0 ? this.out(c) : this.ptr(c, true);
+    if (!transA && transB && k >= DOT_MIN_K) {
+      this.gemmDot(m, n, k, alpha, pa, pb, beta, pc);
+      this.unstage();
+      return;
+    }
     const base = this.scratch(this.runtime.gemmScratchBytes);
     const stride0 = this.scratchStride;
     const parallel = 2 * m * n * k >= PARALLEL_FLOPS;
@@ -1032,6 +1039,38 @@ export class WasmBackend implements Backend {
    */
   get startedThreads(): number {
     return 1 + this.pool.startedWorkers;
+  }
+
+  /**
+   * C ← α·A·Bᵀ + β·C with A stored [m, k] and B stored [n, k], in dot-product form (assembly's
+   * gemmDot: nothing packed), split by columns of C in 4-column units, one chunk a thread: each chunk
+   * reads the whole of A, so fewer chunks read less.
+   */
+  private gemmDot(
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    pa: number,
+    pb: number,
+    beta: number,
+    pc: number,
+  ): void {
+    const units = Math.ceil(n / 4);
+    const parallel = 2 * m * n * k >= PARALLEL_FLOPS;
+    this.runChunks('gemmDot', units, 1, this.chunks(units, 1, parallel, 1), {
+      m,
+      n,
+      k,
+      alpha,
+      a: pa,
+      lda: k,
+      b: pb,
+      ldb: k,
+      beta,
+      c: pc,
+      ldc: n,
+    });
   }
 }
 

@@ -302,6 +302,30 @@ export interface KernelArgs {
     /** usize */
     dst: number;
   };
+  gemmDot: {
+    /** i32 */
+    m: number;
+    /** i32 */
+    n: number;
+    /** i32 */
+    k: number;
+    /** f32 */
+    alpha: number;
+    /** usize */
+    a: number;
+    /** i32 */
+    lda: number;
+    /** usize */
+    b: number;
+    /** i32 */
+    ldb: number;
+    /** f32 */
+    beta: number;
+    /** usize */
+    c: number;
+    /** i32 */
+    ldc: number;
+  };
   gemm: {
     /** i32 */
     mode: number;
@@ -473,6 +497,7 @@ export const KERNELS = [
   'binary',
   'packAFull',
   'packBFull',
+  'gemmDot',
   'gemm',
   'softmax',
   'logSoftmax',
@@ -510,6 +535,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   binary: ['op', 'a', 'sa', 'b', 'sb', 'out'],
   packAFull: ['transA', 'm', 'k', 'a', 'lda', 'dst'],
   packBFull: ['transB', 'n', 'k', 'b', 'ldb', 'dst'],
+  gemmDot: ['m', 'n', 'k', 'alpha', 'a', 'lda', 'b', 'ldb', 'beta', 'c', 'ldc'],
   gemm: [
     'mode',
     'transA',
