@@ -410,8 +410,6 @@ export function packBFull(
 const KD: i32 = 512;
 
 /** Each of four vectors summed as {@link hsum} does ((l0 + l2) + (l1 + l3)), as one vector. */
-// @ts-expect-error: decorator
-@inline
 function hsum4(c0: v128, c1: v128, c2: v128, c3: v128): v128 {
   const s01 = f32x4.add(v128.shuffle<f32>(c0, c1, 0, 1, 4, 5), v128.shuffle<f32>(c0, c1, 2, 3, 6, 7));
   const s23 = f32x4.add(v128.shuffle<f32>(c2, c3, 0, 1, 4, 5), v128.shuffle<f32>(c2, c3, 2, 3, 6, 7));
@@ -433,8 +431,6 @@ function dot1(a: usize, b: usize, kd: i32): f32 {
 }
 
 /** C ← α·s + β·C on one element; β = 0 never reads C. */
-// @ts-expect-error: decorator
-@inline
 function merge1(p: usize, s: f32, alpha: f32, beta: f32): void {
   const t = alpha * s;
   store<f32>(p, beta === 0 ? t : t + beta * load<f32>(p));
