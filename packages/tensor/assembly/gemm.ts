@@ -406,8 +406,8 @@ export function packBFull(
 // per C element and reduces them at the end of each depth block, which spares the transposing pack
 // of both operands (3.2 MB of weights for a 6272→128 layer) that the micro-tile kernel needs.
 
-/** Depths per block of {@link gemmDot}: the 4 B rows of a tile (8 KB) stay in L1, the A block in L2. */
-const KD: i32 = 512;
+/** Depths per block of {@link gemmDot}: the 4 B rows of a tile (16 KB) stay in L1, the A block in L2. */
+const KD: i32 = 1024;
 
 /** Each of four vectors summed as {@link hsum} does ((l0 + l2) + (l1 + l3)), as one vector. */
 function hsum4(c0: v128, c1: v128, c2: v128, c3: v128): v128 {

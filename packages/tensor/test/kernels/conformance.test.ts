@@ -506,10 +506,10 @@ add(k.crossEntropy, 'with gradient', (m) => {
   };
 });
 // GEMM paths by shape: A·Bᵀ in dot-product form (k ≥ 64: depth tails past whole groups of four and
-// past a 512-depth block, an odd row, columns past whole 4-column tiles), and B read in place for a
+// past a 1024-depth block, an odd row, columns past whole 4-column tiles), and B read in place for a
 // shallow A·B (n past whole 8-column slivers); α = 1, β = 0 over a NaN-filled C (C must not be read).
 for (const [mm, n, kk, transA, transB] of [
-  [7, 10, 1031, false, true],
+  [7, 10, 2063, false, true],
   [64, 10, 128, false, true],
   [5, 3, 67, false, true],
   [20, 70, 100, false, false],

@@ -69,6 +69,11 @@ enum GemmSplit {
 
 /** Largest operand packed once and shared by the threads of a GEMM (beyond it, each chunk packs its own). */
 const MAX_SHARED_PANEL = 32 << 20;
+/**
+ * Largest operand that every chunk of a split GEMM packs for itself rather than sharing one copy
+ * packed in a run of its own (a Dense layer's 64×128 gradient is 32 KB).
+ */
+const OWN_PANEL = 64 << 10;
 /** Largest C (elements) whose GEMM splits K rather than M or N across threads. */
 const SPLIT_K_MAX_C = 64 * 256;
 /**
@@ -395,7 +400,10 @@ export class WasmBackend implements Backend {
       // Pack the other operand once, in parallel, for every chunk to share; the split dimension can
       // then be cut finely (4 chunks per thread) without packing anything twice.
       const bytes = (splitM ? Math.ceil(n / NR) * NR : Math.ceil(m / MR) * MR) * k * 4;
-      if (bytes <= MAX_SHARED_PANEL) {
+      if (bytes <= OWN_PANEL) {
+        // Small enough for every chunk to pack its own copy: saves the packing run's wake-up and wait.
+        chunks = this.chunks(units, 1, true, 2);
+      } else if (bytes <= MAX_SHARED_PANEL) {
         pre = this.panel(bytes);
         if (splitM)
           this.run('packBFull', Math.ceil(n / NR), 1, true, {
