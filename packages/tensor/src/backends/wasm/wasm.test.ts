@@ -534,7 +534,7 @@ describe('wasm backend determinism and memory', () => {
   });
 
   it('multi-threaded results are bit-identical run to run (GEMM split over N or M: equal to 1 thread)', () => {
-    // K split (small C, deep K): deterministic, summed in chunk order
+    // A·Bᵀ in dot-product form, split over N: equal to one thread
     const a = rand(multi, [64, 6272], 0.1);
     const b = rand(multi, [128, 6272], 0.1);
     const c1 = new Tensor([64, 128], multi.allocate(64 * 128));
@@ -547,7 +547,19 @@ describe('wasm backend determinism and memory', () => {
     kernelsOn(multi).gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c2);
     kernelsOn(single).gemm(false, true, 64, 128, 6272, 0.5, a, b, 2, c3);
     expect(bitsEqual(c1, c2)).toBe(true);
-    close(c1, c3, 'K-split GEMM against one thread');
+    expect(bitsEqual(c1, c3)).toBe(true);
+    // K split (small C, deep K): deterministic, summed in chunk order
+    const ka = rand(multi, [64, 6272], 0.1);
+    const kb = rand(multi, [6272, 128], 0.1);
+    const k1 = new Tensor([64, 128], multi.allocate(64 * 128));
+    const k2 = new Tensor([64, 128], multi.allocate(64 * 128));
+    const k3 = new Tensor([64, 128], single.allocate(64 * 128));
+    for (const t of [k1, k2, k3]) t.data.fill(1);
+    kernelsOn(multi).gemm(false, false, 64, 128, 6272, 0.5, ka, kb, 2, k1);
+    kernelsOn(multi).gemm(false, false, 64, 128, 6272, 0.5, ka, kb, 2, k2);
+    kernelsOn(single).gemm(false, false, 64, 128, 6272, 0.5, ka, kb, 2, k3);
+    expect(bitsEqual(k1, k2)).toBe(true);
+    close(k1, k3, 'K-split GEMM against one thread');
     // N split: every C element is summed in the same order whatever the thread count
     const d = rand(multi, [64, 128], 0.1);
     const e1 = new Tensor([64, 6272], multi.allocate(64 * 6272));
