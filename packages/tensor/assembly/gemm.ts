@@ -531,12 +531,94 @@ function dotBlock(
       }
     }
   }
-  for (; j < j1; j++) {
-    for (let i = 0; i < m; i++) {
-      const s = dot1(a + <usize>i * la, b + <usize>j * lb, kd);
-      merge1(c + (<usize>i * ldc + j) * 4, s, alpha, beta);
+  for (; j < j1; j++) dotColumn(m, j, kd, alpha, a, la, b + <usize>j * lb, beta, c, ldc);
+}
+
+/**
+ * Column j of C past the whole 4-column tiles: eight rows at a time against the one B row (eight
+ * independent accumulators, where {@link dot1}'s single one would wait on each add), the rows past
+ * those through dot1; every element summed in dot1's order.
+ */
+function dotColumn(
+  m: i32,
+  j: i32,
+  kd: i32,
+  alpha: f32,
+  a: usize,
+  la: usize,
+  bj: usize,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+): void {
+  const end = <usize>(kd & ~3) * 4;
+  const kEnd = <usize>kd * 4;
+  const m8 = m & ~7;
+  for (let i = 0; i < m8; i += 8) {
+    const a0 = a + <usize>i * la;
+    let s0 = f32x4.splat(0),
+      s1 = f32x4.splat(0),
+      s2 = f32x4.splat(0),
+      s3 = f32x4.splat(0),
+      s4 = f32x4.splat(0),
+      s5 = f32x4.splat(0),
+      s6 = f32x4.splat(0),
+      s7 = f32x4.splat(0);
+    let o: usize = 0;
+    for (; o < end; o += 16) {
+      const w = v128.load(bj + o);
+      let r = a0 + o;
+      s0 = madd(v128.load(r), w, s0);
+      r += la;
+      s1 = madd(v128.load(r), w, s1);
+      r += la;
+      s2 = madd(v128.load(r), w, s2);
+      r += la;
+      s3 = madd(v128.load(r), w, s3);
+      r += la;
+      s4 = madd(v128.load(r), w, s4);
+      r += la;
+      s5 = madd(v128.load(r), w, s5);
+      r += la;
+      s6 = madd(v128.load(r), w, s6);
+      r += la;
+      s7 = madd(v128.load(r), w, s7);
     }
+    for (; o < kEnd; o += 4) {
+      const w = v128.load32_zero(bj + o);
+      let r = a0 + o;
+      s0 = madd(v128.load32_zero(r), w, s0);
+      r += la;
+      s1 = madd(v128.load32_zero(r), w, s1);
+      r += la;
+      s2 = madd(v128.load32_zero(r), w, s2);
+      r += la;
+      s3 = madd(v128.load32_zero(r), w, s3);
+      r += la;
+      s4 = madd(v128.load32_zero(r), w, s4);
+      r += la;
+      s5 = madd(v128.load32_zero(r), w, s5);
+      r += la;
+      s6 = madd(v128.load32_zero(r), w, s6);
+      r += la;
+      s7 = madd(v128.load32_zero(r), w, s7);
+    }
+    // rows i … i + 7 of column j, ldc apart
+    const lo = hsum4(s0, s1, s2, s3);
+    const hi = hsum4(s4, s5, s6, s7);
+    const p = c + (<usize>i * ldc + j) * 4;
+    const ld = <usize>ldc * 4;
+    merge1(p, f32x4.extract_lane(lo, 0), alpha, beta);
+    merge1(p + ld, f32x4.extract_lane(lo, 1), alpha, beta);
+    merge1(p + 2 * ld, f32x4.extract_lane(lo, 2), alpha, beta);
+    merge1(p + 3 * ld, f32x4.extract_lane(lo, 3), alpha, beta);
+    merge1(p + 4 * ld, f32x4.extract_lane(hi, 0), alpha, beta);
+    merge1(p + 5 * ld, f32x4.extract_lane(hi, 1), alpha, beta);
+    merge1(p + 6 * ld, f32x4.extract_lane(hi, 2), alpha, beta);
+    merge1(p + 7 * ld, f32x4.extract_lane(hi, 3), alpha, beta);
   }
+  for (let i = m8; i < m; i++)
+    merge1(c + (<usize>i * ldc + j) * 4, dot1(a + <usize>i * la, bj, kd), alpha, beta);
 }
 
 /**
