@@ -78,7 +78,7 @@ const OWN_PANEL = 64 << 10;
 const SPLIT_K_MAX_C = 64 * 256;
 /**
  * Depths per unit of a K split: fine enough that the chunks come out (nearly) equal; KC-sized units
- * split the Dense layer's 6272 = 12.25·512 depths 3/3/3/4 in four.
+ * split 6272 = 12.25·512 depths 3/3/3/4 in four.
  */
 const SPLIT_K_GRAIN = 16;
 /** Shallowest A·Bᵀ (A [m, k], B [n, k]) run in dot-product form (each tile's lanes are summed at its end). */
@@ -352,8 +352,8 @@ export class WasmBackend implements Backend {
     const parallel = 2 * m * n * k >= PARALLEL_FLOPS;
     const KC = this.runtime.gemmKC;
     if (parallel && m * n <= SPLIT_K_MAX_C && k >= 4 * KC) {
-      // A small C and a deep K (the first Dense layer's forward GEMM): split the depth, each chunk
-      // computing a whole product that is added to C in chunk order afterwards.
+      // A small C and a deep K (a Dense forward, x·Wᵀ, took the dot-product form above): split the
+      // depth, each chunk computing a whole product that is added to C in chunk order afterwards.
       const chunks = this.chunks(k, SPLIT_K_GRAIN, true, 2);
       const stride = Math.ceil((m * n * 4) / 64) * 64;
       const pbase = this.partials((chunks - 1) * stride);
