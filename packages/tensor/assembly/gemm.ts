@@ -438,8 +438,8 @@ function merge1(p: usize, s: f32, alpha: f32, beta: f32): void {
 
 /**
  * Columns [j0, j1) of C (j0 a multiple of 4) for the kd depths at a and b (already offset to the
- * block): 2×4 tiles, two A rows against four B rows, eight 4-lane accumulators; the row and columns
- * past whole tiles go element by element through {@link dot1}, in the same order.
+ * block): 2×4 tiles, two A rows against four B rows, eight 4-lane accumulators; an odd last row and
+ * the columns past whole tiles take narrower tiles, every element summed in {@link dot1}'s order.
  */
 function dotBlock(
   m: i32,
@@ -524,11 +524,31 @@ function dotBlock(
         v128.store(p1, f32x4.add(t1, f32x4.mul(v128.load(p1), vb)));
       }
     }
-    for (let i = m2; i < m; i++) {
-      for (let q = j; q < j + 4; q++) {
-        const s = dot1(a + <usize>i * la, b + <usize>q * lb, kd);
-        merge1(c + (<usize>i * ldc + q) * 4, s, alpha, beta);
+    if (m2 < m) {
+      // the odd last row against the four B rows: four accumulators
+      const a0 = a + <usize>m2 * la;
+      let s0 = f32x4.splat(0),
+        s1 = f32x4.splat(0),
+        s2 = f32x4.splat(0),
+        s3 = f32x4.splat(0);
+      let o: usize = 0;
+      for (; o < end; o += 16) {
+        const x = v128.load(a0 + o);
+        s0 = madd(x, v128.load(b0 + o), s0);
+        s1 = madd(x, v128.load(b1 + o), s1);
+        s2 = madd(x, v128.load(b2 + o), s2);
+        s3 = madd(x, v128.load(b3 + o), s3);
       }
+      for (; o < kEnd; o += 4) {
+        const x = v128.load32_zero(a0 + o);
+        s0 = madd(x, v128.load32_zero(b0 + o), s0);
+        s1 = madd(x, v128.load32_zero(b1 + o), s1);
+        s2 = madd(x, v128.load32_zero(b2 + o), s2);
+        s3 = madd(x, v128.load32_zero(b3 + o), s3);
+      }
+      const p = c + (<usize>m2 * ldc + j) * 4;
+      const t = f32x4.mul(hsum4(s0, s1, s2, s3), va);
+      v128.store(p, beta === 0 ? t : f32x4.add(t, f32x4.mul(v128.load(p), vb)));
     }
   }
   for (; j < j1; j++) dotColumn(m, j, kd, alpha, a, la, b + <usize>j * lb, beta, c, ldc);
