@@ -409,6 +409,9 @@ export function packBFull(
 /** Depths per block of {@link gemmDot}: the 4 B rows of a tile (16 KB) stay in L1, the A block in L2. */
 const KD: i32 = 1024;
 
+/** Rows per block of {@link gemmDot} (even): a KD-deep block of them (512 KB) stays in L2 while the B rows pass. */
+const MD: i32 = 128;
+
 /** Each of four vectors summed as {@link hsum} does ((l0 + l2) + (l1 + l3)), as one vector. */
 function hsum4(c0: v128, c1: v128, c2: v128, c3: v128): v128 {
   const s01 = f32x4.add(v128.shuffle<f32>(c0, c1, 0, 1, 4, 5), v128.shuffle<f32>(c0, c1, 2, 3, 6, 7));
@@ -674,6 +677,10 @@ export function gemmDot(
   for (let pc = 0; pc < k; pc += KD) {
     const kd = min(KD, k - pc);
     const o = <usize>pc * 4;
-    dotBlock(m, j0, j1, kd, alpha, a + o, lda, b + o, ldb, pc === 0 ? beta : 1, c, ldc);
+    for (let i0 = 0; i0 < m; i0 += MD) {
+      const ai = a + <usize>i0 * lda * 4 + o;
+      const ci = c + <usize>i0 * ldc * 4;
+      dotBlock(min(MD, m - i0), j0, j1, kd, alpha, ai, lda, b + o, ldb, pc === 0 ? beta : 1, ci, ldc);
+    }
   }
 }
