@@ -91,7 +91,29 @@ export function gemm(
   } else if (mode === 0) {
     const j0 = lo * NR;
     const j1 = min(hi * NR, n);
-    gemmBlock(transA, transB, 0, m, j0, j1, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, pre, mPad, 0, 0, true);
+    gemmBlock(
+      transA,
+      transB,
+      0,
+      m,
+      j0,
+      j1,
+      k,
+      alpha,
+      a,
+      lda,
+      b,
+      ldb,
+      beta,
+      c,
+      ldc,
+      scratch,
+      pre,
+      mPad,
+      0,
+      0,
+      true,
+    );
   } else {
     const k0 = min(lo, k);
     const k1 = min(hi, k);
