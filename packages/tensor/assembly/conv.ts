@@ -12,6 +12,7 @@ import {
   directRowsFits,
   directRowsSample,
 } from './conv-direct-forward';
+import { outerWeightsChunk, outerWeightsFits, outerWeightsScratchBytes } from './conv-outer-weights';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
@@ -202,7 +203,8 @@ export function convPackedWeightsBytes(geom: usize): i32 {
 /** Bytes of per-thread scratch the convolution kernels need: gemm's, then cols [CKK + 1, oh·ow]. */
 export function convScratchBytes(geom: usize): i32 {
   const g = changetype<Geom>(geom);
-  return GEMM_SCRATCH_BYTES + (g.C * g.kh * g.kw + 1) * g.oh * g.ow * 4 + 64;
+  const gemm = GEMM_SCRATCH_BYTES + (g.C * g.kh * g.kw + 1) * g.oh * g.ow * 4 + 64;
+  return outerWeightsFits(g) ? max(gemm, outerWeightsScratchBytes(g)) : gemm;
 }
 
 /**
@@ -299,6 +301,7 @@ export function conv2dBackwardData(
  * = dy · colsᵀ: whichever pads less to whole MR×NR micro-tiles (O = 6, CKK = 25: 8×32 beats 28×16).
  */
 function weightsTransposed(g: Geom): bool {
+  if (outerWeightsFits(g)) return true; // outerWeightsChunk writes dWᵀ [CKK, O]
   if (directWeightsFits(g)) return false; // directWeightsSample writes dW [O, kH·kW]
   const ckk = g.C * g.kh * g.kw;
   const t = ((ckk + MR - 1) / MR) * MR * (((g.O + NR - 1) / NR) * NR);
@@ -339,13 +342,17 @@ export function conv2dBackwardWeights(
   const direct = isPointwise(g);
   const transposed = weightsTransposed(g);
   if (hi <= lo) memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
+  const outer = outerWeightsFits(g);
+  if (outer) outerWeightsChunk(x, dy, g, lo, hi, pw, scratch);
   const directW = directWeightsFits(g);
   for (let n = lo; n < hi; n++) {
     const xn = x + <usize>n * inSize;
     const dyn = dy + <usize>n * outSize;
     // The first sample writes the partial (β = 0), the others add to it.
     const beta: f32 = n === lo ? 0 : 1;
-    if (directW) {
+    if (outer) {
+      // the weights' part is done above, for the whole chunk
+    } else if (directW) {
       directWeightsSample(xn, dyn, g, pw, n === lo, cols);
     } else {
       let src = xn;

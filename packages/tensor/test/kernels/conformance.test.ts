@@ -110,6 +110,11 @@ const convCases: [string, Shape, Shape, number, number][] = [
   ['5×5 pad 1, 3 → 5 channels, 11 wide', [2, 3, 9, 13], [5, 3, 5, 5], 1, 1],
   ['5×5, 2 → 3 channels, 12 wide', [2, 2, 13, 16], [3, 2, 5, 5], 1, 0],
   ['5×5, 4 → 2 channels, 9 wide', [1, 4, 9, 13], [2, 4, 5, 5], 1, 0],
+  // stride 1, ≥ 2 input channels, 9 to 32 filters: the weight gradient as an outer product over
+  // pixels (O not a multiple of 4, an odd number of taps, pixels not a multiple of 4, two channel tiles)
+  ['5×5 pad 1, 3 → 10 channels', [3, 3, 9, 7], [10, 3, 5, 5], 1, 1],
+  ['3×3 pad 2, 2 → 20 channels', [2, 2, 6, 5], [20, 2, 3, 3], 1, 2],
+  ['3×3, 5 → 13 channels, 1 output row', [3, 5, 3, 9], [13, 5, 3, 3], 1, 0],
   // C·kH·kW + bias = 577 depths: more than one GEMM depth block
   ['3×3 pad 1, 64 channels', [2, 64, 6, 5], [7, 64, 3, 3], 1, 1],
   // 3×3 stride 1 with ≥ 16 channels each side: Winograd F(2×2, 3×3), odd sizes (edge tiles)
