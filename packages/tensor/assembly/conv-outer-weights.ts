@@ -64,18 +64,19 @@ const MAX_OUTER_TAPS: i32 = 400;
 const MAX_OUTER_CHANNELS: i32 = 32;
 
 /**
- * Whether {@link outerWeightsChunk} computes this layer's weight gradient: stride 1, several input
- * channels (LeNet's 6 → 16 layer: 1.9× its im2col GEMM), few taps and 9 to 32 output channels. Single
- * channel first layers (32 filters 3×3: 0.9×, the transpose of dy outweighing 9 taps) stay direct.
+ * Whether {@link outerWeightsChunk} computes this layer's weight gradient: stride 1, at most
+ * {@link MAX_OUTER_TAPS} taps and {@link MAX_OUTER_CHANNELS} filters, and either several input
+ * channels (LeNet's 6 → 16 layer: 1.9× its im2col GEMM) or at most 8 filters (LeNet's first layer,
+ * 6 filters 5×5: 1.3× the direct kernel of conv-direct.ts). Single-channel layers with more filters
+ * (32 filters 3×3: 0.9×, transposing dy outweighs 9 taps) stay with conv-direct.ts.
  */
 export function outerWeightsFits(g: Geom): bool {
   return (
     g.sh === 1 &&
     g.sw === 1 &&
-    g.C >= 2 &&
+    (g.C >= 2 || g.O <= 8) &&
     g.C * g.kh * g.kw <= MAX_OUTER_TAPS &&
-    g.O <= MAX_OUTER_CHANNELS &&
-    g.O > 8
+    g.O <= MAX_OUTER_CHANNELS
   );
 }
 
