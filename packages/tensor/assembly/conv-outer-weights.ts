@@ -244,7 +244,15 @@ function rowsPerPass(g: Geom): i32 {
  * dwt [C·kH·kW, O] (a chunk's partial, overwritten) ← Σ over the samples [lo, hi) of x [N, C, H, W]
  * and dy [N, O, oh, ow] (see the file comment); `scratch` holds {@link outerWeightsScratchBytes}.
  */
-export function outerWeightsChunk(x: usize, dy: usize, g: Geom, lo: i32, hi: i32, dwt: usize, scratch: usize): void {
+export function outerWeightsChunk(
+  x: usize,
+  dy: usize,
+  g: Geom,
+  lo: i32,
+  hi: i32,
+  dwt: usize,
+  scratch: usize,
+): void {
   const Op = paddedChannels(g);
   const Tp = paddedTaps(g);
   const ckk = g.C * g.kh * g.kw;
