@@ -361,7 +361,10 @@ export function directRowsSample(x: usize, w: usize, bias: usize, y: usize, g: G
   let t = 0;
   for (let c = 0; c < g.C; c++)
     for (let i = 0; i < g.kh; i++)
-      for (let j = 0; j < g.kw; j++) store<i32>(offs + <usize>t++ * 4, (c * ps + i * s + j) * 4);
+      for (let j = 0; j < g.kw; j++) {
+        store<i32>(offs + <usize>t * 4, (c * ps + i * s + j) * 4);
+        t++;
+      }
   const ckk = g.C * g.kh * g.kw;
   const hw = g.oh * g.ow;
   const dw = <usize>ckk * 4;
