@@ -121,6 +121,8 @@ const convCases: [string, Shape, Shape, number, number][] = [
   // one input channel, > 8 filters: conv-direct.ts's weight gradient (5-tap groups, an odd filter)
   ['5×5 pad 2, 1 → 10 channels', [2, 1, 8, 12], [10, 1, 5, 5], 1, 2],
   ['7×7, 1 → 9 channels', [2, 1, 9, 10], [9, 1, 7, 7], 1, 0],
+  // 3-wide or narrower: three channels at a time, the last one or two as a pair (2-wide: partial taps)
+  ['3×2 pad 1, 1 → 10 channels', [2, 1, 7, 9], [10, 1, 3, 2], 1, 1],
   // C·kH·kW + bias = 577 depths: more than one GEMM depth block
   ['3×3 pad 1, 64 channels', [2, 64, 6, 5], [7, 64, 3, 3], 1, 1],
   // 3×3 stride 1 with ≥ 16 channels each side: Winograd F(2×2, 3×3), odd sizes (edge tiles)
