@@ -6,6 +6,7 @@
 import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
+import { directDataChunk, directDataFits, directDataScratchBytes } from './conv-direct-data';
 import {
   directForwardFits,
   directForwardSample,
@@ -168,6 +169,11 @@ export function conv2dPackWeights(
 ): void {
   const g = changetype<Geom>(geom);
   const ckk = g.C * g.kh * g.kw;
+  if (transposed && directDataFits(g)) {
+    // the direct backward data reads the filters as they are: [O, CKK]
+    memory.copy(dst, w, <usize>(g.O * ckk) * 4);
+    return;
+  }
   if (transposed) {
     const mPad = ((ckk + MR - 1) / MR) * MR;
     for (let t = 0; t < mPad; t++)
@@ -204,7 +210,8 @@ export function convPackedWeightsBytes(geom: usize): i32 {
 export function convScratchBytes(geom: usize): i32 {
   const g = changetype<Geom>(geom);
   const gemm = GEMM_SCRATCH_BYTES + (g.C * g.kh * g.kw + 1) * g.oh * g.ow * 4 + 64;
-  return outerWeightsFits(g) ? max(gemm, outerWeightsScratchBytes(g)) : gemm;
+  const bytes = outerWeightsFits(g) ? max(gemm, outerWeightsScratchBytes(g)) : gemm;
+  return directDataFits(g) ? max(bytes, directDataScratchBytes(g)) : bytes;
 }
 
 /**
@@ -264,7 +271,10 @@ export function conv2d(
   }
 }
 
-/** dx[n] ← col2im(Wᵀ · dy[n]) for samples [lo, hi); `wPacked` is Wᵀ packed by {@link conv2dPackWeights}. */
+/**
+ * dx[n] ← col2im(Wᵀ · dy[n]) for samples [lo, hi); `wPacked` is Wᵀ packed by {@link conv2dPackWeights}
+ * (for layers {@link directDataFits} takes, which run directly, W as it is).
+ */
 export function conv2dBackwardData(
   tid: i32,
   _chunk: i32,
@@ -286,6 +296,10 @@ export function conv2dBackwardData(
   const mPad = ((ckk + MR - 1) / MR) * MR;
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
+  if (directDataFits(g)) {
+    directDataChunk(dy, wPacked, dx, g, lo, hi, scratch);
+    return;
+  }
   const direct = isPointwise(g);
   for (let n = lo; n < hi; n++) {
     const dyn = dy + <usize>n * outSize;
