@@ -186,8 +186,10 @@ export function directForwardSample(
 
 // Direct forward of stride-1 layers with deep filters over short output rows (LeNet's second layer:
 // 6 → 16 channels, 5×5, 10×10 outputs). Their im2col GEMM spent a third of its time in im2col
-// (rows of 10 floats) and most of the rest packing; here each output row is three vectors, two
-// filters at a time (six accumulators), over the C·kH·kW taps read straight from zero-padded planes.
+// (rows of 10 floats) and most of the rest packing; here each output row is three vectors, three
+// filters at a time (nine accumulators), over the C·kH·kW taps read straight from zero-padded planes
+// in one flat loop (a table of the taps' offsets: nested c, i, j loops cost V8 more address
+// arithmetic and register reloads than the nine multiply-adds they feed).
 
 /** Row stride of the padded planes of {@link directRowsSample}. */
 function rowsStride(g: Geom): i32 {
@@ -199,12 +201,16 @@ function rowsPlane(g: Geom): i32 {
   return (g.H + 2 * g.ph) * rowsStride(g);
 }
 
+/** Zeroed floats after the planes: the last row's vectors read up to 2 + kW − 1 floats past the stride. */
+const ROWS_SLACK: i32 = 16;
+
 /**
  * Whether {@link directRowsSample} computes this layer's forward: stride 1, at least two input
  * channels, 5×5 or larger filters, output rows 9 to 12 wide (three vectors, at most a quarter of
- * lanes wasted), and the padded planes fit the scratch's cols buffer.
+ * lanes wasted), and the padded planes and the tap offsets fit the scratch's cols buffer.
  */
 export function directRowsFits(g: Geom): bool {
+  const ckk = g.C * g.kh * g.kw;
   return (
     g.sh === 1 &&
     g.sw === 1 &&
@@ -212,14 +218,18 @@ export function directRowsFits(g: Geom): bool {
     g.kh * g.kw >= 25 &&
     g.ow >= 9 &&
     g.ow <= 12 &&
-    g.C * rowsPlane(g) + 16 <= (g.C * g.kh * g.kw + 1) * g.oh * g.ow
+    g.C * rowsPlane(g) + ROWS_SLACK + ckk <= (ckk + 1) * g.oh * g.ow
   );
 }
 
-/** Output row yo of filters o0, o1 (o1 may repeat o0; then `pair` is false): three vectors each. */
+/**
+ * Output row yo of filters o0, o1 (o1 may repeat o0; then `pair` is false): three vectors each.
+ * row: the row's start in the first plane; offs: the taps' byte offsets from it; w0, w1: the filters.
+ */
 function rows12(
   g: Geom,
-  planes: usize,
+  row: usize,
+  offs: usize,
   yo: i32,
   w0: usize,
   w1: usize,
@@ -229,40 +239,84 @@ function rows12(
   y1: usize,
   pair: bool,
 ): void {
-  const s = rowsStride(g);
-  const ps = rowsPlane(g);
   let a0 = f32x4.splat(bias0),
     a1 = a0,
     a2 = a0;
   let b0 = f32x4.splat(bias1),
     b1 = b0,
     b2 = b0;
-  let t: usize = 0;
-  const kh = g.kh,
-    kw = g.kw;
-  for (let c = 0; c < g.C; c++) {
-    for (let i = 0; i < kh; i++) {
-      const row = planes + <usize>(c * ps + (yo + i) * s) * 4;
-      for (let j = 0; j < kw; j++) {
-        const p = row + <usize>j * 4;
-        const e = v128.load32_splat(w0 + t);
-        const h = v128.load32_splat(w1 + t);
-        t += 4;
-        let v = v128.load(p);
-        a0 = madd(e, v, a0);
-        b0 = madd(h, v, b0);
-        v = v128.load(p, 16);
-        a1 = madd(e, v, a1);
-        b1 = madd(h, v, b1);
-        v = v128.load(p, 32);
-        a2 = madd(e, v, a2);
-        b2 = madd(h, v, b2);
-      }
-    }
+  const dw = w1 - w0;
+  const end = offs + <usize>(g.C * g.kh * g.kw) * 4;
+  let wt = w0;
+  for (let o = offs; o < end; o += 4) {
+    const p = row + <usize>load<i32>(o);
+    const v0 = v128.load(p),
+      v1 = v128.load(p, 16),
+      v2 = v128.load(p, 32);
+    let e = v128.load32_splat(wt);
+    a0 = madd(e, v0, a0);
+    a1 = madd(e, v1, a1);
+    a2 = madd(e, v2, a2);
+    e = v128.load32_splat(wt + dw);
+    b0 = madd(e, v0, b0);
+    b1 = madd(e, v1, b1);
+    b2 = madd(e, v2, b2);
+    wt += 4;
   }
   const at = <usize>(yo * g.ow) * 4;
   putRow(y0 + at, g.ow, a0, a1, a2);
   if (pair) putRow(y1 + at, g.ow, b0, b1, b2);
+}
+
+/**
+ * One output row (its first plane row at `row`, its outputs at `out`) of filters w0, w0 + dw,
+ * w0 + 2·dw (outputs out, out + dy, out + 2·dy): nine accumulators.
+ */
+function rows12x3(
+  g: Geom,
+  row: usize,
+  offs: usize,
+  end: usize,
+  w0: usize,
+  dw: usize,
+  bias: usize,
+  o: i32,
+  out: usize,
+  dy: usize,
+): void {
+  let a0 = f32x4.splat(biasAt(bias, o)),
+    a1 = a0,
+    a2 = a0;
+  let b0 = f32x4.splat(biasAt(bias, o + 1)),
+    b1 = b0,
+    b2 = b0;
+  let c0 = f32x4.splat(biasAt(bias, o + 2)),
+    c1 = c0,
+    c2 = c0;
+  const dw2 = dw + dw;
+  let wt = w0;
+  for (let q = offs; q < end; q += 4) {
+    const p = row + <usize>load<i32>(q);
+    const v0 = v128.load(p),
+      v1 = v128.load(p, 16),
+      v2 = v128.load(p, 32);
+    let e = v128.load32_splat(wt);
+    a0 = madd(e, v0, a0);
+    a1 = madd(e, v1, a1);
+    a2 = madd(e, v2, a2);
+    e = v128.load32_splat(wt + dw);
+    b0 = madd(e, v0, b0);
+    b1 = madd(e, v1, b1);
+    b2 = madd(e, v2, b2);
+    e = v128.load32_splat(wt + dw2);
+    c0 = madd(e, v0, c0);
+    c1 = madd(e, v1, c1);
+    c2 = madd(e, v2, c2);
+    wt += 4;
+  }
+  putRow(out, g.ow, a0, a1, a2);
+  putRow(out + dy, g.ow, b0, b1, b2);
+  putRow(out + dy + dy, g.ow, c0, c1, c2);
 }
 
 /** Stores the first ow (9 … 12) lanes of the three vectors at dst. */
@@ -278,9 +332,13 @@ function putRow(dst: usize, ow: i32, v0: v128, v1: v128, v2: v128): void {
   if (ow > 10) store<f32>(dst, f32x4.extract_lane(v2, 2), 40);
 }
 
+function biasAt(bias: usize, o: i32): f32 {
+  return bias !== 0 ? load<f32>(bias + <usize>o * 4) : 0;
+}
+
 /**
  * y [O, oh, ow] ← w [O, C, kH, kW] ⋆ x [C, H, W] + bias (bias 0: none), for one sample; `scratch`
- * holds the padded planes ({@link directRowsFits}).
+ * holds the padded planes and the tap offsets ({@link directRowsFits}).
  */
 export function directRowsSample(x: usize, w: usize, bias: usize, y: usize, g: Geom, scratch: usize): void {
   const H = g.H,
@@ -288,8 +346,7 @@ export function directRowsSample(x: usize, w: usize, bias: usize, y: usize, g: G
     s = rowsStride(g),
     ps = rowsPlane(g);
   const planes = scratch;
-  // the last row's vectors read up to 2 + kW − 1 floats past the stride: zeroed slack after the planes
-  memory.fill(planes, 0, <usize>(g.C * ps + 16) * 4);
+  memory.fill(planes, 0, <usize>(g.C * ps + ROWS_SLACK) * 4);
   for (let c = 0; c < g.C; c++) {
     for (let r = 0; r < H; r++) {
       const src = x + <usize>((c * H + r) * W) * 4;
@@ -299,16 +356,49 @@ export function directRowsSample(x: usize, w: usize, bias: usize, y: usize, g: G
       for (; q < W; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
     }
   }
+  // tap t = (c, i, j) of an output row reads its plane c at byte offset (c·ps + i·s + j)·4
+  const offs = planes + <usize>(g.C * ps + ROWS_SLACK) * 4;
+  let t = 0;
+  for (let c = 0; c < g.C; c++)
+    for (let i = 0; i < g.kh; i++)
+      for (let j = 0; j < g.kw; j++) {
+        store<i32>(offs + <usize>t * 4, (c * ps + i * s + j) * 4);
+        t++;
+      }
   const ckk = g.C * g.kh * g.kw;
   const hw = g.oh * g.ow;
-  for (let o = 0; o < g.O; o += 2) {
+  const dw = <usize>ckk * 4;
+  const dy = <usize>hw * 4;
+  let o = 0;
+  // three filters at a time, the last one or two as a pair (four as two pairs)
+  const end = offs + <usize>ckk * 4;
+  for (; o + 3 <= g.O && g.O - o !== 4; o += 3) {
+    const w0 = w + <usize>o * dw;
+    const y0 = y + <usize>o * dy;
+    for (let yo = 0; yo < g.oh; yo++) {
+      const row = planes + <usize>(yo * s) * 4;
+      rows12x3(g, row, offs, end, w0, dw, bias, o, y0 + <usize>(yo * g.ow) * 4, dy);
+    }
+  }
+  for (; o < g.O; o += 2) {
     const o1 = min(o + 1, g.O - 1);
-    const w0 = w + <usize>(o * ckk) * 4;
-    const w1 = w + <usize>(o1 * ckk) * 4;
-    const bias0: f32 = bias !== 0 ? load<f32>(bias + <usize>o * 4) : 0;
-    const bias1: f32 = bias !== 0 ? load<f32>(bias + <usize>o1 * 4) : 0;
-    const y0 = y + <usize>(o * hw) * 4;
-    const y1 = y + <usize>(o1 * hw) * 4;
-    for (let yo = 0; yo < g.oh; yo++) rows12(g, planes, yo, w0, w1, bias0, bias1, y0, y1, o1 !== o);
+    const w0 = w + <usize>o * dw;
+    const w1 = w + <usize>o1 * dw;
+    const b0 = biasAt(bias, o),
+      b1 = biasAt(bias, o1);
+    for (let yo = 0; yo < g.oh; yo++)
+      rows12(
+        g,
+        planes + <usize>(yo * s) * 4,
+        offs,
+        yo,
+        w0,
+        w1,
+        b0,
+        b1,
+        y + <usize>o * dy,
+        y + <usize>o1 * dy,
+        o1 !== o,
+      );
   }
 }

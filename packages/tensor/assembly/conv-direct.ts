@@ -173,6 +173,77 @@ function taps3(
   }
 }
 
+/**
+ * Three taps (j0 … j0 + 2) of filter row i for three output channels (dy planes d0, d0 + dd,
+ * d0 + 2·dd; dw rows w0, w0 + dwo, w0 + 2·dwo): nine accumulators, for 3-wide filters with many
+ * filters (six accumulators leave the multiply-adds waiting on each other).
+ */
+function taps3x3(
+  g: Geom,
+  xp: usize,
+  d0: usize,
+  dd: usize,
+  i: i32,
+  j0: i32,
+  nj: i32,
+  w0: usize,
+  dwo: usize,
+  first: bool,
+): void {
+  const oh = g.oh,
+    ow = dyCols(g),
+    wp = planeCols(g);
+  let a0 = f32x4.splat(0),
+    a1 = a0,
+    a2 = a0;
+  let b0 = a0,
+    b1 = a0,
+    b2 = a0;
+  let c0 = a0,
+    c1 = a0,
+    c2 = a0;
+  const dd2 = dd + dd;
+  for (let y = 0; y < oh; y++) {
+    let xr = xp + <usize>((y + i) * wp + j0) * 4;
+    let r = d0 + <usize>(y * ow) * 4;
+    const re = r + <usize>ow * 4;
+    for (; r < re; r += 16) {
+      const e = v128.load(r),
+        f = v128.load(r + dd),
+        h = v128.load(r + dd2);
+      let v = v128.load(xr);
+      a0 = madd(e, v, a0);
+      b0 = madd(f, v, b0);
+      c0 = madd(h, v, c0);
+      v = v128.load(xr, 4);
+      a1 = madd(e, v, a1);
+      b1 = madd(f, v, b1);
+      c1 = madd(h, v, c1);
+      v = v128.load(xr, 8);
+      a2 = madd(e, v, a2);
+      b2 = madd(f, v, b2);
+      c2 = madd(h, v, c2);
+      xr += 16;
+    }
+  }
+  const wa = w0 + <usize>j0 * 4;
+  const wb = wa + dwo;
+  const wc = wb + dwo;
+  put(wa, a0, first);
+  put(wb, b0, first);
+  put(wc, c0, first);
+  if (nj > 1) {
+    put(wa + 4, a1, first);
+    put(wb + 4, b1, first);
+    put(wc + 4, c1, first);
+  }
+  if (nj > 2) {
+    put(wa + 8, a2, first);
+    put(wb + 8, b2, first);
+    put(wc + 8, c2, first);
+  }
+}
+
 function put(at: usize, acc: v128, first: bool): void {
   const s = hsum(acc);
   store<f32>(at, first ? s : load<f32>(at) + s);
@@ -220,7 +291,30 @@ export function directWeightsSample(
       for (; q + 4 <= W; q += 4) v128.store(dst + <usize>q * 4, v128.load(src + <usize>q * 4));
       for (; q < W; q++) store<f32>(dst + <usize>q * 4, load<f32>(src + <usize>q * 4));
     }
-    for (let o = 0; o < g.O; o += 2) {
+    let o0 = 0;
+    if (!wide) {
+      // three channels at a time while at least three remain
+      for (; o0 + 3 <= g.O; o0 += 3) {
+        const d0 = d + <usize>(o0 * g.oh * ld) * 4;
+        const w0 = dw + <usize>(o0 * ckk + c * kk) * 4;
+        for (let i = 0; i < g.kh; i++) {
+          for (let j0 = 0; j0 < g.kw; j0 += 3)
+            taps3x3(
+              g,
+              plane,
+              d0,
+              <usize>(g.oh * ld) * 4,
+              i,
+              j0,
+              min(3, g.kw - j0),
+              w0 + <usize>(i * g.kw) * 4,
+              <usize>ckk * 4,
+              first,
+            );
+        }
+      }
+    }
+    for (let o = o0; o < g.O; o += 2) {
       // an odd last channel pairs with itself (computed twice, stored once)
       const o1 = min(o + 1, g.O - 1);
       const pair = o1 !== o;

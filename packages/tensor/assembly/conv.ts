@@ -6,12 +6,14 @@
 import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
+import { directDataChunk, directDataFits, directDataScratchBytes } from './conv-direct-data';
 import {
   directForwardFits,
   directForwardSample,
   directRowsFits,
   directRowsSample,
 } from './conv-direct-forward';
+import { outerWeightsChunk, outerWeightsFits, outerWeightsScratchBytes } from './conv-outer-weights';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
@@ -167,6 +169,11 @@ export function conv2dPackWeights(
 ): void {
   const g = changetype<Geom>(geom);
   const ckk = g.C * g.kh * g.kw;
+  if (transposed && directDataFits(g)) {
+    // the direct backward data reads the filters as they are: [O, CKK]
+    memory.copy(dst, w, <usize>(g.O * ckk) * 4);
+    return;
+  }
   if (transposed) {
     const mPad = ((ckk + MR - 1) / MR) * MR;
     for (let t = 0; t < mPad; t++)
@@ -202,7 +209,9 @@ export function convPackedWeightsBytes(geom: usize): i32 {
 /** Bytes of per-thread scratch the convolution kernels need: gemm's, then cols [CKK + 1, oh·ow]. */
 export function convScratchBytes(geom: usize): i32 {
   const g = changetype<Geom>(geom);
-  return GEMM_SCRATCH_BYTES + (g.C * g.kh * g.kw + 1) * g.oh * g.ow * 4 + 64;
+  const gemm = GEMM_SCRATCH_BYTES + (g.C * g.kh * g.kw + 1) * g.oh * g.ow * 4 + 64;
+  const bytes = outerWeightsFits(g) ? max(gemm, outerWeightsScratchBytes(g)) : gemm;
+  return directDataFits(g) ? max(bytes, directDataScratchBytes(g)) : bytes;
 }
 
 /**
@@ -262,7 +271,10 @@ export function conv2d(
   }
 }
 
-/** dx[n] ← col2im(Wᵀ · dy[n]) for samples [lo, hi); `wPacked` is Wᵀ packed by {@link conv2dPackWeights}. */
+/**
+ * dx[n] ← col2im(Wᵀ · dy[n]) for samples [lo, hi); `wPacked` is Wᵀ packed by {@link conv2dPackWeights}
+ * (for layers {@link directDataFits} takes, which run directly, W as it is).
+ */
 export function conv2dBackwardData(
   tid: i32,
   _chunk: i32,
@@ -284,6 +296,10 @@ export function conv2dBackwardData(
   const mPad = ((ckk + MR - 1) / MR) * MR;
   const inSize = <usize>(g.C * g.H * g.W) * 4;
   const outSize = <usize>(g.O * hw) * 4;
+  if (directDataFits(g)) {
+    directDataChunk(dy, wPacked, dx, g, lo, hi, scratch);
+    return;
+  }
   const direct = isPointwise(g);
   for (let n = lo; n < hi; n++) {
     const dyn = dy + <usize>n * outSize;
@@ -299,6 +315,7 @@ export function conv2dBackwardData(
  * = dy · colsᵀ: whichever pads less to whole MR×NR micro-tiles (O = 6, CKK = 25: 8×32 beats 28×16).
  */
 function weightsTransposed(g: Geom): bool {
+  if (outerWeightsFits(g)) return true; // outerWeightsChunk writes dWᵀ [CKK, O]
   if (directWeightsFits(g)) return false; // directWeightsSample writes dW [O, kH·kW]
   const ckk = g.C * g.kh * g.kw;
   const t = ((ckk + MR - 1) / MR) * MR * (((g.O + NR - 1) / NR) * NR);
@@ -339,13 +356,17 @@ export function conv2dBackwardWeights(
   const direct = isPointwise(g);
   const transposed = weightsTransposed(g);
   if (hi <= lo) memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
+  const outer = outerWeightsFits(g);
+  if (outer) outerWeightsChunk(x, dy, g, lo, hi, pw, scratch);
   const directW = directWeightsFits(g);
   for (let n = lo; n < hi; n++) {
     const xn = x + <usize>n * inSize;
     const dyn = dy + <usize>n * outSize;
     // The first sample writes the partial (β = 0), the others add to it.
     const beta: f32 = n === lo ? 0 : 1;
-    if (directW) {
+    if (outer) {
+      // the weights' part is done above, for the whole chunk
+    } else if (directW) {
       directWeightsSample(xn, dyn, g, pw, n === lo, cols);
     } else {
       let src = xn;

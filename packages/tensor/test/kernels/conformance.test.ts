@@ -110,6 +110,24 @@ const convCases: [string, Shape, Shape, number, number][] = [
   ['5×5 pad 1, 3 → 5 channels, 11 wide', [2, 3, 9, 13], [5, 3, 5, 5], 1, 1],
   ['5×5, 2 → 3 channels, 12 wide', [2, 2, 13, 16], [3, 2, 5, 5], 1, 0],
   ['5×5, 4 → 2 channels, 9 wide', [1, 4, 9, 13], [2, 4, 5, 5], 1, 0],
+  // stride 1, ≥ 2 input channels, 9 to 32 filters: the weight gradient as an outer product over
+  // pixels (O not a multiple of 4, an odd number of taps, pixels not a multiple of 4, two channel tiles)
+  ['5×5 pad 1, 3 → 10 channels', [3, 3, 9, 7], [10, 3, 5, 5], 1, 1],
+  ['3×3 pad 2, 2 → 20 channels', [2, 2, 6, 5], [20, 2, 3, 3], 1, 2],
+  ['3×3, 5 → 13 channels, 1 output row', [3, 5, 3, 9], [13, 5, 3, 3], 1, 0],
+  // ≤ 8 filters: two channel vectors × four taps (25 taps: a partial last tap group)
+  ['5×5 pad 2, 1 → 8 channels, 7 wide', [2, 1, 6, 7], [8, 1, 5, 5], 1, 2],
+  ['3×2 pad 1, 2 → 3 channels', [3, 2, 5, 6], [3, 2, 3, 2], 1, 1],
+  // one input channel, > 8 filters: conv-direct.ts's weight gradient (5-tap groups, an odd filter)
+  ['5×5 pad 2, 1 → 10 channels', [2, 1, 8, 12], [10, 1, 5, 5], 1, 2],
+  ['7×7, 1 → 9 channels', [2, 1, 9, 10], [9, 1, 7, 7], 1, 0],
+  // 3-wide or narrower: three channels at a time, the last one or two as a pair (2-wide: partial taps)
+  ['3×2 pad 1, 1 → 10 channels', [2, 1, 7, 9], [10, 1, 3, 2], 1, 1],
+  // stride 1, 8 to 32 filters over ≤ 8 channels, 5×5 or larger, rows ≤ 16: the direct backward data
+  // (O not a multiple of 4, an odd C, partial pixel quads, padding, a 6-wide filter)
+  ['5×5 pad 2, 3 → 9 channels, 7 wide', [2, 3, 7, 7], [9, 3, 5, 5], 1, 2],
+  ['5×6 pad 3, 2 → 8 channels', [2, 2, 6, 9], [8, 2, 5, 6], 1, 3],
+  ['5×5 pad 4, 1 → 12 channels, 16 wide', [2, 1, 5, 16], [12, 1, 5, 5], 1, 4],
   // C·kH·kW + bias = 577 depths: more than one GEMM depth block
   ['3×3 pad 1, 64 channels', [2, 64, 6, 5], [7, 64, 3, 3], 1, 1],
   // 3×3 stride 1 with ≥ 16 channels each side: Winograd F(2×2, 3×3), odd sizes (edge tiles)
