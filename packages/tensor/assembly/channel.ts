@@ -440,10 +440,12 @@ export function channelCombine(
 }
 
 /**
- * Units [lo, hi) of a Bernoulli mask of n elements, and optionally its product with x: unit u is
- * elements [u·unit, min((u + 1)·unit, n)), drawn from the xoshiro128** state (the generator of the
- * TypeScript `Random`) [s0, s1, s2, s3] at states + 16u, where the caller put the state the sequential
- * draws reach at the unit's start; the state after the unit is written back there. One draw r per
+ * Units [lo, hi) of a Bernoulli mask of n elements, and optionally its product with x. The elements
+ * [0, 4·units·q) are cut into 4·units lanes of q (a multiple of 4) consecutive elements; unit u draws
+ * lanes 4u … 4u + 3 side by side in SIMD lanes, lane k from the xoshiro128** state (the generator of
+ * the TypeScript `Random`) [s0, s1, s2, s3] at states + 16k, where the caller put the state the
+ * sequential draws reach at the lane's start. The last unit then draws the tail [4·units·q, n) on from
+ * where its last lane ends and writes the state after the tail at states + 16·4·units. One draw r per
  * element in element order: mask ← 0 where r < limit (that is, r/2³² < p with limit = p·2³²), else
  * `scale`; out ← x·mask unless x is 0. With draw = 0 nothing is drawn: every mask element is `scale`.
  */
@@ -453,7 +455,8 @@ export function bernoulliMaskMul(
   lo: i32,
   hi: i32,
   states: usize,
-  unit: i32,
+  q: i32,
+  units: i32,
   n: i32,
   draw: i32,
   limit: f64,
@@ -463,39 +466,140 @@ export function bernoulliMaskMul(
   out: usize,
 ): void {
   checkRange(lo, hi);
-  checkSpan(states, hi * 4);
+  checkSpan(states, (4 * units + 1) * 4);
   checkSpan(mask, n);
   if (x !== 0) {
     checkSpan(x, n);
     checkSpan(out, n);
   }
-  for (let u = lo; u < hi; u++) {
-    const state = states + <usize>u * 16;
-    let s0 = load<u32>(state);
-    let s1 = load<u32>(state, 4);
-    let s2 = load<u32>(state, 8);
-    let s3 = load<u32>(state, 12);
-    const end = min(n, (u + 1) * unit);
-    for (let i = u * unit; i < end; i++) {
-      let m = scale;
-      if (draw !== 0) {
-        const r = rotl<u32>(s1 * 5, 7) * 9;
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = rotl<u32>(s3, 11);
-        if (<f64>r < limit) m = 0;
+  if (draw === 0) {
+    // every element kept (or, with scale 0, every one dropped): the unit's share of the elements
+    const per = (n + units - 1) / units;
+    const vs = f32x4.splat(scale);
+    for (let u = lo; u < hi; u++) {
+      const end = min(n, (u + 1) * per);
+      let i = u * per;
+      for (; i + 4 <= end; i += 4) {
+        const p = <usize>i * 4;
+        v128.store(mask + p, vs);
+        if (x !== 0) v128.store(out + p, f32x4.mul(v128.load(x + p), vs));
       }
+      for (; i < end; i++) {
+        const p = <usize>i * 4;
+        store<f32>(mask + p, scale);
+        if (x !== 0) store<f32>(out + p, load<f32>(x + p) * scale);
+      }
+    }
+    return;
+  }
+  // r < limit ⟺ r ≤ ⌈limit⌉ − 1 for integer r; 0 < limit < 2³² here.
+  const thr = i32x4.splat(<i32>(<u32>(Math.ceil(limit) - 1)));
+  const vs = f32x4.splat(scale);
+  const five = i32x4.splat(5),
+    nine = i32x4.splat(9);
+  const lane = <usize>q * 4;
+  for (let u = lo; u < hi; u++) {
+    // lanes 4u … 4u + 3: their s0 words to g0, s1 to g1, …
+    const st = states + <usize>u * 64;
+    const a = v128.load(st),
+      b = v128.load(st, 16),
+      c = v128.load(st, 32),
+      d = v128.load(st, 48);
+    const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5),
+      t1 = i32x4.shuffle(c, d, 0, 4, 1, 5),
+      t2 = i32x4.shuffle(a, b, 2, 6, 3, 7),
+      t3 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+    let g0 = i32x4.shuffle(t0, t1, 0, 1, 4, 5),
+      g1 = i32x4.shuffle(t0, t1, 2, 3, 6, 7),
+      g2 = i32x4.shuffle(t2, t3, 0, 1, 4, 5),
+      g3 = i32x4.shuffle(t2, t3, 2, 3, 6, 7);
+    let m = g0,
+      t = g0;
+    const base = <usize>u * 4 * lane;
+    for (let j = 0; j < q; j += 4) {
+      // draws j … j + 3 of the four lanes (one xoshiro128** step each), transposed below to each
+      // lane's four consecutive draws
+      m = i32x4.mul(g1, five);
+      const r0 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      m = i32x4.mul(g1, five);
+      const r1 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      m = i32x4.mul(g1, five);
+      const r2 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      m = i32x4.mul(g1, five);
+      const r3 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      const v0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5),
+        v1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5),
+        v2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7),
+        v3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      // masks: 0 where draw ≤ thr (draw/2³² < p), else scale
+      const m0 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v0, v1, 0, 1, 4, 5), thr)),
+        m1 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v0, v1, 2, 3, 6, 7), thr)),
+        m2 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v2, v3, 0, 1, 4, 5), thr)),
+        m3 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v2, v3, 2, 3, 6, 7), thr));
+      const p = base + <usize>j * 4;
+      v128.store(mask + p, m0);
+      v128.store(mask + p + lane, m1);
+      v128.store(mask + p + 2 * lane, m2);
+      v128.store(mask + p + 3 * lane, m3);
+      if (x !== 0) {
+        v128.store(out + p, f32x4.mul(v128.load(x + p), m0));
+        v128.store(out + p + lane, f32x4.mul(v128.load(x + p + lane), m1));
+        v128.store(out + p + 2 * lane, f32x4.mul(v128.load(x + p + 2 * lane), m2));
+        v128.store(out + p + 3 * lane, f32x4.mul(v128.load(x + p + 3 * lane), m3));
+      }
+    }
+    if (u !== units - 1) continue;
+    // the tail, on from the last lane's state
+    let s0 = <u32>i32x4.extract_lane(g0, 3);
+    let s1 = <u32>i32x4.extract_lane(g1, 3);
+    let s2 = <u32>i32x4.extract_lane(g2, 3);
+    let s3 = <u32>i32x4.extract_lane(g3, 3);
+    for (let i = 4 * units * q; i < n; i++) {
+      const r = rotl<u32>(s1 * 5, 7) * 9;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const m: f32 = <f64>r < limit ? 0 : scale;
       const p = <usize>i * 4;
       store<f32>(mask + p, m);
       if (x !== 0) store<f32>(out + p, load<f32>(x + p) * m);
     }
-    store<u32>(state, s0);
-    store<u32>(state, s1, 4);
-    store<u32>(state, s2, 8);
-    store<u32>(state, s3, 12);
+    const end = states + <usize>units * 64;
+    store<u32>(end, s0);
+    store<u32>(end, s1, 4);
+    store<u32>(end, s2, 8);
+    store<u32>(end, s3, 12);
   }
 }

@@ -493,6 +493,28 @@ add(k.dropout, 'in place', (m) => {
   const x = m.t([64, 3, 7, 7], 3);
   return { args: { x, mask, out: x, p: 0.4, scale: 1 / 0.6, rng: new Random(80) }, outputs: [mask, x] };
 });
+// Masks shorter than the 16 elements of one SIMD step of four lanes, with a tail after the lanes,
+// and thresholds at the ends of the 32-bit range (p·2³² just under 2³², and under 1).
+for (const [size, p] of [
+  [13, 0.5],
+  [1000, 1 - 2 ** -40],
+  [1000, 2 ** -33],
+  [64 * 128, 0.4],
+] as const) {
+  add(k.bernoulliMask, `[${size}], p = ${p}`, (m) => {
+    const mask = m.t([size], 1);
+    return { args: { mask, p, scale: 3, rng: new Random(81) }, outputs: [mask] };
+  });
+}
+add(k.dropout, 'large with a tail, p = 0.4', (m) => {
+  const shape = [65, 63, 7, 7];
+  const mask = m.t(shape, 1);
+  const out = m.t(shape, 2);
+  return {
+    args: { x: m.t(shape, 3), mask, out, p: 0.4, scale: 1 / 0.6, rng: new Random(82) },
+    outputs: [mask, out],
+  };
+});
 add(k.oneHot, '[20] of 7', (m) => {
   const out = m.t([20, 7], 1);
   return { args: { labels: m.ints([20], 2, 7), out }, outputs: [out] };

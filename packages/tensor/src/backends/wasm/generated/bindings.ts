@@ -66,7 +66,9 @@ export interface KernelArgs {
     /** usize */
     states: number;
     /** i32 */
-    unit: number;
+    q: number;
+    /** i32 */
+    units: number;
     /** i32 */
     n: number;
     /** i32 */
@@ -492,7 +494,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   channelReduce: ['a', 'aCenter', 'b', 'bCenter', 'sum', 'dot', 'N', 'C', 'inner', 'accumulate'],
   channelScaleShift: ['x', 'scale', 'shift', 'y', 'C', 'inner', 'accumulate'],
   channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
-  bernoulliMaskMul: ['states', 'unit', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
+  bernoulliMaskMul: ['states', 'q', 'units', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
