@@ -515,6 +515,30 @@ add(k.dropout, 'large with a tail, p = 0.4', (m) => {
     outputs: [mask, out],
   };
 });
+// Winograd F(2×2, 3×3) output edges: output rows 1, 2, 3, 5, 6 and 10 wide (a row of four tiles cut
+// after 1 … 7 columns), and odd heights.
+for (const [name, xs, ws, pad] of [
+  ['Winograd, 1×1 and 3×3 outputs', [2, 16, 3, 5], [16, 16, 3, 3], 0],
+  ['Winograd, 5 wide', [2, 16, 7, 7], [17, 16, 3, 3], 0],
+  ['Winograd, 2 and 6 wide', [1, 18, 4, 6], [16, 18, 3, 3], 1],
+  ['Winograd, 10 wide, 5 high', [3, 16, 5, 10], [16, 16, 3, 3], 1],
+] as const) {
+  const g = conv2dGeometry(xs, ws, 1, pad);
+  const ys = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+  add(k.conv2d, name, (m) => {
+    const y = m.t(ys, 4);
+    return { args: { x: m.t(xs, 1), w: m.t(ws, 2), bias: m.t([g.outChannels], 3), y, g }, outputs: [y] };
+  });
+  add(k.conv2dBackwardData, name, (m) => {
+    const dx = m.t(xs, 5);
+    return { args: { dy: m.t(ys, 4), w: m.t(ws, 2), dx, g }, outputs: [dx] };
+  });
+  add(k.conv2dBackwardWeights, name, (m) => {
+    const dw = m.t(ws, 6);
+    const db = m.t([g.outChannels], 7);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
+  });
+}
 add(k.oneHot, '[20] of 7', (m) => {
   const out = m.t([20, 7], 1);
   return { args: { labels: m.ints([20], 2, 7), out }, outputs: [out] };
