@@ -733,7 +733,13 @@ export class WasmBackend implements Backend {
     const pcb = bCenter === null ? 0 : bCenter === aCenter ? pca : this.ptr(bCenter);
     const ps = sum === null ? 0 : accumulate ? this.ptr(sum, true) : this.out(sum);
     const pd = dot === null ? 0 : accumulate ? this.ptr(dot, true) : this.out(dot);
-    this.run('channelReduce', C, inner === 1 ? 4 : 1, C > 1 && a.size >= PARALLEL_ELEMENTS, {
+    // Each chunk's channels' running sums (assembly/channel.ts: 128 bytes a channel, 16-aligned).
+    const base = this.scratch(inner === 1 ? 0 : C * 128 + 16);
+    const stride = this.scratchStride;
+    // Two chunks a thread: the chunk's channels of one sample are one run of memory, the longer the better.
+    const grain = inner === 1 ? 4 : 1;
+    const chunks = this.chunks(C, grain, C > 1 && a.size >= PARALLEL_ELEMENTS, 2);
+    this.runChunks('channelReduce', C, grain, chunks, {
       a: pa,
       aCenter: pca,
       b: pb,
@@ -744,6 +750,8 @@ export class WasmBackend implements Backend {
       C,
       inner,
       accumulate: accumulate ? 1 : 0,
+      scratchBase: base,
+      scratchStride: stride,
     });
     this.unstage();
     return true;
