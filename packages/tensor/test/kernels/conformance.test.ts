@@ -539,6 +539,37 @@ for (const [name, xs, ws, pad] of [
     return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
   });
 }
+// Per-channel reductions read sample by sample: rows longer than one f32 block (1024), and a parallel
+// split of 7 channels.
+for (const [name, shape] of [
+  ['rows past one block', [3, 5, 1030]],
+  ['7 channels split across threads', [40, 7, 130]],
+] as const) {
+  add(k.channelSum, name, (m) => {
+    const out = m.t([shape[1]], 2);
+    return { args: { x: m.t(shape, 1), out, accumulate: false }, outputs: [out] };
+  });
+  add(k.channelDot, `${name}: squared deviations`, (m) => {
+    const x = m.t(shape, 1, { scale: 2 });
+    const mean = m.t([shape[1]], 2);
+    const out = m.t([shape[1]], 3);
+    return { args: { a: x, b: x, out, accumulate: false, aCenter: mean, bCenter: mean }, outputs: [out] };
+  });
+  add(k.channelDot, `${name}: Σ dy and Σ dy·(x − μ)`, (m) => {
+    const out = m.t([shape[1]], 3);
+    const sum = m.t([shape[1]], 4);
+    const args = {
+      a: m.t(shape, 1),
+      b: m.t(shape, 5),
+      out,
+      accumulate: true,
+      aCenter: null,
+      bCenter: m.t([shape[1]], 6),
+      sum,
+    };
+    return { args, outputs: [out, sum] };
+  });
+}
 add(k.oneHot, '[20] of 7', (m) => {
   const out = m.t([20, 7], 1);
   return { args: { labels: m.ints([20], 2, 7), out }, outputs: [out] };
