@@ -9,10 +9,15 @@ describe.each(listBackends())('Dropout (%s backend)', (backend) => {
     setBackend(backend);
   });
 
-  // [64, 64, 7, 7] is past the wasm backend's parallel threshold; [3, 7] has a SIMD tail.
+  // [64, 64, 7, 7] is past the wasm backend's parallel threshold, [65, 63, 7, 7] too with a tail
+  // after the SIMD lanes; [3, 7] and [3, 23] have such a tail, [2, 5] is shorter than one SIMD step.
   for (const shape of [
     [64, 64, 7, 7],
+    [65, 63, 7, 7],
+    [64, 128],
     [3, 7],
+    [3, 23],
+    [2, 5],
   ]) {
     it(`masks [${shape}] with the generator's draws in element order and resumes it exactly`, () => {
       const p = 0.25;

@@ -9,160 +9,174 @@ import { hsum, madd } from './simd';
 /** Elements summed in f32 lanes before their total joins the f64 sum (bounds the f32 rounding). */
 const BLOCK = 1024;
 
-// One channel's totals from the reduce* functions (each instance, i.e. each thread, has its own).
-let chanSum: f64 = 0;
-let chanDot: f64 = 0;
-
 /** (Σ of four lane vectors) as f64, in a fixed order. */
 function total4(v0: v128, v1: v128, v2: v128, v3: v128): f64 {
   return <f64>hsum(f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
 }
 
+// A channel's running sums between its rows, in the chunk's scratch (STATE bytes a channel, 16-aligned):
+// lane vectors v0 … v5 at 0 … 80, f64 totals at 96 (the first sum) and 104 (the second), f32 scalar
+// tails at 112 and 116, and the count of elements not yet added to the totals at 120.
+const STATE: usize = 128;
+
 /**
- * chanSum ← Σ a over one channel: N rows of `inner` elements, `stride` bytes apart. The f32 lanes run
- * across rows (short rows cost no flush each) and join the f64 total every ≥ BLOCK elements.
+ * One row of a channel into its state at st: Σ a (the lanes v0 … v3, flushed to the f64 total every
+ * ≥ BLOCK elements). The lanes run across rows, so short rows cost no flush each.
  */
-function reduceSum(a: usize, N: i32, inner: i32, stride: usize): void {
+function sumRow(st: usize, row: usize, inner: i32): void {
   const zero = f32x4.splat(0);
-  let total: f64 = 0;
-  let s0 = zero,
-    s1 = zero,
-    s2 = zero,
-    s3 = zero;
-  let t: f32 = 0;
-  let pending = 0;
-  for (let n = 0; n < N; n++) {
-    const row = a + <usize>n * stride;
-    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
-      const i1 = min(i0 + BLOCK, inner);
-      let i = i0;
-      for (; i + 16 <= i1; i += 16) {
-        const p = row + <usize>i * 4;
-        s0 = f32x4.add(s0, v128.load(p));
-        s1 = f32x4.add(s1, v128.load(p, 16));
-        s2 = f32x4.add(s2, v128.load(p, 32));
-        s3 = f32x4.add(s3, v128.load(p, 48));
-      }
-      for (; i + 4 <= i1; i += 4) s0 = f32x4.add(s0, v128.load(row + <usize>i * 4));
-      for (; i < i1; i++) t += load<f32>(row + <usize>i * 4);
-      pending += i1 - i0;
-      if (pending >= BLOCK) {
-        total += total4(s0, s1, s2, s3) + <f64>t;
-        s0 = s1 = s2 = s3 = zero;
-        t = 0;
-        pending = 0;
-      }
+  let total = load<f64>(st, 96);
+  let s0 = v128.load(st),
+    s1 = v128.load(st, 16),
+    s2 = v128.load(st, 32),
+    s3 = v128.load(st, 48);
+  let t = load<f32>(st, 112);
+  let pending = load<i32>(st, 120);
+  for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+    const i1 = min(i0 + BLOCK, inner);
+    let i = i0;
+    for (; i + 16 <= i1; i += 16) {
+      const p = row + <usize>i * 4;
+      s0 = f32x4.add(s0, v128.load(p));
+      s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32));
+      s3 = f32x4.add(s3, v128.load(p, 48));
+    }
+    for (; i + 4 <= i1; i += 4) s0 = f32x4.add(s0, v128.load(row + <usize>i * 4));
+    for (; i < i1; i++) t += load<f32>(row + <usize>i * 4);
+    pending += i1 - i0;
+    if (pending >= BLOCK) {
+      total += total4(s0, s1, s2, s3) + <f64>t;
+      s0 = s1 = s2 = s3 = zero;
+      t = 0;
+      pending = 0;
     }
   }
-  chanSum = total + total4(s0, s1, s2, s3) + <f64>t;
-  chanDot = 0;
+  store<f64>(st, total, 96);
+  v128.store(st, s0);
+  v128.store(st, s1, 16);
+  v128.store(st, s2, 32);
+  v128.store(st, s3, 48);
+  store<f32>(st, t, 112);
+  store<i32>(st, pending, 120);
 }
 
-/** chanDot ← Σ (a − ca)² over one channel (rows as in reduceSum). */
-function reduceSquares(a: usize, ca: f32, N: i32, inner: i32, stride: usize): void {
+/** One row of a channel into its state at st: Σ (a − ca)² (lanes v0 … v3, as in sumRow). */
+function squaresRow(st: usize, row: usize, ca: f32, inner: i32): void {
   const zero = f32x4.splat(0);
   const vc = f32x4.splat(ca);
-  let total: f64 = 0;
-  let d0 = zero,
-    d1 = zero,
-    d2 = zero,
-    d3 = zero;
-  let t: f32 = 0;
-  let pending = 0;
-  for (let n = 0; n < N; n++) {
-    const row = a + <usize>n * stride;
-    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
-      const i1 = min(i0 + BLOCK, inner);
-      let i = i0;
-      for (; i + 16 <= i1; i += 16) {
-        const p = row + <usize>i * 4;
-        const u0 = f32x4.sub(v128.load(p), vc);
-        const u1 = f32x4.sub(v128.load(p, 16), vc);
-        const u2 = f32x4.sub(v128.load(p, 32), vc);
-        const u3 = f32x4.sub(v128.load(p, 48), vc);
-        d0 = madd(u0, u0, d0);
-        d1 = madd(u1, u1, d1);
-        d2 = madd(u2, u2, d2);
-        d3 = madd(u3, u3, d3);
-      }
-      for (; i + 4 <= i1; i += 4) {
-        const u = f32x4.sub(v128.load(row + <usize>i * 4), vc);
-        d0 = madd(u, u, d0);
-      }
-      for (; i < i1; i++) {
-        const u = load<f32>(row + <usize>i * 4) - ca;
-        t += u * u;
-      }
-      pending += i1 - i0;
-      if (pending >= BLOCK) {
-        total += total4(d0, d1, d2, d3) + <f64>t;
-        d0 = d1 = d2 = d3 = zero;
-        t = 0;
-        pending = 0;
-      }
+  let total = load<f64>(st, 96);
+  let d0 = v128.load(st),
+    d1 = v128.load(st, 16),
+    d2 = v128.load(st, 32),
+    d3 = v128.load(st, 48);
+  let t = load<f32>(st, 112);
+  let pending = load<i32>(st, 120);
+  for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+    const i1 = min(i0 + BLOCK, inner);
+    let i = i0;
+    for (; i + 16 <= i1; i += 16) {
+      const p = row + <usize>i * 4;
+      const u0 = f32x4.sub(v128.load(p), vc);
+      const u1 = f32x4.sub(v128.load(p, 16), vc);
+      const u2 = f32x4.sub(v128.load(p, 32), vc);
+      const u3 = f32x4.sub(v128.load(p, 48), vc);
+      d0 = madd(u0, u0, d0);
+      d1 = madd(u1, u1, d1);
+      d2 = madd(u2, u2, d2);
+      d3 = madd(u3, u3, d3);
+    }
+    for (; i + 4 <= i1; i += 4) {
+      const u = f32x4.sub(v128.load(row + <usize>i * 4), vc);
+      d0 = madd(u, u, d0);
+    }
+    for (; i < i1; i++) {
+      const u = load<f32>(row + <usize>i * 4) - ca;
+      t += u * u;
+    }
+    pending += i1 - i0;
+    if (pending >= BLOCK) {
+      total += total4(d0, d1, d2, d3) + <f64>t;
+      d0 = d1 = d2 = d3 = zero;
+      t = 0;
+      pending = 0;
     }
   }
-  chanDot = total + total4(d0, d1, d2, d3) + <f64>t;
-  chanSum = 0;
+  store<f64>(st, total, 96);
+  v128.store(st, d0);
+  v128.store(st, d1, 16);
+  v128.store(st, d2, 32);
+  v128.store(st, d3, 48);
+  store<f32>(st, t, 112);
+  store<i32>(st, pending, 120);
 }
 
-/** chanSum ← Σ (a − ca) and chanDot ← Σ (a − ca)·(b − cb) over one channel (rows as in reduceSum). */
-function reduceDot(a: usize, ca: f32, b: usize, cb: f32, N: i32, inner: i32, stride: usize): void {
+/**
+ * One row of a channel into its state at st: Σ (a − ca) (lanes v0, v1, total at 96, tail at 112) and
+ * Σ (a − ca)·(b − cb) (lanes v2 … v5, total at 104, tail at 116).
+ */
+function dotRow(st: usize, pa: usize, ca: f32, pb: usize, cb: f32, inner: i32): void {
   const zero = f32x4.splat(0);
   const va = f32x4.splat(ca);
   const vb = f32x4.splat(cb);
-  let totalS: f64 = 0;
-  let totalD: f64 = 0;
-  let s0 = zero,
-    s1 = zero,
-    d0 = zero,
-    d1 = zero,
-    d2 = zero,
-    d3 = zero;
-  let ts: f32 = 0;
-  let td: f32 = 0;
-  let pending = 0;
-  for (let n = 0; n < N; n++) {
-    const off = <usize>n * stride;
-    for (let i0 = 0; i0 < inner; i0 += BLOCK) {
-      const i1 = min(i0 + BLOCK, inner);
-      let i = i0;
-      for (; i + 16 <= i1; i += 16) {
-        const p = a + off + <usize>i * 4;
-        const q = b + off + <usize>i * 4;
-        const u0 = f32x4.sub(v128.load(p), va);
-        const u1 = f32x4.sub(v128.load(p, 16), va);
-        const u2 = f32x4.sub(v128.load(p, 32), va);
-        const u3 = f32x4.sub(v128.load(p, 48), va);
-        s0 = f32x4.add(s0, f32x4.add(u0, u1));
-        s1 = f32x4.add(s1, f32x4.add(u2, u3));
-        d0 = madd(u0, f32x4.sub(v128.load(q), vb), d0);
-        d1 = madd(u1, f32x4.sub(v128.load(q, 16), vb), d1);
-        d2 = madd(u2, f32x4.sub(v128.load(q, 32), vb), d2);
-        d3 = madd(u3, f32x4.sub(v128.load(q, 48), vb), d3);
-      }
-      for (; i + 4 <= i1; i += 4) {
-        const u = f32x4.sub(v128.load(a + off + <usize>i * 4), va);
-        s0 = f32x4.add(s0, u);
-        d0 = madd(u, f32x4.sub(v128.load(b + off + <usize>i * 4), vb), d0);
-      }
-      for (; i < i1; i++) {
-        const u = load<f32>(a + off + <usize>i * 4) - ca;
-        ts += u;
-        td += u * (load<f32>(b + off + <usize>i * 4) - cb);
-      }
-      pending += i1 - i0;
-      if (pending >= BLOCK) {
-        totalS += total4(s0, s1, zero, zero) + <f64>ts;
-        totalD += total4(d0, d1, d2, d3) + <f64>td;
-        s0 = s1 = d0 = d1 = d2 = d3 = zero;
-        ts = td = 0;
-        pending = 0;
-      }
+  let totalS = load<f64>(st, 96);
+  let totalD = load<f64>(st, 104);
+  let s0 = v128.load(st),
+    s1 = v128.load(st, 16),
+    d0 = v128.load(st, 32),
+    d1 = v128.load(st, 48),
+    d2 = v128.load(st, 64),
+    d3 = v128.load(st, 80);
+  let ts = load<f32>(st, 112);
+  let td = load<f32>(st, 116);
+  let pending = load<i32>(st, 120);
+  for (let i0 = 0; i0 < inner; i0 += BLOCK) {
+    const i1 = min(i0 + BLOCK, inner);
+    let i = i0;
+    for (; i + 16 <= i1; i += 16) {
+      const p = pa + <usize>i * 4;
+      const q = pb + <usize>i * 4;
+      const u0 = f32x4.sub(v128.load(p), va);
+      const u1 = f32x4.sub(v128.load(p, 16), va);
+      const u2 = f32x4.sub(v128.load(p, 32), va);
+      const u3 = f32x4.sub(v128.load(p, 48), va);
+      s0 = f32x4.add(s0, f32x4.add(u0, u1));
+      s1 = f32x4.add(s1, f32x4.add(u2, u3));
+      d0 = madd(u0, f32x4.sub(v128.load(q), vb), d0);
+      d1 = madd(u1, f32x4.sub(v128.load(q, 16), vb), d1);
+      d2 = madd(u2, f32x4.sub(v128.load(q, 32), vb), d2);
+      d3 = madd(u3, f32x4.sub(v128.load(q, 48), vb), d3);
+    }
+    for (; i + 4 <= i1; i += 4) {
+      const u = f32x4.sub(v128.load(pa + <usize>i * 4), va);
+      s0 = f32x4.add(s0, u);
+      d0 = madd(u, f32x4.sub(v128.load(pb + <usize>i * 4), vb), d0);
+    }
+    for (; i < i1; i++) {
+      const u = load<f32>(pa + <usize>i * 4) - ca;
+      ts += u;
+      td += u * (load<f32>(pb + <usize>i * 4) - cb);
+    }
+    pending += i1 - i0;
+    if (pending >= BLOCK) {
+      totalS += total4(s0, s1, zero, zero) + <f64>ts;
+      totalD += total4(d0, d1, d2, d3) + <f64>td;
+      s0 = s1 = d0 = d1 = d2 = d3 = zero;
+      ts = td = 0;
+      pending = 0;
     }
   }
-  chanSum = totalS + total4(s0, s1, zero, zero) + <f64>ts;
-  chanDot = totalD + total4(d0, d1, d2, d3) + <f64>td;
+  store<f64>(st, totalS, 96);
+  store<f64>(st, totalD, 104);
+  v128.store(st, s0);
+  v128.store(st, s1, 16);
+  v128.store(st, d0, 32);
+  v128.store(st, d1, 48);
+  v128.store(st, d2, 64);
+  v128.store(st, d3, 80);
+  store<f32>(st, ts, 112);
+  store<f32>(st, td, 116);
+  store<i32>(st, pending, 120);
 }
 
 /** out[c] ← v, or out[c] + v when accumulating (in f64, rounded once). */
@@ -174,11 +188,14 @@ function put(out: usize, c: i32, v: f64, accumulate: i32): void {
 /**
  * For channels c in [lo, hi) of a, b [N, C, inner]: sum[c] (+)= Σ (a − aCenter[c]) and dot[c] (+)=
  * Σ (a − aCenter[c])·(b − bCenter[c]). A zero address drops that term: b (no dot: then there are no
- * centres either), a centre (0), sum or dot (not written). With inner = 1, lo and hi are channels too
- * and the sums run down the rows, four channels a vector.
+ * centres either), a centre (0), sum or dot (not written). The rows are read sample by sample (the
+ * chunk's channels of one sample lie side by side: long runs, where a channel's rows alone are short
+ * runs far apart), each channel's running sums kept in the thread's scratch (STATE bytes a channel):
+ * every channel is still summed row after row, in one order whatever the chunks. With inner = 1, lo
+ * and hi are channels too and the sums run down the rows, four channels a vector.
  */
 export function channelReduce(
-  _tid: i32,
+  tid: i32,
   _chunk: i32,
   lo: i32,
   hi: i32,
@@ -192,6 +209,8 @@ export function channelReduce(
   C: i32,
   inner: i32,
   accumulate: i32,
+  scratchBase: usize,
+  scratchStride: usize,
 ): void {
   checkRange(lo, hi);
   checkSpan(a, N * C * inner);
@@ -200,18 +219,40 @@ export function channelReduce(
     reduceColumns(lo, hi, a, aCenter, b, bCenter, sum, dot, N, C, accumulate);
     return;
   }
-  const stride = <usize>C * <usize>inner * 4;
+  const states = (scratchBase + <usize>tid * scratchStride + 15) & ~(<usize>15);
+  memory.fill(states, 0, <usize>(hi - lo) * STATE);
   // x − μ squared: one operand read once
   const squares = b === a && aCenter === bCenter && sum === 0;
+  const rowBytes = <usize>inner * 4;
+  for (let n = 0; n < N; n++) {
+    for (let c = lo; c < hi; c++) {
+      const st = states + <usize>(c - lo) * STATE;
+      const off = (<usize>n * <usize>C + <usize>c) * rowBytes;
+      const ca: f32 = aCenter === 0 ? 0 : load<f32>(aCenter + <usize>c * 4);
+      if (b === 0) sumRow(st, a + off, inner);
+      else if (squares) squaresRow(st, a + off, ca, inner);
+      else dotRow(st, a + off, ca, b + off, bCenter === 0 ? 0 : load<f32>(bCenter + <usize>c * 4), inner);
+    }
+  }
+  const zero = f32x4.splat(0);
   for (let c = lo; c < hi; c++) {
-    const ca: f32 = aCenter === 0 ? 0 : load<f32>(aCenter + <usize>c * 4);
-    const cb: f32 = bCenter === 0 ? 0 : load<f32>(bCenter + <usize>c * 4);
-    const off = <usize>c * <usize>inner * 4;
-    if (b === 0) reduceSum(a + off, N, inner, stride);
-    else if (squares) reduceSquares(a + off, ca, N, inner, stride);
-    else reduceDot(a + off, ca, b + off, cb, N, inner, stride);
-    if (sum !== 0) put(sum, c, chanSum, accumulate);
-    if (dot !== 0) put(dot, c, chanDot, accumulate);
+    const st = states + <usize>(c - lo) * STATE;
+    const v0 = v128.load(st),
+      v1 = v128.load(st, 16);
+    if (b === 0 || squares) {
+      const total =
+        load<f64>(st, 96) + total4(v0, v1, v128.load(st, 32), v128.load(st, 48)) + <f64>load<f32>(st, 112);
+      if (b === 0) {
+        if (sum !== 0) put(sum, c, total, accumulate);
+      } else if (dot !== 0) put(dot, c, total, accumulate);
+      continue;
+    }
+    if (sum !== 0)
+      put(sum, c, load<f64>(st, 96) + total4(v0, v1, zero, zero) + <f64>load<f32>(st, 112), accumulate);
+    if (dot !== 0) {
+      const d = total4(v128.load(st, 32), v128.load(st, 48), v128.load(st, 64), v128.load(st, 80));
+      put(dot, c, load<f64>(st, 104) + d + <f64>load<f32>(st, 116), accumulate);
+    }
   }
 }
 
@@ -440,10 +481,12 @@ export function channelCombine(
 }
 
 /**
- * Units [lo, hi) of a Bernoulli mask of n elements, and optionally its product with x: unit u is
- * elements [u·unit, min((u + 1)·unit, n)), drawn from the xoshiro128** state (the generator of the
- * TypeScript `Random`) [s0, s1, s2, s3] at states + 16u, where the caller put the state the sequential
- * draws reach at the unit's start; the state after the unit is written back there. One draw r per
+ * Units [lo, hi) of a Bernoulli mask of n elements, and optionally its product with x. The elements
+ * [0, 4·units·q) are cut into 4·units lanes of q (a multiple of 4) consecutive elements; unit u draws
+ * lanes 4u … 4u + 3 side by side in SIMD lanes, lane k from the xoshiro128** state (the generator of
+ * the TypeScript `Random`) [s0, s1, s2, s3] at states + 16k, where the caller put the state the
+ * sequential draws reach at the lane's start. The last unit then draws the tail [4·units·q, n) on from
+ * where its last lane ends and writes the state after the tail at states + 16·4·units. One draw r per
  * element in element order: mask ← 0 where r < limit (that is, r/2³² < p with limit = p·2³²), else
  * `scale`; out ← x·mask unless x is 0. With draw = 0 nothing is drawn: every mask element is `scale`.
  */
@@ -453,7 +496,8 @@ export function bernoulliMaskMul(
   lo: i32,
   hi: i32,
   states: usize,
-  unit: i32,
+  q: i32,
+  units: i32,
   n: i32,
   draw: i32,
   limit: f64,
@@ -463,39 +507,140 @@ export function bernoulliMaskMul(
   out: usize,
 ): void {
   checkRange(lo, hi);
-  checkSpan(states, hi * 4);
+  checkSpan(states, (4 * units + 1) * 4);
   checkSpan(mask, n);
   if (x !== 0) {
     checkSpan(x, n);
     checkSpan(out, n);
   }
-  for (let u = lo; u < hi; u++) {
-    const state = states + <usize>u * 16;
-    let s0 = load<u32>(state);
-    let s1 = load<u32>(state, 4);
-    let s2 = load<u32>(state, 8);
-    let s3 = load<u32>(state, 12);
-    const end = min(n, (u + 1) * unit);
-    for (let i = u * unit; i < end; i++) {
-      let m = scale;
-      if (draw !== 0) {
-        const r = rotl<u32>(s1 * 5, 7) * 9;
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = rotl<u32>(s3, 11);
-        if (<f64>r < limit) m = 0;
+  if (draw === 0) {
+    // every element kept (or, with scale 0, every one dropped): the unit's share of the elements
+    const per = (n + units - 1) / units;
+    const vs = f32x4.splat(scale);
+    for (let u = lo; u < hi; u++) {
+      const end = min(n, (u + 1) * per);
+      let i = u * per;
+      for (; i + 4 <= end; i += 4) {
+        const p = <usize>i * 4;
+        v128.store(mask + p, vs);
+        if (x !== 0) v128.store(out + p, f32x4.mul(v128.load(x + p), vs));
       }
+      for (; i < end; i++) {
+        const p = <usize>i * 4;
+        store<f32>(mask + p, scale);
+        if (x !== 0) store<f32>(out + p, load<f32>(x + p) * scale);
+      }
+    }
+    return;
+  }
+  // r < limit ⟺ r ≤ ⌈limit⌉ − 1 for integer r; 0 < limit < 2³² here.
+  const thr = i32x4.splat(<i32>(<u32>(Math.ceil(limit) - 1)));
+  const vs = f32x4.splat(scale);
+  const five = i32x4.splat(5),
+    nine = i32x4.splat(9);
+  const lane = <usize>q * 4;
+  for (let u = lo; u < hi; u++) {
+    // lanes 4u … 4u + 3: their s0 words to g0, s1 to g1, …
+    const st = states + <usize>u * 64;
+    const a = v128.load(st),
+      b = v128.load(st, 16),
+      c = v128.load(st, 32),
+      d = v128.load(st, 48);
+    const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5),
+      t1 = i32x4.shuffle(c, d, 0, 4, 1, 5),
+      t2 = i32x4.shuffle(a, b, 2, 6, 3, 7),
+      t3 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+    let g0 = i32x4.shuffle(t0, t1, 0, 1, 4, 5),
+      g1 = i32x4.shuffle(t0, t1, 2, 3, 6, 7),
+      g2 = i32x4.shuffle(t2, t3, 0, 1, 4, 5),
+      g3 = i32x4.shuffle(t2, t3, 2, 3, 6, 7);
+    let m = g0,
+      t = g0;
+    const base = <usize>u * 4 * lane;
+    for (let j = 0; j < q; j += 4) {
+      // draws j … j + 3 of the four lanes (one xoshiro128** step each), transposed below to each
+      // lane's four consecutive draws
+      m = i32x4.mul(g1, five);
+      const r0 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      m = i32x4.mul(g1, five);
+      const r1 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      m = i32x4.mul(g1, five);
+      const r2 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      m = i32x4.mul(g1, five);
+      const r3 = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+      t = i32x4.shl(g1, 9);
+      g2 = v128.xor(g2, g0);
+      g3 = v128.xor(g3, g1);
+      g1 = v128.xor(g1, g2);
+      g0 = v128.xor(g0, g3);
+      g2 = v128.xor(g2, t);
+      g3 = v128.or(i32x4.shl(g3, 11), i32x4.shr_u(g3, 21));
+      const v0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5),
+        v1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5),
+        v2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7),
+        v3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      // masks: 0 where draw ≤ thr (draw/2³² < p), else scale
+      const m0 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v0, v1, 0, 1, 4, 5), thr)),
+        m1 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v0, v1, 2, 3, 6, 7), thr)),
+        m2 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v2, v3, 0, 1, 4, 5), thr)),
+        m3 = v128.andnot(vs, i32x4.le_u(i32x4.shuffle(v2, v3, 2, 3, 6, 7), thr));
+      const p = base + <usize>j * 4;
+      v128.store(mask + p, m0);
+      v128.store(mask + p + lane, m1);
+      v128.store(mask + p + 2 * lane, m2);
+      v128.store(mask + p + 3 * lane, m3);
+      if (x !== 0) {
+        v128.store(out + p, f32x4.mul(v128.load(x + p), m0));
+        v128.store(out + p + lane, f32x4.mul(v128.load(x + p + lane), m1));
+        v128.store(out + p + 2 * lane, f32x4.mul(v128.load(x + p + 2 * lane), m2));
+        v128.store(out + p + 3 * lane, f32x4.mul(v128.load(x + p + 3 * lane), m3));
+      }
+    }
+    if (u !== units - 1) continue;
+    // the tail, on from the last lane's state
+    let s0 = <u32>i32x4.extract_lane(g0, 3);
+    let s1 = <u32>i32x4.extract_lane(g1, 3);
+    let s2 = <u32>i32x4.extract_lane(g2, 3);
+    let s3 = <u32>i32x4.extract_lane(g3, 3);
+    for (let i = 4 * units * q; i < n; i++) {
+      const r = rotl<u32>(s1 * 5, 7) * 9;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const m: f32 = <f64>r < limit ? 0 : scale;
       const p = <usize>i * 4;
       store<f32>(mask + p, m);
       if (x !== 0) store<f32>(out + p, load<f32>(x + p) * m);
     }
-    store<u32>(state, s0);
-    store<u32>(state, s1, 4);
-    store<u32>(state, s2, 8);
-    store<u32>(state, s3, 12);
+    const end = states + <usize>units * 64;
+    store<u32>(end, s0);
+    store<u32>(end, s1, 4);
+    store<u32>(end, s2, 8);
+    store<u32>(end, s3, 12);
   }
 }

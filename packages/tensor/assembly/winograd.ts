@@ -226,7 +226,7 @@ function transformInput(g: Geom, xp: usize, wp: i32, v: usize, c: i32, tp: i32, 
 }
 
 /** y[o] of one sample ← Aᵀ·M·A (+ bias) for its tiles t0 …, M 16 rows of [O, Tp]. */
-function transformOutput(g: Geom, m: usize, o: i32, tp: i32, t0: i32, bv: f32, yo: usize, tmp: usize): void {
+function transformOutput(g: Geom, m: usize, o: i32, tp: i32, t0: i32, bv: f32, yo: usize): void {
   const th = tileRows(g),
     tw = tileCols(g);
   const oh = g.oh,
@@ -268,34 +268,42 @@ function transformOutput(g: Geom, m: usize, o: i32, tp: i32, t0: i32, bv: f32, y
       const row = 2 * ty;
       const col = 2 * tx;
       const r0 = yo + <usize>(row * ow + col) * 4;
-      if (tx + 4 <= tw && row + 1 < oh && col + 8 <= ow) {
-        v128.store(r0, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5));
-        v128.store(r0, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), 16);
+      // output rows 2ty and 2ty + 1, columns 2tx … 2tx + 7 (lanes are tiles: interleave y·0 with y·1)
+      const valid = ow - col;
+      storeCols(r0, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), valid);
+      if (row + 1 < oh) {
         const r1 = r0 + <usize>ow * 4;
-        v128.store(r1, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5));
-        v128.store(r1, v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), 16);
-        continue;
-      }
-      // edge tiles: through a small buffer, storing the outputs that exist
-      v128.store(tmp, y00);
-      v128.store(tmp, y01, 16);
-      v128.store(tmp, y10, 32);
-      v128.store(tmp, y11, 48);
-      const lanes = min(4, tw - tx);
-      for (let l = 0; l < lanes; l++) {
-        for (let a = 0; a < 2; a++) {
-          if (row + a >= oh) continue;
-          for (let b = 0; b < 2; b++) {
-            const cc = col + 2 * l + b;
-            if (cc >= ow) continue;
-            store<f32>(
-              r0 + <usize>(a * ow + 2 * l + b) * 4,
-              load<f32>(tmp + <usize>((a * 2 + b) * 4 + l) * 4),
-            );
-          }
-        }
+        storeCols(
+          r1,
+          v128.shuffle<f32>(y10, y11, 0, 4, 1, 5),
+          v128.shuffle<f32>(y10, y11, 2, 6, 3, 7),
+          valid,
+        );
       }
     }
+  }
+}
+
+/** Stores the first min(n, 8) floats of (lo, hi) at p (n ≥ 1): the output row of four tiles, cut at the edge. */
+function storeCols(p: usize, lo: v128, hi: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
+  } else if (n >= 4) {
+    v128.store(p, lo);
+    storePart(p + 16, hi, n - 4);
+  } else {
+    storePart(p, lo, n);
+  }
+}
+
+/** Stores the first n (0 … 3) floats of v at p. */
+function storePart(p: usize, v: v128, n: i32): void {
+  if (n >= 2) {
+    v128.store64_lane(p, v, 0);
+    if (n === 3) v128.store32_lane(p, v, 2, 8);
+  } else if (n === 1) {
+    v128.store32_lane(p, v, 0);
   }
 }
 
@@ -341,7 +349,6 @@ export function winogradConv(
   const v = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
   const m = v + <usize>(16 * C * tp) * 4;
   const xp = m + <usize>(16 * O * tp) * 4;
-  const tmp = (xp + <usize>(planeRows(g) * planeCols(g)) * 4 + 15) & ~(<usize>15);
   const hp = planeRows(g),
     wp = planeCols(g);
   const tps = tileRows(g) * tileCols(g);
@@ -390,7 +397,7 @@ export function winogradConv(
       const yn = y + <usize>(n0 + s) * outPlane * O;
       for (let o = 0; o < O; o++) {
         const bv: f32 = bias !== 0 ? load<f32>(bias + <usize>o * 4) : 0;
-        transformOutput(g, m, o, tp, s * tps, bv, yn + <usize>o * outPlane, tmp);
+        transformOutput(g, m, o, tp, s * tps, bv, yn + <usize>o * outPlane);
       }
     }
   }

@@ -511,6 +511,83 @@ add(k.dropout, 'in place', (m) => {
   const x = m.t([64, 3, 7, 7], 3);
   return { args: { x, mask, out: x, p: 0.4, scale: 1 / 0.6, rng: new Random(80) }, outputs: [mask, x] };
 });
+// Masks shorter than the 16 elements of one SIMD step of four lanes, with a tail after the lanes,
+// and thresholds at the ends of the 32-bit range (p·2³² just under 2³², and under 1).
+for (const [size, p] of [
+  [13, 0.5],
+  [1000, 1 - 2 ** -40],
+  [1000, 2 ** -33],
+  [64 * 128, 0.4],
+] as const) {
+  add(k.bernoulliMask, `[${size}], p = ${p}`, (m) => {
+    const mask = m.t([size], 1);
+    return { args: { mask, p, scale: 3, rng: new Random(81) }, outputs: [mask] };
+  });
+}
+add(k.dropout, 'large with a tail, p = 0.4', (m) => {
+  const shape = [65, 63, 7, 7];
+  const mask = m.t(shape, 1);
+  const out = m.t(shape, 2);
+  return {
+    args: { x: m.t(shape, 3), mask, out, p: 0.4, scale: 1 / 0.6, rng: new Random(82) },
+    outputs: [mask, out],
+  };
+});
+// Winograd F(2×2, 3×3) output edges: output rows 1, 2, 3, 5, 6 and 10 wide (a row of four tiles cut
+// after 1 … 7 columns), and odd heights.
+for (const [name, xs, ws, pad] of [
+  ['Winograd, 1×1 and 3×3 outputs', [2, 16, 3, 5], [16, 16, 3, 3], 0],
+  ['Winograd, 5 wide', [2, 16, 7, 7], [17, 16, 3, 3], 0],
+  ['Winograd, 2 and 6 wide', [1, 18, 4, 6], [16, 18, 3, 3], 1],
+  ['Winograd, 10 wide, 5 high', [3, 16, 5, 10], [16, 16, 3, 3], 1],
+] as const) {
+  const g = conv2dGeometry(xs, ws, 1, pad);
+  const ys = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+  add(k.conv2d, name, (m) => {
+    const y = m.t(ys, 4);
+    return { args: { x: m.t(xs, 1), w: m.t(ws, 2), bias: m.t([g.outChannels], 3), y, g }, outputs: [y] };
+  });
+  add(k.conv2dBackwardData, name, (m) => {
+    const dx = m.t(xs, 5);
+    return { args: { dy: m.t(ys, 4), w: m.t(ws, 2), dx, g }, outputs: [dx] };
+  });
+  add(k.conv2dBackwardWeights, name, (m) => {
+    const dw = m.t(ws, 6);
+    const db = m.t([g.outChannels], 7);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
+  });
+}
+// Per-channel reductions read sample by sample: rows longer than one f32 block (1024), and a parallel
+// split of 7 channels.
+for (const [name, shape] of [
+  ['rows past one block', [3, 5, 1030]],
+  ['7 channels split across threads', [40, 7, 130]],
+] as const) {
+  add(k.channelSum, name, (m) => {
+    const out = m.t([shape[1]], 2);
+    return { args: { x: m.t(shape, 1), out, accumulate: false }, outputs: [out] };
+  });
+  add(k.channelDot, `${name}: squared deviations`, (m) => {
+    const x = m.t(shape, 1, { scale: 2 });
+    const mean = m.t([shape[1]], 2);
+    const out = m.t([shape[1]], 3);
+    return { args: { a: x, b: x, out, accumulate: false, aCenter: mean, bCenter: mean }, outputs: [out] };
+  });
+  add(k.channelDot, `${name}: Σ dy and Σ dy·(x − μ)`, (m) => {
+    const out = m.t([shape[1]], 3);
+    const sum = m.t([shape[1]], 4);
+    const args = {
+      a: m.t(shape, 1),
+      b: m.t(shape, 5),
+      out,
+      accumulate: true,
+      aCenter: null,
+      bCenter: m.t([shape[1]], 6),
+      sum,
+    };
+    return { args, outputs: [out, sum] };
+  });
+}
 add(k.oneHot, '[20] of 7', (m) => {
   const out = m.t([20, 7], 1);
   return { args: { labels: m.ints([20], 2, 7), out }, outputs: [out] };

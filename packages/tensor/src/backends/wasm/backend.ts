@@ -748,7 +748,13 @@ export class WasmBackend implements Backend {
     const pcb = bCenter === null ? 0 : bCenter === aCenter ? pca : this.ptr(bCenter);
     const ps = sum === null ? 0 : accumulate ? this.ptr(sum, true) : this.out(sum);
     const pd = dot === null ? 0 : accumulate ? this.ptr(dot, true) : this.out(dot);
-    this.run('channelReduce', C, inner === 1 ? 4 : 1, C > 1 && a.size >= PARALLEL_ELEMENTS, {
+    // Each chunk's channels' running sums (assembly/channel.ts: 128 bytes a channel, 16-aligned).
+    const base = this.scratch(inner === 1 ? 0 : C * 128 + 16);
+    const stride = this.scratchStride;
+    // Two chunks a thread: the chunk's channels of one sample are one run of memory, the longer the better.
+    const grain = inner === 1 ? 4 : 1;
+    const chunks = this.chunks(C, grain, C > 1 && a.size >= PARALLEL_ELEMENTS, 2);
+    this.runChunks('channelReduce', C, grain, chunks, {
       a: pa,
       aCenter: pca,
       b: pb,
@@ -759,6 +765,8 @@ export class WasmBackend implements Backend {
       C,
       inner,
       accumulate: accumulate ? 1 : 0,
+      scratchBase: base,
+      scratchStride: stride,
     });
     this.unstage();
     return true;
@@ -956,8 +964,9 @@ export class WasmBackend implements Backend {
   /**
    * mask ← Bernoulli(p)·scale and, with x, out ← x·mask: xoshiro128** run in the kernel on the
    * generator's state, written back after, so the draws and the generator's next state are those of
-   * `rng.uniform()` element by element. A large mask is cut into one part per thread, each part
-   * starting from the state the sequential draws reach there (a jump-ahead): the same mask at any
+   * `rng.uniform()` element by element. The mask is cut into lanes of equal length, four a unit (one
+   * unit a thread for a large mask), drawn side by side in SIMD lanes, each lane starting from the
+   * state the sequential draws reach there (a jump-ahead), and a short tail: the same mask at any
    * thread count.
    */
   private maskDraws(
@@ -972,13 +981,17 @@ export class WasmBackend implements Backend {
     if (n === 0) return;
     const draw = p > 0 && p < 1;
     const units = draw && this.threads > 1 && n >= PARALLEL_ELEMENTS ? this.threads : 1;
-    const unit = Math.ceil(n / units);
+    // 4·units lanes of q elements (a multiple of 4), then the tail [4·units·q, n)
+    const q = draw ? 4 * Math.floor(n / (16 * units)) : 0;
+    const lanes = 4 * units;
     const state = rng.getState();
     const words = this.rngWords();
     for (let i = 0; i < 4; i++) words[i] = state[i];
-    if (units > 1) {
-      const m = jumpMatrix(unit);
-      for (let u = 1; u < units; u++) jump(m, words, 4 * (u - 1), 4 * u);
+    if (draw && q > 0) {
+      const m = jumpMatrix(q);
+      for (let k = 1; k < lanes; k++) jump(m, words, 4 * (k - 1), 4 * k);
+    } else {
+      for (let k = 1; k < lanes; k++) words.copyWithin(4 * k, 0, 4);
     }
     // Its address now: staging below may grow the memory (an unshared one detaches the view).
     const statePtr = words.byteOffset;
@@ -987,7 +1000,8 @@ export class WasmBackend implements Backend {
     const po = out === null ? 0 : out === x ? px : this.out(out);
     this.run('bernoulliMaskMul', units, 1, units > 1, {
       states: statePtr,
-      unit,
+      q,
+      units,
       n,
       draw: draw ? 1 : 0,
       limit: p * 4294967296,
@@ -998,22 +1012,23 @@ export class WasmBackend implements Backend {
     });
     this.unstage();
     if (draw) {
-      // The last part ends where the sequential draws end.
-      const next = this.rngWords().subarray(4 * (units - 1), 4 * units);
+      // The last unit ends where the sequential draws end.
+      const next = this.rngWords().subarray(4 * lanes, 4 * lanes + 4);
       rng.setState([next[0], next[1], next[2], next[3], state[4], state[5]]);
     }
   }
 
   /**
-   * The generator-state block: four words a thread (allocated at the first draw; the view re-taken
-   * after growth).
+   * The generator-state block: four words a lane, four lanes a thread, and the state after the last
+   * draw (allocated at the first draw; the view re-taken after growth).
    */
   private rngWords(): Uint32Array {
     const heap = this.runtime.heap;
+    const words = 4 * (4 * MAX_THREADS + 1);
     // Allocate before taking the buffer: the allocation may grow (and so replace) it.
-    const ptr = this.rngView === null ? heap.alloc(16 * MAX_THREADS).ptr : this.rngView.byteOffset;
+    const ptr = this.rngView === null ? heap.alloc(4 * words).ptr : this.rngView.byteOffset;
     if (this.rngView === null || this.rngView.buffer !== heap.buffer)
-      this.rngView = new Uint32Array(heap.buffer, ptr, 4 * MAX_THREADS);
+      this.rngView = new Uint32Array(heap.buffer, ptr, words);
     return this.rngView;
   }
   private rngView: Uint32Array | null = null;

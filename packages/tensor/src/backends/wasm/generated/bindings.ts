@@ -25,6 +25,10 @@ export interface KernelArgs {
     inner: number;
     /** i32 */
     accumulate: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
   };
   channelScaleShift: {
     /** usize */
@@ -66,7 +70,9 @@ export interface KernelArgs {
     /** usize */
     states: number;
     /** i32 */
-    unit: number;
+    q: number;
+    /** i32 */
+    units: number;
     /** i32 */
     n: number;
     /** i32 */
@@ -514,10 +520,23 @@ export type KernelName = (typeof KERNELS)[number];
 
 /** Argument order of each parallel kernel. */
 export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof KernelArgs[K])[] } = {
-  channelReduce: ['a', 'aCenter', 'b', 'bCenter', 'sum', 'dot', 'N', 'C', 'inner', 'accumulate'],
+  channelReduce: [
+    'a',
+    'aCenter',
+    'b',
+    'bCenter',
+    'sum',
+    'dot',
+    'N',
+    'C',
+    'inner',
+    'accumulate',
+    'scratchBase',
+    'scratchStride',
+  ],
   channelScaleShift: ['x', 'scale', 'shift', 'y', 'C', 'inner', 'accumulate'],
   channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
-  bernoulliMaskMul: ['states', 'unit', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
+  bernoulliMaskMul: ['states', 'q', 'units', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
