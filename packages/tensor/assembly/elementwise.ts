@@ -382,7 +382,10 @@ export function sgdUpdate(
       const end = min(hi & ~3, i + 1024);
       for (let k = i; k < end; k += 4) {
         const o = <usize>k * 4;
-        v128.store(buffer + o, f32x4.add(f32x4.mul(vd1, v128.load(grad + o)), f32x4.mul(vmu, v128.load(buffer + o))));
+        v128.store(
+          buffer + o,
+          f32x4.add(f32x4.mul(vd1, v128.load(grad + o)), f32x4.mul(vmu, v128.load(buffer + o))),
+        );
       }
       for (let k = i; k < end; k += 4) {
         const o = <usize>k * 4;

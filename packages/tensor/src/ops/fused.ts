@@ -109,7 +109,12 @@ export interface SgdUpdateOptions {
  * sgdUpdate(w, dw, buf, { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, first: t === 1 });
  * ```
  */
-export function sgdUpdate(param: Tensor, grad: Tensor, buffer: Tensor | null, options: SgdUpdateOptions): void {
+export function sgdUpdate(
+  param: Tensor,
+  grad: Tensor,
+  buffer: Tensor | null,
+  options: SgdUpdateOptions,
+): void {
   const { lr, momentum, dampening, weightDecay, nesterov, first } = options;
   callKernel(k.sgdUpdate, { param, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first });
 }

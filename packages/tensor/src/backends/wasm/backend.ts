@@ -1035,7 +1035,17 @@ export class WasmBackend implements Backend {
     return 1 + this.pool.startedWorkers;
   }
 
-  sgdUpdate({ param, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first }: SgdUpdateArgs): void {
+  sgdUpdate({
+    param,
+    grad,
+    buffer,
+    lr,
+    momentum,
+    dampening,
+    weightDecay,
+    nesterov,
+    first,
+  }: SgdUpdateArgs): void {
     const pp = this.ptr(param, true);
     const pg = this.ptr(grad);
     const pb = buffer === null ? 0 : this.ptr(buffer, true);
