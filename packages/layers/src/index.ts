@@ -23,6 +23,7 @@ export {
   type Layer,
   type LayerConfig,
   type Parameter,
+  accumulatesGrads,
 } from './layer.js';
 export { ActivationLayer } from './layers/activation.js';
 export { type AvgPool2dOptions, AvgPool2d, AvgPool2D, type AvgPool2DOptions } from './layers/avg-pool2d.js';

@@ -24,6 +24,17 @@ export interface BackwardOptions {
    * accumulates its parameter gradients; the returned tensor's contents are unspecified. Default true.
    */
   inputGrad?: boolean;
+  /**
+   * `false`: overwrite the parameter gradients with this backward's instead of adding to them, as if
+   * they had been zeroed first (saves a pass over every gradient). Only passed to a layer whose
+   * {@link Layer.overwritesGrads} is true; read it with {@link accumulatesGrads}. Default true.
+   */
+  accumulate?: boolean;
+}
+
+/** Whether a backward with these options adds to the parameter gradients (true) or overwrites them. */
+export function accumulatesGrads(options: BackwardOptions | undefined): boolean {
+  return options?.accumulate !== false;
 }
 
 /** A trainable tensor and its gradient. Layer-local names are PyTorch's: `'weight'`, `'bias'`. */
@@ -65,6 +76,11 @@ export interface Layer {
   forward(x: Tensor, options?: ForwardOptions): Tensor;
   /** Returns dx for the last forward and accumulates parameter gradients. */
   backward(dy: Tensor, options?: BackwardOptions): Tensor;
+  /**
+   * True when `backward` honours `accumulate: false` (overwrites every parameter gradient). A model
+   * zeroes the gradients of a layer without it before a backward that must overwrite them.
+   */
+  readonly overwritesGrads?: boolean;
   /** Trainable parameters with layer-local names. */
   parameters(): Parameter[];
   /** Non-trainable state. */
@@ -87,6 +103,8 @@ export abstract class BaseLayer implements Layer {
   protected outShape: Shape = [];
   /** Outputs and gradients, reused from step to step. */
   protected readonly ws = new Workspace();
+  /** See {@link Layer.overwritesGrads}: a layer with parameters sets it once its backward honours `accumulate`. */
+  readonly overwritesGrads: boolean = false;
 
   /** Short description used in messages and summaries, such as `Dense(128)`. */
   describe(): string {

@@ -1,4 +1,4 @@
-import { type Tensor, axpby, copy } from '@scratchnet/tensor';
+import { type SgdUpdateOptions, type Tensor, sgdUpdate } from '@scratchnet/tensor';
 import { type CommonConfig, type CommonOptions, Optimizer, type Parameter } from './optimizer.js';
 import { checkBoolean, checkNumber } from './validate.js';
 
@@ -56,12 +56,8 @@ export class SGD extends Optimizer {
   /** L2 penalty λ. */
   readonly weightDecay: number;
   private readonly buffers: Tensor[] | null;
-  /** g = ∇θ + λ·θ (and the Nesterov step), when the gradient itself cannot be used. */
-  private readonly scratch: Tensor[] | null;
-  /** The ops' `{ out }` options writing each parameter, momentum buffer and scratch tensor. */
-  private readonly toParam: { readonly out: Tensor }[];
-  private readonly toBuffer: { readonly out: Tensor }[];
-  private readonly toScratch: { readonly out: Tensor }[];
+  /** The hyper-parameters each step passes to the fused update (lr and first set per step). */
+  private readonly hyper: SgdUpdateOptions;
 
   constructor(params: readonly Parameter[], options: SgdOptions = {}) {
     super('SGD', params, options, 1e-3);
@@ -73,28 +69,25 @@ export class SGD extends Optimizer {
       throw new RangeError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
     }
     this.buffers = this.momentum !== 0 ? this.addSlot('momentum_buffer') : null;
-    this.scratch = this.weightDecay !== 0 || this.nesterov ? this.addScratch() : null;
-    this.toParam = this.outOptions(this.params.map((p) => p.value));
-    this.toBuffer = this.outOptions(this.buffers ?? []);
-    this.toScratch = this.outOptions(this.scratch ?? []);
+    this.hyper = {
+      lr: 0,
+      momentum: this.momentum,
+      dampening: this.dampening,
+      weightDecay: this.weightDecay,
+      nesterov: this.nesterov,
+      first: true,
+    };
   }
 
   protected update(lr: number, t: number): void {
-    const { momentum: mu, dampening, nesterov, weightDecay: wd } = this;
+    // One pass over θ, ∇θ and b per parameter (the algorithm above, see `sgdUpdate`).
+    const hyper = this.hyper;
+    hyper.lr = lr;
+    hyper.first = t === 1;
+    const buffers = this.buffers;
     for (let i = 0; i < this.params.length; i++) {
-      const { value: p, grad } = this.params[i];
-      const tmp = this.scratch === null ? null : this.scratch[i];
-      let g = grad;
-      if (wd !== 0 && tmp !== null) g = axpby(wd, p, 1, grad, this.toScratch[i]); // g = ∇θ + λ·θ
-      if (this.buffers !== null) {
-        const b = this.buffers[i];
-        if (t === 1) copy(g, b);
-        else axpby(1 - dampening, g, mu, b, this.toBuffer[i]); // b = μ·b + (1 − τ)·g
-        if (nesterov && tmp !== null)
-          g = axpby(mu, b, 1, g, this.toScratch[i]); // g = g + μ·b
-        else g = b;
-      }
-      axpby(-lr, g, 1, p, this.toParam[i]); // θ = θ − γ·g
+      const { value, grad } = this.params[i];
+      sgdUpdate(value, grad, buffers === null ? null : buffers[i], hyper);
     }
   }
 

@@ -37,6 +37,7 @@ export {
   activationBackward,
   binary,
   sumSquares,
+  sgdUpdate,
 } from './elementwise';
 export { softmax, logSoftmax, softmaxCrossEntropy, countCorrect } from './loss';
 

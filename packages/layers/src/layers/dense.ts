@@ -16,6 +16,7 @@ import {
   type BuildOptions,
   type LayerConfig,
   type Parameter,
+  accumulatesGrads,
 } from '../layer.js';
 
 /** Options of {@link Dense}. */
@@ -38,6 +39,7 @@ export interface DenseOptions {
  */
 export class Dense extends BaseLayer {
   readonly type = 'Dense';
+  override readonly overwritesGrads = true;
   readonly units: number;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
@@ -127,9 +129,11 @@ export class Dense extends BaseLayer {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
     const [w, b] = this.params;
-    // dW [units, in] += dyᵀ·x ; db [units] += Σ_n dy ; dx [N, in] = dy·W
-    gemm(dy, x, { transA: true, beta: 1, c: w.grad });
-    if (b !== undefined) channelSum(dy, { out: b.grad, accumulate: true });
+    // dW [units, in] += dyᵀ·x ; db [units] += Σ_n dy ; dx [N, in] = dy·W (= for the first two
+    // when the model asks to overwrite)
+    const accumulate = accumulatesGrads(options);
+    gemm(dy, x, { transA: true, beta: accumulate ? 1 : 0, c: w.grad });
+    if (b !== undefined) channelSum(dy, { out: b.grad, accumulate });
     const dx = this.ws.tensor('dx', x.shape);
     if (options?.inputGrad !== false) gemm(dy, w.value, { c: dx });
     return dx;

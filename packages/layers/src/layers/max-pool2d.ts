@@ -1,4 +1,11 @@
-import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
+import {
+  type IntTensor,
+  type Tensor,
+  activation,
+  activationBackward,
+  maxPool2d,
+  maxPool2dBackward,
+} from '@scratchnet/tensor';
 import type { LayerConfig } from '../layer.js';
 import { Pool2dLayer } from './pool.js';
 
@@ -9,6 +16,8 @@ import { Pool2dLayer } from './pool.js';
 export class MaxPool2d extends Pool2dLayer {
   readonly type = 'MaxPool2d';
   private argmax: IntTensor | undefined;
+  /** Whether the last forward was {@link forwardRelu}. */
+  private afterRelu = false;
 
   /** Rebuilds a MaxPool2d layer from its config. */
   static fromConfig(config: LayerConfig): MaxPool2d {
@@ -26,14 +35,35 @@ export class MaxPool2d extends Pool2dLayer {
     this.x = x;
     this.y = y;
     this.argmax = argmax;
+    this.afterRelu = false;
+    return y;
+  }
+
+  /**
+   * `forward(relu(x))` without computing relu(x): max pooling and ReLU commute (ReLU is monotone and
+   * keeps NaN), so the ReLU runs on the pooled output, a quarter of x for 2×2 windows, and the result
+   * is the same to the bit. Until the next `forward`, {@link backward} then returns the gradient with
+   * respect to x, the ReLU's input. `Sequential` runs a ReLU followed by a MaxPool2d this way.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    const y = this.forward(x);
+    activation('relu', y, { out: y });
+    this.afterRelu = true;
     return y;
   }
 
   backward(dy: Tensor): Tensor {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
+    let g = dy;
+    if (this.afterRelu) {
+      // ReLU′ at the argmax: its input there is the window's max, positive exactly where y is.
+      const y = this.y as Tensor;
+      g = this.ws.tensor('dyRelu', dy.shape);
+      activationBackward('relu', dy, { x: y, y, out: g });
+    }
     const dx = this.ws.tensor('dx', x.shape);
-    maxPool2dBackward(dy, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx });
+    maxPool2dBackward(g, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx });
     return dx;
   }
 

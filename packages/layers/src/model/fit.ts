@@ -126,7 +126,38 @@ const host = globalThis as unknown as {
   setTimeout(callback: () => void, ms: number): unknown;
 };
 const now = (): number => host.performance.now();
-const tick = (): Promise<void> => new Promise((resolve) => host.setTimeout(resolve, 0));
+
+/**
+ * One turn of the event loop without a timer's minimum delay (a 0 ms timeout waits ≥ 1 ms in Node and
+ * 4 ms once nested in browsers, which every 30 ms of training is 3–13 % of it): `setImmediate` in
+ * Node, a MessageChannel message in browsers and workers, a 0 ms timeout elsewhere.
+ */
+const tick: () => Promise<void> = (() => {
+  const { setImmediate, MessageChannel } = globalThis as unknown as {
+    setImmediate?: (callback: () => void) => unknown;
+    MessageChannel?: new () => {
+      port1: { onmessage: (() => void) | null };
+      port2: { postMessage(message: unknown): void };
+    };
+  };
+  if (typeof setImmediate === 'function') return () => new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    const waiting: (() => void)[] = [];
+    let post: ((message: unknown) => void) | undefined;
+    return () =>
+      new Promise((resolve) => {
+        if (post === undefined) {
+          // Made on the first yield: an open port is a handle some runtimes stay alive for.
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => waiting.shift()?.();
+          post = (m) => channel.port2.postMessage(m);
+        }
+        waiting.push(resolve);
+        post(0);
+      });
+  }
+  return () => new Promise((resolve) => host.setTimeout(resolve, 0));
+})();
 
 /** Yields to the event loop when `ms` have passed since the last yield. */
 class Yielder {

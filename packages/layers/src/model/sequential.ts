@@ -19,8 +19,11 @@ import {
   type Layer,
   type LayerConfig,
   type Parameter,
+  accumulatesGrads,
   batchedShape,
 } from '../layer.js';
+import { MaxPool2d } from '../layers/max-pool2d.js';
+import { ReLU } from '../layers/relu.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { Softmax } from '../layers/softmax.js';
 import type { Loss, LossName } from '../losses/index.js';
@@ -38,7 +41,13 @@ import { summarize } from './summary.js';
 
 /** What a training step passes to the layers (made once: a step allocates nothing). */
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
-const NO_INPUT_GRAD: BackwardOptions = Object.freeze({ inputGrad: false });
+/** A training step's backward: no dx of the model input, parameter gradients overwritten. */
+const STEP_BACKWARD: BackwardOptions = Object.freeze({ inputGrad: false, accumulate: false });
+/** The options a layer's backward gets, by [first layer (no dx wanted)][overwrite its gradients]. */
+const LAYER_BACKWARD: readonly (readonly (BackwardOptions | undefined)[])[] = [
+  [undefined, Object.freeze({ accumulate: false })],
+  [Object.freeze({ inputGrad: false }), Object.freeze({ inputGrad: false, accumulate: false })],
+];
 
 /** The loss and the number of right predictions of one training step. */
 export interface StepResult {
@@ -47,8 +56,8 @@ export interface StepResult {
 }
 
 /**
- * One optimisation step of `model` on one batch (zeroGrad, forward in training mode, loss, backward,
- * optimizer step), written into `result` and returned: `Sequential.trainBatch` passes a new record,
+ * One optimisation step of `model` on one batch (forward in training mode, loss, a backward that
+ * overwrites the parameter gradients, optimizer step), written into `result` and returned: `Sequential.trainBatch` passes a new record,
  * `fit` the same one every step.
  */
 export function trainStep(
@@ -59,10 +68,10 @@ export function trainStep(
   lossFn: Loss,
   result: StepResult,
 ): StepResult {
-  model.zeroGrad();
   const out = model.forward(x, TRAINING);
   result.loss = lossFn.forward(out, y);
-  model.backward(lossFn.backward(), NO_INPUT_GRAD);
+  // Overwriting the gradients is zeroing them first without the pass over them.
+  model.backward(lossFn.backward(), STEP_BACKWARD);
   optimizer.step();
   result.correct = out.rank === 2 ? countCorrect(out, y) : 0;
   return result;
@@ -158,7 +167,33 @@ export class Sequential {
       for (const b of layer.buffers()) this.namedBufs.push({ name: `${i}.${b.name}`, value: b.value });
     });
     this.layerOutputShapes = Object.freeze(shapes);
+    // A gradient tensor that two layers share (tied weights) takes both layers' sums: only zeroing
+    // it first, never overwriting, keeps that right.
+    const owners = new Map<Tensor, number>();
+    for (const layer of layers)
+      for (const p of layer.parameters()) owners.set(p.grad, (owners.get(p.grad) ?? 0) + 1);
+    this.overwrites = layers.map(
+      (layer) => layer.overwritesGrads === true && layer.parameters().every((p) => owners.get(p.grad) === 1),
+    );
+    this.zeroFirst = [
+      ...new Set(
+        layers.flatMap((layer, i) => (this.overwrites[i] ? [] : layer.parameters().map((p) => p.grad))),
+      ),
+    ];
+    this.reluPool = layers.map(
+      (layer, i) => layer.constructor === ReLU && layers[i + 1] instanceof MaxPool2d,
+    );
   }
+
+  /** Per layer: its backward overwrites its gradients when asked to (`accumulate: false`). */
+  private readonly overwrites: readonly boolean[];
+  /** The gradients a backward that overwrites zeroes first: those of the other layers. */
+  private readonly zeroFirst: readonly Tensor[];
+  /**
+   * Layer i is a plain ReLU followed by a MaxPool2d: the pair runs as `MaxPool2d.forwardRelu` (the
+   * ReLU on the pooled output) and the pool's backward, which then covers the ReLU too.
+   */
+  private readonly reluPool: readonly boolean[];
 
   /**
    * Rebuilds a model from {@link Sequential.getConfig}: fresh weights drawn from `seed`, or zeros with
@@ -227,8 +262,12 @@ export class Sequential {
   /** x [N, ...inputShape] → output [N, ...outputShape]; valid until the next forward. */
   forward(x: Tensor, options?: ForwardOptions): Tensor {
     this.checkInput(x, 'forward');
+    const layers = this.layers;
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, options);
+    for (let i = 0; i < layers.length; i++) {
+      if (this.reluPool[i]) h = (layers[++i] as MaxPool2d).forwardRelu(h);
+      else h = layers[i].forward(h, options);
+    }
     return h;
   }
 
@@ -236,12 +275,22 @@ export class Sequential {
    * Backpropagates dy (the loss gradient for the last forward's output) through every layer,
    * accumulating parameter gradients. Returns dx, the gradient for the input, unless
    * `inputGrad: false` (what `fit` passes: the first layer then skips that work, and the returned
-   * tensor's contents are unspecified).
+   * tensor's contents are unspecified). With `accumulate: false` the parameter gradients are
+   * overwritten, as if zeroed first (what `fit` does).
    */
   backward(dy: Tensor, options?: BackwardOptions): Tensor {
-    const last = this.layers.length - 1;
+    const layers = this.layers;
+    const noInputGrad = options?.inputGrad === false ? 1 : 0;
+    const overwrite = !accumulatesGrads(options);
+    if (overwrite) for (const t of this.zeroFirst) fill(t, 0);
     let g = dy;
-    for (let i = last; i >= 0; i--) g = this.layers[i].backward(g, i === 0 ? options : undefined);
+    for (let i = layers.length - 1; i >= 0; i--) {
+      // A pool that ran a ReLU before it backpropagates through both: the ReLU is skipped.
+      const first = i === 0 || (i === 1 && this.reluPool[0]);
+      const opts = LAYER_BACKWARD[first ? noInputGrad : 0][overwrite && this.overwrites[i] ? 1 : 0];
+      g = layers[i].backward(g, opts);
+      if (i > 0 && this.reluPool[i - 1]) i--;
+    }
     return g;
   }
 
@@ -251,8 +300,8 @@ export class Sequential {
   }
 
   /**
-   * One optimisation step on one batch: zeroGrad, forward (training), loss, backward, optimizer
-   * step. Returns the batch's mean loss and how many predictions were right.
+   * One optimisation step on one batch: forward (training), loss, backward (overwriting the
+   * gradients), optimizer step. Returns the batch's mean loss and how many predictions were right.
    */
   trainBatch(
     x: Tensor,

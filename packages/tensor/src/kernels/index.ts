@@ -47,3 +47,4 @@ export { type SoftmaxArgs, softmax } from './softmax.js';
 export { type SoftmaxCrossEntropyArgs, softmaxCrossEntropy } from './softmax-cross-entropy.js';
 export { type SumSquaresArgs, sumSquares } from './sum-squares.js';
 export { type UnaryArgs, unary } from './unary.js';
+export { type SgdUpdateArgs, sgdUpdate } from './sgd-update.js';

@@ -82,3 +82,39 @@ export function addcdiv(y: Tensor, a: Tensor, b: Tensor, options: AddcdivOptions
   });
   return out;
 }
+
+/** Hyper-parameters of {@link sgdUpdate}: PyTorch `torch.optim.SGD`'s, and where the step stands. */
+export interface SgdUpdateOptions {
+  /** Learning rate γ of this step. */
+  lr: number;
+  /** Momentum μ (0: no buffer). */
+  momentum: number;
+  /** Dampening τ. */
+  dampening: number;
+  /** L2 penalty λ. */
+  weightDecay: number;
+  /** Nesterov momentum. */
+  nesterov: boolean;
+  /** The first step (the buffer starts as the gradient). */
+  first: boolean;
+}
+
+/**
+ * One SGD step of a parameter in one pass, in place: `param` (and the momentum `buffer`, null when
+ * μ = 0) updated from `grad`, with the arithmetic of the equivalent `axpby` sequence (to the bit):
+ * g = λ·θ + ∇θ; b = g (first step) or (1 − τ)·g + μ·b; g = μ·b + g (Nesterov) or b; θ = θ − γ·g.
+ *
+ * @example
+ * ```ts
+ * sgdUpdate(w, dw, buf, { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, first: t === 1 });
+ * ```
+ */
+export function sgdUpdate(
+  param: Tensor,
+  grad: Tensor,
+  buffer: Tensor | null,
+  options: SgdUpdateOptions,
+): void {
+  const { lr, momentum, dampening, weightDecay, nesterov, first } = options;
+  callKernel(k.sgdUpdate, { param, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first });
+}

@@ -48,9 +48,11 @@ export {
   type AddcdivOptions,
   type AddcmulOptions,
   type OutOptions,
+  type SgdUpdateOptions,
   addcdiv,
   addcmul,
   axpby,
+  sgdUpdate,
 } from './fused.js';
 export {
   type ActivationBackwardOptions,

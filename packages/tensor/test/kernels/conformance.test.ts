@@ -292,6 +292,36 @@ for (const op of ['relu', 'leakyRelu', 'sigmoid', 'tanh'] as ActivationOp[]) {
     return { args: { op, x, y, dy: m.t([N], 3), dx, alpha: 0.1 }, outputs: [dx] };
   });
 }
+for (const [momentum, dampening, weightDecay, nesterov, first] of [
+  [0.9, 0, 0, false, false],
+  [0.9, 0, 0, false, true],
+  [0.9, 0.3, 1e-3, false, false],
+  [0.9, 0, 5e-4, true, false],
+  [0.9, 0, 5e-4, true, true],
+  [0, 0, 0, false, false],
+  [0, 0, 1e-2, false, false],
+] as const) {
+  add(
+    k.sgdUpdate,
+    `μ=${momentum} τ=${dampening} λ=${weightDecay}${nesterov ? ' Nesterov' : ''}${first ? ', first step' : ''}`,
+    (m) => {
+      const param = m.t([N], 1);
+      const buffer = momentum === 0 ? null : m.t([N], 3);
+      const args = {
+        param,
+        grad: m.t([N], 2),
+        buffer,
+        lr: 0.05,
+        momentum,
+        dampening,
+        weightDecay,
+        nesterov,
+        first,
+      };
+      return { args, outputs: buffer === null ? [param] : [param, buffer] };
+    },
+  );
+}
 for (const beta of [0, 0.9]) {
   add(k.axpby, `β=${beta} into y`, (m) => {
     const y = m.t([N], 2);

@@ -35,6 +35,7 @@ import * as k from '../../kernels/index.js';
 import { registerKernel } from '../../kernels/kernel.js';
 import type { MaxPool2dArgs } from '../../kernels/max-pool2d.js';
 import type { MaxPool2dBackwardArgs } from '../../kernels/max-pool2d-backward.js';
+import type { SgdUpdateArgs } from '../../kernels/sgd-update.js';
 import type { SoftmaxArgs } from '../../kernels/softmax.js';
 import type { SoftmaxCrossEntropyArgs } from '../../kernels/softmax-cross-entropy.js';
 import type { SumSquaresArgs } from '../../kernels/sum-squares.js';
@@ -1095,6 +1096,35 @@ export class WasmBackend implements Backend {
       ldc: n,
     });
   }
+
+  sgdUpdate({
+    param,
+    grad,
+    buffer,
+    lr,
+    momentum,
+    dampening,
+    weightDecay,
+    nesterov,
+    first,
+  }: SgdUpdateArgs): void {
+    const pp = this.ptr(param, true);
+    const pg = this.ptr(grad);
+    const pb = buffer === null ? 0 : this.ptr(buffer, true);
+    const n = param.size;
+    const flags = (buffer === null ? 0 : 1) | (nesterov ? 2 : 0) | (first ? 4 : 0);
+    this.run('sgdUpdate', n, 16, n >= PARALLEL_ELEMENTS, {
+      param: pp,
+      grad: pg,
+      buffer: pb,
+      negLr: -lr,
+      momentum,
+      d1: 1 - dampening,
+      weightDecay,
+      flags,
+    });
+    this.unstage();
+  }
 }
 
 let registered = false;
@@ -1164,4 +1194,5 @@ export function registerWasmKernels(): void {
     return c < 0 ? k.countCorrect.reference(a) : c;
   });
   on(k.indexOutside, (a, be) => be.indexOutside(a));
+  on(k.sgdUpdate, (a, be) => be.sgdUpdate(a));
 }

@@ -280,6 +280,24 @@ export interface KernelArgs {
     /** usize */
     out: number;
   };
+  sgdUpdate: {
+    /** usize */
+    param: number;
+    /** usize */
+    grad: number;
+    /** usize */
+    buffer: number;
+    /** f32 */
+    negLr: number;
+    /** f32 */
+    momentum: number;
+    /** f32 */
+    d1: number;
+    /** f32 */
+    weightDecay: number;
+    /** i32 */
+    flags: number;
+  };
   packAFull: {
     /** bool */
     transA: boolean;
@@ -501,6 +519,7 @@ export const KERNELS = [
   'activation',
   'activationBackward',
   'binary',
+  'sgdUpdate',
   'packAFull',
   'packBFull',
   'gemmDot',
@@ -552,6 +571,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   activation: ['op', 'x', 'y', 'alpha'],
   activationBackward: ['op', 'x', 'y', 'dy', 'dx', 'alpha'],
   binary: ['op', 'a', 'sa', 'b', 'sb', 'out'],
+  sgdUpdate: ['param', 'grad', 'buffer', 'negLr', 'momentum', 'd1', 'weightDecay', 'flags'],
   packAFull: ['transA', 'm', 'k', 'a', 'lda', 'dst'],
   packBFull: ['transB', 'n', 'k', 'b', 'ldb', 'dst'],
   gemmDot: ['m', 'n', 'k', 'alpha', 'a', 'lda', 'b', 'ldb', 'beta', 'c', 'ldc'],
