@@ -14,10 +14,13 @@ export default async function memory(ctx) {
   ctx.log(
     `training run: max RSS ${r.maxRssMiB.toFixed(0)} MiB, epoch ${r.seconds.toFixed(1)} s, test accuracy ${(r.testAccuracy * 100).toFixed(2)}%`,
   );
+  ctx.log(
+    `  at the end: images ${r.imagesMiB.toFixed(1)} MiB, V8 heap ${r.v8HeapMiB.toFixed(1)} MiB, wasm heap ${r.wasmHeapMiB.toFixed(1)} MiB (high-water)`,
+  );
   const label = `wasm, ${r.threads} threads, 1 epoch of 60,000 + evaluation of 10,000`;
   return [
     row('peak RSS of a training run', label, r.maxRssMiB, 'MiB', {
-      note: 'child process, process.resourceUsage().maxRSS',
+      note: `child process, process.resourceUsage().maxRSS; images held ${r.imagesMiB.toFixed(1)} MiB`,
     }),
     row('full epoch', label, r.seconds, 's', {
       samplesPerSecond: Math.round(r.samplesPerSecond),

@@ -13,6 +13,7 @@ export {
   type BatchOptions,
   ImageDataset,
   type ImageDatasetInit,
+  type ImageStorage,
   type Normalization,
   type Sample,
 } from './dataset/image-dataset.js';

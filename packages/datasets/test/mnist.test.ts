@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DatasetNotFoundError,
   FASHION_MNIST_CLASSES,
   FASHION_MNIST_DEFAULT_DIR,
   loadFashionMnist,
+  loadIdxPair,
   loadMnist,
 } from '../src/node.js';
+import { mnistDataDir } from '../src/sources/mnist.js';
 
 describe('loadMnist', () => {
   it('loads the shipped MNIST with the right counts, pixels and labels', async () => {
@@ -31,6 +34,20 @@ describe('loadMnist', () => {
     expect(b.x.shape).toEqual([2, 1, 28, 28]);
     expect(b.x.data[5 * 28 + 21]).toBe(1);
     expect(Array.from(b.y.data)).toEqual([5, 0]);
+    // held compact: 12.4 MB of codes and offsets for 47 MB of pixels
+    expect(train.storage).toBe('compact');
+    expect(train.imageBytes).toBe(12_383_610);
+  });
+
+  it("storage: 'bytes' keeps the file's pixels, the same ones compact storage decodes", async () => {
+    const dir = mnistDataDir();
+    const files = [join(dir, 't10k-images-idx3-ubyte'), join(dir, 't10k-labels-idx1-ubyte')] as const;
+    const plain = await loadIdxPair(...files, { storage: 'bytes' });
+    const compact = await loadIdxPair(...files);
+    expect([plain.storage, compact.storage]).toEqual(['bytes', 'compact']);
+    expect(plain.imageBytes).toBe(7_840_000);
+    const [a, b] = [plain.images, compact.images];
+    expect(Buffer.from(a.buffer, a.byteOffset, a.length).equals(b)).toBe(true);
   });
 });
 

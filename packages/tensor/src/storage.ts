@@ -13,6 +13,12 @@ export interface Storage {
   readonly length: number;
   /** The buffer that currently holds the elements. Re-read it after anything that may grow memory. */
   buffer(): ArrayBufferLike;
+  /**
+   * Gives the elements' memory back now rather than when the garbage collector finds the storage
+   * unreachable; afterwards the storage must not be used (the wasm backend's throws). For owners that
+   * know no tensor on it is used again. Absent where collection is all there is (an ArrayBuffer).
+   */
+  release?(): void;
 }
 
 /** Storage in a plain ArrayBuffer of its own: the reference backend's, and any backend's fallback. */

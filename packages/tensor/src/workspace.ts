@@ -15,7 +15,10 @@ const makeInt = (shape: Shape, storage: Storage): IntTensor => new IntTensor(sha
 /**
  * Named buffers that a layer reuses across training steps, so a step allocates nothing. Asking for the
  * same name and shape returns the same tensor; a smaller shape (the last, short batch of an epoch)
- * returns a view of the same storage; only a larger one allocates.
+ * returns a view of the same storage; only a larger one allocates. A tensor from a workspace is
+ * valid until its name is asked for again: a larger shape (evaluation's batch after training's)
+ * releases the outgrown storage at once, so its memory serves the next allocation instead of waiting
+ * for the garbage collector (on the wasm backend, using the old tensor then throws).
  *
  * @example
  * ```ts
@@ -37,7 +40,7 @@ export class Workspace {
     return this.get(this.ints, name, shape, makeInt);
   }
 
-  /** Forgets every buffer (they are reclaimed by the garbage collector). */
+  /** Forgets every buffer (they are reclaimed by the garbage collector: tensors taken stay valid). */
   clear(): void {
     this.floats.clear();
     this.ints.clear();
@@ -57,6 +60,8 @@ export class Workspace {
         return slot.tensor;
       }
     }
+    // Outgrown (or another backend's): freed before allocating, so a heap can reuse it at once.
+    slot?.storage.release?.();
     const storage = getBackend().allocate(sizeOf(shape));
     const tensor = make(shape, storage);
     map.set(name, { storage, tensor });

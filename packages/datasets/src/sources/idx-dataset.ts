@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type IdxPairOptions, datasetFromIdx } from '../dataset/from-idx.js';
-import type { ImageDataset } from '../dataset/image-dataset.js';
+import type { ImageDataset, ImageStorage } from '../dataset/image-dataset.js';
 import { readIdx } from '../idx/files.js';
 
 /** Thrown when a dataset's files cannot be found; the message says where it looked and what to do. */
@@ -23,6 +23,8 @@ export interface IdxDatasetOptions {
   classNames?: readonly string[];
   /** Prefix of the datasets' names in messages (default: the directory). */
   name?: string;
+  /** How the datasets hold their images (default `'compact'`; see {@link ImageStorage}). */
+  storage?: ImageStorage;
 }
 
 /**
@@ -92,8 +94,13 @@ export async function loadIdxDataset(dir: string, options: IdxDatasetOptions = {
   const train = await loadIdxPair(paths[0], paths[1], {
     classNames: options.classNames,
     name: `${name}/train`,
+    storage: options.storage,
   });
   // The test labels must fall in the training set's classes: checked now, not after an epoch.
-  const test = await loadIdxPair(paths[2], paths[3], { classNames: train.classNames, name: `${name}/test` });
+  const test = await loadIdxPair(paths[2], paths[3], {
+    classNames: train.classNames,
+    name: `${name}/test`,
+    storage: options.storage,
+  });
   return { train, test };
 }
