@@ -64,3 +64,40 @@ export function extremeAxis(
     }
   }
 }
+
+/**
+ * The closing (a maximum, then a minimum, over a (2r+1)² square) of src [h, w] extended by r pixels
+ * on every side, edge pixels repeated, cropped back into dst [h, w]: borderClosing of the datasets
+ * library's preprocess/morphology.ts. `padded`, `a`, `b` hold (w + 2r)·(h + 2r) floats each; `v`,
+ * `pre`, `suf` max(w, h) + 2r.
+ */
+export function borderClosing(
+  src: usize,
+  dst: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  padded: usize,
+  a: usize,
+  b: usize,
+  v: usize,
+  pre: usize,
+  suf: usize,
+): void {
+  const pw = w + 2 * r;
+  const ph = h + 2 * r;
+  for (let y = 0; y < ph; y++) {
+    const sy = min(h - 1, max(0, y - r));
+    for (let x = 0; x < pw; x++) {
+      const sx = min(w - 1, max(0, x - r));
+      store<f32>(padded + ((<usize>(y * pw + x)) << 2), load<f32>(src + ((<usize>(sy * w + sx)) << 2)));
+    }
+  }
+  extremeAxis(padded, a, pw, ph, r, 1, 1, v, pre, suf);
+  extremeAxis(a, b, pw, ph, r, 1, 0, v, pre, suf);
+  extremeAxis(b, a, pw, ph, r, -1, 1, v, pre, suf);
+  extremeAxis(a, b, pw, ph, r, -1, 0, v, pre, suf);
+  for (let y = 0; y < h; y++) {
+    memory.copy(dst + ((<usize>(y * w)) << 2), b + ((<usize>((y + r) * pw + r)) << 2), (<usize>w) << 2);
+  }
+}

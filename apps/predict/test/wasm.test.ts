@@ -1,8 +1,14 @@
 // The CLI's compiled preprocessing kernels (src/wasm-*.ts) against the datasets library's JavaScript,
 // which they stand in for in the bundle: the same bits on random pictures with ties, zeros and -0.
 import { describe, expect, it } from 'vitest';
+import { labelComponents as labelComponentsJs } from '../../../packages/datasets/src/image/preprocess/components.js';
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
+import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
+import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
+import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
+import { borderClosing } from '../src/wasm-morphology.js';
+import { steepestProjection } from '../src/wasm-projection.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
 function picture(w: number, h: number, seed: number): Float32Array {
@@ -41,11 +47,101 @@ describe('compiled running extremes', () => {
     }
   });
 
+  it('give the bits of the library’s borderClosing, padding and crop included', () => {
+    const cases: [number, number, number][] = [
+      [1, 1, 0],
+      [1, 5, 2],
+      [7, 1, 4],
+      [12, 9, 1],
+      [40, 30, 4],
+      [33, 51, 10],
+      [160, 120, 10],
+    ];
+    for (const [w, h, r] of cases) {
+      const src = picture(w, h, w * 77 + h * 3 + r);
+      const got = borderClosing(src, w, h, r);
+      expect(got).toHaveLength(w * h);
+      expect(bits(got), `${w}×${h} r=${r}`).toEqual(bits(borderClosingJs(src, w, h, r)));
+    }
+  });
+
   it('leaves its input alone and grows its memory for a large picture', () => {
     const src = picture(400, 300, 3);
     const copy = src.slice();
     const got = extremeFilter(src, 400, 300, 6, 1);
     expect(bits(src)).toEqual(bits(copy));
     expect(bits(got)).toEqual(bits(extremeFilterJs(src, 400, 300, 6, 1)));
+  });
+});
+
+/** A w×h mask with blobs of density `p` (thresholded noise, so blobs of every shape touch everything). */
+function mask(w: number, h: number, p: number, seed: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  let s = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s >>> 8) / 2 ** 24 < p ? 1 + (s & 3) : 0;
+  }
+  return out;
+}
+
+describe('compiled blob labelling', () => {
+  it('gives the labels and measurements of the library’s labelComponents', () => {
+    const cases: [number, number, number][] = [
+      [1, 1, 1],
+      [1, 9, 0.6],
+      [9, 1, 0.6],
+      [5, 4, 0],
+      [6, 6, 1],
+      [30, 20, 0.3],
+      [30, 20, 0.55],
+      [160, 120, 0.45],
+    ];
+    for (const [w, h, p] of cases) {
+      const m = mask(w, h, p, w * 31 + h);
+      const ink = picture(w, h, w + h * 7);
+      const got = labelComponents(m, ink, w, h);
+      const want = labelComponentsJs(m, ink, w, h);
+      expect(Array.from(got.labels), `${w}×${h} p=${p}`).toEqual(Array.from(want.labels));
+      // Mass to the bit: the same float64 sums in the same order.
+      expect(got.components, `${w}×${h} p=${p}`).toEqual(want.components);
+    }
+    expect(
+      labelComponents(mask(30, 20, 0.55, 1), picture(30, 20, 2), 30, 20).components.length,
+    ).toBeGreaterThan(3);
+  });
+});
+
+describe('compiled ink projections', () => {
+  it('give the library’s most peaked projection and its counts, ruled or not', () => {
+    const slopes = Array.from({ length: 25 }, (_, i) => Math.tan(((i - 12) * Math.PI) / 180));
+    for (const [w, h, tilt] of [
+      [160, 120, 0.05],
+      [160, 120, -0.13],
+      [90, 70, 0],
+      [64, 32, 0.2],
+    ]) {
+      // Noise plus ruled lines y = k + x·tilt every 14 px, some pixels exactly on a half (x·tilt).
+      const ink = picture(w, h, w + h);
+      for (let i = 0; i < ink.length; i++) ink[i] = ink[i] > 0.9 ? ink[i] : 0;
+      for (let k = 5; k < h; k += 14) {
+        for (let x = 0; x < w; x++) {
+          const y = Math.round(k + x * tilt);
+          if (y >= 0 && y < h) ink[y * w + x] = 0.8;
+        }
+      }
+      const pad = Math.ceil(Math.tan((12 * Math.PI) / 180) * w) + 1;
+      for (const on of [0.05, 0.5, 2]) {
+        const got = steepestProjection(ink, w, h, on, slopes, pad, 0.5 * w);
+        const want = steepestProjectionJs(ink, w, h, on, slopes, pad, 0.5 * w);
+        expect(got, `${w}×${h} tilt ${tilt} on ${on}`).toEqual(want);
+      }
+    }
+    // Offsets landing exactly on halves and past either end round and drop as JavaScript does.
+    const ink = new Float32Array(4 * 3).fill(1);
+    const odd = [0.5, -0.5, 1.5, -1.5, 2.5, 7];
+    expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
+      steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
+    );
   });
 });
