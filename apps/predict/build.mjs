@@ -110,23 +110,18 @@ const startupTrims = {
     build.onResolve({ filter: /^fflate$/ }, (args) => ({
       path: join(dirname(createRequire(args.importer).resolve('fflate')), '../esm/browser.js'),
     }));
-    // Preprocessing's running extremes and blob labelling run compiled (src/wasm.ts says why).
-    const kernels = {
-      extreme: 'src/wasm-extreme.ts',
-      components: 'src/wasm-components.ts',
-      morphology: 'src/wasm-morphology.ts',
-      projection: 'src/wasm-projection.ts',
-    };
+    // Preprocessing's hot loops run compiled (src/wasm.ts says why): these modules of the datasets
+    // library's image code are replaced by the CLI's src/wasm-<name>.ts (which import the originals).
+    const kernels = ['extreme', 'components', 'morphology', 'projection', 'resample'];
+    const imageModule = new RegExp(
+      `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,
+    );
     build.onResolve(
-      { filter: /^\.\.?\/(preprocess\/)?(extreme|components|morphology|projection)\.js$/ },
+      { filter: new RegExp(`^\\.\\.?/(?:preprocess/)?(?:${kernels.join('|')})\\.js$`) },
       (args) => {
-        const file = join(args.resolveDir, args.path);
-        const m =
-          /[/\\]datasets[/\\]src[/\\]image[/\\]preprocess[/\\](extreme|components|morphology|projection)\.js$/.exec(
-            file,
-          );
+        const m = imageModule.exec(join(args.resolveDir, args.path));
         if (m === null || /[/\\]apps[/\\]predict[/\\]src[/\\]wasm-/.test(args.importer)) return undefined;
-        return { path: join(root, kernels[m[1]]) };
+        return { path: join(root, `src/wasm-${m[1]}.ts`) };
       },
     );
     // The PNG decoder inflates with Node's zlib when it can (src/native-inflate.ts says how).

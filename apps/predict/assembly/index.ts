@@ -3,4 +3,5 @@
 // JavaScript of the same name and gives the same bits.
 export { labelComponents, STATS_BYTES } from './components';
 export { borderClosing, extremeAxis } from './extreme';
+export { resampleLines } from './resample';
 export { steepestProjection } from './projection';

@@ -48,6 +48,19 @@ export interface PreprocessKernels {
     w: number,
     h: number,
   ): number;
+  resampleLines(
+    src: number,
+    dst: number,
+    lines: number,
+    inStride: number,
+    outStride: number,
+    lineStrideIn: number,
+    lineStrideOut: number,
+    first: number,
+    count: number,
+    w: number,
+    outSize: number,
+  ): void;
   steepestProjection(
     ink: number,
     w: number,

@@ -5,10 +5,13 @@ import { labelComponents as labelComponentsJs } from '../../../packages/datasets
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
+import { resampleLines as resampleLinesJs } from '../../../packages/datasets/src/image/resample.js';
+import { resizeArea } from '../../../packages/datasets/src/image/resize.js';
 import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
+import { resampleLines } from '../src/wasm-resample.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
 function picture(w: number, h: number, seed: number): Float32Array {
@@ -143,5 +146,48 @@ describe('compiled ink projections', () => {
     expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
       steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
     );
+  });
+});
+
+describe('compiled resize sums', () => {
+  it('give the bits of the library’s resampleLines along rows and columns', () => {
+    for (const [w, h, ow, oh] of [
+      [1, 1, 1, 1],
+      [7, 5, 3, 2],
+      [280, 280, 160, 160],
+      [500, 375, 160, 120],
+      [33, 20, 20, 12],
+    ]) {
+      const src = picture(w, h, w * 3 + h);
+      // The spans and weights resizeArea uses (its output is checked against the same sums below).
+      const spans = (inSize: number, outSize: number) => {
+        const s = inSize / outSize;
+        const first = new Int32Array(outSize);
+        const count = new Int32Array(outSize);
+        const weights: number[] = [];
+        for (let j = 0; j < outSize; j++) {
+          const a = j * s;
+          const b = a + s;
+          first[j] = Math.floor(a);
+          count[j] = Math.min(Math.ceil(b), inSize) - first[j];
+          for (let k = first[j]; k < first[j] + count[j]; k++)
+            weights.push((Math.min(b, k + 1) - Math.max(a, k)) / s);
+        }
+        return [first, count, Float32Array.from(weights)] as const;
+      };
+      const [fx, cx, wx] = spans(w, ow);
+      const rows = new Float32Array(h * ow).fill(-1);
+      const rowsJs = rows.slice();
+      resampleLines(src, rows, h, 1, 1, w, ow, fx, cx, wx);
+      resampleLinesJs(src, rowsJs, h, 1, 1, w, ow, fx, cx, wx);
+      expect(bits(rows), `${w}×${h} rows`).toEqual(bits(rowsJs));
+      const [fy, cy, wy] = spans(h, oh);
+      const out = new Float32Array(oh * ow);
+      const outJs = out.slice();
+      resampleLines(rows, out, ow, ow, ow, 1, 1, fy, cy, wy);
+      resampleLinesJs(rowsJs, outJs, ow, ow, ow, 1, 1, fy, cy, wy);
+      expect(bits(out), `${w}×${h} columns`).toEqual(bits(outJs));
+      expect(bits(out)).toEqual(bits(resizeArea(src, w, h, ow, oh)));
+    }
   });
 });
