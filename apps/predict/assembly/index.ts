@@ -3,5 +3,6 @@
 // JavaScript of the same name and gives the same bits.
 export { labelComponents, STATS_BYTES } from './components';
 export { borderClosing, extremeAxis } from './extreme';
+export { rowsOf8Bits, unfilterRows } from './png-rows';
 export { resampleLines } from './resample';
 export { steepestProjection } from './projection';

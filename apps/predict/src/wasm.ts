@@ -48,6 +48,24 @@ export interface PreprocessKernels {
     w: number,
     h: number,
   ): number;
+  unfilterRows(raw: number, at: number, rows: number, rowBytes: number, bpp: number): number;
+  rowsOf8Bits(
+    raw: number,
+    row: number,
+    stride: number,
+    rows: number,
+    cols: number,
+    channels: number,
+    first: number,
+    rowStep: number,
+    dx: number,
+    keyed: number,
+    key0: number,
+    key1: number,
+    key2: number,
+    lum: number,
+    alpha: number,
+  ): void;
   resampleLines(
     src: number,
     dst: number,

@@ -5,12 +5,17 @@ import { labelComponents as labelComponentsJs } from '../../../packages/datasets
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
+import {
+  rowsOf8Bits as rowsOf8BitsJs,
+  unfilterRows as unfilterRowsJs,
+} from '../../../packages/datasets/src/image/png-rows.js';
 import { resampleLines as resampleLinesJs } from '../../../packages/datasets/src/image/resample.js';
 import { resizeArea } from '../../../packages/datasets/src/image/resize.js';
 import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
+import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
 import { resampleLines } from '../src/wasm-resample.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
@@ -188,6 +193,67 @@ describe('compiled resize sums', () => {
       resampleLinesJs(rowsJs, outJs, ow, ow, ow, 1, 1, fy, cy, wy);
       expect(bits(out), `${w}×${h} columns`).toEqual(bits(outJs));
       expect(bits(out)).toEqual(bits(resizeArea(src, w, h, ow, oh)));
+    }
+  });
+});
+
+/** `length` random bytes from a fixed seed. */
+function bytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
+describe('compiled PNG rows', () => {
+  it('reverse every row filter as the library does, and stop at the same unknown one', () => {
+    for (const bpp of [1, 2, 3, 4, 6, 8]) {
+      const rowBytes = 7 * bpp + 3;
+      const rows = 12;
+      const raw = bytes(5 + rows * (rowBytes + 1), bpp);
+      // Filter bytes 0–4 in turn from `at` = 5 on; a second copy ends in an unknown filter (7).
+      for (let r = 0; r < rows; r++) raw[5 + r * (rowBytes + 1)] = r % 5;
+      const bad = raw.slice();
+      bad[5 + 9 * (rowBytes + 1)] = 7;
+      for (const input of [raw, bad]) {
+        const got = input.slice();
+        const want = input.slice();
+        expect(unfilterRows(got, 5, rows, rowBytes, bpp)).toBe(unfilterRowsJs(want, 5, rows, rowBytes, bpp));
+        expect(Array.from(got), `bpp ${bpp}`).toEqual(Array.from(want));
+      }
+      expect(unfilterRows(bad.slice(), 5, rows, rowBytes, bpp)).toBe(9);
+    }
+  });
+
+  it('turn 8-bit gray, gray+alpha, RGB and RGBA rows into the library’s luminance and alpha', () => {
+    const width = 13;
+    const height = 9;
+    for (const channels of [1, 2, 3, 4]) {
+      for (const key of [undefined, [40, 200, 7]]) {
+        for (const withAlpha of [false, true]) {
+          // Every pixel, then an interlace-like pass: every 2nd pixel of every 4th row from (1, 2).
+          for (const [first, cols, rows, dx, rowStep] of [
+            [0, width, height, 1, width],
+            [2 * width + 1, 6, 2, 2, 4 * width],
+          ]) {
+            const stride = cols * channels + 1;
+            const raw = bytes(3 + rows * stride, channels * 10 + rows);
+            raw[3] = key?.[0] ?? 0; // a pixel that matches the key
+            raw[4] = key?.[1] ?? 0;
+            raw[5] = key?.[2] ?? 0;
+            const run = (f: typeof rowsOf8BitsJs) => {
+              const lum = new Float32Array(width * height).fill(0.5);
+              const alpha = withAlpha ? new Float32Array(width * height).fill(1) : null;
+              f(raw, 3, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+              return [bits(lum), alpha === null ? null : bits(alpha)];
+            };
+            expect(run(rowsOf8Bits), `${channels} channels`).toEqual(run(rowsOf8BitsJs));
+          }
+        }
+      }
     }
   });
 });
