@@ -5,6 +5,7 @@
  * the image data is inflated only up to the size the header implies.
  */
 import { InflateError, inflateCapped } from '../io/inflate.js';
+import { rowsOf8Bits, unfilterRows } from './png-rows.js';
 import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -199,43 +200,8 @@ function passesOf(h: Header): Pass[] {
 /** Reverses the per-row filters of one pass in place; returns the offset after the pass. */
 function unfilter(raw: Uint8Array, at: number, p: Pass, bpp: number, fail: (m: string) => never): number {
   const stride = p.rowBytes + 1;
-  for (let r = 0; r < p.rows; r++) {
-    const start = at + r * stride + 1;
-    const prev = r === 0 ? -1 : start - stride;
-    const filter = raw[start - 1];
-    const n = p.rowBytes;
-    switch (filter) {
-      case 0:
-        break;
-      case 1:
-        for (let i = bpp; i < n; i++) raw[start + i] = (raw[start + i] + raw[start + i - bpp]) & 0xff;
-        break;
-      case 2:
-        if (prev >= 0) for (let i = 0; i < n; i++) raw[start + i] = (raw[start + i] + raw[prev + i]) & 0xff;
-        break;
-      case 3:
-        for (let i = 0; i < n; i++) {
-          const left = i >= bpp ? raw[start + i - bpp] : 0;
-          const up = prev >= 0 ? raw[prev + i] : 0;
-          raw[start + i] = (raw[start + i] + ((left + up) >> 1)) & 0xff;
-        }
-        break;
-      case 4:
-        for (let i = 0; i < n; i++) {
-          const a = i >= bpp ? raw[start + i - bpp] : 0;
-          const b = prev >= 0 ? raw[prev + i] : 0;
-          const c = i >= bpp && prev >= 0 ? raw[prev + i - bpp] : 0;
-          const pa = Math.abs(b - c);
-          const pb = Math.abs(a - c);
-          const pc = Math.abs(a + b - 2 * c);
-          const pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          raw[start + i] = (raw[start + i] + pred) & 0xff;
-        }
-        break;
-      default:
-        fail(`corrupt PNG (unknown row filter ${filter})`);
-    }
-  }
+  const bad = unfilterRows(raw, at, p.rows, p.rowBytes, bpp);
+  if (bad >= 0) fail(`corrupt PNG (unknown row filter ${raw[at + bad * stride]})`);
   return at + p.rows * stride;
 }
 
@@ -264,13 +230,27 @@ function toLuminance(
   for (const p of passes) {
     at = unfilter(raw, at, p, bpp, fail);
     const base = at - p.rows * (p.rowBytes + 1);
+    if (depth === 8 && colorType !== 3) {
+      const first = p.y0 * width + p.x0;
+      rowsOf8Bits(
+        raw,
+        base + 1,
+        p.rowBytes + 1,
+        p.rows,
+        p.cols,
+        channels,
+        first,
+        p.dy * width,
+        p.dx,
+        key,
+        lum,
+        alpha,
+      );
+      continue;
+    }
     for (let r = 0; r < p.rows; r++) {
       const row = base + r * (p.rowBytes + 1) + 1;
       const y = p.y0 + r * p.dy;
-      if (depth === 8 && colorType !== 3) {
-        rowOf8Bits(raw, row, p.cols, channels, y * width + p.x0, p.dx, key, lum, alpha);
-        continue;
-      }
       for (let c = 0; c < p.cols; c++) {
         const i = y * width + p.x0 + c * p.dx;
         const s = c * channels;
@@ -304,44 +284,6 @@ function toLuminance(
     }
   }
   return { width, height: h.height, lum, alpha };
-}
-
-/**
- * One row of 8-bit gray, gray+alpha, RGB or RGBA samples (the common PNGs) into `lum` and `alpha`
- * from pixel `i` on, every `dx`-th pixel: what the general loop of {@link toLuminance} computes, with
- * the samples read in place.
- */
-function rowOf8Bits(
-  raw: Uint8Array,
-  row: number,
-  cols: number,
-  channels: number,
-  i: number,
-  dx: number,
-  key: number[] | undefined,
-  lum: Float32Array,
-  alpha: Float32Array | null,
-): void {
-  const inv = 1 / 255;
-  for (let c = 0, s = row; c < cols; c++, s += channels, i += dx) {
-    let red: number;
-    let green: number;
-    let blue: number;
-    let a = 255;
-    if (channels <= 2) {
-      red = green = blue = raw[s];
-      if (channels === 2) a = raw[s + 1];
-      else if (key !== undefined && red === key[0]) a = 0;
-    } else {
-      red = raw[s];
-      green = raw[s + 1];
-      blue = raw[s + 2];
-      if (channels === 4) a = raw[s + 3];
-      else if (key !== undefined && red === key[0] && green === key[1] && blue === key[2]) a = 0;
-    }
-    lum[i] = (0.299 * red + 0.587 * green + 0.114 * blue) * inv;
-    if (alpha !== null) alpha[i] = a * inv;
-  }
 }
 
 /** The colour key of a gray (one 16-bit value) or RGB (three) `tRNS` chunk. */

@@ -1,4 +1,5 @@
 /** Small raster helpers for preprocessing: area-averaging resize and a disc-shaped max filter. */
+import { resampleLines } from './resample.js';
 
 /** Resamples one axis: out[j] is the mean of src over [j·s, (j+1)·s), s = inSize / outSize. */
 function resizeAxis(
@@ -26,15 +27,7 @@ function resizeAxis(
       weights.push((Math.min(b, k + 1) - Math.max(a, k)) / s);
   }
   const w = Float32Array.from(weights);
-  for (let l = 0; l < lines; l++) {
-    const srcLine = l * lineStrideIn;
-    const dstLine = l * lineStrideOut;
-    for (let j = 0, o = 0; j < outSize; j++) {
-      let acc = 0;
-      for (let k = first[j], c = 0; c < count[j]; k++, c++, o++) acc += src[srcLine + k * inStride] * w[o];
-      dst[dstLine + j * outStride] = acc;
-    }
-  }
+  resampleLines(src, dst, lines, inStride, outStride, lineStrideIn, lineStrideOut, first, count, w);
 }
 
 /**
@@ -65,18 +58,21 @@ export function dilateDisc(
   const ow = width + 2 * radius;
   const oh = height + 2 * radius;
   const out = new Float32Array(ow * oh);
-  const offsets: [number, number][] = [];
+  // The disc as offsets into the output (a flat list: no iterator per pixel and offset).
+  const disc: number[] = [];
   for (let dy = -radius; dy <= radius; dy++) {
     for (let dx = -radius; dx <= radius; dx++)
-      if (dx * dx + dy * dy <= radius * radius + radius) offsets.push([dx, dy]);
+      if (dx * dx + dy * dy <= radius * radius + radius) disc.push(dy * ow + dx);
   }
+  const offsets = Int32Array.from(disc);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const v = src[y * width + x];
       if (v === 0) continue;
       // scatter: every output pixel within the disc sees at least v
-      for (const [dx, dy] of offsets) {
-        const o = (y + radius + dy) * ow + x + radius + dx;
+      const centre = (y + radius) * ow + x + radius;
+      for (let k = 0; k < offsets.length; k++) {
+        const o = centre + offsets[k];
         if (out[o] < v) out[o] = v;
       }
     }

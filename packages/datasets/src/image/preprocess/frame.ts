@@ -12,8 +12,13 @@ export const MNIST_BOX = 20;
 
 /** Scales the ink so its median non-zero value becomes 1 (clipping above): strokes at full strength. */
 export function saturate(img: Float32Array): void {
-  const values = img.filter((v) => v > 0).sort();
-  if (values.length === 0) return;
+  // The non-zero values, sorted (a loop, not filter(): no callback per pixel).
+  let count = 0;
+  for (let i = 0; i < img.length; i++) if (img[i] > 0) count++;
+  if (count === 0) return;
+  const values = new Float32Array(count);
+  for (let i = 0, k = 0; i < img.length; i++) if (img[i] > 0) values[k++] = img[i];
+  values.sort();
   const level = values[values.length >> 1];
   for (let i = 0; i < img.length; i++) img[i] = Math.min(1, img[i] / level);
 }

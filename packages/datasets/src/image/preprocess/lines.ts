@@ -3,6 +3,8 @@
  * ink along near-horizontal directions, removed without cutting the strokes that cross them.
  */
 
+import { steepestProjection } from './projection.js';
+
 /** Directions searched, in degrees from horizontal (a page photographed a little askew). */
 const MAX_TILT = 12;
 /** A ruled line covers at least this fraction of the picture's width. */
@@ -24,27 +26,10 @@ export interface RuledLine {
 export function findRuledLines(ink: Float32Array, w: number, h: number, level: number): RuledLine[] {
   if (w < 64 || h < 32) return []; // a digit filling a small picture: no page to be ruled
   const on = 0.08 * level;
-  let best: { slope: number; counts: Int32Array; score: number } | undefined;
   const pad = Math.ceil(Math.tan((MAX_TILT * Math.PI) / 180) * w) + 1;
-  // The ink pixels, once: every direction projects the same few.
-  const inkX: number[] = [];
-  const inkY: number[] = [];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (ink[y * w + x] > on) {
-        inkX.push(x);
-        inkY.push(y);
-      }
-    }
-  }
-  for (let deg = -MAX_TILT; deg <= MAX_TILT; deg += 1) {
-    const slope = Math.tan((deg * Math.PI) / 180);
-    const counts = new Int32Array(h + 2 * pad);
-    for (let j = 0; j < inkX.length; j++) counts[Math.round(inkY[j] - inkX[j] * slope) + pad]++;
-    let score = 0;
-    for (const c of counts) if (c > MIN_COVERAGE * w) score += c;
-    if (best === undefined || score > best.score) best = { slope, counts, score };
-  }
+  const slopes: number[] = [];
+  for (let deg = -MAX_TILT; deg <= MAX_TILT; deg += 1) slopes.push(Math.tan((deg * Math.PI) / 180));
+  const best = steepestProjection(ink, w, h, on, slopes, pad, MIN_COVERAGE * w);
   if (best === undefined || best.score === 0) return [];
   const { counts, slope } = best;
   const lines: RuledLine[] = [];

@@ -1,0 +1,103 @@
+// The running extremes of @scratchnet/datasets' preprocessing (packages/datasets/src/image/preprocess/
+// extreme.ts), compiled: the same algorithm step for step on the same float32 values, so the same
+// bits. Pointers are byte offsets into this module's memory; the caller lays the arrays out and grows
+// the memory. No allocation here (stub runtime).
+
+/**
+ * One axis of a running max (`sign` 1) or min (`sign` -1) over ±r of src [h, w] into dst, along rows
+ * (`alongX` 1) or columns; `v`, `pre`, `suf` are scratch lines of max(w, h) floats.
+ */
+export function extremeAxis(
+  src: usize,
+  dst: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  sign: f32,
+  alongX: i32,
+  v: usize,
+  pre: usize,
+  suf: usize,
+): void {
+  const lines = alongX ? h : w;
+  const len = alongX ? w : h;
+  const step = alongX ? 1 : w;
+  const k = 2 * r + 1;
+  for (let l = 0; l < lines; l++) {
+    const base = alongX ? l * w : l;
+    for (let i = 0, at = base; i < len; i++, at += step) {
+      store<f32>(v + ((<usize>i) << 2), sign * load<f32>(src + ((<usize>at) << 2)));
+    }
+    // pre[i]: max of v from its block's start to i; ties keep the earliest sample.
+    for (let i = 0; i < len; i++) {
+      const vi = load<f32>(v + ((<usize>i) << 2));
+      let p = vi;
+      if (i % k !== 0) {
+        const before = load<f32>(pre + ((<usize>(i - 1)) << 2));
+        if (!(vi > before)) p = before;
+      }
+      store<f32>(pre + ((<usize>i) << 2), p);
+    }
+    // suf[i]: max of v from i to its block's end (or the line's).
+    for (let i = len - 1; i >= 0; i--) {
+      const vi = load<f32>(v + ((<usize>i) << 2));
+      let s = vi;
+      if (!(i === len - 1 || i % k === k - 1)) {
+        const after = load<f32>(suf + ((<usize>(i + 1)) << 2));
+        if (!(vi >= after)) s = after;
+      }
+      store<f32>(suf + ((<usize>i) << 2), s);
+    }
+    for (let i = 0, at = base; i < len; i++, at += step) {
+      const a = max(i - r, 0);
+      const b = i + r >= len ? len - 1 : i + r;
+      let m: f32;
+      if (a % k === 0) m = load<f32>(pre + ((<usize>b) << 2));
+      else if (b === len - 1 && a / k === b / k) m = load<f32>(suf + ((<usize>a) << 2));
+      else {
+        const sa = load<f32>(suf + ((<usize>a) << 2));
+        const pb = load<f32>(pre + ((<usize>b) << 2));
+        // biome-ignore lint/complexity/useMathMinMax: the earlier of equal values, as a scan keeps (±0)
+        m = sa >= pb ? sa : pb;
+      }
+      store<f32>(dst + ((<usize>at) << 2), sign * m);
+    }
+  }
+}
+
+/**
+ * The closing (a maximum, then a minimum, over a (2r+1)² square) of src [h, w] extended by r pixels
+ * on every side, edge pixels repeated, cropped back into dst [h, w]: borderClosing of the datasets
+ * library's preprocess/morphology.ts. `padded`, `a`, `b` hold (w + 2r)·(h + 2r) floats each; `v`,
+ * `pre`, `suf` max(w, h) + 2r.
+ */
+export function borderClosing(
+  src: usize,
+  dst: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  padded: usize,
+  a: usize,
+  b: usize,
+  v: usize,
+  pre: usize,
+  suf: usize,
+): void {
+  const pw = w + 2 * r;
+  const ph = h + 2 * r;
+  for (let y = 0; y < ph; y++) {
+    const sy = min(h - 1, max(0, y - r));
+    for (let x = 0; x < pw; x++) {
+      const sx = min(w - 1, max(0, x - r));
+      store<f32>(padded + ((<usize>(y * pw + x)) << 2), load<f32>(src + ((<usize>(sy * w + sx)) << 2)));
+    }
+  }
+  extremeAxis(padded, a, pw, ph, r, 1, 1, v, pre, suf);
+  extremeAxis(a, b, pw, ph, r, 1, 0, v, pre, suf);
+  extremeAxis(b, a, pw, ph, r, -1, 1, v, pre, suf);
+  extremeAxis(a, b, pw, ph, r, -1, 0, v, pre, suf);
+  for (let y = 0; y < h; y++) {
+    memory.copy(dst + ((<usize>(y * w)) << 2), b + ((<usize>((y + r) * pw + r)) << 2), (<usize>w) << 2);
+  }
+}

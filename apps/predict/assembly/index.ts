@@ -1,0 +1,8 @@
+// scratchnet-predict's compiled preprocessing kernels, one module (build.mjs compiles it into
+// src/generated/preprocess-wasm.ts): each stands in, in the CLI's bundle, for the datasets library's
+// JavaScript of the same name and gives the same bits.
+export { labelComponents, STATS_BYTES } from './components';
+export { borderClosing, extremeAxis } from './extreme';
+export { rowsOf8Bits, unfilterRows } from './png-rows';
+export { resampleLines } from './resample';
+export { steepestProjection } from './projection';

@@ -1,0 +1,69 @@
+// The ink projections of @scratchnet/datasets' ruled-line search (packages/datasets/src/image/
+// preprocess/projection.ts), compiled: the same pixels, the same float64 line offsets rounded as
+// JavaScript's Math.round does, so the same counts. Pointers are byte offsets laid out by the caller.
+
+/** Math.round of JavaScript: the nearest integer, halves toward +∞ (-0 for -0.5 ≤ x < 0). */
+function jsRound(x: f64): f64 {
+  const c = Math.ceil(x);
+  return c - 0.5 > x ? c - 1.0 : c;
+}
+
+/**
+ * Projects the ink pixels of `ink` ([h, w] f32, above `on`) along y = k + x·slope for each of the
+ * `count` slopes (f64 at `slopes`) into `counts` (count × (h + 2·pad) i32, index k + pad), using
+ * `coords` (2·w·h i32) for the pixels; returns the index of the first slope whose lines holding more
+ * than `coverage` pixels hold the most, and stores that score (i32) at `score`.
+ */
+export function steepestProjection(
+  ink: usize,
+  w: i32,
+  h: i32,
+  on: f64,
+  slopes: usize,
+  count: i32,
+  pad: i32,
+  coverage: f64,
+  coords: usize,
+  counts: usize,
+  score: usize,
+): i32 {
+  let m = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (<f64>load<f32>(ink + ((<usize>(y * w + x)) << 2)) > on) {
+        store<i32>(coords + ((<usize>m) << 3), x);
+        store<i32>(coords + ((<usize>m) << 3), y, 4);
+        m++;
+      }
+    }
+  }
+  const len = h + 2 * pad;
+  memory.fill(counts, 0, (<usize>count * <usize>len) << 2);
+  let best = -1;
+  let bestScore = 0;
+  for (let s = 0; s < count; s++) {
+    const slope = load<f64>(slopes + ((<usize>s) << 3));
+    const line = counts + ((<usize>(s * len)) << 2);
+    for (let j = 0; j < m; j++) {
+      const x = <f64>load<i32>(coords + ((<usize>j) << 3));
+      const y = <f64>load<i32>(coords + ((<usize>j) << 3), 4);
+      const k = jsRound(y - x * slope) + <f64>pad;
+      // JavaScript drops a write past a typed array's end; so does this.
+      if (k >= 0 && k < <f64>len) {
+        const at = line + ((<usize>(<i32>k)) << 2);
+        store<i32>(at, load<i32>(at) + 1);
+      }
+    }
+    let total = 0;
+    for (let i = 0; i < len; i++) {
+      const c = load<i32>(line + ((<usize>i) << 2));
+      if (<f64>c > coverage) total += c;
+    }
+    if (best < 0 || total > bestScore) {
+      best = s;
+      bestScore = total;
+    }
+  }
+  store<i32>(score, bestScore);
+  return best;
+}

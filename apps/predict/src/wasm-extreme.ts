@@ -1,0 +1,28 @@
+// The CLI's running extremes (build.mjs puts this module in place of the datasets library's
+// preprocess/extreme.ts): the kernel compiled (src/wasm.ts says why), the same bits.
+import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
+import { preprocessKernels } from './wasm.js';
+
+/** Maximum (`sign` 1, a dilation) or minimum (`sign` -1, an erosion) over a (2r+1)² square. */
+export function extremeFilter(
+  src: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  sign: 1 | -1,
+): Float32Array {
+  const n = src.length;
+  const line = Math.max(w, h);
+  // Floats: src, tmp, out [n each], then the scratch lines v, pre, suf [line each].
+  const floats = 3 * n + 3 * line;
+  const k = n === w * h && r >= 0 ? preprocessKernels(4 * floats) : null;
+  if (k === null) return extremeFilterJs(src, w, h, r, sign);
+  const heap = new Float32Array(k.memory.buffer, 0, floats);
+  heap.set(src);
+  const v = 4 * 3 * n;
+  const pre = v + 4 * line;
+  const suf = pre + 4 * line;
+  k.extremeAxis(0, 4 * n, w, h, r, sign, 1, v, pre, suf);
+  k.extremeAxis(4 * n, 8 * n, w, h, r, sign, 0, v, pre, suf);
+  return heap.slice(2 * n, 3 * n);
+}

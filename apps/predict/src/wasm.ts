@@ -1,0 +1,131 @@
+// The CLI's compiled preprocessing kernels (assembly/, built into src/generated/preprocess-wasm.ts):
+// one small WebAssembly module, instantiated on first use. V8 compiles it to machine code at once
+// (Liftoff), where the datasets library's JavaScript would run cold in the interpreter on a one-shot
+// start. Each kernel gives the same bits as the JavaScript it stands in for (test/wasm.test.ts); the
+// JavaScript runs when WebAssembly cannot be used.
+import { PREPROCESS_WASM } from './generated/preprocess-wasm.js';
+
+/** The slice of the WebAssembly API used here (the CLI compiles without DOM typings). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+
+/** The module's exports (pointers are byte offsets into `memory`). */
+export interface PreprocessKernels {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  extremeAxis(
+    src: number,
+    dst: number,
+    w: number,
+    h: number,
+    r: number,
+    sign: number,
+    alongX: number,
+    v: number,
+    pre: number,
+    suf: number,
+  ): void;
+  borderClosing(
+    src: number,
+    dst: number,
+    w: number,
+    h: number,
+    r: number,
+    padded: number,
+    a: number,
+    b: number,
+    v: number,
+    pre: number,
+    suf: number,
+  ): void;
+  labelComponents(
+    mask: number,
+    ink: number,
+    labels: number,
+    stack: number,
+    stats: number,
+    w: number,
+    h: number,
+  ): number;
+  unfilterRows(raw: number, at: number, rows: number, rowBytes: number, bpp: number): number;
+  rowsOf8Bits(
+    raw: number,
+    row: number,
+    stride: number,
+    rows: number,
+    cols: number,
+    channels: number,
+    first: number,
+    rowStep: number,
+    dx: number,
+    keyed: number,
+    key0: number,
+    key1: number,
+    key2: number,
+    lum: number,
+    alpha: number,
+  ): void;
+  resampleLines(
+    src: number,
+    dst: number,
+    lines: number,
+    inStride: number,
+    outStride: number,
+    lineStrideIn: number,
+    lineStrideOut: number,
+    first: number,
+    count: number,
+    w: number,
+    outSize: number,
+  ): void;
+  steepestProjection(
+    ink: number,
+    w: number,
+    h: number,
+    on: number,
+    slopes: number,
+    count: number,
+    pad: number,
+    coverage: number,
+    coords: number,
+    counts: number,
+    score: number,
+  ): number;
+  STATS_BYTES: { value: number };
+}
+
+/** Largest memory the kernels are given; bigger work runs in JavaScript. */
+const MAX_BYTES = 2 ** 30;
+
+/** The instance, null when WebAssembly is unavailable, undefined before the first call. */
+let kernels: PreprocessKernels | null | undefined;
+
+function instantiate(): PreprocessKernels | null {
+  try {
+    const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wa === undefined) return null;
+    const bytes = Uint8Array.from(atob(PREPROCESS_WASM), (c) => c.charCodeAt(0));
+    return new wa.Instance(new wa.Module(bytes)).exports as PreprocessKernels;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The kernels with at least `bytes` of memory (its contents are scratch: each call lays out its own
+ * arrays from offset 0), or null when they cannot be used (no WebAssembly, or too much memory).
+ */
+export function preprocessKernels(bytes: number): PreprocessKernels | null {
+  if (kernels === undefined) kernels = instantiate();
+  if (kernels === null || !(bytes <= MAX_BYTES)) return null;
+  const need = Math.ceil((bytes - kernels.memory.buffer.byteLength) / 65536);
+  if (need > 0) {
+    try {
+      kernels.memory.grow(need);
+    } catch {
+      return null;
+    }
+  }
+  return kernels;
+}

@@ -1,0 +1,259 @@
+// The CLI's compiled preprocessing kernels (src/wasm-*.ts) against the datasets library's JavaScript,
+// which they stand in for in the bundle: the same bits on random pictures with ties, zeros and -0.
+import { describe, expect, it } from 'vitest';
+import { labelComponents as labelComponentsJs } from '../../../packages/datasets/src/image/preprocess/components.js';
+import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
+import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
+import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
+import {
+  rowsOf8Bits as rowsOf8BitsJs,
+  unfilterRows as unfilterRowsJs,
+} from '../../../packages/datasets/src/image/png-rows.js';
+import { resampleLines as resampleLinesJs } from '../../../packages/datasets/src/image/resample.js';
+import { resizeArea } from '../../../packages/datasets/src/image/resize.js';
+import { labelComponents } from '../src/wasm-components.js';
+import { extremeFilter } from '../src/wasm-extreme.js';
+import { borderClosing } from '../src/wasm-morphology.js';
+import { steepestProjection } from '../src/wasm-projection.js';
+import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
+import { resampleLines } from '../src/wasm-resample.js';
+
+/** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
+function picture(w: number, h: number, seed: number): Float32Array {
+  const out = new Float32Array(w * h);
+  let s = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const k = s >>> 24;
+    out[i] = k < 40 ? 0 : k < 60 ? -0 : k < 120 ? (k % 5) / 4 : (k * 7919) / 65536;
+  }
+  return out;
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+describe('compiled running extremes', () => {
+  it('give the bits of the library’s extremeFilter, every size, radius and sign', () => {
+    const cases: [number, number, number][] = [
+      [1, 1, 0],
+      [1, 7, 2],
+      [9, 1, 3],
+      [13, 11, 0],
+      [13, 11, 1],
+      [40, 30, 4],
+      [37, 53, 9],
+      [20, 20, 25],
+      [180, 160, 10],
+    ];
+    for (const [w, h, r] of cases) {
+      for (const sign of [1, -1] as const) {
+        const src = picture(w, h, w * 1000 + h * 10 + r);
+        const got = extremeFilter(src, w, h, r, sign);
+        expect(got).toHaveLength(w * h);
+        expect(bits(got), `${w}×${h} r=${r} sign=${sign}`).toEqual(bits(extremeFilterJs(src, w, h, r, sign)));
+      }
+    }
+  });
+
+  it('give the bits of the library’s borderClosing, padding and crop included', () => {
+    const cases: [number, number, number][] = [
+      [1, 1, 0],
+      [1, 5, 2],
+      [7, 1, 4],
+      [12, 9, 1],
+      [40, 30, 4],
+      [33, 51, 10],
+      [160, 120, 10],
+    ];
+    for (const [w, h, r] of cases) {
+      const src = picture(w, h, w * 77 + h * 3 + r);
+      const got = borderClosing(src, w, h, r);
+      expect(got).toHaveLength(w * h);
+      expect(bits(got), `${w}×${h} r=${r}`).toEqual(bits(borderClosingJs(src, w, h, r)));
+    }
+  });
+
+  it('leaves its input alone and grows its memory for a large picture', () => {
+    const src = picture(400, 300, 3);
+    const copy = src.slice();
+    const got = extremeFilter(src, 400, 300, 6, 1);
+    expect(bits(src)).toEqual(bits(copy));
+    expect(bits(got)).toEqual(bits(extremeFilterJs(src, 400, 300, 6, 1)));
+  });
+});
+
+/** A w×h mask with blobs of density `p` (thresholded noise, so blobs of every shape touch everything). */
+function mask(w: number, h: number, p: number, seed: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  let s = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s >>> 8) / 2 ** 24 < p ? 1 + (s & 3) : 0;
+  }
+  return out;
+}
+
+describe('compiled blob labelling', () => {
+  it('gives the labels and measurements of the library’s labelComponents', () => {
+    const cases: [number, number, number][] = [
+      [1, 1, 1],
+      [1, 9, 0.6],
+      [9, 1, 0.6],
+      [5, 4, 0],
+      [6, 6, 1],
+      [30, 20, 0.3],
+      [30, 20, 0.55],
+      [160, 120, 0.45],
+    ];
+    for (const [w, h, p] of cases) {
+      const m = mask(w, h, p, w * 31 + h);
+      const ink = picture(w, h, w + h * 7);
+      const got = labelComponents(m, ink, w, h);
+      const want = labelComponentsJs(m, ink, w, h);
+      expect(Array.from(got.labels), `${w}×${h} p=${p}`).toEqual(Array.from(want.labels));
+      // Mass to the bit: the same float64 sums in the same order.
+      expect(got.components, `${w}×${h} p=${p}`).toEqual(want.components);
+    }
+    expect(
+      labelComponents(mask(30, 20, 0.55, 1), picture(30, 20, 2), 30, 20).components.length,
+    ).toBeGreaterThan(3);
+  });
+});
+
+describe('compiled ink projections', () => {
+  it('give the library’s most peaked projection and its counts, ruled or not', () => {
+    const slopes = Array.from({ length: 25 }, (_, i) => Math.tan(((i - 12) * Math.PI) / 180));
+    for (const [w, h, tilt] of [
+      [160, 120, 0.05],
+      [160, 120, -0.13],
+      [90, 70, 0],
+      [64, 32, 0.2],
+    ]) {
+      // Noise plus ruled lines y = k + x·tilt every 14 px, some pixels exactly on a half (x·tilt).
+      const ink = picture(w, h, w + h);
+      for (let i = 0; i < ink.length; i++) ink[i] = ink[i] > 0.9 ? ink[i] : 0;
+      for (let k = 5; k < h; k += 14) {
+        for (let x = 0; x < w; x++) {
+          const y = Math.round(k + x * tilt);
+          if (y >= 0 && y < h) ink[y * w + x] = 0.8;
+        }
+      }
+      const pad = Math.ceil(Math.tan((12 * Math.PI) / 180) * w) + 1;
+      for (const on of [0.05, 0.5, 2]) {
+        const got = steepestProjection(ink, w, h, on, slopes, pad, 0.5 * w);
+        const want = steepestProjectionJs(ink, w, h, on, slopes, pad, 0.5 * w);
+        expect(got, `${w}×${h} tilt ${tilt} on ${on}`).toEqual(want);
+      }
+    }
+    // Offsets landing exactly on halves and past either end round and drop as JavaScript does.
+    const ink = new Float32Array(4 * 3).fill(1);
+    const odd = [0.5, -0.5, 1.5, -1.5, 2.5, 7];
+    expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
+      steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
+    );
+  });
+});
+
+describe('compiled resize sums', () => {
+  it('give the bits of the library’s resampleLines along rows and columns', () => {
+    for (const [w, h, ow, oh] of [
+      [1, 1, 1, 1],
+      [7, 5, 3, 2],
+      [280, 280, 160, 160],
+      [500, 375, 160, 120],
+      [33, 20, 20, 12],
+    ]) {
+      const src = picture(w, h, w * 3 + h);
+      // The spans and weights resizeArea uses (its output is checked against the same sums below).
+      const spans = (inSize: number, outSize: number) => {
+        const s = inSize / outSize;
+        const first = new Int32Array(outSize);
+        const count = new Int32Array(outSize);
+        const weights: number[] = [];
+        for (let j = 0; j < outSize; j++) {
+          const a = j * s;
+          const b = a + s;
+          first[j] = Math.floor(a);
+          count[j] = Math.min(Math.ceil(b), inSize) - first[j];
+          for (let k = first[j]; k < first[j] + count[j]; k++)
+            weights.push((Math.min(b, k + 1) - Math.max(a, k)) / s);
+        }
+        return [first, count, Float32Array.from(weights)] as const;
+      };
+      const [fx, cx, wx] = spans(w, ow);
+      const rows = new Float32Array(h * ow).fill(-1);
+      const rowsJs = rows.slice();
+      resampleLines(src, rows, h, 1, 1, w, ow, fx, cx, wx);
+      resampleLinesJs(src, rowsJs, h, 1, 1, w, ow, fx, cx, wx);
+      expect(bits(rows), `${w}×${h} rows`).toEqual(bits(rowsJs));
+      const [fy, cy, wy] = spans(h, oh);
+      const out = new Float32Array(oh * ow);
+      const outJs = out.slice();
+      resampleLines(rows, out, ow, ow, ow, 1, 1, fy, cy, wy);
+      resampleLinesJs(rowsJs, outJs, ow, ow, ow, 1, 1, fy, cy, wy);
+      expect(bits(out), `${w}×${h} columns`).toEqual(bits(outJs));
+      expect(bits(out)).toEqual(bits(resizeArea(src, w, h, ow, oh)));
+    }
+  });
+});
+
+/** `length` random bytes from a fixed seed. */
+function bytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
+describe('compiled PNG rows', () => {
+  it('reverse every row filter as the library does, and stop at the same unknown one', () => {
+    for (const bpp of [1, 2, 3, 4, 6, 8]) {
+      const rowBytes = 7 * bpp + 3;
+      const rows = 12;
+      const raw = bytes(5 + rows * (rowBytes + 1), bpp);
+      // Filter bytes 0–4 in turn from `at` = 5 on; a second copy ends in an unknown filter (7).
+      for (let r = 0; r < rows; r++) raw[5 + r * (rowBytes + 1)] = r % 5;
+      const bad = raw.slice();
+      bad[5 + 9 * (rowBytes + 1)] = 7;
+      for (const input of [raw, bad]) {
+        const got = input.slice();
+        const want = input.slice();
+        expect(unfilterRows(got, 5, rows, rowBytes, bpp)).toBe(unfilterRowsJs(want, 5, rows, rowBytes, bpp));
+        expect(Array.from(got), `bpp ${bpp}`).toEqual(Array.from(want));
+      }
+      expect(unfilterRows(bad.slice(), 5, rows, rowBytes, bpp)).toBe(9);
+    }
+  });
+
+  it('turn 8-bit gray, gray+alpha, RGB and RGBA rows into the library’s luminance and alpha', () => {
+    const width = 13;
+    const height = 9;
+    for (const channels of [1, 2, 3, 4]) {
+      for (const key of [undefined, [40, 200, 7]]) {
+        for (const withAlpha of [false, true]) {
+          // Every pixel, then an interlace-like pass: every 2nd pixel of every 4th row from (1, 2).
+          for (const [first, cols, rows, dx, rowStep] of [
+            [0, width, height, 1, width],
+            [2 * width + 1, 6, 2, 2, 4 * width],
+          ]) {
+            const stride = cols * channels + 1;
+            const raw = bytes(3 + rows * stride, channels * 10 + rows);
+            raw[3] = key?.[0] ?? 0; // a pixel that matches the key
+            raw[4] = key?.[1] ?? 0;
+            raw[5] = key?.[2] ?? 0;
+            const run = (f: typeof rowsOf8BitsJs) => {
+              const lum = new Float32Array(width * height).fill(0.5);
+              const alpha = withAlpha ? new Float32Array(width * height).fill(1) : null;
+              f(raw, 3, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+              return [bits(lum), alpha === null ? null : bits(alpha)];
+            };
+            expect(run(rowsOf8Bits), `${channels} channels`).toEqual(run(rowsOf8BitsJs));
+          }
+        }
+      }
+    }
+  });
+});

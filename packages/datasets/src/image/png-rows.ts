@@ -1,0 +1,120 @@
+/**
+ * The PNG decoder's per-byte and per-pixel loops (./png.ts): filters reversed, 8-bit samples to
+ * luminance. Its own module so that a program can put a compiled one in its place
+ * (scratchnet-predict does), which must give the same bytes and bits.
+ */
+
+/**
+ * Reverses the per-row filters of the `rows` rows of `rowBytes` bytes (each after its filter byte)
+ * from `at` in place, `bpp` bytes per pixel; returns -1, or the index of the first row whose filter
+ * is unknown (the rows before it are done).
+ */
+export function unfilterRows(
+  raw: Uint8Array,
+  at: number,
+  rows: number,
+  rowBytes: number,
+  bpp: number,
+): number {
+  const stride = rowBytes + 1;
+  for (let r = 0; r < rows; r++) {
+    const start = at + r * stride + 1;
+    const prev = r === 0 ? -1 : start - stride;
+    const filter = raw[start - 1];
+    const n = rowBytes;
+    switch (filter) {
+      case 0:
+        break;
+      case 1:
+        for (let i = bpp; i < n; i++) raw[start + i] = (raw[start + i] + raw[start + i - bpp]) & 0xff;
+        break;
+      case 2:
+        if (prev >= 0) for (let i = 0; i < n; i++) raw[start + i] = (raw[start + i] + raw[prev + i]) & 0xff;
+        break;
+      case 3:
+        for (let i = 0; i < n; i++) {
+          const left = i >= bpp ? raw[start + i - bpp] : 0;
+          const up = prev >= 0 ? raw[prev + i] : 0;
+          raw[start + i] = (raw[start + i] + ((left + up) >> 1)) & 0xff;
+        }
+        break;
+      case 4:
+        for (let i = 0; i < n; i++) {
+          const a = i >= bpp ? raw[start + i - bpp] : 0;
+          const b = prev >= 0 ? raw[prev + i] : 0;
+          const c = i >= bpp && prev >= 0 ? raw[prev + i - bpp] : 0;
+          const pa = Math.abs(b - c);
+          const pb = Math.abs(a - c);
+          const pc = Math.abs(a + b - 2 * c);
+          const pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          raw[start + i] = (raw[start + i] + pred) & 0xff;
+        }
+        break;
+      default:
+        return r;
+    }
+  }
+  return -1;
+}
+
+/**
+ * One row of 8-bit gray, gray+alpha, RGB or RGBA samples (the common PNGs) into `lum` and `alpha`
+ * from pixel `i` on, every `dx`-th pixel: what the general loop of toLuminance (png.ts) computes, with
+ * the samples read in place.
+ */
+export function rowOf8Bits(
+  raw: Uint8Array,
+  row: number,
+  cols: number,
+  channels: number,
+  i: number,
+  dx: number,
+  key: number[] | undefined,
+  lum: Float32Array,
+  alpha: Float32Array | null,
+): void {
+  const inv = 1 / 255;
+  for (let c = 0, s = row; c < cols; c++, s += channels, i += dx) {
+    let red: number;
+    let green: number;
+    let blue: number;
+    let a = 255;
+    if (channels <= 2) {
+      red = green = blue = raw[s];
+      if (channels === 2) a = raw[s + 1];
+      else if (key !== undefined && red === key[0]) a = 0;
+    } else {
+      red = raw[s];
+      green = raw[s + 1];
+      blue = raw[s + 2];
+      if (channels === 4) a = raw[s + 3];
+      else if (key !== undefined && red === key[0] && green === key[1] && blue === key[2]) a = 0;
+    }
+    lum[i] = (0.299 * red + 0.587 * green + 0.114 * blue) * inv;
+    if (alpha !== null) alpha[i] = a * inv;
+  }
+}
+
+/**
+ * The `rows` rows of a pass of 8-bit gray, gray+alpha, RGB or RGBA samples (rows `stride` bytes
+ * apart from `row`, `cols` pixels each) into `lum` and `alpha`: row r's pixels from pixel
+ * `first + r·rowStep`, every `dx`-th.
+ */
+export function rowsOf8Bits(
+  raw: Uint8Array,
+  row: number,
+  stride: number,
+  rows: number,
+  cols: number,
+  channels: number,
+  first: number,
+  rowStep: number,
+  dx: number,
+  key: number[] | undefined,
+  lum: Float32Array,
+  alpha: Float32Array | null,
+): void {
+  for (let r = 0; r < rows; r++) {
+    rowOf8Bits(raw, row + r * stride, cols, channels, first + r * rowStep, dx, key, lum, alpha);
+  }
+}
