@@ -154,7 +154,8 @@ function packedA(r: i32, p: i32, k: i32, mPad: i32): usize {
 /**
  * Packs the convolution's weights once per call, as gemm's packed-A panel at dst: `transposed` false
  * gives W [O, CKK] with, when bias is not 0, the bias as a last column (forward; for layers the
- * direct forward takes, W [O, CKK] as it is); true gives Wᵀ [CKK, O] (backward data). Runs on one chunk.
+ * direct forward takes, W [O, CKK] as it is); true gives Wᵀ [CKK, O] (backward data; for layers the
+ * direct backward data takes, W as it is). Runs on one chunk.
  */
 export function conv2dPackWeights(
   _tid: i32,
