@@ -684,3 +684,40 @@ export function gemmDot(
     }
   }
 }
+
+/**
+ * {@link gemmDot} split by depth (a small C and a deep K, when threads reading all of A for a share
+ * of the columns would read it twice): depths [lo, hi). Chunk 0 updates C (with β); chunk c > 0
+ * writes its own product to partialBase + (c − 1)·partialStride ([m, n], ldc = n), which
+ * reducePartials then adds to C in chunk order.
+ */
+export function gemmDotDepth(
+  _tid: i32,
+  chunk: i32,
+  lo: i32,
+  hi: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  partialBase: usize,
+  partialStride: usize,
+): void {
+  const k0 = min(lo, k);
+  const k1 = min(hi, k);
+  const units = (n + 3) / 4;
+  const a0 = a + <usize>k0 * 4;
+  const b0 = b + <usize>k0 * 4;
+  if (chunk === 0) gemmDot(0, 0, 0, units, m, n, k1 - k0, alpha, a0, lda, b0, ldb, beta, c, ldc);
+  else {
+    const dst = partialBase + <usize>(chunk - 1) * partialStride;
+    gemmDot(0, 0, 0, units, m, n, k1 - k0, alpha, a0, lda, b0, ldb, 0, dst, n);
+  }
+}

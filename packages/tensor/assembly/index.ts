@@ -129,4 +129,4 @@ export function gemm(
     }
   }
 }
-export { gemmDot } from './gemm';
+export { gemmDot, gemmDotDepth } from './gemm';

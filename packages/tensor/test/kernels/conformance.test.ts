@@ -635,6 +635,7 @@ add(k.crossEntropy, 'with gradient', (m) => {
 // shallow A·B (n past whole 8-column slivers); α = 1, β = 0 over a NaN-filled C (C must not be read).
 for (const [mm, n, kk, transA, transB] of [
   [7, 10, 2063, false, true],
+  [9, 30, 4099, false, true], // split by depth on two threads
   [64, 10, 128, false, true],
   [5, 3, 67, false, true],
   [20, 70, 100, false, false],

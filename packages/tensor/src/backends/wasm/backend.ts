@@ -1067,8 +1067,9 @@ export class WasmBackend implements Backend {
 
   /**
    * C ← α·A·Bᵀ + β·C with A stored [m, k] and B stored [n, k], in dot-product form (assembly's
-   * gemmDot: nothing packed), split by columns of C in 4-column units, one chunk a thread: each chunk
-   * reads the whole of A, so fewer chunks read less.
+   * gemmDot: nothing packed), split by depth (small C, deep K) or else by columns of C in 4-column
+   * units; one chunk a thread either way (finer chunks measured slower: a column chunk reads the
+   * whole of A).
    */
   private gemmDot(
     m: number,
@@ -1082,6 +1083,37 @@ export class WasmBackend implements Backend {
   ): void {
     const units = Math.ceil(n / 4);
     const parallel = 2 * m * n * k >= PARALLEL_FLOPS;
+    if (parallel && this.threads > 1 && m * n <= SPLIT_K_MAX_C && k >= 4 * this.runtime.gemmKC) {
+      // A small C and a deep K (a Dense layer's forward): split the depth, so that each thread reads
+      // its own part of A and B rather than all of A; the partial products are added in chunk order.
+      const chunks = this.chunks(k, SPLIT_K_GRAIN, true, 1);
+      const stride = Math.ceil((m * n * 4) / 64) * 64;
+      const pbase = this.partials((chunks - 1) * stride);
+      this.runChunks('gemmDotDepth', k, SPLIT_K_GRAIN, chunks, {
+        m,
+        n,
+        k,
+        alpha,
+        a: pa,
+        lda: k,
+        b: pb,
+        ldb: k,
+        beta,
+        c: pc,
+        ldc: n,
+        partialBase: pbase,
+        partialStride: stride,
+      });
+      this.run('reducePartials', m * n, 16, false, {
+        dst: pc,
+        partialBase: pbase,
+        partialStride: stride,
+        parts: chunks - 1,
+        rows: 0,
+        cols: 1,
+      });
+      return;
+    }
     this.runChunks('gemmDot', units, 1, this.chunks(units, 1, parallel, 1), {
       m,
       n,

@@ -350,6 +350,34 @@ export interface KernelArgs {
     /** i32 */
     ldc: number;
   };
+  gemmDotDepth: {
+    /** i32 */
+    m: number;
+    /** i32 */
+    n: number;
+    /** i32 */
+    k: number;
+    /** f32 */
+    alpha: number;
+    /** usize */
+    a: number;
+    /** i32 */
+    lda: number;
+    /** usize */
+    b: number;
+    /** i32 */
+    ldb: number;
+    /** f32 */
+    beta: number;
+    /** usize */
+    c: number;
+    /** i32 */
+    ldc: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+  };
   gemm: {
     /** i32 */
     mode: number;
@@ -523,6 +551,7 @@ export const KERNELS = [
   'packAFull',
   'packBFull',
   'gemmDot',
+  'gemmDotDepth',
   'gemm',
   'softmax',
   'logSoftmax',
@@ -575,6 +604,21 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   packAFull: ['transA', 'm', 'k', 'a', 'lda', 'dst'],
   packBFull: ['transB', 'n', 'k', 'b', 'ldb', 'dst'],
   gemmDot: ['m', 'n', 'k', 'alpha', 'a', 'lda', 'b', 'ldb', 'beta', 'c', 'ldc'],
+  gemmDotDepth: [
+    'm',
+    'n',
+    'k',
+    'alpha',
+    'a',
+    'lda',
+    'b',
+    'ldb',
+    'beta',
+    'c',
+    'ldc',
+    'partialBase',
+    'partialStride',
+  ],
   gemm: [
     'mode',
     'transA',
