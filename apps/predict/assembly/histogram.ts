@@ -5,7 +5,7 @@
 /** JavaScript's ToInt32 (`x | 0`): truncated toward zero, modulo 2³², NaN and ±∞ to 0. */
 function toInt32(x: f64): i32 {
   if (Math.abs(x) < 2147483648.0) return <i32>x;
-  if (x !== x || Math.abs(x) === Infinity) return 0; // NaN, ±∞
+  if (!Number.isFinite(x)) return 0;
   const t = Math.trunc(x);
   return <i32>(<i64>(t - 4294967296.0 * Math.floor(t / 4294967296.0)));
 }
