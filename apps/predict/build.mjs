@@ -112,7 +112,15 @@ const startupTrims = {
     }));
     // Preprocessing's hot loops run compiled (src/wasm.ts says why): these modules of the datasets
     // library's image code are replaced by the CLI's src/wasm-<name>.ts (which import the originals).
-    const kernels = ['extreme', 'components', 'morphology', 'projection', 'resample', 'png-rows'];
+    const kernels = [
+      'extreme',
+      'components',
+      'morphology',
+      'projection',
+      'resample',
+      'png-rows',
+      'histogram',
+    ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,
     );

@@ -3,6 +3,7 @@
 // JavaScript of the same name and gives the same bits.
 export { labelComponents, STATS_BYTES } from './components';
 export { borderClosing, extremeAxis } from './extreme';
+export { histogramRank } from './histogram';
 export { rowsOf8Bits, unfilterRows } from './png-rows';
 export { resampleLines } from './resample';
 export { steepestProjection } from './projection';

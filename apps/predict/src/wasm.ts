@@ -48,6 +48,15 @@ export interface PreprocessKernels {
     w: number,
     h: number,
   ): number;
+  histogramRank(
+    data: number,
+    n: number,
+    lo: number,
+    scale: number,
+    bins: number,
+    want: number,
+    hist: number,
+  ): number;
   unfilterRows(raw: number, at: number, rows: number, rowBytes: number, bpp: number): number;
   rowsOf8Bits(
     raw: number,

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelComponents as labelComponentsJs } from '../../../packages/datasets/src/image/preprocess/components.js';
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
+import { histogramRank as histogramRankJs } from '../../../packages/datasets/src/image/preprocess/histogram.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
 import {
@@ -13,6 +14,7 @@ import { resampleLines as resampleLinesJs } from '../../../packages/datasets/src
 import { resizeArea } from '../../../packages/datasets/src/image/resize.js';
 import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
+import { histogramRank } from '../src/wasm-histogram.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
@@ -255,5 +257,40 @@ describe('compiled PNG rows', () => {
         }
       }
     }
+  });
+});
+
+describe('compiled percentile histogram', () => {
+  it('finds the library’s bin, values out of range, huge, NaN and infinite included', () => {
+    const data = picture(120, 90, 5);
+    for (let i = 0; i < data.length; i += 97) data[i] = -data[i] - 0.5; // below the range
+    const odd = Float32Array.from([
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      3e9,
+      -3e9,
+      1e30,
+      -5e12,
+      2 ** 31,
+      -(2 ** 31),
+    ]);
+    for (const values of [data, odd, new Float32Array(0)]) {
+      for (const [lo, hi] of [
+        [0, 1],
+        [-1, 1],
+        [0.2, 0.3],
+      ]) {
+        const scale = 4096 / (hi - lo || 1);
+        for (const q of [0, 0.1, 0.5, 0.9, 0.997, 1, 1.5]) {
+          const want = q * values.length;
+          expect(histogramRank(values, lo, scale, 4096, want), `${values.length} [${lo}, ${hi}] q=${q}`).toBe(
+            histogramRankJs(values, lo, scale, 4096, want),
+          );
+        }
+      }
+    }
+    // Huge positions wrap modulo 2³² as `| 0` does: 3e9 lands low, not in the last bin.
+    expect(histogramRank(Float32Array.from([3e9]), 0, 1, 4096, 1)).toBe(0);
   });
 });

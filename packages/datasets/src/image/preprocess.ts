@@ -221,8 +221,12 @@ function findDigit(
   if (selection === undefined) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
+  // Per label: 2 for the digit's blobs, 1 for other ink (a table, not a Set lookup per pixel).
+  const kind = new Uint8Array(components.length + 1).fill(1);
+  kind[0] = 0;
+  for (const id of selection.keep) kind[id] = 2;
   const mask = new Uint8Array(ink.length);
-  for (let i = 0; i < mask.length; i++) mask[i] = labels[i] === 0 ? 0 : selection.keep.has(labels[i]) ? 2 : 1;
+  for (let i = 0; i < mask.length; i++) mask[i] = kind[labels[i]];
   return { ink, level, lines, selection, mask, components };
 }
 

@@ -1,22 +1,13 @@
 /** Histogram statistics of values in [0, 1]: median, percentiles, extremes. */
+import { histogramRank } from './histogram.js';
 
 const BINS = 4096;
 
 /** The value below which a fraction `q` of `data` lies (from a 4096-bin histogram: exact enough, O(n)). */
 export function percentile(data: Float32Array, q: number, lo = 0, hi = 1): number {
-  const hist = new Uint32Array(BINS);
   const scale = BINS / (hi - lo || 1);
-  for (let i = 0; i < data.length; i++) {
-    const b = ((data[i] - lo) * scale) | 0;
-    hist[b < 0 ? 0 : b >= BINS ? BINS - 1 : b]++;
-  }
-  const want = q * data.length;
-  let acc = 0;
-  for (let b = 0; b < BINS; b++) {
-    acc += hist[b];
-    if (acc >= want) return lo + (b + 0.5) / scale;
-  }
-  return hi;
+  const b = histogramRank(data, lo, scale, BINS, q * data.length);
+  return b < 0 ? hi : lo + (b + 0.5) / scale;
 }
 
 /** Median, minimum and maximum of values in [0, 1]. */
