@@ -34,16 +34,19 @@ describe('loadMnist', () => {
     expect(b.x.shape).toEqual([2, 1, 28, 28]);
     expect(b.x.data[5 * 28 + 21]).toBe(1);
     expect(Array.from(b.y.data)).toEqual([5, 0]);
-    // held compact: 12.4 MB of codes and offsets for 47 MB of pixels
-    expect(train.storage).toBe('compact');
-    expect(train.imageBytes).toBe(12_383_610);
+    // held as the file's bytes by default; compact on request: 12.4 MB of codes and offsets for 47 MB
+    expect(train.storage).toBe('bytes');
+    expect(train.imageBytes).toBe(47_040_000);
+    const compact = await loadMnist({ storage: 'compact' });
+    expect(compact.train.storage).toBe('compact');
+    expect(compact.train.imageBytes).toBe(12_383_610);
   });
 
-  it("storage: 'bytes' keeps the file's pixels, the same ones compact storage decodes", async () => {
+  it("storage: 'bytes' (the default) keeps the file's pixels, the same ones compact storage decodes", async () => {
     const dir = mnistDataDir();
     const files = [join(dir, 't10k-images-idx3-ubyte'), join(dir, 't10k-labels-idx1-ubyte')] as const;
-    const plain = await loadIdxPair(...files, { storage: 'bytes' });
-    const compact = await loadIdxPair(...files);
+    const plain = await loadIdxPair(...files);
+    const compact = await loadIdxPair(...files, { storage: 'compact' });
     expect([plain.storage, compact.storage]).toEqual(['bytes', 'compact']);
     expect(plain.imageBytes).toBe(7_840_000);
     const [a, b] = [plain.images, compact.images];

@@ -11,7 +11,7 @@ export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
  * from a directory of its four IDX files (raw or gzipped).
  *
  * @param dir Default: where Debian's `dataset-fashion-mnist` package installs them.
- * @param options `storage`: how the images are held (default `'compact'`; see {@link ImageStorage}).
+ * @param options `storage`: how the images are held (default `'bytes'`; see {@link ImageStorage}).
  * @throws {DatasetNotFoundError} saying where it looked and how to get the data.
  */
 export async function loadFashionMnist(

@@ -23,7 +23,7 @@ export interface IdxDatasetOptions {
   classNames?: readonly string[];
   /** Prefix of the datasets' names in messages (default: the directory). */
   name?: string;
-  /** How the datasets hold their images (default `'compact'`; see {@link ImageStorage}). */
+  /** How the datasets hold their images (default `'bytes'`; see {@link ImageStorage}). */
   storage?: ImageStorage;
 }
 

