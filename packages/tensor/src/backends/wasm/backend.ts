@@ -568,7 +568,7 @@ export class WasmBackend implements Backend {
     this.unstage();
   }
 
-  maxPool2d({ x, y, argmax, g }: MaxPool2dArgs): void {
+  maxPool2d({ x, y, argmax, g, relu }: MaxPool2dArgs): void {
     const px = this.ptr(x);
     const py = this.out(y);
     const pa = this.out(argmax);
@@ -578,13 +578,15 @@ export class WasmBackend implements Backend {
       y: py,
       arg: pa,
       geom: this.poolGeom(g),
+      relu: relu === true ? 1 : 0,
     });
     this.unstage();
   }
 
-  maxPool2dBackward({ dy, argmax, dx, g }: MaxPool2dBackwardArgs): void {
+  maxPool2dBackward({ dy, argmax, dx, g, mask }: MaxPool2dBackwardArgs): void {
     const pdy = this.ptr(dy);
     const pa = this.ptr(argmax);
+    const pm = mask == null ? 0 : this.ptr(mask);
     const pdx = this.out(dx);
     const planes = g.batch * g.channels;
     this.run('maxPool2dBackward', planes, 1, planes > 1 && dx.size >= PARALLEL_ELEMENTS, {
@@ -592,6 +594,7 @@ export class WasmBackend implements Backend {
       arg: pa,
       dx: pdx,
       geom: this.poolGeom(g),
+      mask: pm,
     });
     this.unstage();
   }
