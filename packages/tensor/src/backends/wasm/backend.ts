@@ -80,6 +80,8 @@ const SPLIT_K_GRAIN = 16;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
+/** The fused SGD step moves 20 bytes an element in one pass: below this many, one thread is faster. */
+const SGD_PARALLEL_ELEMENTS = 1 << 17;
 
 /** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
 interface ConvSizeExports {
@@ -1054,7 +1056,7 @@ export class WasmBackend implements Backend {
     const pb = buffer === null ? 0 : this.ptr(buffer, true);
     const n = param.size;
     const flags = (buffer === null ? 0 : 1) | (nesterov ? 2 : 0) | (first ? 4 : 0);
-    this.run('sgdUpdate', n, 16, n >= PARALLEL_ELEMENTS, {
+    this.run('sgdUpdate', n, 16, n >= SGD_PARALLEL_ELEMENTS, {
       param: pp,
       grad: pg,
       buffer: pb,
