@@ -23,7 +23,10 @@ function isFast2x2(g: PoolGeom): bool {
   return g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.ph === 0 && g.pw === 0 && g.ow >= 4;
 }
 
-/** y, argmax [planes, oh, ow] ← max over each window (first maximum wins; padding never wins). */
+/**
+ * y, argmax [planes, oh, ow] ← max over each window (first maximum wins; padding never wins); with
+ * `relu` ≠ 0, y ← relu(y) (= the max pooling of relu(x): the two commute).
+ */
 export function maxPool2d(
   _tid: i32,
   _chunk: i32,
@@ -33,17 +36,29 @@ export function maxPool2d(
   y: usize,
   arg: usize,
   geom: usize,
+  relu: i32,
 ): void {
   const g = changetype<PoolGeom>(geom);
   if (isFast2x2(g)) {
-    maxPool2x2(lo, hi, x, y, arg, g);
+    maxPool2x2(lo, hi, x, y, arg, g, relu !== 0);
     return;
   }
   const hw = g.H * g.W;
   const ohw = g.oh * g.ow;
   for (let pl = lo; pl < hi; pl++) {
-    maxPoolPlane(x + <usize>(pl * hw) * 4, y + <usize>(pl * ohw) * 4, arg + <usize>(pl * ohw) * 4, g);
+    maxPoolPlane(
+      x + <usize>(pl * hw) * 4,
+      y + <usize>(pl * ohw) * 4,
+      arg + <usize>(pl * ohw) * 4,
+      g,
+      relu !== 0,
+    );
   }
+}
+
+/** relu on four lanes as the activation kernel computes it: NaN stays, −0 and negatives become +0. */
+function relu4(v: v128): v128 {
+  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
 }
 
 /**
@@ -51,7 +66,7 @@ export function maxPool2d(
  * inputs of a window sum to NaN; ∞ − ∞ trips it too) is redone by the exact loop: pmax drops a NaN
  * that comes after a number.
  */
-function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeom): void {
+function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeom, relu: bool): void {
   const W = g.W,
     oh = g.oh,
     ow = g.ow;
@@ -94,18 +109,18 @@ function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeo
         let ix = select(offC, offD, f32x4.eq(c, m));
         ix = select(offB, ix, f32x4.eq(b, m));
         ix = select(step, ix, f32x4.eq(a, m));
-        v128.store(yr + <usize>q * 4, m);
+        v128.store(yr + <usize>q * 4, relu ? relu4(m) : m);
         v128.store(ar + <usize>q * 4, i32x4.add(ix, i32x4.splat(base + 2 * q)));
         if (q === last) break;
         q = min(q + 4, last);
       }
     }
-    if (v128.any_true(nan)) maxPoolPlane(xp, yp, ap, g);
+    if (v128.any_true(nan)) maxPoolPlane(xp, yp, ap, g, relu);
   }
 }
 
 /** One plane of any window, clipped to the image: the exact scalar loop (NaN wins and stays). */
-function maxPoolPlane(xp: usize, yp: usize, ap: usize, g: PoolGeom): void {
+function maxPoolPlane(xp: usize, yp: usize, ap: usize, g: PoolGeom, relu: bool): void {
   const H = g.H,
     W = g.W;
   for (let r = 0; r < g.oh; r++) {
@@ -125,13 +140,17 @@ function maxPoolPlane(xp: usize, yp: usize, ap: usize, g: PoolGeom): void {
           }
         }
       }
-      store<f32>(yp + <usize>(r * g.ow + q) * 4, best);
+      store<f32>(yp + <usize>(r * g.ow + q) * 4, relu && !(best > 0) && !Number.isNaN(best) ? 0 : best);
       store<i32>(ap + <usize>(r * g.ow + q) * 4, bi);
     }
   }
 }
 
-/** dx [planes, H, W] ← dy routed to each window's argmax (summed over overlaps). Writes. */
+/**
+ * dx [planes, H, W] ← dy routed to each window's argmax (summed over overlaps). Writes. With a mask
+ * (≠ 0, [planes, oh, ow]), only the dy whose mask is > 0 (the others count as +0): the gradient
+ * through a ReLU that ran before the pooling, the mask being the pooled, ReLU'd output.
+ */
 export function maxPool2dBackward(
   _tid: i32,
   _chunk: i32,
@@ -141,25 +160,35 @@ export function maxPool2dBackward(
   arg: usize,
   dx: usize,
   geom: usize,
+  mask: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
   if (isFast2x2(g)) {
-    maxPool2x2Backward(lo, hi, dy, arg, dx, g);
+    maxPool2x2Backward(lo, hi, dy, arg, dx, g, mask);
     return;
   }
   const hw = g.H * g.W;
   const ohw = g.oh * g.ow;
   for (let pl = lo; pl < hi; pl++) {
-    scatterPlane(dy + <usize>(pl * ohw) * 4, arg + <usize>(pl * ohw) * 4, dx + <usize>(pl * hw) * 4, hw, ohw);
+    const mp: usize = mask === 0 ? 0 : mask + <usize>(pl * ohw) * 4;
+    scatterPlane(
+      dy + <usize>(pl * ohw) * 4,
+      arg + <usize>(pl * ohw) * 4,
+      dx + <usize>(pl * hw) * 4,
+      hw,
+      ohw,
+      mp,
+    );
   }
 }
 
-/** One plane: dx [hw] ← 0, then dy [ohw] added at each argmax (any indices inside the plane). */
-function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32): void {
+/** One plane: dx [hw] ← 0, then dy [ohw] (masked by mp unless 0) added at each argmax (any indices inside the plane). */
+function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32, mp: usize): void {
   memory.fill(dxp, 0, <usize>hw * 4);
   for (let i = 0; i < ohw; i++) {
     const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
-    store<f32>(t, load<f32>(t) + load<f32>(dyp + <usize>i * 4));
+    const d = mp === 0 || load<f32>(mp + <usize>i * 4) > 0 ? load<f32>(dyp + <usize>i * 4) : 0;
+    store<f32>(t, load<f32>(t) + d);
   }
 }
 
@@ -168,7 +197,15 @@ function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32): voi
  * of dx is written once, dy at the argmax and 0 elsewhere, with no fill first. A plane with an argmax
  * outside its window (a hand-made one) is redone by the exact scatter.
  */
-function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, g: PoolGeom): void {
+function maxPool2x2Backward(
+  lo: i32,
+  hi: i32,
+  dy: usize,
+  arg: usize,
+  dx: usize,
+  g: PoolGeom,
+  mask: usize,
+): void {
   const W = g.W,
     oh = g.oh,
     ow = g.ow;
@@ -188,6 +225,7 @@ function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, 
     const dxp = dx + <usize>(pl * hw) * 4;
     const dyp = dy + <usize>(pl * ohw) * 4;
     const ap = arg + <usize>(pl * ohw) * 4;
+    const mp: usize = mask === 0 ? 0 : mask + <usize>(pl * ohw) * 4;
     if (partial) memory.fill(dxp, 0, <usize>hw * 4);
     let inside = i32x4.splat(-1);
     let ok = true;
@@ -196,12 +234,14 @@ function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, 
       const bot = top + <usize>W * 4;
       const dr = dyp + <usize>(r * ow) * 4;
       const ar = ap + <usize>(r * ow) * 4;
+      const mr: usize = mp + <usize>(r * ow) * 4;
       const base = 2 * r * W;
       // index of the top-left input of each lane's window
       let corner = i32x4.add(step, i32x4.splat(base));
       let q = 0;
       while (true) {
-        const d = v128.load(dr + <usize>q * 4);
+        let d = v128.load(dr + <usize>q * 4);
+        if (mp !== 0) d = v128.and(d, f32x4.gt(v128.load(mr + <usize>q * 4), f32x4.splat(0)));
         const rel = i32x4.sub(v128.load(ar + <usize>q * 4), corner);
         const ma = i32x4.eq(rel, i32x4.splat(0)),
           mb = i32x4.eq(rel, one);
@@ -228,7 +268,7 @@ function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, 
       }
       if (single) {
         const qe = ow - 1;
-        const dv = load<f32>(dr + <usize>qe * 4);
+        const dv = mp === 0 || load<f32>(mr + <usize>qe * 4) > 0 ? load<f32>(dr + <usize>qe * 4) : 0;
         const rel = load<i32>(ar + <usize>qe * 4) - (base + 2 * qe);
         const o = <usize>(2 * qe) * 4;
         store<f32>(top + o, rel === 0 ? dv : 0);
@@ -238,6 +278,6 @@ function maxPool2x2Backward(lo: i32, hi: i32, dy: usize, arg: usize, dx: usize, 
         ok = ok && (rel === 0 || rel === 1 || rel === W || rel === W + 1);
       }
     }
-    if (!ok || !i32x4.all_true(inside)) scatterPlane(dyp, ap, dxp, hw, ohw);
+    if (!ok || !i32x4.all_true(inside)) scatterPlane(dyp, ap, dxp, hw, ohw, mp);
   }
 }

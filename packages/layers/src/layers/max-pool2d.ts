@@ -1,11 +1,4 @@
-import {
-  type IntTensor,
-  type Tensor,
-  activation,
-  activationBackward,
-  maxPool2d,
-  maxPool2dBackward,
-} from '@scratchnet/tensor';
+import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
 import type { LayerConfig } from '../layer.js';
 import { Pool2dLayer } from './pool.js';
 
@@ -26,44 +19,40 @@ export class MaxPool2d extends Pool2dLayer {
 
   // x: [N, C, H, W] → y: [N, C, outH, outW]
   forward(x: Tensor): Tensor {
+    return this.pool(x, false);
+  }
+
+  /**
+   * `forward(relu(x))` without computing relu(x): max pooling and ReLU commute (ReLU is monotone and
+   * keeps NaN), so the pooling kernel applies the ReLU to its output, and the result is the same to
+   * the bit. Until the next `forward`, {@link backward} then returns the gradient with respect to x,
+   * the ReLU's input. `Sequential` runs a ReLU followed by a MaxPool2d this way.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    return this.pool(x, true);
+  }
+
+  private pool(x: Tensor, relu: boolean): Tensor {
     this.checkInput(x);
     const g = this.geom(x);
     const shape = [g.batch, g.channels, g.outHeight, g.outWidth];
     const y = this.ws.tensor('y', shape);
     const argmax = this.ws.intTensor('argmax', shape);
-    maxPool2d(x, { ...this.window(g), out: y, argmax });
+    maxPool2d(x, { ...this.window(g), out: y, argmax, relu });
     this.x = x;
     this.y = y;
     this.argmax = argmax;
-    this.afterRelu = false;
-    return y;
-  }
-
-  /**
-   * `forward(relu(x))` without computing relu(x): max pooling and ReLU commute (ReLU is monotone and
-   * keeps NaN), so the ReLU runs on the pooled output, a quarter of x for 2×2 windows, and the result
-   * is the same to the bit. Until the next `forward`, {@link backward} then returns the gradient with
-   * respect to x, the ReLU's input. `Sequential` runs a ReLU followed by a MaxPool2d this way.
-   */
-  forwardRelu(x: Tensor): Tensor {
-    const y = this.forward(x);
-    activation('relu', y, { out: y });
-    this.afterRelu = true;
+    this.afterRelu = relu;
     return y;
   }
 
   backward(dy: Tensor): Tensor {
     this.checkGrad(dy, this.y);
     const x = this.x as Tensor;
-    let g = dy;
-    if (this.afterRelu) {
-      // ReLU′ at the argmax: its input there is the window's max, positive exactly where y is.
-      const y = this.y as Tensor;
-      g = this.ws.tensor('dyRelu', dy.shape);
-      activationBackward('relu', dy, { x: y, y, out: g });
-    }
     const dx = this.ws.tensor('dx', x.shape);
-    maxPool2dBackward(g, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx });
+    // After a ReLU: ReLU′ at the argmax, whose input there is the window's max, positive exactly where y is.
+    const mask = this.afterRelu ? this.y : undefined;
+    maxPool2dBackward(dy, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx, mask });
     return dx;
   }
 

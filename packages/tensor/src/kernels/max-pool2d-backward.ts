@@ -14,17 +14,26 @@ export interface MaxPool2dBackwardArgs {
   /** [N, C, H, W], written */
   dx: Tensor;
   g: Pool2dGeometry;
+  /**
+   * [N, C, outH, outW] or null: route only the dy whose mask is > 0 (the others count as 0). With the
+   * output of a `maxPool2d` with `relu`, this is the gradient through that ReLU too.
+   */
+  mask?: Tensor | null;
 }
 
 /** dx ← dy routed to each window's argmax (summed where windows overlap). */
 export const maxPool2dBackward = defineKernel<MaxPool2dBackwardArgs>('maxPool2dBackward', {
-  validate({ dy, argmax, dx, g }) {
+  validate({ dy, argmax, dx, g, mask }) {
     const op = 'maxPool2dBackward';
     expectGeomShape(op, 'dy', dy, poolOutputShape(g));
     assertInt(op, 'argmax', argmax);
     expectGeomShape(op, 'argmax', argmax, poolOutputShape(g), false);
     expectGeomShape(op, 'dx', dx, poolInputShape(g));
     assertNoAlias(op, dx, dy, 'dy', false, 'dx');
+    if (mask != null) {
+      expectGeomShape(op, 'mask', mask, poolOutputShape(g));
+      assertNoAlias(op, dx, mask, 'mask', false, 'dx');
+    }
     // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane. The
     // scan is a kernel of its own: the backend's (SIMD on wasm) costs little next to the pooling.
     const i = runKernel(indexOutside, { x: argmax, bound: g.inHeight * g.inWidth });
@@ -34,17 +43,19 @@ export const maxPool2dBackward = defineKernel<MaxPool2dBackwardArgs>('maxPool2dB
       );
     }
   },
-  reference({ dy, argmax, dx, g }) {
+  reference({ dy, argmax, dx, g, mask }) {
     const plane = g.inHeight * g.inWidth;
     const outPlane = g.outHeight * g.outWidth;
     const dyd = dy.data;
     const ad = argmax.data;
     const dxd = dx.data;
+    const md = mask == null ? null : mask.data;
     dxd.fill(0);
     const planes = g.batch * g.channels;
     for (let pl = 0; pl < planes; pl++) {
       const xOff = pl * plane;
-      for (let o = pl * outPlane, e = o + outPlane; o < e; o++) dxd[xOff + ad[o]] += dyd[o];
+      for (let o = pl * outPlane, e = o + outPlane; o < e; o++)
+        dxd[xOff + ad[o]] += md === null || md[o] > 0 ? dyd[o] : 0;
     }
   },
 });

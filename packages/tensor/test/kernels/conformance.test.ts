@@ -222,6 +222,25 @@ for (const [name, xs, size, stride, pad] of poolCases) {
     const dx = m.t(xs, 4);
     return { args: { dy: m.t(ys, 5), argmax, dx, g }, outputs: [dx] };
   });
+  add(k.maxPool2d, `${name}, relu; ties, ±0, ±∞ and NaN`, (m) => {
+    const y = m.t(ys, 2);
+    const argmax = m.ints(ys, 3, 1);
+    const x = poolSpecials(m.t(xs, 1), 6, plane);
+    return { args: { x, y, argmax, g, relu: true }, outputs: [y, argmax] };
+  });
+  add(k.maxPool2dBackward, `${name}, masked by a relu'd output`, (m) => {
+    const x = poolSpecials(m.t(xs, 1), 6, plane);
+    const argmax = m.ints(ys, 3, 1);
+    const mask = m.t(ys, 2);
+    k.maxPool2d.reference({ x, y: mask, argmax, g, relu: true });
+    const dx = m.t(xs, 4);
+    return { args: { dy: m.t(ys, 5), argmax, dx, g, mask }, outputs: [dx] };
+  });
+  add(k.maxPool2dBackward, `${name}, masked, hand-made argmax anywhere in the plane`, (m) => {
+    const dx = m.t(xs, 4);
+    const args = { dy: m.t(ys, 5), argmax: m.ints(ys, 7, plane), dx, g, mask: m.t(ys, 8) };
+    return { args, outputs: [dx] };
+  });
   add(k.maxPool2dBackward, `${name}, hand-made argmax anywhere in the plane`, (m) => {
     const dx = m.t(xs, 4);
     return { args: { dy: m.t(ys, 5), argmax: m.ints(ys, 7, plane), dx, g }, outputs: [dx] };

@@ -87,6 +87,8 @@ const DOT_MIN_K = 64;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
 const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
+/** The fused SGD step moves 20 bytes an element in one pass: below this many, one thread is faster. */
+const SGD_PARALLEL_ELEMENTS = 1 << 17;
 
 /** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
 interface ConvSizeExports {
@@ -583,7 +585,7 @@ export class WasmBackend implements Backend {
     this.unstage();
   }
 
-  maxPool2d({ x, y, argmax, g }: MaxPool2dArgs): void {
+  maxPool2d({ x, y, argmax, g, relu }: MaxPool2dArgs): void {
     const px = this.ptr(x);
     const py = this.out(y);
     const pa = this.out(argmax);
@@ -593,13 +595,15 @@ export class WasmBackend implements Backend {
       y: py,
       arg: pa,
       geom: this.poolGeom(g),
+      relu: relu === true ? 1 : 0,
     });
     this.unstage();
   }
 
-  maxPool2dBackward({ dy, argmax, dx, g }: MaxPool2dBackwardArgs): void {
+  maxPool2dBackward({ dy, argmax, dx, g, mask }: MaxPool2dBackwardArgs): void {
     const pdy = this.ptr(dy);
     const pa = this.ptr(argmax);
+    const pm = mask == null ? 0 : this.ptr(mask);
     const pdx = this.out(dx);
     const planes = g.batch * g.channels;
     this.run('maxPool2dBackward', planes, 1, planes > 1 && dx.size >= PARALLEL_ELEMENTS, {
@@ -607,6 +611,7 @@ export class WasmBackend implements Backend {
       arg: pa,
       dx: pdx,
       geom: this.poolGeom(g),
+      mask: pm,
     });
     this.unstage();
   }
@@ -1145,7 +1150,7 @@ export class WasmBackend implements Backend {
     const pb = buffer === null ? 0 : this.ptr(buffer, true);
     const n = param.size;
     const flags = (buffer === null ? 0 : 1) | (nesterov ? 2 : 0) | (first ? 4 : 0);
-    this.run('sgdUpdate', n, 16, n >= PARALLEL_ELEMENTS, {
+    this.run('sgdUpdate', n, 16, n >= SGD_PARALLEL_ELEMENTS, {
       param: pp,
       grad: pg,
       buffer: pb,

@@ -447,6 +447,8 @@ export interface KernelArgs {
     arg: number;
     /** usize */
     geom: number;
+    /** i32 */
+    relu: number;
   };
   maxPool2dBackward: {
     /** usize */
@@ -457,6 +459,8 @@ export interface KernelArgs {
     dx: number;
     /** usize */
     geom: number;
+    /** usize */
+    mask: number;
   };
   argmax: {
     /** usize */
@@ -642,8 +646,8 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   ],
   softmax: ['x', 'out', 'k'],
   logSoftmax: ['x', 'out', 'k', 'scratchBase', 'scratchStride'],
-  maxPool2d: ['x', 'y', 'arg', 'geom'],
-  maxPool2dBackward: ['dy', 'arg', 'dx', 'geom'],
+  maxPool2d: ['x', 'y', 'arg', 'geom', 'relu'],
+  maxPool2dBackward: ['dy', 'arg', 'dx', 'geom', 'mask'],
   argmax: ['x', 'out', 'len', 'inner'],
   winogradPackWeights: ['w', 'geom', 'flip', 'dst'],
   winogradConv: ['x', 'uPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
