@@ -1000,7 +1000,7 @@ export class WasmBackend implements Backend {
       for (let k = 1; k < lanes; k++) words.copyWithin(4 * k, 0, 4);
     }
     // Its address now: staging below may grow the memory (an unshared one detaches the view).
-    const statePtr = words.byteOffset;
+    const statePtr = this.rngPtr;
     const pm = this.out(mask);
     const px = x === null ? 0 : this.ptr(x, x === out);
     const po = out === null ? 0 : out === x ? px : this.out(out);
@@ -1031,13 +1031,15 @@ export class WasmBackend implements Backend {
   private rngWords(): Uint32Array {
     const heap = this.runtime.heap;
     const words = 4 * (4 * MAX_THREADS + 1);
-    // Allocate before taking the buffer: the allocation may grow (and so replace) it.
-    const ptr = this.rngView === null ? heap.alloc(4 * words).ptr : this.rngView.byteOffset;
+    // Allocate before taking the buffer: the allocation may grow (and so replace) it. The address is
+    // kept apart: a view of a detached (grown, unshared) buffer reports byteOffset 0.
+    if (this.rngPtr === 0) this.rngPtr = heap.alloc(4 * words).ptr;
     if (this.rngView === null || this.rngView.buffer !== heap.buffer)
-      this.rngView = new Uint32Array(heap.buffer, ptr, words);
+      this.rngView = new Uint32Array(heap.buffer, this.rngPtr, words);
     return this.rngView;
   }
   private rngView: Uint32Array | null = null;
+  private rngPtr = 0;
 
   /**
    * Operands of the output's size or scalars (no other broadcasting) have a kernel; other cases

@@ -514,6 +514,29 @@ describe('wasm backend determinism and memory', () => {
     expect(masks[1].state).toEqual(rng.getState());
   });
 
+  it('a Bernoulli mask drawn after an unshared memory grew is still the sequential one', () => {
+    if (!supportedWasmVariants().includes('unshared')) return;
+    const b = createWasmBackend({ variant: 'checked', threads: 1 });
+    try {
+      const draw = (seed: number) => {
+        const mask = new Tensor([1000], b.allocate(1000));
+        const rng = new Random(seed);
+        runKernel(kernels.bernoulliMask, { mask, p: 0.4, scale: 2, rng }, b);
+        const r = new Random(seed);
+        const want = Array.from({ length: 1000 }, () => (r.uniform() < 0.4 ? 0 : 2));
+        expect(Array.from(mask.data), `seed ${seed}`).toEqual(want);
+        expect(rng.getState()).toEqual(r.getState());
+      };
+      draw(1);
+      // Growing the memory detaches the unshared buffer and every view of it.
+      const big = b.allocate(4 << 20);
+      expect(big.length).toBe(4 << 20);
+      draw(2);
+    } finally {
+      b.terminate();
+    }
+  });
+
   it('per-channel sums do not depend on the thread count (each channel summed by one chunk)', () => {
     const shape = [64, 5, 17, 19];
     const x = rand(single, shape);
