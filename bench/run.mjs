@@ -82,7 +82,7 @@ results.notes = [
   ...(note ? [note] : []),
 ];
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(here, 'RESULTS.md'), render(results));
+writeFileSync(join(here, 'RESULTS.md'), render(results) + handWritten(join(here, 'RESULTS.md')));
 console.log(`\nwrote ${resultsPath} and RESULTS.md`);
 
 /**
@@ -93,6 +93,21 @@ console.log(`\nwrote ${resultsPath} and RESULTS.md`);
 function speedProbe() {
   const child = join(here, 'lib', 'gemm-child.mjs');
   return Number(execFileSync(process.execPath, [...process.execArgv, child, '1'], { encoding: 'utf8' }));
+}
+
+/**
+ * The hand-written sections of RESULTS.md (headings containing "(hand-written"), from the first one
+ * to the end of the file: notes on past work that a new run must not erase.
+ */
+function handWritten(file) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const at = text.search(/^## .*\(hand-written/m);
+  return at < 0 ? '' : `\n${text.slice(at).trimEnd()}\n`;
 }
 
 function render(r) {
