@@ -75,16 +75,16 @@ function scatter(dst: usize, step: usize, v: v128, n: i32): void {
 }
 
 /**
- * Pooled pixel (r, q) of the eight filters whose packed taps start at wp, into y planes of `plane`
- * bytes from yo (the first filter's pixel); `valid` of the eight are stored. `exact`: the max and
- * the ReLU keep NaN (f32x4.max); otherwise they are pmax, exact only where no NaN arises, which
- * {@link conv2dMaxPool} makes sure of beforehand.
+ * Pooled row r of the eight filters whose packed taps start at wp, into y planes of `plane` bytes
+ * from yo (the first filter's row); `valid` of the eight are stored. `exact`: the max and the ReLU
+ * keep NaN (f32x4.max); otherwise they are pmax, exact only where no NaN arises, which
+ * {@link conv2dMaxPool} makes sure of beforehand. One call a row: a call per pixel cost as much as
+ * a 3×3 pixel's arithmetic.
  */
-function pixel8(
+function row8(
   g: Geom,
   planes: usize,
   r: i32,
-  q: i32,
   wp: usize,
   yo: usize,
   plane: usize,
@@ -95,71 +95,88 @@ function pixel8(
   const wpad = g.W + 2 * g.pw;
   const rowBytes = <usize>wpad * 4;
   const planeBytes = <usize>((g.H + 2 * g.ph) * wpad) * 4;
-  let a0 = f32x4.splat(0),
-    a1 = a0,
-    a2 = a0,
-    a3 = a0,
-    b0 = a0,
-    b1 = a0,
-    b2 = a0,
-    b3 = a0;
-  let wt = wp;
   const kh = g.kh,
-    kw = g.kw;
-  let p = planes + <usize>(2 * r * wpad + 2 * q) * 4;
-  for (let c = 0; c < g.C; c++) {
-    for (let i = 0; i < kh; i++) {
-      const r0 = p + <usize>i * rowBytes;
-      const r1 = r0 + rowBytes;
-      // x0, x1: input (i, j) and (i + 1, j) of the top-left window position; y0, y1: one column on
-      let x0 = v128.load32_splat(r0),
-        x1 = v128.load32_splat(r1);
-      for (let j = 0; j < kw; j++) {
-        const o = <usize>(j + 1) * 4;
-        const y0 = v128.load32_splat(r0 + o),
-          y1 = v128.load32_splat(r1 + o);
-        let e = v128.load(wt);
-        a0 = madd(e, x0, a0);
-        a1 = madd(e, y0, a1);
-        a2 = madd(e, x1, a2);
-        a3 = madd(e, y1, a3);
-        e = v128.load(wt, 16);
-        b0 = madd(e, x0, b0);
-        b1 = madd(e, y0, b1);
-        b2 = madd(e, x1, b2);
-        b3 = madd(e, y1, b3);
-        x0 = y0;
-        x1 = y1;
-        wt += 32;
+    kw = g.kw,
+    C = g.C;
+  const pow = g.ow / 2;
+  const zero = f32x4.splat(0);
+  const rowStart = planes + <usize>(2 * r * wpad) * 4;
+  for (let q = 0; q < pow; q++) {
+    let a0 = zero,
+      a1 = zero,
+      a2 = zero,
+      a3 = zero,
+      b0 = zero,
+      b1 = zero,
+      b2 = zero,
+      b3 = zero;
+    let wt = wp;
+    let p = rowStart + <usize>(2 * q) * 4;
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < kh; i++) {
+        const r0 = p + <usize>i * rowBytes;
+        const r1 = r0 + rowBytes;
+        // x0, x1: input (i, j) and (i + 1, j) of the top-left window position; y0, y1: one column on
+        let x0 = v128.load32_splat(r0),
+          x1 = v128.load32_splat(r1);
+        for (let j = 0; j < kw; j++) {
+          const o = <usize>(j + 1) * 4;
+          const y0 = v128.load32_splat(r0 + o),
+            y1 = v128.load32_splat(r1 + o);
+          let e = v128.load(wt);
+          a0 = madd(e, x0, a0);
+          a1 = madd(e, y0, a1);
+          a2 = madd(e, x1, a2);
+          a3 = madd(e, y1, a3);
+          e = v128.load(wt, 16);
+          b0 = madd(e, x0, b0);
+          b1 = madd(e, y0, b1);
+          b2 = madd(e, x1, b2);
+          b3 = madd(e, y1, b3);
+          x0 = y0;
+          x1 = y1;
+          wt += 32;
+        }
+      }
+      p += planeBytes;
+    }
+    // wt now points at the eight biases
+    let ma: v128, mb: v128;
+    if (exact) {
+      ma = f32x4.add(f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3)), v128.load(wt));
+      mb = f32x4.add(f32x4.max(f32x4.max(b0, b1), f32x4.max(b2, b3)), v128.load(wt, 16));
+      if (relu) {
+        ma = relu4(ma);
+        mb = relu4(mb);
+      }
+    } else {
+      // in the pooling kernel's order (which of two equal zeros stays decides the sign without ReLU)
+      ma = f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(a0, a1), a2), a3), v128.load(wt));
+      mb = f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(b0, b1), b2), b3), v128.load(wt, 16));
+      if (relu) {
+        // pmax(0, m) = 0 < m ? m : +0: relu, −0 included, for numbers
+        ma = f32x4.pmax(zero, ma);
+        mb = f32x4.pmax(zero, mb);
       }
     }
-    p += planeBytes;
-  }
-  // wt now points at the eight biases
-  let ma: v128, mb: v128;
-  if (exact) {
-    ma = f32x4.add(f32x4.max(f32x4.max(a0, a1), f32x4.max(a2, a3)), v128.load(wt));
-    mb = f32x4.add(f32x4.max(f32x4.max(b0, b1), f32x4.max(b2, b3)), v128.load(wt, 16));
-    if (relu) {
-      ma = relu4(ma);
-      mb = relu4(mb);
-    }
-  } else {
-    // in the pooling kernel's order (which of two equal zeros stays decides the sign without ReLU)
-    ma = f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(a0, a1), a2), a3), v128.load(wt));
-    mb = f32x4.add(f32x4.pmax(f32x4.pmax(f32x4.pmax(b0, b1), b2), b3), v128.load(wt, 16));
-    if (relu) {
-      // pmax(0, m) = 0 < m ? m : +0: relu, −0 included, for numbers
-      const zero = f32x4.splat(0);
-      ma = f32x4.pmax(zero, ma);
-      mb = f32x4.pmax(zero, mb);
+    const at = yo + <usize>q * 4;
+    if (valid === GROUP) {
+      store<f32>(at, f32x4.extract_lane(ma, 0));
+      store<f32>(at + plane, f32x4.extract_lane(ma, 1));
+      store<f32>(at + 2 * plane, f32x4.extract_lane(ma, 2));
+      store<f32>(at + 3 * plane, f32x4.extract_lane(ma, 3));
+      store<f32>(at + 4 * plane, f32x4.extract_lane(mb, 0));
+      store<f32>(at + 5 * plane, f32x4.extract_lane(mb, 1));
+      store<f32>(at + 6 * plane, f32x4.extract_lane(mb, 2));
+      store<f32>(at + 7 * plane, f32x4.extract_lane(mb, 3));
+    } else {
+      scatter(at, plane, ma, valid);
+      if (valid > 4) scatter(at + 4 * plane, plane, mb, valid - 4);
     }
   }
-  scatter(yo, plane, ma, valid);
-  if (valid > 4) scatter(yo + 4 * plane, plane, mb, valid - 4);
 }
 
-/** Pooled pixels of one sample from its padded planes (see {@link pixel8} for `exact`). */
+/** Pooled pixels of one sample from its padded planes (see {@link row8} for `exact`). */
 function sample(
   g: Geom,
   planes: usize,
@@ -177,11 +194,8 @@ function sample(
     const wp = packed + <usize>(gp * GROUP * (t + 1)) * 4;
     const valid = min(GROUP, g.O - gp * GROUP);
     const yg = yn + <usize>(gp * GROUP) * plane;
-    for (let r = 0; r < poh; r++) {
-      for (let q = 0; q < pow; q++) {
-        pixel8(g, planes, r, q, wp, yg + <usize>(r * pow + q) * 4, plane, valid, relu, exact);
-      }
-    }
+    for (let r = 0; r < poh; r++)
+      row8(g, planes, r, wp, yg + <usize>(r * pow) * 4, plane, valid, relu, exact);
   }
 }
 
