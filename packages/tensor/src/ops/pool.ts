@@ -70,6 +70,7 @@ export function maxPool2d(
   x: Tensor,
   options: Pool2dOptions & { out?: Tensor; argmax: null; relu?: boolean },
 ): { output: Tensor; argmax: null };
+/** Max pooling with its indices (see the overload above); `argmax` is written when given. */
 export function maxPool2d(
   x: Tensor,
   options: Pool2dOptions & { out?: Tensor; argmax?: IntTensor; relu?: boolean },
