@@ -235,10 +235,11 @@ export class Sequential {
   /** Whether the evaluation-mode forward differs from the training one at all. */
   private readonly fusesInference: boolean;
   /**
-   * The input of the last forward when it ran the inference path (nothing kept for backward); a
-   * backward then first runs the forward again the training way, with these options.
+   * The input of the last forward when it ran the inference path (nothing kept for backward), and
+   * its options: a backward then first runs the forward again the way that keeps what it needs.
    */
-  private inferred: { x: Tensor; options: ForwardOptions | undefined } | undefined;
+  private inferredX: Tensor | undefined;
+  private inferredOptions: ForwardOptions | undefined;
 
   /** Per layer: its backward overwrites its gradients when asked to (`accumulate: false`). */
   private readonly overwrites: readonly boolean[];
@@ -323,10 +324,11 @@ export class Sequential {
   forward(x: Tensor, options?: ForwardOptions): Tensor {
     this.checkInput(x, 'forward');
     if (options?.training === true || !this.fusesInference) {
-      this.inferred = undefined;
+      this.inferredX = undefined;
       return this.forwardLayers(x, options);
     }
-    this.inferred = { x, options };
+    this.inferredX = x;
+    this.inferredOptions = options;
     const layers = this.layers;
     const plan = this.inference;
     let h = x;
@@ -372,11 +374,11 @@ export class Sequential {
    * overwritten, as if zeroed first (what `fit` does).
    */
   backward(dy: Tensor, options?: BackwardOptions): Tensor {
-    if (this.inferred !== undefined) {
+    if (this.inferredX !== undefined) {
       // the last forward kept nothing for a backward: run it again the way that does
-      const { x, options: forwardOptions } = this.inferred;
-      this.inferred = undefined;
-      this.forwardLayers(x, forwardOptions);
+      const x = this.inferredX;
+      this.inferredX = undefined;
+      this.forwardLayers(x, this.inferredOptions);
     }
     const layers = this.layers;
     const noInputGrad = options?.inputGrad === false ? 1 : 0;
