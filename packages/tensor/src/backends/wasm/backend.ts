@@ -1172,8 +1172,10 @@ export class WasmBackend implements Backend {
 
   /**
    * Convolution, ReLU and 2×2 max pooling for inference. Stride-1 layers run fused (assembly's
-   * conv2dMaxPool: the convolution's output is never stored); others run the convolution a block of
-   * samples at a time into a buffer kept for the purpose, then the pooling without indices.
+   * conv2dMaxPool: the convolution's output is never stored); others, and those Winograd computes
+   * (with 2.25× fewer multiplications it measured twice as fast as the fused direct sums), run the
+   * convolution a block of samples at a time into a buffer kept for the purpose, then the pooling
+   * without indices.
    */
   conv2dMaxPool2d({ x, w, bias, y, g, pool, relu }: Conv2dMaxPool2dArgs): void {
     const px = this.ptr(x);
@@ -1181,7 +1183,7 @@ export class WasmBackend implements Backend {
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    if (g.strideH === 1 && g.strideW === 1) {
+    if (g.strideH === 1 && g.strideW === 1 && !winogradFits(g)) {
       const geom = this.convGeom(g);
       const base = this.scratch(this.convPoolSizes().convPoolScratchBytes(geom));
       this.run('conv2dMaxPool', g.batch, 1, parallel, {
@@ -1235,7 +1237,7 @@ export class WasmBackend implements Backend {
 }
 
 /** Bytes of convolution output {@link WasmBackend.conv2dMaxPool2d} computes at a time when not fused. */
-const CONV_POOL_BLOCK = 4 << 20;
+const CONV_POOL_BLOCK = 16 << 20;
 
 let registered = false;
 
