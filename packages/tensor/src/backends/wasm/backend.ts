@@ -1172,10 +1172,11 @@ export class WasmBackend implements Backend {
 
   /**
    * Convolution, ReLU and 2×2 max pooling for inference. Stride-1 layers run fused (assembly's
-   * conv2dMaxPool: the convolution's output is never stored); others, and those Winograd computes
-   * (with 2.25× fewer multiplications it measured twice as fast as the fused direct sums), run the
-   * convolution a block of samples at a time into a buffer kept for the purpose, then the pooling
-   * without indices.
+   * conv2dMaxPool: the convolution's output is never stored); others run the convolution a block of
+   * samples at a time into a buffer kept for the purpose, then the pooling without indices. So do
+   * the layers Winograd computes (2.25× fewer multiplications: twice as fast as the fused direct
+   * sums) and filters under 3 wide (the fused kernel's loops over taps then cost more than the
+   * taps: a 1×1 layer of 64 channels ran 1.8× slower fused than as a GEMM).
    */
   conv2dMaxPool2d({ x, w, bias, y, g, pool, relu }: Conv2dMaxPool2dArgs): void {
     const px = this.ptr(x);
@@ -1183,7 +1184,7 @@ export class WasmBackend implements Backend {
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
-    if (g.strideH === 1 && g.strideW === 1 && !winogradFits(g)) {
+    if (g.strideH === 1 && g.strideW === 1 && g.kernelW >= 3 && !winogradFits(g)) {
       const geom = this.convGeom(g);
       const base = this.scratch(this.convPoolSizes().convPoolScratchBytes(geom));
       this.run('conv2dMaxPool', g.batch, 1, parallel, {
