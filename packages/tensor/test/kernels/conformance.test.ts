@@ -684,7 +684,7 @@ for (const [name, xs, ws, stride, pad, relu, bias] of [
   ['LeNet-5 first layer', [3, 1, 28, 28], [6, 1, 5, 5], 1, 2, true, true],
   ['LeNet-5 second layer', [3, 6, 14, 14], [16, 6, 5, 5], 1, 0, true, true],
   ['3×3 pad 1, 2 → 11 channels, 7×9 outputs', [2, 2, 7, 9], [11, 2, 3, 3], 1, 1, true, true],
-  ['3×2 pad 1, 2 → 5 channels (not fused: filters under 3 wide)', [2, 2, 7, 8], [5, 2, 3, 2], 1, 1, true, true],
+  ['3×2 pad 1, 2 → 5 channels, not fused', [2, 2, 7, 8], [5, 2, 3, 2], 1, 1, true, true],
   ['3×3, 3 → 3 channels, no ReLU, no bias', [3, 3, 9, 10], [3, 3, 3, 3], 1, 0, false, false],
   ['3×3 pad 1, 32 → 16 channels', [2, 32, 8, 6], [16, 32, 3, 3], 1, 1, true, true],
   ['3×3 stride 2 pad 1, 2 → 5 channels', [3, 2, 12, 11], [5, 2, 3, 3], 2, 1, true, true],
