@@ -25,7 +25,8 @@ function isFast2x2(g: PoolGeom): bool {
 
 /**
  * y, argmax [planes, oh, ow] ← max over each window (first maximum wins; padding never wins); with
- * `relu` ≠ 0, y ← relu(y) (= the max pooling of relu(x): the two commute).
+ * `relu` ≠ 0, y ← relu(y) (= the max pooling of relu(x): the two commute). `arg` 0: y alone (a
+ * forward that no backward follows).
  */
 export function maxPool2d(
   _tid: i32,
@@ -49,7 +50,7 @@ export function maxPool2d(
     maxPoolPlane(
       x + <usize>(pl * hw) * 4,
       y + <usize>(pl * ohw) * 4,
-      arg + <usize>(pl * ohw) * 4,
+      arg !== 0 ? arg + <usize>(pl * ohw) * 4 : 0,
       g,
       relu !== 0,
     );
@@ -78,10 +79,11 @@ function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeo
   const offC = i32x4.add(step, i32x4.splat(W));
   const offD = i32x4.add(step, i32x4.splat(W + 1));
   const last = ow - 4;
+  const indices = arg !== 0;
   for (let pl = lo; pl < hi; pl++) {
     const xp = x + <usize>(pl * hw) * 4;
     const yp = y + <usize>(pl * ohw) * 4;
-    const ap = arg + <usize>(pl * ohw) * 4;
+    const ap = arg !== 0 ? arg + <usize>(pl * ohw) * 4 : 0;
     let nan = i32x4.splat(0);
     for (let r = 0; r < oh; r++) {
       const top = xp + <usize>(2 * r * W) * 4;
@@ -105,12 +107,14 @@ function maxPool2x2(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeo
         nan = v128.or(nan, f32x4.ne(s, s));
         // pmax(m, v) = m < v ? v : m: the first maximum stays, as in the reference
         const m = f32x4.pmax(f32x4.pmax(f32x4.pmax(a, b), c), d);
-        // the first input equal to the maximum is the one pmax kept (an earlier equal one would have stayed)
-        let ix = select(offC, offD, f32x4.eq(c, m));
-        ix = select(offB, ix, f32x4.eq(b, m));
-        ix = select(step, ix, f32x4.eq(a, m));
         v128.store(yr + <usize>q * 4, relu ? relu4(m) : m);
-        v128.store(ar + <usize>q * 4, i32x4.add(ix, i32x4.splat(base + 2 * q)));
+        // the first input equal to the maximum is the one pmax kept (an earlier equal one would have stayed)
+        if (indices) {
+          let ix = select(offC, offD, f32x4.eq(c, m));
+          ix = select(offB, ix, f32x4.eq(b, m));
+          ix = select(step, ix, f32x4.eq(a, m));
+          v128.store(ar + <usize>q * 4, i32x4.add(ix, i32x4.splat(base + 2 * q)));
+        }
         if (q === last) break;
         q = min(q + 4, last);
       }
@@ -141,7 +145,7 @@ function maxPoolPlane(xp: usize, yp: usize, ap: usize, g: PoolGeom, relu: bool):
         }
       }
       store<f32>(yp + <usize>(r * g.ow + q) * 4, relu && !(best > 0) && !Number.isNaN(best) ? 0 : best);
-      store<i32>(ap + <usize>(r * g.ow + q) * 4, bi);
+      if (ap !== 0) store<i32>(ap + <usize>(r * g.ow + q) * 4, bi);
     }
   }
 }
@@ -224,7 +228,7 @@ function maxPool2x2Backward(
   for (let pl = lo; pl < hi; pl++) {
     const dxp = dx + <usize>(pl * hw) * 4;
     const dyp = dy + <usize>(pl * ohw) * 4;
-    const ap = arg + <usize>(pl * ohw) * 4;
+    const ap = arg !== 0 ? arg + <usize>(pl * ohw) * 4 : 0;
     const mp: usize = mask === 0 ? 0 : mask + <usize>(pl * ohw) * 4;
     if (partial) memory.fill(dxp, 0, <usize>hw * 4);
     let inside = i32x4.splat(-1);

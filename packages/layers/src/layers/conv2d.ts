@@ -9,6 +9,7 @@ import {
   formatShape,
   conv2d,
   conv2dBackwardData,
+  conv2dMaxPool2d,
   conv2dBackwardWeights,
   pair,
   zeros,
@@ -146,6 +147,28 @@ export class Conv2d extends BaseLayer {
     conv2d(x, this.params[0].value, bias, { stride: this.stride, padding: [g.padH, g.padW], out: y });
     this.x = x;
     this.y = y;
+    return y;
+  }
+
+  /**
+   * `maxPool2d(relu(forward(x)))` (the ReLU with `relu: true`) with a 2×2 window of stride 2, for
+   * inference: the convolution's output is never stored and nothing is kept for a backward pass (a
+   * {@link backward} after it fails, as before any forward). `Sequential` runs a Conv2d, ReLU,
+   * MaxPool2d(2) block this way in evaluation mode. x: [N, C, H, W] → [N, filters, ⌊outH/2⌋, ⌊outW/2⌋]
+   */
+  forwardMaxPool(x: Tensor, relu: boolean): Tensor {
+    this.checkInput(x);
+    const g = this.geom(x);
+    const y = this.ws.tensor('pooled', [g.batch, this.filters, g.outHeight >> 1, g.outWidth >> 1]);
+    const bias = this.useBias ? this.params[1].value : null;
+    conv2dMaxPool2d(x, this.params[0].value, bias, {
+      stride: this.stride,
+      padding: [g.padH, g.padW],
+      relu,
+      out: y,
+    });
+    this.x = undefined;
+    this.y = undefined;
     return y;
   }
 

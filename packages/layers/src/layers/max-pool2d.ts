@@ -32,6 +32,22 @@ export class MaxPool2d extends Pool2dLayer {
     return this.pool(x, true);
   }
 
+  /**
+   * `forward(x)` (or, with `relu`, {@link forwardRelu}) for inference: no argmax is computed or kept,
+   * so a {@link backward} after it fails, as before any forward. `Sequential` pools this way in
+   * evaluation mode.
+   */
+  forwardInference(x: Tensor, relu: boolean): Tensor {
+    this.checkInput(x);
+    const g = this.geom(x);
+    const y = this.ws.tensor('y', [g.batch, g.channels, g.outHeight, g.outWidth]);
+    maxPool2d(x, { ...this.window(g), out: y, argmax: null, relu });
+    this.x = undefined;
+    this.y = undefined;
+    this.argmax = undefined;
+    return y;
+  }
+
   private pool(x: Tensor, relu: boolean): Tensor {
     this.checkInput(x);
     const g = this.geom(x);

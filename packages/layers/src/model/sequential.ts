@@ -22,6 +22,7 @@ import {
   accumulatesGrads,
   batchedShape,
 } from '../layer.js';
+import { Conv2d } from '../layers/conv2d.js';
 import { MaxPool2d } from '../layers/max-pool2d.js';
 import { ReLU } from '../layers/relu.js';
 import { layerFromConfig } from '../layers/registry.js';
@@ -38,6 +39,48 @@ import {
 } from './fit.js';
 import { lossObject } from './loss-cache.js';
 import { summarize } from './summary.js';
+
+/** How an evaluation-mode forward runs a layer. */
+enum InferStep {
+  /** Its own forward. */
+  Layer = 0,
+  /** A Conv2d, then a ReLU and a MaxPool2d(2): `Conv2d.forwardMaxPool(x, true)`, the next two skipped. */
+  ConvReluPool = 1,
+  /** A Conv2d, then a MaxPool2d(2): `Conv2d.forwardMaxPool(x, false)`, the next one skipped. */
+  ConvPool = 2,
+  /** A ReLU, then a MaxPool2d: `MaxPool2d.forwardInference(x, true)` on the next one. */
+  ReluPool = 3,
+  /** A MaxPool2d: `MaxPool2d.forwardInference(x, false)`. */
+  Pool = 4,
+}
+
+/** A MaxPool2d with a 2×2 window of stride 2 and no padding (what Conv2d.forwardMaxPool pools with). */
+function isPool2x2(layer: Layer | undefined): boolean {
+  if (!(layer instanceof MaxPool2d)) return false;
+  const [ph, pw] = layer.resolvedPadding;
+  const [kh, kw] = layer.poolSize;
+  const [sh, sw] = layer.stride;
+  return kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0;
+}
+
+/** The evaluation-mode steps of built layers (a step that fuses layers is recorded at its first). */
+function inferencePlan(layers: readonly Layer[]): InferStep[] {
+  const plan = layers.map(() => InferStep.Layer);
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    if (layer.constructor === Conv2d && layers[i + 1]?.constructor === ReLU && isPool2x2(layers[i + 2])) {
+      plan[i] = InferStep.ConvReluPool;
+      i += 2;
+    } else if (layer.constructor === Conv2d && isPool2x2(layers[i + 1])) {
+      plan[i] = InferStep.ConvPool;
+      i += 1;
+    } else if (layer.constructor === ReLU && layers[i + 1] instanceof MaxPool2d) {
+      plan[i] = InferStep.ReluPool;
+      i += 1;
+    } else if (layer instanceof MaxPool2d) plan[i] = InferStep.Pool;
+  }
+  return plan;
+}
 
 /** What a training step passes to the layers (made once: a step allocates nothing). */
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
@@ -183,7 +226,20 @@ export class Sequential {
     this.reluPool = layers.map(
       (layer, i) => layer.constructor === ReLU && layers[i + 1] instanceof MaxPool2d,
     );
+    this.inference = inferencePlan(layers);
+    this.fusesInference = this.inference.some((step) => step !== InferStep.Layer);
   }
+
+  /** Per layer, how an evaluation-mode forward runs it (see {@link inferencePlan}). */
+  private readonly inference: readonly InferStep[];
+  /** Whether the evaluation-mode forward differs from the training one at all. */
+  private readonly fusesInference: boolean;
+  /**
+   * The input of the last forward when it ran the inference path (nothing kept for backward), and
+   * its options: a backward then first runs the forward again the way that keeps what it needs.
+   */
+  private inferredX: Tensor | undefined;
+  private inferredOptions: ForwardOptions | undefined;
 
   /** Per layer: its backward overwrites its gradients when asked to (`accumulate: false`). */
   private readonly overwrites: readonly boolean[];
@@ -259,9 +315,48 @@ export class Sequential {
     return this.named.reduce((n, p) => n + p.value.size, 0);
   }
 
-  /** x [N, ...inputShape] → output [N, ...outputShape]; valid until the next forward. */
+  /**
+   * x [N, ...inputShape] → output [N, ...outputShape]; valid until the next forward. In evaluation
+   * mode (the default) the model keeps nothing for a backward pass and runs fused where it can (a
+   * Conv2d, ReLU, MaxPool2d(2) block in one kernel, max pooling without indices); a
+   * {@link Sequential.backward} after it first runs the forward again from x, which must then be unchanged.
+   */
   forward(x: Tensor, options?: ForwardOptions): Tensor {
     this.checkInput(x, 'forward');
+    if (options?.training === true || !this.fusesInference) {
+      this.inferredX = undefined;
+      return this.forwardLayers(x, options);
+    }
+    this.inferredX = x;
+    this.inferredOptions = options;
+    const layers = this.layers;
+    const plan = this.inference;
+    let h = x;
+    for (let i = 0; i < layers.length; i++) {
+      switch (plan[i]) {
+        case InferStep.ConvReluPool:
+          h = (layers[i] as Conv2d).forwardMaxPool(h, true);
+          i += 2;
+          break;
+        case InferStep.ConvPool:
+          h = (layers[i] as Conv2d).forwardMaxPool(h, false);
+          i += 1;
+          break;
+        case InferStep.ReluPool:
+          h = (layers[++i] as MaxPool2d).forwardInference(h, true);
+          break;
+        case InferStep.Pool:
+          h = (layers[i] as MaxPool2d).forwardInference(h, false);
+          break;
+        default:
+          h = layers[i].forward(h, options);
+      }
+    }
+    return h;
+  }
+
+  /** The forward that a backward can follow: each layer keeps what its backward needs. */
+  private forwardLayers(x: Tensor, options: ForwardOptions | undefined): Tensor {
     const layers = this.layers;
     let h = x;
     for (let i = 0; i < layers.length; i++) {
@@ -279,6 +374,12 @@ export class Sequential {
    * overwritten, as if zeroed first (what `fit` does).
    */
   backward(dy: Tensor, options?: BackwardOptions): Tensor {
+    if (this.inferredX !== undefined) {
+      // the last forward kept nothing for a backward: run it again the way that does
+      const x = this.inferredX;
+      this.inferredX = undefined;
+      this.forwardLayers(x, this.inferredOptions);
+    }
     const layers = this.layers;
     const noInputGrad = options?.inputGrad === false ? 1 : 0;
     const overwrite = !accumulatesGrads(options);

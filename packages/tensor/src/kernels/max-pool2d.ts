@@ -14,8 +14,11 @@ export interface MaxPool2dArgs {
   x: Tensor;
   /** [N, C, outH, outW], written */
   y: Tensor;
-  /** [N, C, outH, outW], written: index `h·W + w` of each window's maximum in its plane */
-  argmax: IntTensor;
+  /**
+   * [N, C, outH, outW], written: index `h·W + w` of each window's maximum in its plane; null when no
+   * backward follows (inference), which spares computing and writing the indices.
+   */
+  argmax: IntTensor | null;
   g: Pool2dGeometry;
   /** Apply ReLU to y (the max pooling of relu(x), the two commute; argmax stays x's). Default false. */
   relu?: boolean;
@@ -25,7 +28,7 @@ export interface MaxPool2dArgs {
 function maxPool2dUnpadded(
   xd: Float32Array,
   yd: Float32Array,
-  ad: Int32Array,
+  ad: Int32Array | null,
   g: Pool2dGeometry,
   planes: number,
 ): void {
@@ -51,7 +54,7 @@ function maxPool2dUnpadded(
           }
         }
         yd[o] = bv;
-        ad[o] = best;
+        if (ad !== null) ad[o] = best;
       }
     }
   }
@@ -62,8 +65,10 @@ export const maxPool2d = defineKernel<MaxPool2dArgs>('maxPool2d', {
   validate({ x, y, argmax, g }) {
     expectGeomShape('maxPool2d', 'x', x, poolInputShape(g));
     expectGeomShape('maxPool2d', 'y', y, poolOutputShape(g));
-    assertInt('maxPool2d', 'argmax', argmax);
-    expectGeomShape('maxPool2d', 'argmax', argmax, poolOutputShape(g), false);
+    if (argmax !== null) {
+      assertInt('maxPool2d', 'argmax', argmax);
+      expectGeomShape('maxPool2d', 'argmax', argmax, poolOutputShape(g), false);
+    }
     assertNoAlias('maxPool2d', y, x, 'x', false, 'y');
   },
   reference(args) {
@@ -81,7 +86,7 @@ function maxPool2dValues({ x, y, argmax, g }: MaxPool2dArgs): void {
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = g;
   const xd = x.data;
   const yd = y.data;
-  const ad = argmax.data;
+  const ad = argmax === null ? null : argmax.data;
   const planes = g.batch * g.channels;
   if (g.padH === 0 && g.padW === 0) {
     maxPool2dUnpadded(xd, yd, ad, g, planes);
@@ -111,7 +116,7 @@ function maxPool2dValues({ x, y, argmax, g }: MaxPool2dArgs): void {
           }
         }
         yd[o] = bv;
-        ad[o] = best;
+        if (ad !== null) ad[o] = best;
       }
     }
   }

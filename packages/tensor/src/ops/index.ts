@@ -77,3 +77,4 @@ export {
   oneHot,
   sumSquares,
 } from './nn.js';
+export { type Conv2dMaxPool2dOptions, conv2dMaxPool2d } from './conv-pool.js';

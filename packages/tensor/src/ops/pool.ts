@@ -60,18 +60,30 @@ function checkInputShape(op: string, shape: Shape): void {
 /**
  * Max pooling. Returns the output [N, C, outH, outW] and, for each output, the index `h·W + w` of the
  * chosen input within its H×W plane (the first maximum in row-major window order), which
- * {@link maxPool2dBackward} routes gradients through. With `relu`, the output is relu(max), which is
- * max(relu(x)) to the bit (the two commute) for a quarter of the work after a 2×2 pool; pass the
- * output as `mask` to {@link maxPool2dBackward} for the gradient through both.
+ * {@link maxPool2dBackward} routes gradients through. With `argmax: null` the indices are neither
+ * computed nor written (inference: no backward follows), and `argmax` comes back null. With `relu`,
+ * the output is relu(max), which is max(relu(x)) to the bit (the two commute) for a quarter of the
+ * work after a 2×2 pool; pass the output as `mask` to {@link maxPool2dBackward} for the gradient
+ * through both.
  */
 export function maxPool2d(
   x: Tensor,
+  options: Pool2dOptions & { out?: Tensor; argmax: null; relu?: boolean },
+): { output: Tensor; argmax: null };
+/** Max pooling with its indices (see the overload above); `argmax` is written when given. */
+export function maxPool2d(
+  x: Tensor,
   options: Pool2dOptions & { out?: Tensor; argmax?: IntTensor; relu?: boolean },
-): { output: Tensor; argmax: IntTensor } {
+): { output: Tensor; argmax: IntTensor };
+export function maxPool2d(
+  x: Tensor,
+  options: Pool2dOptions & { out?: Tensor; argmax?: IntTensor | null; relu?: boolean },
+): { output: Tensor; argmax: IntTensor | null } {
   assertFloat('maxPool2d', 'x', x);
   const g = geometry('maxPool2d', x.shape, options);
   const y = output('maxPool2d', outShape(g), options.out);
-  const argmax = intOutput('maxPool2d', outShape(g), options.argmax, 'argmax');
+  const argmax =
+    options.argmax === null ? null : intOutput('maxPool2d', outShape(g), options.argmax, 'argmax');
   assertNoAlias('maxPool2d', y, x, 'x');
   runKernel(k.maxPool2d, { x, y, argmax, g, relu: options.relu === true });
   return { output: y, argmax };

@@ -675,6 +675,46 @@ for (const [mm, n, kk, transA, transB] of [
   }
 }
 
+// Convolution, ReLU and 2×2 pooling fused for inference: stride 1 (fused: one and several input
+// channels, O not a multiple of 8 or 4, odd convolution outputs leaving a row and a column out of
+// every window, no bias, no ReLU) and the layers the wasm backend does not fuse (stride 2, Winograd,
+// filters under 3 wide: the convolution a block at a time, then the pooling).
+for (const [name, xs, ws, stride, pad, relu, bias] of [
+  ['mnist-sized', [6, 1, 28, 28], [32, 1, 3, 3], 1, 1, true, true],
+  ['LeNet-5 first layer', [3, 1, 28, 28], [6, 1, 5, 5], 1, 2, true, true],
+  ['LeNet-5 second layer', [3, 6, 14, 14], [16, 6, 5, 5], 1, 0, true, true],
+  ['3×3 pad 1, 2 → 11 channels, 7×9 outputs', [2, 2, 7, 9], [11, 2, 3, 3], 1, 1, true, true],
+  ['3×2 pad 1, 2 → 5 channels, not fused', [2, 2, 7, 8], [5, 2, 3, 2], 1, 1, true, true],
+  ['3×3, 3 → 3 channels, no ReLU, no bias', [3, 3, 9, 10], [3, 3, 3, 3], 1, 0, false, false],
+  ['3×3 pad 1, 32 → 16 channels', [2, 32, 8, 6], [16, 32, 3, 3], 1, 1, true, true],
+  ['3×3 stride 2 pad 1, 2 → 5 channels', [3, 2, 12, 11], [5, 2, 3, 3], 2, 1, true, true],
+] as const) {
+  const g = conv2dGeometry(xs, ws, stride, pad);
+  const pool = pool2dGeometry([g.batch, g.outChannels, g.outHeight, g.outWidth], 2, 2, 0);
+  const ys = [g.batch, g.outChannels, pool.outHeight, pool.outWidth];
+  const args = (m: Maker, x: Tensor) => {
+    const y = m.t(ys, 4);
+    const b = bias ? m.t([g.outChannels], 3) : null;
+    return { args: { x, w: m.t(ws, 2), bias: b, y, g, pool, relu }, outputs: [y] };
+  };
+  add(k.conv2dMaxPool2d, name, (m) => args(m, m.t(xs, 1)));
+  add(k.conv2dMaxPool2d, `${name}; ties, ±0, ±∞ and NaN`, (m) =>
+    args(m, poolSpecials(m.t(xs, 1), 9, xs[2] * xs[3])),
+  );
+}
+// Max pooling without indices (inference).
+for (const [name, xs, size, stride, pad] of poolCases) {
+  const g = pool2dGeometry(xs, size, stride, pad);
+  const ys = [g.batch, g.channels, g.outHeight, g.outWidth];
+  for (const relu of [false, true]) {
+    add(k.maxPool2d, `${name}, no argmax${relu ? ', relu' : ''}; ties, ±0, ±∞ and NaN`, (m) => {
+      const y = m.t(ys, 2);
+      const x = poolSpecials(m.t(xs, 1), 6, g.inHeight * g.inWidth);
+      return { args: { x, y, argmax: null, g, relu }, outputs: [y] };
+    });
+  }
+}
+
 /** max |a − e| ≤ 1e-4 · max(1, max |e|), NaN where NaN, ±∞ where ±∞; ints exactly. */
 function expectConforms(actual: AnyTensor, expected: AnyTensor, what: string): void {
   const a = actual.data;

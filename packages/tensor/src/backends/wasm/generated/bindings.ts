@@ -88,6 +88,24 @@ export interface KernelArgs {
     /** usize */
     out: number;
   };
+  conv2dMaxPool: {
+    /** usize */
+    x: number;
+    /** usize */
+    w: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    y: number;
+    /** usize */
+    geom: number;
+    /** i32 */
+    relu: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+  };
   im2col: {
     /** usize */
     x: number;
@@ -536,6 +554,7 @@ export const KERNELS = [
   'channelScaleShift',
   'channelCombine',
   'bernoulliMaskMul',
+  'conv2dMaxPool',
   'im2col',
   'col2im',
   'conv2dPackWeights',
@@ -589,6 +608,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   channelScaleShift: ['x', 'scale', 'shift', 'y', 'C', 'inner', 'accumulate'],
   channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
   bernoulliMaskMul: ['states', 'q', 'units', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
+  conv2dMaxPool: ['x', 'w', 'bias', 'y', 'geom', 'relu', 'scratchBase', 'scratchStride'],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
