@@ -7,6 +7,7 @@ import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
 import { directDataChunk, directDataFits, directDataScratchBytes } from './conv-direct-data';
+import { flatWeightsChunk, flatWeightsFits } from './conv-flat-weights';
 import {
   directForwardFits,
   directForwardSample,
@@ -311,11 +312,17 @@ export function conv2dBackwardData(
   }
 }
 
+/** Whether {@link flatWeightsChunk} computes this layer's weight gradient, in the cols buffer. */
+function flatFits(g: Geom): bool {
+  return flatWeightsFits(g, (g.C * g.kh * g.kw + 1) * g.oh * g.ow);
+}
+
 /**
  * Whether the weight-gradient GEMM runs transposed, dWᵀ [CKK, O] = cols · dyᵀ, rather than dW [O, CKK]
  * = dy · colsᵀ: whichever pads less to whole MR×NR micro-tiles (O = 6, CKK = 25: 8×32 beats 28×16).
  */
 function weightsTransposed(g: Geom): bool {
+  if (flatFits(g)) return false; // flatWeightsChunk writes dW [O, CKK]
   if (outerWeightsFits(g)) return true; // outerWeightsChunk writes dWᵀ [CKK, O]
   if (directWeightsFits(g)) return false; // directWeightsSample writes dW [O, kH·kW]
   const ckk = g.C * g.kh * g.kw;
@@ -357,7 +364,9 @@ export function conv2dBackwardWeights(
   const direct = isPointwise(g);
   const transposed = weightsTransposed(g);
   if (hi <= lo) memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
-  const outer = outerWeightsFits(g);
+  const flat = flatFits(g);
+  if (flat) flatWeightsChunk(x, dy, g, lo, hi, pw, cols);
+  const outer = !flat && outerWeightsFits(g);
   if (outer) outerWeightsChunk(x, dy, g, lo, hi, pw, scratch);
   const directW = directWeightsFits(g);
   for (let n = lo; n < hi; n++) {
@@ -365,7 +374,7 @@ export function conv2dBackwardWeights(
     const dyn = dy + <usize>n * outSize;
     // The first sample writes the partial (β = 0), the others add to it.
     const beta: f32 = n === lo ? 0 : 1;
-    if (outer) {
+    if (flat || outer) {
       // the weights' part is done above, for the whole chunk
     } else if (directW) {
       directWeightsSample(xn, dyn, g, pw, n === lo, cols);
