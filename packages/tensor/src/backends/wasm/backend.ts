@@ -34,7 +34,7 @@ import type { IndexOutsideArgs } from '../../kernels/index-outside.js';
 import * as k from '../../kernels/index.js';
 import { registerKernel } from '../../kernels/kernel.js';
 import type { MaxPool2dArgs } from '../../kernels/max-pool2d.js';
-import type { MaxPool2dBackwardArgs } from '../../kernels/max-pool2d-backward.js';
+import { type MaxPool2dBackwardArgs, checkArgmaxInside } from '../../kernels/max-pool2d-backward.js';
 import type { SgdUpdateArgs } from '../../kernels/sgd-update.js';
 import type { SoftmaxArgs } from '../../kernels/softmax.js';
 import type { SoftmaxCrossEntropyArgs } from '../../kernels/softmax-cross-entropy.js';
@@ -89,6 +89,9 @@ const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
 /** The fused SGD step moves 20 bytes an element in one pass: below this many, one thread is faster. */
 const SGD_PARALLEL_ELEMENTS = 1 << 17;
+
+/** Int index, in the 128-byte geometry block, of a kernel's status word (past every record's fields). */
+const STATUS_WORD = 31;
 
 /** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
 interface ConvSizeExports {
@@ -606,14 +609,22 @@ export class WasmBackend implements Backend {
     const pm = mask == null ? 0 : this.ptr(mask);
     const pdx = this.out(dx);
     const planes = g.batch * g.channels;
+    const geom = this.poolGeom(g);
+    // The kernel's status word, past the record: set when an argmax lies outside its plane.
+    this.geomInts()[STATUS_WORD] = 0;
     this.run('maxPool2dBackward', planes, 1, planes > 1 && dx.size >= PARALLEL_ELEMENTS, {
       dy: pdy,
       arg: pa,
       dx: pdx,
-      geom: this.poolGeom(g),
+      geom,
       mask: pm,
+      status: geom + 4 * STATUS_WORD,
     });
     this.unstage();
+    if (this.geomInts()[STATUS_WORD] !== 0) {
+      checkArgmaxInside(argmax, g);
+      throw new RangeError('maxPool2dBackward: an argmax lies outside its plane');
+    }
   }
 
   /** Returns false (the reference then runs) for the ops without a wasm kernel. */

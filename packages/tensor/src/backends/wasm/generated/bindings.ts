@@ -461,6 +461,8 @@ export interface KernelArgs {
     geom: number;
     /** usize */
     mask: number;
+    /** usize */
+    status: number;
   };
   argmax: {
     /** usize */
@@ -647,7 +649,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   softmax: ['x', 'out', 'k'],
   logSoftmax: ['x', 'out', 'k', 'scratchBase', 'scratchStride'],
   maxPool2d: ['x', 'y', 'arg', 'geom', 'relu'],
-  maxPool2dBackward: ['dy', 'arg', 'dx', 'geom', 'mask'],
+  maxPool2dBackward: ['dy', 'arg', 'dx', 'geom', 'mask', 'status'],
   argmax: ['x', 'out', 'len', 'inner'],
   winogradPackWeights: ['w', 'geom', 'flip', 'dst'],
   winogradConv: ['x', 'uPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
