@@ -405,7 +405,8 @@ export function conv2dBackwardWeights(
 
 /**
  * dw [O, CKK] += Σ_c dW_c and db [O] += Σ_c db_c (db 0: none) over the `parts` chunk partials of
- * {@link conv2dBackwardWeights}, in chunk order, for the elements [lo, hi) of [dw | db].
+ * {@link conv2dBackwardWeights}, in chunk order, for the elements [lo, hi) of [dw | db]; with
+ * `accumulate` 0, dw and db ← the sums (as if zeroed first: the same bits, without reading them).
  */
 export function conv2dReduceWeights(
   _tid: i32,
@@ -418,6 +419,7 @@ export function conv2dReduceWeights(
   partialBase: usize,
   partialStride: usize,
   parts: i32,
+  accumulate: i32,
 ): void {
   checkRange(lo, hi);
   const g = changetype<Geom>(geom);
@@ -435,7 +437,7 @@ export function conv2dReduceWeights(
       if (db === 0) break;
       dst = db + <usize>(i - wSize) * 4;
     }
-    let s = load<f32>(dst);
+    let s: f32 = accumulate !== 0 ? load<f32>(dst) : 0;
     for (let c = 0; c < parts; c++) s += load<f32>(partialBase + <usize>c * partialStride + <usize>j * 4);
     store<f32>(dst, s);
   }

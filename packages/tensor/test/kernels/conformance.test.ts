@@ -161,6 +161,11 @@ for (const [name, xs, ws, stride, pad] of convCases) {
     const db = m.t([g.outChannels], 7);
     return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
   });
+  add(k.conv2dBackwardWeights, `${name} (overwrites)`, (m) => {
+    const dw = m.t(ws, 6);
+    const db = m.t([g.outChannels], 7);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g, accumulate: false }, outputs: [dw, db] };
+  });
   add(k.im2col, name, (m) => {
     const cols = m.t(cs, 8);
     return { args: { x: m.t(xs, 1), cols, g }, outputs: [cols] };
@@ -608,6 +613,10 @@ for (const [name, xs, ws, pad] of [
     const dw = m.t(ws, 6);
     const db = m.t([g.outChannels], 7);
     return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
+  });
+  add(k.conv2dBackwardWeights, `${name} (overwrites, no bias)`, (m) => {
+    const dw = m.t(ws, 6);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db: null, g, accumulate: false }, outputs: [dw] };
   });
 }
 // Per-channel reductions read sample by sample: rows longer than one f32 block (1024), and a parallel

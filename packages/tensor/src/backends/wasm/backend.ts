@@ -548,16 +548,17 @@ export class WasmBackend implements Backend {
     this.unstage();
   }
 
-  conv2dBackwardWeights({ x, dy, dw, db, g }: Conv2dBackwardWeightsArgs): void {
+  conv2dBackwardWeights({ x, dy, dw, db, g, accumulate: acc }: Conv2dBackwardWeightsArgs): void {
+    const accumulate = acc !== false;
     const px = this.ptr(x);
     const pdy = this.ptr(dy);
-    const pdw = this.ptr(dw, true);
-    const pdb = db === null ? 0 : this.ptr(db, true);
+    const pdw = accumulate ? this.ptr(dw, true) : this.out(dw);
+    const pdb = db === null ? 0 : accumulate ? this.ptr(db, true) : this.out(db);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
     const chunks = this.chunks(g.batch, 1, parallel, 4);
     if (winogradFits(g)) {
-      this.winogradWeights(px, pdy, pdw, pdb, g, chunks);
+      this.winogradWeights(px, pdy, pdw, pdb, g, chunks, accumulate);
       this.unstage();
       return;
     }
@@ -584,6 +585,7 @@ export class WasmBackend implements Backend {
       partialBase: pbase,
       partialStride: partStride,
       parts: chunks,
+      accumulate: accumulate ? 1 : 0,
     });
     this.unstage();
   }
@@ -904,6 +906,7 @@ export class WasmBackend implements Backend {
     db: number,
     g: Conv2dGeometry,
     chunks: number,
+    accumulate: boolean,
   ): void {
     const geom = this.convGeom(g);
     const sizes = this.convSizes();
@@ -928,6 +931,7 @@ export class WasmBackend implements Backend {
       partialBase: pbase,
       partialStride: partStride,
       parts: chunks,
+      accumulate: accumulate ? 1 : 0,
     });
   }
 

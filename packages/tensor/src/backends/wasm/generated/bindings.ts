@@ -175,6 +175,8 @@ export interface KernelArgs {
     partialStride: number;
     /** i32 */
     parts: number;
+    /** i32 */
+    accumulate: number;
   };
   reducePartials: {
     /** usize */
@@ -529,6 +531,8 @@ export interface KernelArgs {
     partialStride: number;
     /** i32 */
     parts: number;
+    /** i32 */
+    accumulate: number;
   };
 }
 
@@ -597,7 +601,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   conv2d: ['x', 'wPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
-  conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
+  conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
   reducePartials: ['dst', 'partialBase', 'partialStride', 'parts', 'rows', 'cols'],
   fill: ['x', 'value'],
   axpby: ['alpha', 'x', 'beta', 'y', 'out'],
@@ -662,5 +666,5 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
     'partialBase',
     'partialStride',
   ],
-  winogradReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
+  winogradReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
 };
