@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BaseLayer,
   type BackwardOptions,
+  BatchNorm2d,
   Conv2d,
   Dense,
   Flatten,
@@ -156,6 +157,31 @@ describe('Sequential.backward with accumulate: false', () => {
     model.backward(dy, { accumulate: false });
     for (const [i, p] of model.namedParameters().entries()) expect(p.grad.data).toEqual(once[i]);
     expect(model.namedParameters()[2].grad.data[0]).toBe(1);
+  });
+
+  it('overwrites the gradients of Conv2d (with and without bias, Winograd-sized too) and BatchNorm2d', () => {
+    const model = new Sequential(
+      [
+        new Conv2d({ filters: 16, kernelSize: 3, padding: 1 }),
+        new BatchNorm2d(),
+        new ReLU(),
+        new Conv2d({ filters: 16, kernelSize: 3, padding: 1, useBias: false }),
+        new Flatten(),
+        new Dense(3),
+      ],
+      { inputShape: [2, 6, 5], seed: 4 },
+    );
+    expect(model.layers.every((l) => l.parameters().length === 0 || l.overwritesGrads === true)).toBe(true);
+    const x = rand([3, 2, 6, 5], 7);
+    const dy = rand([3, 3], 8);
+    model.zeroGrad();
+    model.forward(x, { training: true });
+    model.backward(dy);
+    const once = model.namedParameters().map((p) => p.grad.data.slice());
+    model.backward(dy);
+    for (const [i, p] of model.namedParameters().entries()) expect(p.grad.data).not.toEqual(once[i]);
+    model.backward(dy, { accumulate: false });
+    for (const [i, p] of model.namedParameters().entries()) expect(p.grad.data).toEqual(once[i]);
   });
 
   it('zeroes a gradient tensor two layers share instead of letting either overwrite it', () => {

@@ -111,15 +111,80 @@ function quad(
   }
   const at = <usize>(h * g.W + w0) * 4;
   const m = g.W - w0;
+  put4(xa + at, hsum4(a0, a1, a2, a3), m);
+  if (pair) put4(xb + at, hsum4(b0, b1, b2, b3), m);
+}
+
+/** [hsum(a), hsum(b), hsum(c), hsum(d)], each summed in {@link hsum}'s order ((l0 + l2) + (l1 + l3)). */
+function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(a, b, 2, 6, 3, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 1, 4, 5), v128.shuffle<f32>(ab, cd, 2, 3, 6, 7));
+}
+
+/** Stores the first min(m, 4) lanes of v at `at`. */
+function put4(at: usize, v: v128, m: i32): void {
+  if (m >= 4) {
+    v128.store(at, v);
+    return;
+  }
+  store<f32>(at, f32x4.extract_lane(v, 0));
+  if (m > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
+  if (m > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
+}
+
+/**
+ * The last one or two pixels of a row (w0 … W − 1, W − w0 ≤ 2): {@link quad} with two pixels, half
+ * the multiply-adds of a quad whose other two pixels lie past the row.
+ */
+function duo(
+  g: Geom,
+  q: usize,
+  wa: usize,
+  wb: usize,
+  h: i32,
+  w0: i32,
+  xa: usize,
+  xb: usize,
+  pair: bool,
+): void {
+  const Op = lanes(g);
+  const Qc = qCols(g);
+  const px = <usize>Op * 4;
+  let a0 = f32x4.splat(0),
+    a1 = a0;
+  let b0 = a0,
+    b1 = a0;
+  const i0 = max(0, h + g.ph - g.oh + 1);
+  const i1 = min(g.kh - 1, h + g.ph);
+  const j0 = max(0, g.kw - 1 - (w0 + 1) - g.pw);
+  const j1 = min(g.kw - 1, g.kw - 1 - w0 - g.pw + g.ow - 1);
+  const n = (j1 - j0 + 1) * Op;
+  for (let i = i0; i <= i1; i++) {
+    const y = h + g.ph - i;
+    let d = q + <usize>((y * Qc + w0 + g.pw + j0) * Op) * 4;
+    let e = wa + <usize>((i * g.kw + j0) * Op) * 4;
+    const de = wb - wa;
+    const end = e + <usize>n * 4;
+    for (; e < end; e += 16) {
+      const f = v128.load(e),
+        k = v128.load(e + de);
+      let v = v128.load(d);
+      a0 = madd(f, v, a0);
+      b0 = madd(k, v, b0);
+      v = v128.load(d + px);
+      a1 = madd(f, v, a1);
+      b1 = madd(k, v, b1);
+      d += 16;
+    }
+  }
+  const at = <usize>(h * g.W + w0) * 4;
+  const m = g.W - w0;
   store<f32>(xa + at, hsum(a0));
   if (m > 1) store<f32>(xa + at, hsum(a1), 4);
-  if (m > 2) store<f32>(xa + at, hsum(a2), 8);
-  if (m > 3) store<f32>(xa + at, hsum(a3), 12);
   if (!pair) return;
   store<f32>(xb + at, hsum(b0));
   if (m > 1) store<f32>(xb + at, hsum(b1), 4);
-  if (m > 2) store<f32>(xb + at, hsum(b2), 8);
-  if (m > 3) store<f32>(xb + at, hsum(b3), 12);
 }
 
 /**
@@ -173,8 +238,12 @@ export function directDataChunk(
       const wb = wr + <usize>c1 * fs;
       const xa = dxn + <usize>c * plane;
       const xb = dxn + <usize>c1 * plane;
-      for (let h = 0; h < g.H; h++)
-        for (let w0 = 0; w0 < g.W; w0 += 4) quad(g, q, wa, wb, h, w0, xa, xb, c1 !== c);
+      const pair = c1 !== c;
+      for (let h = 0; h < g.H; h++) {
+        let w0 = 0;
+        for (; w0 + 2 < g.W; w0 += 4) quad(g, q, wa, wb, h, w0, xa, xb, pair);
+        if (w0 < g.W) duo(g, q, wa, wb, h, w0, xa, xb, pair);
+      }
     }
   }
 }

@@ -235,6 +235,39 @@ function tile2x4(
   v128.store(acc + 3 * row, e1, 16);
 }
 
+/**
+ * Two channel vectors × one tap (O ≤ 8): the taps left over past whole tiles of four (LeNet's 25 =
+ * 6·4 + 1), instead of a tile of four mostly padding. Like {@link tile2x4} with the tap at o0.
+ */
+function tile2x1(
+  acc: usize,
+  Op: i32,
+  xb: usize,
+  dt: usize,
+  S: i32,
+  ow: i32,
+  y0: i32,
+  y1: i32,
+  o0: usize,
+): void {
+  const row = <usize>Op * 4;
+  let a0 = v128.load(acc),
+    a1 = v128.load(acc, 16);
+  for (let y = y0; y < y1; y++) {
+    let xr = xb + <usize>(y * S) * 4;
+    let dr = dt + <usize>(y * ow) * row;
+    const xe = xr + <usize>ow * 4;
+    for (; xr < xe; xr += 4) {
+      const v = v128.load32_splat(xr + o0);
+      a0 = madd(v128.load(dr), v, a0);
+      a1 = madd(v128.load(dr, 16), v, a1);
+      dr += row;
+    }
+  }
+  v128.store(acc, a0);
+  v128.store(acc, a1, 16);
+}
+
 /** Output rows per pass over the tiles: about 128 pixels, so a pass's dyᵀ rows stay in L1. */
 function rowsPerPass(g: Geom): i32 {
   return max(1, min(g.oh, 128 / g.ow));
@@ -307,7 +340,21 @@ export function outerWeightsChunk(
           }
         }
       } else {
-        for (let t = 0; t < Tp; t += 4) {
+        // One or two taps past whole tiles of four go one at a time (three: a padded tile is cheaper).
+        const whole = (ckk & 3) <= 2 ? ckk & ~3 : Tp;
+        for (let t = whole; t < ckk; t++)
+          tile2x1(
+            acc + <usize>(t * Op) * 4,
+            Op,
+            xb,
+            dyt,
+            S,
+            g.ow,
+            y0,
+            y1,
+            <usize>load<i32>(offs + <usize>t * 4),
+          );
+        for (let t = 0; t < whole; t += 4) {
           const at = offs + <usize>t * 4;
           tile2x4(
             acc + <usize>(t * Op) * 4,

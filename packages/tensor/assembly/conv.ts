@@ -7,6 +7,7 @@ import { Geom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
 import { directDataChunk, directDataFits, directDataScratchBytes } from './conv-direct-data';
+import { flatWeightsChunk, flatWeightsFits } from './conv-flat-weights';
 import {
   directForwardFits,
   directForwardSample,
@@ -311,11 +312,17 @@ export function conv2dBackwardData(
   }
 }
 
+/** Whether {@link flatWeightsChunk} computes this layer's weight gradient, in the cols buffer. */
+function flatFits(g: Geom): bool {
+  return flatWeightsFits(g, (g.C * g.kh * g.kw + 1) * g.oh * g.ow);
+}
+
 /**
  * Whether the weight-gradient GEMM runs transposed, dWᵀ [CKK, O] = cols · dyᵀ, rather than dW [O, CKK]
  * = dy · colsᵀ: whichever pads less to whole MR×NR micro-tiles (O = 6, CKK = 25: 8×32 beats 28×16).
  */
 function weightsTransposed(g: Geom): bool {
+  if (flatFits(g)) return false; // flatWeightsChunk writes dW [O, CKK]
   if (outerWeightsFits(g)) return true; // outerWeightsChunk writes dWᵀ [CKK, O]
   if (directWeightsFits(g)) return false; // directWeightsSample writes dW [O, kH·kW]
   const ckk = g.C * g.kh * g.kw;
@@ -357,7 +364,9 @@ export function conv2dBackwardWeights(
   const direct = isPointwise(g);
   const transposed = weightsTransposed(g);
   if (hi <= lo) memory.fill(pw, 0, <usize>(g.O * ckk + g.O) * 4);
-  const outer = outerWeightsFits(g);
+  const flat = flatFits(g);
+  if (flat) flatWeightsChunk(x, dy, g, lo, hi, pw, cols);
+  const outer = !flat && outerWeightsFits(g);
   if (outer) outerWeightsChunk(x, dy, g, lo, hi, pw, scratch);
   const directW = directWeightsFits(g);
   for (let n = lo; n < hi; n++) {
@@ -365,7 +374,7 @@ export function conv2dBackwardWeights(
     const dyn = dy + <usize>n * outSize;
     // The first sample writes the partial (β = 0), the others add to it.
     const beta: f32 = n === lo ? 0 : 1;
-    if (outer) {
+    if (flat || outer) {
       // the weights' part is done above, for the whole chunk
     } else if (directW) {
       directWeightsSample(xn, dyn, g, pw, n === lo, cols);
@@ -396,7 +405,8 @@ export function conv2dBackwardWeights(
 
 /**
  * dw [O, CKK] += Σ_c dW_c and db [O] += Σ_c db_c (db 0: none) over the `parts` chunk partials of
- * {@link conv2dBackwardWeights}, in chunk order, for the elements [lo, hi) of [dw | db].
+ * {@link conv2dBackwardWeights}, in chunk order, for the elements [lo, hi) of [dw | db]; with
+ * `accumulate` 0, dw and db ← the sums (as if zeroed first: the same bits, without reading them).
  */
 export function conv2dReduceWeights(
   _tid: i32,
@@ -409,6 +419,7 @@ export function conv2dReduceWeights(
   partialBase: usize,
   partialStride: usize,
   parts: i32,
+  accumulate: i32,
 ): void {
   checkRange(lo, hi);
   const g = changetype<Geom>(geom);
@@ -426,7 +437,7 @@ export function conv2dReduceWeights(
       if (db === 0) break;
       dst = db + <usize>(i - wSize) * 4;
     }
-    let s = load<f32>(dst);
+    let s: f32 = accumulate !== 0 ? load<f32>(dst) : 0;
     for (let c = 0; c < parts; c++) s += load<f32>(partialBase + <usize>c * partialStride + <usize>j * 4);
     store<f32>(dst, s);
   }

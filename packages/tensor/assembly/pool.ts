@@ -153,7 +153,9 @@ function maxPoolPlane(xp: usize, yp: usize, ap: usize, g: PoolGeom, relu: bool):
 /**
  * dx [planes, H, W] ← dy routed to each window's argmax (summed over overlaps). Writes. With a mask
  * (≠ 0, [planes, oh, ow]), only the dy whose mask is > 0 (the others count as +0): the gradient
- * through a ReLU that ran before the pooling, the mask being the pooled, ReLU'd output.
+ * through a ReLU that ran before the pooling, the mask being the pooled, ReLU'd output. A plane
+ * with an argmax outside [0, H·W) is left as it is and 1 stored at `status` (the caller then
+ * throws); the 2×2 path writes only its own windows, so only the exact scatter needs the check.
  */
 export function maxPool2dBackward(
   _tid: i32,
@@ -165,10 +167,11 @@ export function maxPool2dBackward(
   dx: usize,
   geom: usize,
   mask: usize,
+  status: usize,
 ): void {
   const g = changetype<PoolGeom>(geom);
   if (isFast2x2(g)) {
-    maxPool2x2Backward(lo, hi, dy, arg, dx, g, mask);
+    maxPool2x2Backward(lo, hi, dy, arg, dx, g, mask, status);
     return;
   }
   const hw = g.H * g.W;
@@ -182,12 +185,22 @@ export function maxPool2dBackward(
       hw,
       ohw,
       mp,
+      status,
     );
   }
 }
 
-/** One plane: dx [hw] ← 0, then dy [ohw] (masked by mp unless 0) added at each argmax (any indices inside the plane). */
-function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32, mp: usize): void {
+/**
+ * One plane: dx [hw] ← 0, then dy [ohw] (masked by mp unless 0) added at each argmax; when an argmax
+ * lies outside [0, hw), nothing is written and 1 is stored at `status`.
+ */
+function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32, mp: usize, status: usize): void {
+  for (let i = 0; i < ohw; i++) {
+    if (<u32>load<i32>(ap + <usize>i * 4) >= <u32>hw) {
+      store<i32>(status, 1);
+      return;
+    }
+  }
   memory.fill(dxp, 0, <usize>hw * 4);
   for (let i = 0; i < ohw; i++) {
     const t = dxp + <usize>load<i32>(ap + <usize>i * 4) * 4;
@@ -199,7 +212,7 @@ function scatterPlane(dyp: usize, ap: usize, dxp: usize, hw: i32, ohw: i32, mp: 
 /**
  * Planes [lo, hi) of the 2×2 stride-2 backward (ow ≥ 4): the windows do not overlap, so each 2×2 block
  * of dx is written once, dy at the argmax and 0 elsewhere, with no fill first. A plane with an argmax
- * outside its window (a hand-made one) is redone by the exact scatter.
+ * outside its window (a hand-made one) is redone by the exact scatter, which checks the plane's bounds.
  */
 function maxPool2x2Backward(
   lo: i32,
@@ -209,6 +222,7 @@ function maxPool2x2Backward(
   dx: usize,
   g: PoolGeom,
   mask: usize,
+  status: usize,
 ): void {
   const W = g.W,
     oh = g.oh,
@@ -282,6 +296,6 @@ function maxPool2x2Backward(
         ok = ok && (rel === 0 || rel === 1 || rel === W || rel === W + 1);
       }
     }
-    if (!ok || !i32x4.all_true(inside)) scatterPlane(dyp, ap, dxp, hw, ohw, mp);
+    if (!ok || !i32x4.all_true(inside)) scatterPlane(dyp, ap, dxp, hw, ohw, mp, status);
   }
 }

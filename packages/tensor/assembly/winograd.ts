@@ -561,7 +561,8 @@ export function winogradBackwardWeights(
 /**
  * dw [O, C, 3, 3] += Gᵀ·(Σ_c dU_c)·G and db [O] += Σ_c db_c (db 0: none) over the `parts` chunk
  * partials of {@link winogradBackwardWeights}, in chunk order, for filters [lo, hi) (o·C + c; the
- * range O·C … O·C + O − 1 stands for db).
+ * range O·C … O·C + O − 1 stands for db); with `accumulate` 0, ← instead of += (the same bits as
+ * onto zeros).
  */
 export function winogradReduceWeights(
   _tid: i32,
@@ -574,17 +575,19 @@ export function winogradReduceWeights(
   partialBase: usize,
   partialStride: usize,
   parts: i32,
+  accumulate: i32,
 ): void {
   checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const oc = g.O * g.C;
+  const acc = accumulate !== 0;
   checkSpan(dw, oc * 9);
   const plane = <usize>oc * 4;
   for (let f = lo; f < hi; f++) {
     if (f >= oc) {
       if (db === 0) continue;
       const d = db + <usize>(f - oc) * 4;
-      let s = load<f32>(d);
+      let s: f32 = acc ? load<f32>(d) : 0;
       for (let c = 0; c < parts; c++)
         s += load<f32>(partialBase + <usize>c * partialStride + plane * 16 + <usize>(f - oc) * 4);
       store<f32>(d, s);
@@ -634,21 +637,23 @@ export function winogradReduceWeights(
       s01 + (s11 + s21) * 0.5,
       s02 + (s12 + s22) * 0.5,
       s03 + (s13 + s23) * 0.5,
+      acc,
     );
-    reduceRow(w + 12, (s10 - s20) * 0.5, (s11 - s21) * 0.5, (s12 - s22) * 0.5, (s13 - s23) * 0.5);
+    reduceRow(w + 12, (s10 - s20) * 0.5, (s11 - s21) * 0.5, (s12 - s22) * 0.5, (s13 - s23) * 0.5, acc);
     reduceRow(
       w + 24,
       (s10 + s20) * 0.5 + s30,
       (s11 + s21) * 0.5 + s31,
       (s12 + s22) * 0.5 + s32,
       (s13 + s23) * 0.5 + s33,
+      acc,
     );
   }
 }
 
-/** dw row (3 taps) += (a, b, c, d)·G. */
-function reduceRow(w: usize, a: f32, b: f32, c: f32, d: f32): void {
-  store<f32>(w, load<f32>(w) + a + (b + c) * 0.5);
-  store<f32>(w + 4, load<f32>(w + 4) + (b - c) * 0.5);
-  store<f32>(w + 8, load<f32>(w + 8) + (b + c) * 0.5 + d);
+/** dw row (3 taps) += (a, b, c, d)·G; without `acc`, ← (as onto zeros: the same bits). */
+function reduceRow(w: usize, a: f32, b: f32, c: f32, d: f32, acc: bool): void {
+  store<f32>(w, (acc ? load<f32>(w) : 0) + a + (b + c) * 0.5);
+  store<f32>(w + 4, (acc ? load<f32>(w + 4) : 0) + (b - c) * 0.5);
+  store<f32>(w + 8, (acc ? load<f32>(w + 8) : 0) + (b + c) * 0.5 + d);
 }

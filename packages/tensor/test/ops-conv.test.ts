@@ -119,6 +119,11 @@ describe('conv2d gradients against finite differences', () => {
       dw.data,
       Array.from(once.dw.data, (v) => 2 * v),
     );
+    // accumulate: false overwrites, whatever dw and db held
+    const db = new Tensor([2]).fill(7);
+    conv2dBackwardWeights(x, dy, [2, 1, 3, 3], { dw, db, accumulate: false });
+    expect(dw.data).toEqual(once.dw.data);
+    expect(db.data).toEqual((once.db as Tensor).data);
   });
 });
 

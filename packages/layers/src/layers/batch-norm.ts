@@ -11,7 +11,15 @@ import {
   zeros,
 } from '@scratchnet/tensor';
 import { ConfigReader } from '../config.js';
-import { BaseLayer, type Buffer, type ForwardOptions, type LayerConfig, type Parameter } from '../layer.js';
+import {
+  type BackwardOptions,
+  BaseLayer,
+  type Buffer,
+  type ForwardOptions,
+  type LayerConfig,
+  type Parameter,
+  accumulatesGrads,
+} from '../layer.js';
 
 /** Options of {@link BatchNorm1d} and {@link BatchNorm2d}. */
 export interface BatchNormOptions {
@@ -28,6 +36,7 @@ export interface BatchNormOptions {
  * training batches).
  */
 abstract class BatchNormLayer extends BaseLayer {
+  override readonly overwritesGrads = true;
   readonly momentum: number;
   readonly eps: number;
   /** Per-sample ranks this flavour accepts. */
@@ -162,11 +171,13 @@ abstract class BatchNormLayer extends BaseLayer {
   }
 
   /**
-   * Training (x̂ = (x − μ)·invStd, M values per channel): dβ += Σ dy, dγ += Σ dy·x̂,
+   * Training (x̂ = (x − μ)·invStd, M values per channel): dβ += Σ dy, dγ += Σ dy·x̂ (← with
+   * `accumulate: false`),
    * dx = γ·invStd/M · (M·dy − Σ dy − x̂·Σ dy·x̂). Eval: the layer is affine, dx = γ·invStd·dy.
    */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options?: BackwardOptions): Tensor {
     this.checkGrad(dy, this.y);
+    const accumulate = accumulatesGrads(options);
     const x = this.x as Tensor;
     const dx = this.ws.tensor('dx', dy.shape);
     const [w, b] = this.params;
@@ -178,8 +189,8 @@ abstract class BatchNormLayer extends BaseLayer {
     const id = invStd.data;
     for (let ch = 0; ch < gd.length; ch++) {
       const sumDyXhat = dot.data[ch] * id[ch];
-      b.grad.data[ch] += sum.data[ch];
-      w.grad.data[ch] += sumDyXhat;
+      b.grad.data[ch] = accumulate ? b.grad.data[ch] + sum.data[ch] : sum.data[ch];
+      w.grad.data[ch] = accumulate ? w.grad.data[ch] + sumDyXhat : sumDyXhat;
       const k = gd[ch] * id[ch];
       // dx = k·dy + (−k·invStd·Σdy·x̂/M)·(x − μ) + (−k·Σdy/M)   (training)
       scale.data[ch] = (-k * id[ch] * sumDyXhat) / count;

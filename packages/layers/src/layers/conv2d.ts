@@ -19,6 +19,7 @@ import { type InitializerName, checkInitializer, fansOf, initialize } from '../i
 import {
   type BackwardOptions,
   BaseLayer,
+  accumulatesGrads,
   type BuildOptions,
   type LayerConfig,
   type Parameter,
@@ -50,6 +51,7 @@ export interface Conv2dOptions {
  */
 export class Conv2d extends BaseLayer {
   readonly type = 'Conv2d';
+  override readonly overwritesGrads = true;
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
@@ -178,7 +180,12 @@ export class Conv2d extends BaseLayer {
     const g = this.geom(x);
     const [w, b] = this.params;
     const conv = { stride: this.stride, padding: [g.padH, g.padW] as const };
-    conv2dBackwardWeights(x, dy, w.value.shape, { ...conv, dw: w.grad, db: b === undefined ? null : b.grad });
+    conv2dBackwardWeights(x, dy, w.value.shape, {
+      ...conv,
+      dw: w.grad,
+      db: b === undefined ? null : b.grad,
+      accumulate: accumulatesGrads(options),
+    });
     const dx = this.ws.tensor('dx', x.shape);
     if (options?.inputGrad !== false) conv2dBackwardData(dy, w.value, x.shape, { ...conv, out: dx });
     return dx;

@@ -13,14 +13,16 @@ export interface Conv2dBackwardWeightsArgs {
   x: Tensor;
   /** [N, O, outH, outW] */
   dy: Tensor;
-  /** [O, C, kH, kW], accumulated */
+  /** [O, C, kH, kW], accumulated (overwritten when `accumulate` is false) */
   dw: Tensor;
-  /** [O] or null, accumulated */
+  /** [O] or null, accumulated (overwritten when `accumulate` is false) */
   db: Tensor | null;
   g: Conv2dGeometry;
+  /** false: dw and db ← the gradients, as if zeroed first (default true: +=). */
+  accumulate?: boolean;
 }
 
-/** dw += Σ_n dy[n] · im2col(x[n])ᵀ; db += Σ dy over N, outH, outW. */
+/** dw += Σ_n dy[n] · im2col(x[n])ᵀ; db += Σ dy over N, outH, outW (← with `accumulate` false). */
 export const conv2dBackwardWeights = defineKernel<Conv2dBackwardWeightsArgs>('conv2dBackwardWeights', {
   validate({ x, dy, dw, db, g }) {
     const op = 'conv2dBackwardWeights';
@@ -37,7 +39,11 @@ export const conv2dBackwardWeights = defineKernel<Conv2dBackwardWeightsArgs>('co
       assertNoAlias(op, db, dw, 'dw', false, 'db');
     }
   },
-  reference({ x, dy, dw, db, g }) {
+  reference({ x, dy, dw, db, g, accumulate }) {
+    if (accumulate === false) {
+      dw.data.fill(0);
+      db?.data.fill(0);
+    }
     const O = g.outChannels;
     const K = g.inChannels * g.kernelH * g.kernelW;
     const P = g.outHeight * g.outWidth;

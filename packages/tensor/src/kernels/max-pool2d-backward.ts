@@ -21,7 +21,23 @@ export interface MaxPool2dBackwardArgs {
   mask?: Tensor | null;
 }
 
-/** dx ← dy routed to each window's argmax (summed where windows overlap). */
+/**
+ * Throws a RangeError naming the first argmax outside its H×W plane, if any (a hand-made argmax must
+ * not write outside its plane). The scan is a kernel of its own: the backend's (SIMD on wasm).
+ */
+export function checkArgmaxInside(argmax: IntTensor, g: Pool2dGeometry): void {
+  const i = runKernel(indexOutside, { x: argmax, bound: g.inHeight * g.inWidth });
+  if (i >= 0) {
+    throw new RangeError(
+      `maxPool2dBackward: argmax[${i}] = ${argmax.data[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
+    );
+  }
+}
+
+/**
+ * dx ← dy routed to each window's argmax (summed where windows overlap). An argmax outside its plane
+ * throws (see {@link checkArgmaxInside}); dx's contents are then unspecified.
+ */
 export const maxPool2dBackward = defineKernel<MaxPool2dBackwardArgs>('maxPool2dBackward', {
   validate({ dy, argmax, dx, g, mask }) {
     const op = 'maxPool2dBackward';
@@ -34,16 +50,12 @@ export const maxPool2dBackward = defineKernel<MaxPool2dBackwardArgs>('maxPool2dB
       expectGeomShape(op, 'mask', mask, poolOutputShape(g));
       assertNoAlias(op, dx, mask, 'mask', false, 'dx');
     }
-    // Indices come from maxPool2d, but a hand-made argmax must not write outside its plane. The
-    // scan is a kernel of its own: the backend's (SIMD on wasm) costs little next to the pooling.
-    const i = runKernel(indexOutside, { x: argmax, bound: g.inHeight * g.inWidth });
-    if (i >= 0) {
-      throw new RangeError(
-        `${op}: argmax[${i}] = ${argmax.data[i]} is outside the ${g.inHeight}×${g.inWidth} plane`,
-      );
-    }
+    // An argmax outside its plane (a hand-made one) is an error too, but found by the implementations
+    // (checkArgmaxInside) rather than by a pass of its own here: the wasm kernel meets it only where
+    // its 2×2 path falls back to the exact scatter.
   },
   reference({ dy, argmax, dx, g, mask }) {
+    checkArgmaxInside(argmax, g);
     const plane = g.inHeight * g.inWidth;
     const outPlane = g.outHeight * g.outWidth;
     const dyd = dy.data;

@@ -127,11 +127,14 @@ export interface Conv2dBackwardWeightsOptions extends Conv2dOptions {
   dw?: Tensor;
   /** Accumulate the bias gradient into this [O] tensor; `null` skips it (default: fresh zeros). */
   db?: Tensor | null;
+  /** `false`: overwrite `dw` and `db` with the gradients instead of adding to them (default true). */
+  accumulate?: boolean;
 }
 
 /**
  * Gradients of {@link conv2d} with respect to weights and bias (`torch.nn.grad.conv2d_weight`).
- * Like parameter gradients, they accumulate (`+=`) into `dw`/`db` when given.
+ * Like parameter gradients, they accumulate (`+=`) into `dw`/`db` when given, unless
+ * `accumulate: false` (then they overwrite them).
  *
  * @param x - input [N, C, H, W]
  * @param dy - gradient of the output [N, O, outH, outW]
@@ -161,7 +164,7 @@ export function conv2dBackwardWeights(
     assertNoAlias(op, db, dy, 'dy', false, 'db');
     assertNoAlias(op, db, dw, 'dw', false, 'db');
   }
-  runKernel(k.conv2dBackwardWeights, { x, dy, dw, db, g });
+  runKernel(k.conv2dBackwardWeights, { x, dy, dw, db, g, accumulate: options.accumulate !== false });
   return { dw, db };
 }
 

@@ -123,6 +123,10 @@ const convCases: [string, Shape, Shape, number, number][] = [
   ['7×7, 1 → 9 channels', [2, 1, 9, 10], [9, 1, 7, 7], 1, 0],
   // 3-wide or narrower: three channels at a time, the last one or two as a pair (2-wide: partial taps)
   ['3×2 pad 1, 1 → 10 channels', [2, 1, 7, 9], [10, 1, 3, 2], 1, 1],
+  // 3×3 pad 1 over ≤ 3 channels, whole vectors per output plane: the weight gradient as flat dot
+  // products over masked planes (32 filters: a last triple of two; 2 channels, 4 filters: a single)
+  ['3×3 pad 1, 1 → 32 channels, 28×28', [3, 1, 28, 28], [32, 1, 3, 3], 1, 1],
+  ['3×3 pad 1, 2 → 4 channels, 8 wide', [2, 2, 6, 8], [4, 2, 3, 3], 1, 1],
   // stride 1, 8 to 32 filters over ≤ 8 channels, 5×5 or larger, rows ≤ 16: the direct backward data
   // (O not a multiple of 4, an odd C, partial pixel quads, padding, a 6-wide filter)
   ['5×5 pad 2, 3 → 9 channels, 7 wide', [2, 3, 7, 7], [9, 3, 5, 5], 1, 2],
@@ -156,6 +160,11 @@ for (const [name, xs, ws, stride, pad] of convCases) {
     const dw = m.t(ws, 6);
     const db = m.t([g.outChannels], 7);
     return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
+  });
+  add(k.conv2dBackwardWeights, `${name} (overwrites)`, (m) => {
+    const dw = m.t(ws, 6);
+    const db = m.t([g.outChannels], 7);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g, accumulate: false }, outputs: [dw, db] };
   });
   add(k.im2col, name, (m) => {
     const cols = m.t(cs, 8);
@@ -604,6 +613,10 @@ for (const [name, xs, ws, pad] of [
     const dw = m.t(ws, 6);
     const db = m.t([g.outChannels], 7);
     return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db, g }, outputs: [dw, db] };
+  });
+  add(k.conv2dBackwardWeights, `${name} (overwrites, no bias)`, (m) => {
+    const dw = m.t(ws, 6);
+    return { args: { x: m.t(xs, 1), dy: m.t(ys, 4), dw, db: null, g, accumulate: false }, outputs: [dw] };
   });
 }
 // Per-channel reductions read sample by sample: rows longer than one f32 block (1024), and a parallel

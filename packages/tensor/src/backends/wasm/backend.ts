@@ -35,7 +35,7 @@ import type { IndexOutsideArgs } from '../../kernels/index-outside.js';
 import * as k from '../../kernels/index.js';
 import { registerKernel } from '../../kernels/kernel.js';
 import type { MaxPool2dArgs } from '../../kernels/max-pool2d.js';
-import type { MaxPool2dBackwardArgs } from '../../kernels/max-pool2d-backward.js';
+import { type MaxPool2dBackwardArgs, checkArgmaxInside } from '../../kernels/max-pool2d-backward.js';
 import type { SgdUpdateArgs } from '../../kernels/sgd-update.js';
 import type { SoftmaxArgs } from '../../kernels/softmax.js';
 import type { SoftmaxCrossEntropyArgs } from '../../kernels/softmax-cross-entropy.js';
@@ -90,6 +90,9 @@ const PARALLEL_FLOPS = 1 << 20;
 const PARALLEL_ELEMENTS = 1 << 15;
 /** The fused SGD step moves 20 bytes an element in one pass: below this many, one thread is faster. */
 const SGD_PARALLEL_ELEMENTS = 1 << 17;
+
+/** Int index, in the 128-byte geometry block, of a kernel's status word (past every record's fields). */
+const STATUS_WORD = 31;
 
 /** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
 interface ConvSizeExports {
@@ -550,16 +553,17 @@ export class WasmBackend implements Backend {
     this.unstage();
   }
 
-  conv2dBackwardWeights({ x, dy, dw, db, g }: Conv2dBackwardWeightsArgs): void {
+  conv2dBackwardWeights({ x, dy, dw, db, g, accumulate: acc }: Conv2dBackwardWeightsArgs): void {
+    const accumulate = acc !== false;
     const px = this.ptr(x);
     const pdy = this.ptr(dy);
-    const pdw = this.ptr(dw, true);
-    const pdb = db === null ? 0 : this.ptr(db, true);
+    const pdw = accumulate ? this.ptr(dw, true) : this.out(dw);
+    const pdb = db === null ? 0 : accumulate ? this.ptr(db, true) : this.out(db);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
     // Each chunk of samples sums into its own partial; the partials are then added in chunk order.
     const chunks = this.chunks(g.batch, 1, parallel, 4);
     if (winogradFits(g)) {
-      this.winogradWeights(px, pdy, pdw, pdb, g, chunks);
+      this.winogradWeights(px, pdy, pdw, pdb, g, chunks, accumulate);
       this.unstage();
       return;
     }
@@ -586,6 +590,7 @@ export class WasmBackend implements Backend {
       partialBase: pbase,
       partialStride: partStride,
       parts: chunks,
+      accumulate: accumulate ? 1 : 0,
     });
     this.unstage();
   }
@@ -611,14 +616,22 @@ export class WasmBackend implements Backend {
     const pm = mask == null ? 0 : this.ptr(mask);
     const pdx = this.out(dx);
     const planes = g.batch * g.channels;
+    const geom = this.poolGeom(g);
+    // The kernel's status word, past the record: set when an argmax lies outside its plane.
+    this.geomInts()[STATUS_WORD] = 0;
     this.run('maxPool2dBackward', planes, 1, planes > 1 && dx.size >= PARALLEL_ELEMENTS, {
       dy: pdy,
       arg: pa,
       dx: pdx,
-      geom: this.poolGeom(g),
+      geom,
       mask: pm,
+      status: geom + 4 * STATUS_WORD,
     });
     this.unstage();
+    if (this.geomInts()[STATUS_WORD] !== 0) {
+      checkArgmaxInside(argmax, g);
+      throw new RangeError('maxPool2dBackward: an argmax lies outside its plane');
+    }
   }
 
   /** Returns false (the reference then runs) for the ops without a wasm kernel. */
@@ -898,6 +911,7 @@ export class WasmBackend implements Backend {
     db: number,
     g: Conv2dGeometry,
     chunks: number,
+    accumulate: boolean,
   ): void {
     const geom = this.convGeom(g);
     const sizes = this.convSizes();
@@ -922,6 +936,7 @@ export class WasmBackend implements Backend {
       partialBase: pbase,
       partialStride: partStride,
       parts: chunks,
+      accumulate: accumulate ? 1 : 0,
     });
   }
 

@@ -193,6 +193,8 @@ export interface KernelArgs {
     partialStride: number;
     /** i32 */
     parts: number;
+    /** i32 */
+    accumulate: number;
   };
   reducePartials: {
     /** usize */
@@ -479,6 +481,8 @@ export interface KernelArgs {
     geom: number;
     /** usize */
     mask: number;
+    /** usize */
+    status: number;
   };
   argmax: {
     /** usize */
@@ -545,6 +549,8 @@ export interface KernelArgs {
     partialStride: number;
     /** i32 */
     parts: number;
+    /** i32 */
+    accumulate: number;
   };
 }
 
@@ -615,7 +621,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   conv2d: ['x', 'wPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
-  conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
+  conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
   reducePartials: ['dst', 'partialBase', 'partialStride', 'parts', 'rows', 'cols'],
   fill: ['x', 'value'],
   axpby: ['alpha', 'x', 'beta', 'y', 'out'],
@@ -667,7 +673,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   softmax: ['x', 'out', 'k'],
   logSoftmax: ['x', 'out', 'k', 'scratchBase', 'scratchStride'],
   maxPool2d: ['x', 'y', 'arg', 'geom', 'relu'],
-  maxPool2dBackward: ['dy', 'arg', 'dx', 'geom', 'mask'],
+  maxPool2dBackward: ['dy', 'arg', 'dx', 'geom', 'mask', 'status'],
   argmax: ['x', 'out', 'len', 'inner'],
   winogradPackWeights: ['w', 'geom', 'flip', 'dst'],
   winogradConv: ['x', 'uPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
@@ -680,5 +686,5 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
     'partialBase',
     'partialStride',
   ],
-  winogradReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts'],
+  winogradReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
 };
