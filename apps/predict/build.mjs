@@ -50,6 +50,8 @@ function buildWasm() {
         asc,
         join(dir, 'index.ts'),
         ...['--runtime', 'stub', '--noAssert', '--use', 'abort=', '-O3', '--initialMemory', '1'],
+        // SIMD for the forward pass (assembly/forward.ts): WebAssembly SIMD runs on every Node ≥ 16.4.
+        ...['--enable', 'simd'],
         ...['-o', wasm],
       ],
       { stdio: ['ignore', 'inherit', 'inherit'] },

@@ -7,3 +7,4 @@ export { histogramRank } from './histogram';
 export { rowsOf8Bits, unfilterRows } from './png-rows';
 export { resampleLines } from './resample';
 export { steepestProjection } from './projection';
+export { channelAffine, conv2d, dense, maxPool2d, relu } from './forward';

@@ -13,6 +13,7 @@ import type { Sequential } from '@scratchnet/layers';
 import { type ModelMetadata, SerializationError, loadModel } from '@scratchnet/serialization/node';
 import { setBackend } from '@scratchnet/tensor';
 import { type Command, PRETRAINED_LABEL, type PredictArgs, USAGE, UsageError, parseArgs } from './args.js';
+import { compiledPredictor } from './forward.js';
 import { displayName, formatJson, formatText } from './render.js';
 
 declare const __VERSION__: string | undefined;
@@ -86,9 +87,9 @@ async function readImage(file: string): Promise<Uint8Array> {
 
 async function predict(given: PredictArgs, io: Io): Promise<number> {
   const { args, label: modelLabel } = resolveModel(given);
-  // The reference backend. Measured (bench/start-time.mjs, 10+ runs each): wasm with 1 thread starts
-  // no faster (its faster forward pass is paid back compiling the module and copying the weights in),
-  // and js needs no WebAssembly at all.
+  // The reference backend, for loading the model: the forward pass runs compiled (forward.ts). The
+  // tensor package's wasm backend with 1 thread starts slower, measured: it decodes and compiles its
+  // kernel module and fills the model's fresh weights before they are loaded.
   setBackend('js');
   const { model, metadata } = await load(args);
   const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
@@ -120,7 +121,7 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
   let results: ReturnType<typeof classifyPrepared>;
   try {
     results = classifyPrepared(
-      model,
+      compiledPredictor(model),
       ready.map((r) => r.image),
       { preprocessing, classNames: metadata.classNames, top: args.top },
     );

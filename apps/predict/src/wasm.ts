@@ -1,5 +1,5 @@
-// The CLI's compiled preprocessing kernels (assembly/, built into src/generated/preprocess-wasm.ts):
-// one small WebAssembly module, instantiated on first use. V8 compiles it to machine code at once
+// The CLI's compiled preprocessing kernels and forward pass (assembly/, built into
+// src/generated/preprocess-wasm.ts): one small WebAssembly module, instantiated on first use. V8 compiles it to machine code at once
 // (Liftoff), where the datasets library's JavaScript would run cold in the interpreter on a one-shot
 // start. Each kernel gives the same bits as the JavaScript it stands in for (test/wasm.test.ts); the
 // JavaScript runs when WebAssembly cannot be used.
@@ -102,6 +102,42 @@ export interface PreprocessKernels {
     score: number,
   ): number;
   STATS_BYTES: { value: number };
+  conv2d(
+    x: number,
+    wt: number,
+    bias: number,
+    y: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    oh: number,
+    ow: number,
+  ): void;
+  channelAffine(x: number, scale: number, shift: number, c: number, plane: number): void;
+  relu(x: number, n: number): void;
+  maxPool2d(
+    x: number,
+    y: number,
+    c: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    oh: number,
+    ow: number,
+  ): void;
+  dense(x: number, wt: number, bias: number, y: number, n: number, units: number): void;
 }
 
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */
