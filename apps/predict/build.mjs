@@ -122,6 +122,8 @@ const startupTrims = {
       'resample',
       'png-rows',
       'histogram',
+      'illumination',
+      'shadows',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,

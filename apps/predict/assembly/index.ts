@@ -8,3 +8,5 @@ export { rowsOf8Bits, unfilterRows } from './png-rows';
 export { resampleLines } from './resample';
 export { steepestProjection } from './projection';
 export { channelAffine, conv2d, dense, maxPool2d, relu } from './forward';
+export { inkMap } from './illumination';
+export { removeShadowInk } from './shadows';

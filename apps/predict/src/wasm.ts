@@ -138,6 +138,40 @@ export interface PreprocessKernels {
     ow: number,
   ): void;
   dense(x: number, wt: number, bias: number, y: number, n: number, units: number): void;
+  inkMap(
+    light: number,
+    paper: number,
+    diff: number,
+    ink: number,
+    w: number,
+    h: number,
+    r: number,
+    padded: number,
+    a: number,
+    b: number,
+    v: number,
+    pre: number,
+    suf: number,
+    hist: number,
+  ): void;
+  removeShadowInk(
+    mask: number,
+    ink: number,
+    w: number,
+    h: number,
+    level: number,
+    rho: number,
+    fa: number,
+    fb: number,
+    wide: number,
+    labels: number,
+    stack: number,
+    stats: number,
+    weak: number,
+    v: number,
+    pre: number,
+    suf: number,
+  ): number;
 }
 
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */
