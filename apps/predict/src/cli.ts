@@ -59,7 +59,10 @@ function writeOut(text: string): void {
   try {
     while (at < bytes.length) at += writeSync(1, bytes, at);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return outputError(e);
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') {
+      outputError(e);
+      return;
+    }
     process.stdout.on('error', outputError);
     try {
       process.stdout.write(bytes.subarray(at));

@@ -4,6 +4,8 @@
 // package's js backend. Measured: the js backend's convolutions run cold on a one-shot start (most of
 // 40 ms for the pretrained model), the compiled ones in about a millisecond. Probabilities agree with
 // the js backend's within float32 rounding (the sums run in another order): test/forward.test.ts.
+// The weights are read where they are: the model's tensors, or the model file itself when it was read
+// into the kernels' memory (src/model-file.ts), so that its 2 MB are not copied twice more.
 import {
   BaseLayer,
   BatchNorm1d,
@@ -18,7 +20,7 @@ import {
   Softmax,
 } from '@scratchnet/layers';
 import { Tensor, softmax } from '@scratchnet/tensor';
-import { type PreprocessKernels, preprocessKernels } from './wasm.js';
+import { type PreprocessKernels, forwardKernels } from './wasm.js';
 
 /** What `classifyPrepared` needs of a model. */
 export interface Predictor {
@@ -26,26 +28,58 @@ export interface Predictor {
   predict(x: Tensor): Tensor;
 }
 
-/** One step of the compiled forward pass of one sample, given the kernels and its input/output offsets. */
+/**
+ * Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`): their values,
+ * and their byte offset when they already lie in the forward kernels' memory.
+ */
+export interface WeightSource {
+  /** The float32 values of tensor `name`, read at once (a view may not outlive the call). */
+  values(name: string): Float32Array;
+  /** Byte offset of tensor `name` in the forward kernels' memory (4-byte aligned), if it lies there. */
+  offset(name: string): number | undefined;
+  /** Bytes at the start of the forward kernels' memory that must be kept (the model file). */
+  readonly reserved: number;
+}
+
+/** The model's own tensors. */
+function modelWeights(model: Sequential): WeightSource {
+  const tensors = new Map<string, Float32Array>();
+  for (const p of model.namedParameters()) tensors.set(p.name, p.value.data);
+  for (const b of model.namedBuffers()) if (b.value instanceof Tensor) tensors.set(b.name, b.value.data);
+  return {
+    values: (name) => tensors.get(name) as Float32Array,
+    offset: () => undefined,
+    reserved: 0,
+  };
+}
+
+/** One step of the compiled forward pass of one sample: its input and output offsets. */
 type Step = (k: PreprocessKernels, x: number, y: number) => void;
 
-/** A step's float32 arrays, copied into the module's memory before the pass. */
+/** The compiled pass of a model. */
 interface Plan {
   steps: { run: Step; inPlace: boolean }[];
-  arrays: Float32Array[];
+  /** Arrays to copy into the kernels' memory, with the offsets the steps read them at. */
+  copies: { data: Float32Array; at: number }[];
+  /** First free byte after the kept bytes and the copies. */
+  end: number;
   /** Floats of the largest activation of one sample. */
   largest: number;
 }
 
+const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
+
 /** The compiled plan of `model`, or undefined when one of its layers has no compiled kernel. */
-function plan(model: Sequential): Plan | undefined {
-  const arrays: Float32Array[] = [];
-  // Offsets are assigned after planning: each array is referred to by its index until then.
-  const at: number[] = [];
-  const ref = (a: Float32Array): (() => number) => {
-    const i = arrays.push(a) - 1;
-    return () => at[i];
+function plan(model: Sequential, weights: WeightSource): Plan | undefined {
+  const copies: Plan['copies'] = [];
+  let end = align16(weights.reserved);
+  const place = (data: Float32Array): number => {
+    const at = end;
+    copies.push({ data, at });
+    end = align16(end + 4 * data.length);
+    return at;
   };
+  const ref = (name: string): number => weights.offset(name) ?? place(weights.values(name));
   const steps: Plan['steps'] = [];
   let largest = model.inputShape.reduce((a, b) => a * b, 1);
   const layers = model.layers;
@@ -60,32 +94,33 @@ function plan(model: Sequential): Plan | undefined {
       out.reduce((a, b) => a * b, 1),
     );
     if (layer instanceof Conv2d) {
-      const [weight, bias] = layer.parameters();
-      const wt = ref(weight.value.data);
-      const b = bias === undefined ? () => 0 : ref(bias.value.data);
+      const wt = ref(`${li}.weight`);
+      const b = layer.useBias ? ref(`${li}.bias`) : 0;
       const [kh, kw] = layer.kernelSize;
       const [sh, sw] = layer.stride;
       const [ph, pw] = layer.resolvedPadding;
       const [f, oh, ow] = out;
       steps.push({
         inPlace: false,
-        run: (k, x, y) => k.conv2d(x, wt(), b(), y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow),
+        run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow),
       });
     } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
       // The layer's own inference terms (batch-norm.ts): scale = γ·invStd, shift = β − μ·scale.
-      const [gamma, beta] = layer.parameters();
-      const [mean, variance] = layer.buffers();
+      const gamma = weights.values(`${li}.weight`);
+      const beta = weights.values(`${li}.bias`);
+      const mean = weights.values(`${li}.running_mean`);
+      const variance = weights.values(`${li}.running_var`);
       const scale = new Float32Array(c);
       const shift = new Float32Array(c);
       for (let ch = 0; ch < c; ch++) {
-        const invStd = Math.fround(1 / Math.sqrt(variance.value.data[ch] + layer.eps));
-        scale[ch] = gamma.value.data[ch] * invStd;
-        shift[ch] = beta.value.data[ch] - mean.value.data[ch] * scale[ch];
+        const invStd = Math.fround(1 / Math.sqrt(variance[ch] + layer.eps));
+        scale[ch] = gamma[ch] * invStd;
+        shift[ch] = beta[ch] - mean[ch] * scale[ch];
       }
-      const s = ref(scale);
-      const t = ref(shift);
+      const s = place(scale);
+      const t = place(shift);
       const plane = layer.inputShape.slice(1).reduce((a, b) => a * b, 1);
-      steps.push({ inPlace: true, run: (k, x) => k.channelAffine(x, s(), t(), c, plane) });
+      steps.push({ inPlace: true, run: (k, x) => k.channelAffine(x, s, t, c, plane) });
     } else if (layer instanceof ReLU) {
       const n = out.reduce((a, b) => a * b, 1);
       steps.push({ inPlace: true, run: (k, x) => k.relu(x, n) });
@@ -99,55 +134,43 @@ function plan(model: Sequential): Plan | undefined {
         run: (k, x, y) => k.maxPool2d(x, y, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow),
       });
     } else if (layer instanceof Dense) {
-      const [weight, bias] = layer.parameters();
-      const wt = ref(weight.value.data);
-      const b = bias === undefined ? () => 0 : ref(bias.value.data);
+      const wt = ref(`${li}.weight`);
+      const b = layer.useBias ? ref(`${li}.bias`) : 0;
       const n = layer.inputShape[0];
       const units = layer.units;
-      steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt(), b(), y, n, units) });
+      steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
     } else if (!(layer instanceof Flatten || layer instanceof Dropout)) {
       // Flatten keeps the layout and Dropout is the identity at inference; anything else is not compiled.
       return undefined;
     }
   }
-  let offset = 0;
-  for (const a of arrays) {
-    at.push(offset);
-    offset += 4 * a.length + 15 - ((4 * a.length + 15) % 16);
-  }
-  return { steps, arrays, largest };
+  return { steps, copies, end, largest };
 }
 
 /** Whether every layer of `model` has a compiled kernel (its forward pass can run compiled). */
 export function compilable(model: Sequential): boolean {
-  return plan(model) !== undefined;
+  return plan(model, { values: () => new Float32Array(0), offset: () => 0, reserved: 0 }) !== undefined;
 }
 
 /**
  * `model` for `classifyPrepared`: its probabilities from the compiled kernels when every layer has
- * one (and WebAssembly runs here), else from `model.predict`.
+ * one (and WebAssembly runs here), with the weights of `weights` (default: the model's own), else
+ * from `model.predict`.
  */
-export function compiledPredictor(model: Sequential): Predictor {
+export function compiledPredictor(model: Sequential, weights: WeightSource = modelWeights(model)): Predictor {
   return {
     predict(x: Tensor): Tensor {
       const shape = model.inputShape;
       const size = shape.reduce((a, b) => a * b, 1);
       const fits = x.shape.length === shape.length + 1 && shape.every((d, i) => x.shape[i + 1] === d);
-      const p = fits ? plan(model) : undefined;
+      const p = fits ? plan(model, weights) : undefined;
       if (p === undefined) return model.predict(x);
-      let bytes = 0;
-      for (const a of p.arrays) bytes += 4 * a.length + 16;
-      const act = bytes;
-      bytes += 2 * 4 * p.largest + 32;
-      const k = preprocessKernels(bytes);
+      // Two activation buffers after the weights, the pass alternating between them.
+      const ping = p.end;
+      const pong = align16(ping + 4 * p.largest);
+      const k = forwardKernels(pong + 4 * p.largest);
       if (k === null) return model.predict(x);
-      let offset = 0;
-      for (const a of p.arrays) {
-        new Float32Array(k.memory.buffer, offset, a.length).set(a);
-        offset += 4 * a.length + 15 - ((4 * a.length + 15) % 16);
-      }
-      const ping = act;
-      const pong = act + 4 * p.largest + 16 - ((4 * p.largest) % 16);
+      for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
       const n = x.shape[0];
       const classes = model.outputShape[0];
       const logits = new Tensor([n, classes]);

@@ -177,20 +177,39 @@ export interface PreprocessKernels {
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */
 const MAX_BYTES = 2 ** 30;
 
-/** The instance, null when WebAssembly is unavailable, undefined before the first call. */
-let kernels: PreprocessKernels | null | undefined;
+/** The compiled module, null when WebAssembly is unavailable, undefined before the first call. */
+let compiled: object | null | undefined;
 
+/** A new instance of the module (with a memory of its own), or null when WebAssembly is unavailable. */
 function instantiate(): PreprocessKernels | null {
   try {
     const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wa === undefined) return null;
     // Node's native base64 decoder: a per-character callback costs milliseconds when run cold.
-    const bytes = Buffer.from(PREPROCESS_WASM, 'base64');
-    return new wa.Instance(new wa.Module(bytes)).exports as PreprocessKernels;
+    if (compiled === undefined) compiled = new wa.Module(Buffer.from(PREPROCESS_WASM, 'base64'));
+    return compiled === null ? null : (new wa.Instance(compiled).exports as PreprocessKernels);
   } catch {
+    compiled = null;
     return null;
   }
 }
+
+/** `k` with at least `bytes` of memory, or null when it cannot have them. */
+function withRoom(k: PreprocessKernels | null, bytes: number): PreprocessKernels | null {
+  if (k === null || !(bytes <= MAX_BYTES)) return null;
+  const need = Math.ceil((bytes - k.memory.buffer.byteLength) / 65536);
+  if (need > 0) {
+    try {
+      k.memory.grow(need);
+    } catch {
+      return null;
+    }
+  }
+  return k;
+}
+
+/** The preprocessing instance, null when WebAssembly is unavailable, undefined before the first call. */
+let kernels: PreprocessKernels | null | undefined;
 
 /**
  * The kernels with at least `bytes` of memory (its contents are scratch: each call lays out its own
@@ -198,14 +217,18 @@ function instantiate(): PreprocessKernels | null {
  */
 export function preprocessKernels(bytes: number): PreprocessKernels | null {
   if (kernels === undefined) kernels = instantiate();
-  if (kernels === null || !(bytes <= MAX_BYTES)) return null;
-  const need = Math.ceil((bytes - kernels.memory.buffer.byteLength) / 65536);
-  if (need > 0) {
-    try {
-      kernels.memory.grow(need);
-    } catch {
-      return null;
-    }
-  }
-  return kernels;
+  return withRoom(kernels, bytes);
+}
+
+/** The forward pass's instance (src/forward.ts), apart so that preprocessing never overwrites it. */
+let forward: PreprocessKernels | null | undefined;
+
+/**
+ * A second instance of the kernels, for the forward pass: its memory holds the model file
+ * (src/model-file.ts) and the pass's arrays, and nothing else writes there. At least `bytes` of
+ * memory (growing it detaches views of the old buffer), or null when it cannot be used.
+ */
+export function forwardKernels(bytes: number): PreprocessKernels | null {
+  if (forward === undefined) forward = instantiate();
+  return withRoom(forward, bytes);
 }
