@@ -124,6 +124,7 @@ const startupTrims = {
       'histogram',
       'illumination',
       'shadows',
+      'ink',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,

@@ -94,7 +94,7 @@ export function relu(x: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const at = x + ((<usize>i) << 2);
     const v = load<f32>(at);
-    if (!(v > 0) && !isNaN(v)) store<f32>(at, 0);
+    if (!(v > 0) && !Number.isNaN(v)) store<f32>(at, 0);
   }
 }
 
@@ -130,8 +130,8 @@ export function maxPool2d(
         for (let iy = y0; iy < y1; iy++) {
           for (let ix = x0; ix < x1; ix++) {
             const v = load<f32>(xc + ((<usize>(iy * w + ix)) << 2));
-            if (v > m || isNaN(v)) m = v;
-            if (isNaN(m)) break;
+            if (v > m || Number.isNaN(v)) m = v;
+            if (Number.isNaN(m)) break;
           }
         }
         store<f32>(yc + ((<usize>(oy * ow + ox)) << 2), m);

@@ -13,7 +13,7 @@ const PAPER_FLOOR: f64 = 0.3;
 export function percentileOf(data: usize, n: i32, q: f64, lo: f64, hi: f64, hist: usize): f64 {
   const span = hi - lo;
   // JavaScript's `hi - lo || 1`: 0, −0 and NaN give 1.
-  const scale = <f64>BINS / (span !== 0 && !isNaN(span) ? span : 1);
+  const scale = <f64>BINS / (span !== 0 && !Number.isNaN(span) ? span : 1);
   const b = histogramRank(data, n, lo, scale, BINS, q * <f64>n, hist);
   return b < 0 ? hi : lo + (<f64>b + 0.5) / scale;
 }

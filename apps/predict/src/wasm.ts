@@ -172,6 +172,22 @@ export interface PreprocessKernels {
     pre: number,
     suf: number,
   ): number;
+  complement(lum: number, out: number, n: number): void;
+  strokeLevel(ink: number, n: number, hist: number): number;
+  thresholdInk(ink: number, out: number, n: number, on: number): void;
+  labelKinds(labels: number, kind: number, kinds: number, out: number, n: number): void;
+  cropInk(
+    ink: number,
+    mask: number,
+    out: number,
+    w: number,
+    bx: number,
+    by: number,
+    bw: number,
+    bh: number,
+    scale: number,
+    offset: number,
+  ): void;
 }
 
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */

@@ -5,6 +5,7 @@ import { labelComponents as labelComponentsJs } from '../../../packages/datasets
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
 import { histogramRank as histogramRankJs } from '../../../packages/datasets/src/image/preprocess/histogram.js';
 import { inkMap as inkMapJs } from '../../../packages/datasets/src/image/preprocess/illumination.js';
+import * as inkJs from '../../../packages/datasets/src/image/preprocess/ink.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
 import { removeShadowInk as removeShadowInkJs } from '../../../packages/datasets/src/image/preprocess/shadows.js';
@@ -18,6 +19,7 @@ import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
 import { histogramRank } from '../src/wasm-histogram.js';
 import { inkMap } from '../src/wasm-illumination.js';
+import * as ink from '../src/wasm-ink.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
@@ -363,6 +365,40 @@ describe('compiled shadow clearing', () => {
       expect(cleared, `${w}×${h}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
       if (w >= 30) expect(cleared).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('compiled per-pixel passes', () => {
+  it('give the bits of the library’s complement, strokeLevel, thresholdInk, labelKinds and cropInk', () => {
+    for (const [w, h, seed] of [
+      [1, 1, 1],
+      [9, 7, 2],
+      [40, 30, 3],
+      [160, 120, 4],
+    ]) {
+      const values = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1.3);
+      expect(bits(ink.complement(values)), `${w}×${h}`).toEqual(bits(inkJs.complement(values)));
+      const level = ink.strokeLevel(values);
+      expect(level, `${w}×${h}`).toBe(inkJs.strokeLevel(values));
+      expect(ink.strokeLevel(new Float32Array(w * h))).toBe(0);
+      for (const on of [0, 0.25 * level, level]) {
+        expect(Array.from(ink.thresholdInk(values, on))).toEqual(Array.from(inkJs.thresholdInk(values, on)));
+      }
+      // Labels 0…5 against a table of 4 kinds: the ones past it read as 0, as in JavaScript.
+      const labels = Int32Array.from(values, (v) => Math.floor(v * 4.6));
+      const kind = Uint8Array.of(0, 2, 1, 2);
+      expect(Array.from(ink.labelKinds(labels, kind))).toEqual(Array.from(inkJs.labelKinds(labels, kind)));
+      const mask = inkJs.labelKinds(labels, kind);
+      for (const box of [
+        { x: 0, y: 0, width: w, height: h },
+        { x: w >> 2, y: h >> 3, width: w >> 1, height: h - (h >> 2) },
+      ]) {
+        const got = ink.cropInk(values, mask, w, box, 1.7, 0.31);
+        expect(bits(got), `${w}×${h} ${JSON.stringify(box)}`).toEqual(
+          bits(inkJs.cropInk(values, mask, w, box, 1.7, 0.31)),
+        );
+      }
     }
   });
 });
