@@ -11,15 +11,8 @@
 // loader (~13 internal modules more than `node -e 0`, measured with process.moduleLoadList), and a
 // copy of the file runs on its own wherever it is put.
 const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { homedir } = require('node:os');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
-
-// The CLI's time is JavaScript run once: long pixel loops (preprocessing, the forward pass) that V8
-// optimises on the stack (OSR) while they run. Compiled in the background, the optimised code often
-// arrives after the loop has ended on a busy machine; compiled at once, the rest of the loop runs
-// optimised. Set before SOURCE is compiled, so its code cache is made and checked under this flag.
-require('node:v8').setFlagsFromString('--no-concurrent-osr');
 
 const SOURCE_LENGTH = '__SOURCE_LENGTH__';
 const SOURCE_KEY = '__SOURCE_KEY__';
@@ -38,7 +31,9 @@ function source() {
 /** The cache file of this build on this Node, or undefined when there is no cache directory. */
 function cacheFile() {
   try {
-    const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+    // $HOME first, as os.homedir() does, without loading node:os for it.
+    const base =
+      process.env.XDG_CACHE_HOME || join(process.env.HOME || require('node:os').homedir(), '.cache');
     return join(base, 'scratchnet', `predict-${SOURCE_KEY}-${process.version}-${process.arch}.v8cache`);
   } catch {
     return undefined;
