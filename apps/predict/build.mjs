@@ -109,8 +109,22 @@ const startupTrims = {
     }));
     // fflate's browser build: the same synchronous code without the Node build's top-level
     // require('worker_threads') (only its asynchronous API uses workers; the CLI never calls it).
+    // Behind a stand-in that loads it on first use: its module code builds its Huffman and bit-reversal
+    // tables (a 32768-step loop) at start, which a run that inflates natively never needs.
     build.onResolve({ filter: /^fflate$/ }, (args) => ({
       path: join(dirname(createRequire(args.importer).resolve('fflate')), '../esm/browser.js'),
+      namespace: 'lazy-fflate',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-fflate' }, (args) => ({
+      contents: [
+        `let real;`,
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `export class Gunzip { constructor(...a) { return new (load().Gunzip)(...a); } }`,
+        `export class Unzlib { constructor(...a) { return new (load().Unzlib)(...a); } }`,
+        `export function gzipSync(...a) { return load().gzipSync(...a); }`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: dirname(args.path),
     }));
     // Preprocessing's hot loops run compiled (src/wasm.ts says why): these modules of the datasets
     // library's image code are replaced by the CLI's src/wasm-<name>.ts (which import the originals).
