@@ -6,7 +6,8 @@
 
 /**
  * 2-D convolution of one sample: x [c, h, w] with weights [f, c, kh, kw] (and bias [f], or `bias`
- * 0 for none) into y [f, oh, ow], stride (sh, sw), zero padding (ph, pw).
+ * 0 for none) into y [f, oh, ow], stride (sh, sw), zero padding (ph, pw). `scratch` holds
+ * c·(h + 2ph)·(w + 2pw) + oh·(w + 2pw) floats for the stride-1 path.
  */
 export function conv2d(
   x: usize,
@@ -25,7 +26,14 @@ export function conv2d(
   pw: i32,
   oh: i32,
   ow: i32,
+  scratch: usize,
 ): void {
+  const wp = w + 2 * pw;
+  const hp = h + 2 * ph;
+  if (sh === 1 && sw === 1 && oh === hp - kh + 1 && ow === wp - kw + 1) {
+    conv2dStride1(x, wt, bias, y, c, h, w, f, kh, kw, ph, pw, oh, ow, scratch);
+    return;
+  }
   const plane = oh * ow;
   for (let o = 0; o < f; o++) {
     const yo = y + ((<usize>(o * plane)) << 2);
@@ -58,6 +66,63 @@ export function conv2d(
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * {@link conv2d} at stride 1: the input zero-padded once, then each output plane computed at the
+ * padded width, so that every (input channel, tap) is one long multiply-add over the whole plane
+ * (the columns past the output's width are dropped at the end).
+ */
+function conv2dStride1(
+  x: usize,
+  wt: usize,
+  bias: usize,
+  y: usize,
+  c: i32,
+  h: i32,
+  w: i32,
+  f: i32,
+  kh: i32,
+  kw: i32,
+  ph: i32,
+  pw: i32,
+  oh: i32,
+  ow: i32,
+  scratch: usize,
+): void {
+  const wp = w + 2 * pw;
+  const hp = h + 2 * ph;
+  const xp = scratch;
+  const full = scratch + ((<usize>(c * hp * wp)) << 2);
+  memory.fill(xp, 0, (<usize>(c * hp * wp)) << 2);
+  for (let ci = 0; ci < c; ci++) {
+    for (let iy = 0; iy < h; iy++) {
+      memory.copy(
+        xp + ((<usize>((ci * hp + iy + ph) * wp + pw)) << 2),
+        x + ((<usize>((ci * h + iy) * w)) << 2),
+        (<usize>w) << 2,
+      );
+    }
+  }
+  // The outputs that matter end at (oh − 1)·wp + ow: the last row's tail is never read.
+  const n = (oh - 1) * wp + ow;
+  for (let o = 0; o < f; o++) {
+    const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>o) << 2)) : 0;
+    for (let i = 0; i < n; i++) store<f32>(full + ((<usize>i) << 2), b);
+    for (let ci = 0; ci < c; ci++) {
+      const xc = xp + ((<usize>(ci * hp * wp)) << 2);
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const wv = load<f32>(wt + ((<usize>(((o * c + ci) * kh + ky) * kw + kx)) << 2));
+          axpy(full, xc + ((<usize>(ky * wp + kx)) << 2), wv, n);
+        }
+      }
+    }
+    const yo = y + ((<usize>(o * oh * ow)) << 2);
+    for (let oy = 0; oy < oh; oy++) {
+      memory.copy(yo + ((<usize>(oy * ow)) << 2), full + ((<usize>(oy * wp)) << 2), (<usize>ow) << 2);
     }
   }
 }

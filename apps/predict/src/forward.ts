@@ -65,6 +65,10 @@ interface Plan {
   end: number;
   /** Floats of the largest activation of one sample. */
   largest: number;
+  /** Floats of scratch the convolutions need. */
+  scratch: number;
+  /** Sets the byte offset of that scratch. */
+  placeScratch(at: number): void;
 }
 
 const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
@@ -82,6 +86,9 @@ function plan(model: Sequential, weights: WeightSource): Plan | undefined {
   const ref = (name: string): number => weights.offset(name) ?? place(weights.values(name));
   const steps: Plan['steps'] = [];
   let largest = model.inputShape.reduce((a, b) => a * b, 1);
+  let scratch = 0;
+  // Set once the memory is laid out (predict): where the convolutions' scratch starts.
+  let scratchAt = 0;
   const layers = model.layers;
   const last = layers.length - (layers[layers.length - 1] instanceof Softmax ? 1 : 0);
   for (let li = 0; li < last; li++) {
@@ -100,9 +107,10 @@ function plan(model: Sequential, weights: WeightSource): Plan | undefined {
       const [sh, sw] = layer.stride;
       const [ph, pw] = layer.resolvedPadding;
       const [f, oh, ow] = out;
+      scratch = Math.max(scratch, (c * (h + 2 * ph) + oh) * (w + 2 * pw));
       steps.push({
         inPlace: false,
-        run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow),
+        run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
       });
     } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
       // The layer's own inference terms (batch-norm.ts): scale = γ·invStd, shift = β − μ·scale.
@@ -144,7 +152,16 @@ function plan(model: Sequential, weights: WeightSource): Plan | undefined {
       return undefined;
     }
   }
-  return { steps, copies, end, largest };
+  return {
+    steps,
+    copies,
+    end,
+    largest,
+    scratch,
+    placeScratch: (at: number) => {
+      scratchAt = at;
+    },
+  };
 }
 
 /** Whether every layer of `model` has a compiled kernel (its forward pass can run compiled). */
@@ -165,10 +182,12 @@ export function compiledPredictor(model: Sequential, weights: WeightSource = mod
       const fits = x.shape.length === shape.length + 1 && shape.every((d, i) => x.shape[i + 1] === d);
       const p = fits ? plan(model, weights) : undefined;
       if (p === undefined) return model.predict(x);
-      // Two activation buffers after the weights, the pass alternating between them.
+      // Two activation buffers after the weights, the pass alternating between them, then scratch.
       const ping = p.end;
       const pong = align16(ping + 4 * p.largest);
-      const k = forwardKernels(pong + 4 * p.largest);
+      const scratch = align16(pong + 4 * p.largest);
+      p.placeScratch(scratch);
+      const k = forwardKernels(scratch + 4 * p.scratch);
       if (k === null) return model.predict(x);
       for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
       const n = x.shape[0];

@@ -119,6 +119,7 @@ export interface PreprocessKernels {
     pw: number,
     oh: number,
     ow: number,
+    scratch: number,
   ): void;
   channelAffine(x: number, scale: number, shift: number, c: number, plane: number): void;
   relu(x: number, n: number): void;
