@@ -139,6 +139,7 @@ const startupTrims = {
       'illumination',
       'shadows',
       'ink',
+      'extremes',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,

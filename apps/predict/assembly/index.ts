@@ -11,3 +11,4 @@ export { channelAffine, conv2d, dense, maxPool2d, relu } from './forward';
 export { inkMap } from './illumination';
 export { removeShadowInk } from './shadows';
 export { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './ink';
+export { extremes } from './extremes';

@@ -5,6 +5,7 @@ import { labelComponents as labelComponentsJs } from '../../../packages/datasets
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
 import { histogramRank as histogramRankJs } from '../../../packages/datasets/src/image/preprocess/histogram.js';
 import { inkMap as inkMapJs } from '../../../packages/datasets/src/image/preprocess/illumination.js';
+import { extremes as extremesJs } from '../../../packages/datasets/src/image/preprocess/extremes.js';
 import * as inkJs from '../../../packages/datasets/src/image/preprocess/ink.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
@@ -20,6 +21,7 @@ import { extremeFilter } from '../src/wasm-extreme.js';
 import { histogramRank } from '../src/wasm-histogram.js';
 import { inkMap } from '../src/wasm-illumination.js';
 import * as ink from '../src/wasm-ink.js';
+import { extremes } from '../src/wasm-extremes.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
@@ -400,5 +402,25 @@ describe('compiled per-pixel passes', () => {
         );
       }
     }
+  });
+});
+
+describe('compiled extremes', () => {
+  it('give the library’s minimum and maximum, −0, NaN and empty pictures included', () => {
+    for (const [w, h, seed] of [
+      [1, 1, 1],
+      [13, 11, 2],
+      [160, 120, 3],
+    ]) {
+      const values = picture(w, h, seed);
+      expect(extremes(values)).toEqual(extremesJs(values));
+      values[3 % values.length] = Number.NaN;
+      expect(extremes(values)).toEqual(extremesJs(values));
+    }
+    expect(extremes(Float32Array.of(-0, 0))).toEqual(extremesJs(Float32Array.of(-0, 0)));
+    expect(extremes(new Float32Array(0))).toEqual({
+      lo: Number.POSITIVE_INFINITY,
+      hi: Number.NEGATIVE_INFINITY,
+    });
   });
 });
