@@ -10,5 +10,5 @@ export { steepestProjection } from './projection';
 export { channelAffine, conv2d, dense, maxPool2d, relu } from './forward';
 export { inkMap } from './illumination';
 export { removeShadowInk } from './shadows';
-export { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './ink';
+export { complement, cropInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';
 export { extremes } from './extremes';

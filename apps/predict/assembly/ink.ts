@@ -67,3 +67,26 @@ export function cropInk(
     }
   }
 }
+
+/** `strokeWidth` of img [h, w]: 2·area / boundary of the pixels not ≤ 0 (0 without a boundary). */
+export function strokeWidth(img: usize, w: i32, h: i32): f64 {
+  let area = 0;
+  let boundary = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (load<f32>(img + ((<usize>i) << 2)) <= 0) continue;
+      area++;
+      // a boundary pixel has a 4-neighbour that is paper or outside the crop
+      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
+      else if (
+        load<f32>(img + ((<usize>(i - 1)) << 2)) <= 0 ||
+        load<f32>(img + ((<usize>(i + 1)) << 2)) <= 0 ||
+        load<f32>(img + ((<usize>(i - w)) << 2)) <= 0 ||
+        load<f32>(img + ((<usize>(i + w)) << 2)) <= 0
+      )
+        boundary++;
+    }
+  }
+  return boundary === 0 ? 0 : (2 * <f64>area) / <f64>boundary;
+}

@@ -76,3 +76,12 @@ export function cropInk(
   k.cropInk(0, maskAt, out, w, box.x, box.y, box.width, box.height, scale, offset);
   return new Float32Array(k.memory.buffer, out, size).slice();
 }
+
+/** Mean stroke width of the ink ≈ 2·area / boundary length (see the library's `strokeWidth`). */
+export function strokeWidth(img: Float32Array, w: number, h: number): number {
+  const n = img.length;
+  const k = n > 0 && n === w * h ? preprocessKernels(4 * n) : null;
+  if (k === null) return js.strokeWidth(img, w, h);
+  new Float32Array(k.memory.buffer, 0, n).set(img);
+  return k.strokeWidth(0, w, h);
+}

@@ -176,6 +176,7 @@ export interface PreprocessKernels {
   complement(lum: number, out: number, n: number): void;
   extremes(data: number, n: number, out: number): void;
   strokeLevel(ink: number, n: number, hist: number): number;
+  strokeWidth(img: number, w: number, h: number): number;
   thresholdInk(ink: number, out: number, n: number, on: number): void;
   labelKinds(labels: number, kind: number, kinds: number, out: number, n: number): void;
   cropInk(

@@ -392,6 +392,9 @@ describe('compiled per-pixel passes', () => {
       const kind = Uint8Array.of(0, 2, 1, 2);
       expect(Array.from(ink.labelKinds(labels, kind))).toEqual(Array.from(inkJs.labelKinds(labels, kind)));
       const mask = inkJs.labelKinds(labels, kind);
+      const signed = Float32Array.from(values, (v, i) => (i % 7 === 0 ? -v : i % 11 === 0 ? Number.NaN : v));
+      expect(ink.strokeWidth(signed, w, h), `${w}×${h}`).toBe(inkJs.strokeWidth(signed, w, h));
+      expect(ink.strokeWidth(values, w, h)).toBe(inkJs.strokeWidth(values, w, h));
       for (const box of [
         { x: 0, y: 0, width: w, height: h },
         { x: w >> 2, y: h >> 3, width: w >> 1, height: h - (h >> 2) },

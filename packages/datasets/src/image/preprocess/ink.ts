@@ -1,6 +1,6 @@
 /**
  * The per-pixel passes of preprocessing over a whole picture: complement, stroke level, threshold,
- * blob kinds and the digit's crop. Their own module so that a program can put compiled ones in its
+ * blob kinds, the digit's crop and its stroke width. Their own module so that a program can put compiled ones in its
  * place (scratchnet-predict does), which must give the same bits.
  */
 import { percentile } from './levels.js';
@@ -55,4 +55,20 @@ export function cropInk(
     }
   }
   return out;
+}
+
+/** Mean stroke width of the ink ≈ 2·area / boundary length (a long stroke has two edges). */
+export function strokeWidth(img: Float32Array, w: number, h: number): number {
+  let area = 0;
+  let boundary = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      if (img[i] <= 0) continue;
+      area++;
+      // a boundary pixel has a 4-neighbour that is paper or outside the crop
+      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
+      else if (img[i - 1] <= 0 || img[i + 1] <= 0 || img[i - w] <= 0 || img[i + w] <= 0) boundary++;
+    }
+  }
+  return boundary === 0 ? 0 : (2 * area) / boundary;
 }
