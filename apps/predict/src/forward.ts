@@ -172,23 +172,28 @@ export function compilable(model: Sequential): boolean {
 /**
  * `model` for `classifyPrepared`: its probabilities from the compiled kernels when every layer has
  * one (and WebAssembly runs here), with the weights of `weights` (default: the model's own), else
- * from `model.predict`.
+ * from `fallback()` (default: `model` itself; a model whose weights were left unloaded must give one
+ * that has them).
  */
-export function compiledPredictor(model: Sequential, weights: WeightSource = modelWeights(model)): Predictor {
+export function compiledPredictor(
+  model: Sequential,
+  weights: WeightSource = modelWeights(model),
+  fallback: () => Predictor = () => model,
+): Predictor {
   return {
     predict(x: Tensor): Tensor {
       const shape = model.inputShape;
       const size = shape.reduce((a, b) => a * b, 1);
       const fits = x.shape.length === shape.length + 1 && shape.every((d, i) => x.shape[i + 1] === d);
       const p = fits ? plan(model, weights) : undefined;
-      if (p === undefined) return model.predict(x);
+      if (p === undefined) return fallback().predict(x);
       // Two activation buffers after the weights, the pass alternating between them, then scratch.
       const ping = p.end;
       const pong = align16(ping + 4 * p.largest);
       const scratch = align16(pong + 4 * p.largest);
       p.placeScratch(scratch);
       const k = forwardKernels(scratch + 4 * p.scratch);
-      if (k === null) return model.predict(x);
+      if (k === null) return fallback().predict(x);
       for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
       const n = x.shape[0];
       const classes = model.outputShape[0];

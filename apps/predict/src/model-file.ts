@@ -3,7 +3,7 @@
 // and finiteness) is made, but the weights are not copied into the model's tensors, nor from them
 // into the kernels. Each fresh megabyte a process touches costs it milliseconds (page faults; 8 ms
 // per MB measured on the bench's virtual machine), and this saves two copies of the weights.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Sequential } from '@scratchnet/layers';
 import {
   MAX_MODEL_FILE_BYTES,
@@ -34,8 +34,9 @@ function readIntoKernels(path: string): Uint8Array | undefined {
     return undefined;
   }
   try {
-    const { size } = fstatSync(fd);
-    if (!fstatSync(fd).isFile() || size === 0 || size > MAX_MODEL_FILE_BYTES) return undefined;
+    const stats = fstatSync(fd);
+    const size = stats.size;
+    if (!stats.isFile() || size === 0 || size > MAX_MODEL_FILE_BYTES) return undefined;
     const k = forwardKernels(size);
     if (k === null) return undefined;
     const bytes = new Uint8Array(k.memory.buffer, 0, size);
@@ -88,5 +89,8 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
     },
     reserved,
   };
-  return { ...checked, predictor: compiledPredictor(checked.model, weights) };
+  // Should the compiled pass not run after all (its memory cannot grow), the model with its weights
+  // loaded: the file read and checked again the ordinary way.
+  const loaded = (): Predictor => modelFromBytes(readFileSync(path), path).model;
+  return { ...checked, predictor: compiledPredictor(checked.model, weights, loaded) };
 }

@@ -116,6 +116,22 @@ describe('compiled forward pass', () => {
     expect(Array.from(compiledPredictor(model).predict(x).data)).toEqual(Array.from(model.predict(x).data));
   });
 
+  it('asks its fallback, not a model with unloaded weights, when it cannot compile', () => {
+    const model = new Sequential([new Flatten(), new Tanh(), new Dense(3)], {
+      inputShape: [1, 4, 4],
+      seed: 6,
+    });
+    const loaded = new Sequential([new Flatten(), new Tanh(), new Dense(3)], {
+      inputShape: [1, 4, 4],
+      seed: 8,
+    });
+    const none = { values: () => new Float32Array(0), offset: () => undefined, reserved: 0 };
+    const x = randomInput(2, [1, 4, 4], 3);
+    const got = compiledPredictor(model, none, () => loaded).predict(x);
+    expect(Array.from(got.data)).toEqual(Array.from(loaded.predict(x).data));
+    expect(Array.from(got.data)).not.toEqual(Array.from(model.predict(x).data));
+  });
+
   it('propagates NaN like the js backend', () => {
     const model = new Sequential(
       [new Conv2d({ filters: 2, kernelSize: 3 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Dense(3)],

@@ -34,6 +34,10 @@ describe('loadIntoKernels', () => {
     expect(ready!.model.getConfig()).toEqual(model.getConfig());
     // The model's own weights were not copied: the predictions come from the file's bytes.
     expect(ready!.predictor).not.toBe(ready!.model);
+    const unloaded = ready!.model
+      .namedParameters()
+      .filter((p) => p.name === '0.weight' || p.name === '10.weight');
+    expect(unloaded.map((p) => p.value.data.every((v) => v === 0))).toEqual([true, true]);
     const x = input(6, 1);
     const got = ready!.predictor.predict(x).data;
     const want = model.predict(x).data;
