@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Bundles scratchnet-predict into one file, dist/scratchnet-predict.js, with a shebang: every
 // dependency (the scratchnet packages from their TypeScript sources, fflate, jpeg-js's decoder) is
-// inside, so the CLI starts by reading one file and nothing else. The file is src/start.cjs with the
-// bundle inside as a string, which it compiles through V8's code cache. It is a CommonJS script, and
-// dist/package.json says so (the package itself is "type": "module").
+// inside. The file is src/start.cjs with the bundle as the comment that ends it, which start.cjs
+// reads back and compiles through V8's code cache. It is a CommonJS script, and dist/package.json
+// says so (the package itself is "type": "module").
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -50,6 +50,8 @@ function buildWasm() {
         asc,
         join(dir, 'index.ts'),
         ...['--runtime', 'stub', '--noAssert', '--use', 'abort=', '-O3', '--initialMemory', '1'],
+        // SIMD for the forward pass (assembly/forward.ts): WebAssembly SIMD runs on every Node ≥ 16.4.
+        ...['--enable', 'simd'],
         ...['-o', wasm],
       ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
@@ -107,8 +109,22 @@ const startupTrims = {
     }));
     // fflate's browser build: the same synchronous code without the Node build's top-level
     // require('worker_threads') (only its asynchronous API uses workers; the CLI never calls it).
+    // Behind a stand-in that loads it on first use: its module code builds its Huffman and bit-reversal
+    // tables (a 32768-step loop) at start, which a run that inflates natively never needs.
     build.onResolve({ filter: /^fflate$/ }, (args) => ({
       path: join(dirname(createRequire(args.importer).resolve('fflate')), '../esm/browser.js'),
+      namespace: 'lazy-fflate',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-fflate' }, (args) => ({
+      contents: [
+        `let real;`,
+        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
+        `export class Gunzip { constructor(...a) { return new (load().Gunzip)(...a); } }`,
+        `export class Unzlib { constructor(...a) { return new (load().Unzlib)(...a); } }`,
+        `export function gzipSync(...a) { return load().gzipSync(...a); }`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: dirname(args.path),
     }));
     // Preprocessing's hot loops run compiled (src/wasm.ts says why): these modules of the datasets
     // library's image code are replaced by the CLI's src/wasm-<name>.ts (which import the originals).
@@ -120,6 +136,10 @@ const startupTrims = {
       'resample',
       'png-rows',
       'histogram',
+      'illumination',
+      'shadows',
+      'ink',
+      'extremes',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,
@@ -132,6 +152,20 @@ const startupTrims = {
         return { path: join(root, `src/wasm-${m[1]}.ts`) };
       },
     );
+    // The tensor package's wasm kernels come in four compiled variants (base64, 250 KB of the bundle
+    // to read and parse); the CLI runs on the js backend (run.ts says why), so they stay out. Empty
+    // modules fail WebAssembly.validate: the wasm backend would report itself unavailable.
+    build.onResolve({ filter: /^\.\/generated\/kernels\.js$/ }, (args) =>
+      /[/\\]tensor[/\\]src[/\\]backends[/\\]wasm[/\\]runtime\.ts$/.test(args.importer)
+        ? { path: 'tensor-wasm-variants', namespace: 'no-wasm-variants' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-wasm-variants' }, () => ({
+      contents: ['relaxed', 'simd', 'unshared', 'checked']
+        .map((n) => `export const ${n}Wasm = '';`)
+        .join('\n'),
+      loader: 'js',
+    }));
     // The PNG decoder inflates with Node's zlib when it can (src/native-inflate.ts says how).
     build.onResolve({ filter: /^\.\.\/io\/inflate\.js$/ }, (args) =>
       /[/\\]datasets[/\\]src[/\\]image[/\\]png\.ts$/.test(args.importer)
@@ -161,10 +195,15 @@ const built = await esbuild.build({
 });
 const body = `(function (require, __importMetaUrl) {"use strict";${built.outputFiles[0].text}\n})`;
 const key = createHash('sha256').update(body).digest('hex').slice(0, 16);
+// The bundle ends the file as a comment (src/start.cjs reads it back as latin1): it must be ASCII
+// (esbuild escapes other characters) and hold no end of comment.
+if (/[^ -~\t\n]/.test(body) || body.includes('*/')) {
+  throw new Error('build.mjs: the bundle is not ASCII or holds "*/": it cannot be embedded as a comment');
+}
 const start = readFileSync(join(root, 'src/start.cjs'), 'utf8')
   .replace("'__SOURCE_KEY__'", () => JSON.stringify(key))
-  .replace("'__SOURCE__'", () => JSON.stringify(body));
+  .replace("'__SOURCE_LENGTH__'", () => String(body.length));
 mkdirSync(dirname(outfile), { recursive: true });
-writeFileSync(outfile, `#!/usr/bin/env node\n${start}`);
+writeFileSync(outfile, `#!/usr/bin/env node\n${start}/*\n${body}\n*/`);
 writeFileSync(join(dirname(outfile), 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 chmodSync(outfile, 0o755);

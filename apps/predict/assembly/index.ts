@@ -7,3 +7,8 @@ export { histogramRank } from './histogram';
 export { rowsOf8Bits, unfilterRows } from './png-rows';
 export { resampleLines } from './resample';
 export { steepestProjection } from './projection';
+export { channelAffine, conv2d, dense, maxPool2d, relu } from './forward';
+export { inkMap } from './illumination';
+export { removeShadowInk } from './shadows';
+export { complement, cropInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';
+export { extremes } from './extremes';

@@ -1,4 +1,5 @@
 // Entry point of the scratchnet-predict bundle. Nothing runs at import time but this: parse, predict, exit.
+import { fstatSync, writeSync } from 'node:fs';
 import { ImageError } from '@scratchnet/datasets';
 import { FileReadError, MAX_IMAGE_FILE_BYTES, readStreamCapped } from '@scratchnet/datasets/node';
 import { run } from './run.js';
@@ -45,20 +46,47 @@ function outputError(e: unknown): void {
   }
   process.exitCode = 1;
 }
-process.stdout.on('error', outputError);
+
+/**
+ * Writes to standard output with write(2) on descriptor 1: `process.stdout` would load Node's stream
+ * and net modules (about 25 internal modules, measured with process.moduleLoadList) for a few lines.
+ * A non-blocking pipe that is full (EAGAIN) takes the rest through `process.stdout`, in order.
+ */
+function writeOut(text: string): void {
+  if (outputFailed) return;
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
+  try {
+    while (at < bytes.length) at += writeSync(1, bytes, at);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') {
+      outputError(e);
+      return;
+    }
+    process.stdout.on('error', outputError);
+    try {
+      process.stdout.write(bytes.subarray(at));
+    } catch (e2) {
+      outputError(e2);
+    }
+  }
+}
+
+/** Whether standard output is a terminal; only a character device can be one (`process.stdout` says). */
+function stdoutIsTerminal(): boolean {
+  try {
+    if (!fstatSync(1).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.stdout.isTTY === true;
+}
 
 run(process.argv.slice(2), {
-  stdout: (text) => {
-    if (outputFailed) return;
-    try {
-      process.stdout.write(text);
-    } catch (e) {
-      outputError(e);
-    }
-  },
+  stdout: writeOut,
   stderr: (text) => process.stderr.write(text),
   readStdin,
-  color: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+  color: stdoutIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
 }).then(
   (code) => {
     process.exitCode = outputFailed ? 1 : code;

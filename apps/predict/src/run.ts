@@ -9,10 +9,11 @@ import {
   prepareImage,
 } from '@scratchnet/datasets';
 import { FileReadError, MAX_IMAGE_FILE_BYTES, readFileCapped } from '@scratchnet/datasets/node';
-import type { Sequential } from '@scratchnet/layers';
-import { type ModelMetadata, SerializationError, loadModel } from '@scratchnet/serialization/node';
+import { SerializationError, loadModel } from '@scratchnet/serialization/node';
 import { setBackend } from '@scratchnet/tensor';
 import { type Command, PRETRAINED_LABEL, type PredictArgs, USAGE, UsageError, parseArgs } from './args.js';
+import { compiledPredictor } from './forward.js';
+import { type ReadyModel, loadIntoKernels } from './model-file.js';
 import { displayName, formatJson, formatText } from './render.js';
 
 declare const __VERSION__: string | undefined;
@@ -86,11 +87,11 @@ async function readImage(file: string): Promise<Uint8Array> {
 
 async function predict(given: PredictArgs, io: Io): Promise<number> {
   const { args, label: modelLabel } = resolveModel(given);
-  // The reference backend. Measured (bench/start-time.mjs, 10+ runs each): wasm with 1 thread starts
-  // no faster (its faster forward pass is paid back compiling the module and copying the weights in),
-  // and js needs no WebAssembly at all.
+  // The reference backend, for loading the model: the forward pass runs compiled (forward.ts). The
+  // tensor package's wasm backend with 1 thread starts slower, measured: it decodes and compiles its
+  // kernel module and fills the model's fresh weights before they are loaded.
   setBackend('js');
-  const { model, metadata } = await load(args);
+  const { model, metadata, predictor } = await load(args);
   const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
   const outputShape = model.outputShape;
   if (inputSize !== 28 * 28 || outputShape.length !== 1) {
@@ -120,7 +121,7 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
   let results: ReturnType<typeof classifyPrepared>;
   try {
     results = classifyPrepared(
-      model,
+      predictor,
       ready.map((r) => r.image),
       { preprocessing, classNames: metadata.classNames, top: args.top },
     );
@@ -144,9 +145,12 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
   return failed ? 1 : 0;
 }
 
-async function load(args: PredictArgs): Promise<{ model: Sequential; metadata: ModelMetadata }> {
+async function load(args: PredictArgs): Promise<ReadyModel> {
   try {
-    return await loadModel(args.model);
+    const ready = loadIntoKernels(args.model);
+    if (ready !== undefined) return ready;
+    const { model, metadata } = await loadModel(args.model);
+    return { model, metadata, predictor: compiledPredictor(model) };
   } catch (e) {
     if (e instanceof SerializationError && e.message.endsWith(': no such file')) {
       throw new Fatal(

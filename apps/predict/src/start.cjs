@@ -1,31 +1,39 @@
-// The first lines of dist/scratchnet-predict.js (build.mjs fills in SOURCE and SOURCE_KEY): the CLI
-// itself is SOURCE, compiled with V8's code cache so that a second run skips parsing and compiling
-// it. The cache lives in the user's cache directory, one file per CLI build (SOURCE_KEY, a hash of
-// SOURCE), Node version and architecture; V8 rejects a cache made by another V8 or with other flags,
-// and the file is then written again. A missing, unreadable or rejected cache only costs the compile:
-// the code run is SOURCE either way, so a cache never changes an answer.
+// The first lines of dist/scratchnet-predict.js (build.mjs fills in SOURCE_LENGTH and SOURCE_KEY): the
+// CLI itself, SOURCE, is the comment that ends the file, read back from the file and compiled with
+// V8's code cache so that a second run skips parsing and compiling it. Node's loader only skims a
+// comment, where a string literal of the same size would be scanned, copied and kept (measured: a few
+// milliseconds per run). The cache lives in the user's cache directory, one file per CLI build
+// (SOURCE_KEY, a hash of SOURCE), Node version and architecture; V8 rejects a cache made by another V8
+// or with other flags, and the file is then written again. A missing, unreadable or rejected cache
+// only costs the compile: the code run is SOURCE either way, so a cache never changes an answer.
 //
 // A CommonJS script (dist/package.json says so): an ES module entry makes Node load its module
 // loader (~13 internal modules more than `node -e 0`, measured with process.moduleLoadList), and a
 // copy of the file runs on its own wherever it is put.
 const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { homedir } = require('node:os');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
-// The CLI's time is JavaScript run once: long pixel loops (preprocessing, the forward pass) that V8
-// optimises on the stack (OSR) while they run. Compiled in the background, the optimised code often
-// arrives after the loop has ended on a busy machine; compiled at once, the rest of the loop runs
-// optimised. Set before SOURCE is compiled, so its code cache is made and checked under this flag.
-require('node:v8').setFlagsFromString('--no-concurrent-osr');
-
-const SOURCE = '__SOURCE__';
+const SOURCE_LENGTH = '__SOURCE_LENGTH__';
 const SOURCE_KEY = '__SOURCE_KEY__';
+
+/** SOURCE: the file ends with `/*`, a newline, SOURCE (ASCII, no comment end inside), a newline and `*\/`. */
+function source() {
+  const text = readFileSync(__filename, 'latin1');
+  const end = text.length - 3;
+  if (end < SOURCE_LENGTH || text.slice(end) !== '\n*/') {
+    process.stderr.write(`scratchnet-predict: ${__filename} is damaged (its end is missing): reinstall it\n`);
+    process.exit(1);
+  }
+  return text.slice(end - SOURCE_LENGTH, end);
+}
 
 /** The cache file of this build on this Node, or undefined when there is no cache directory. */
 function cacheFile() {
   try {
-    const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+    // $HOME first, as os.homedir() does, without loading node:os for it.
+    const base =
+      process.env.XDG_CACHE_HOME || join(process.env.HOME || require('node:os').homedir(), '.cache');
     return join(base, 'scratchnet', `predict-${SOURCE_KEY}-${process.version}-${process.arch}.v8cache`);
   } catch {
     return undefined;
@@ -41,7 +49,7 @@ if (file !== undefined) {
     cachedData = undefined;
   }
 }
-const script = new Script(SOURCE, { filename: 'scratchnet-predict.js', cachedData });
+const script = new Script(source(), { filename: 'scratchnet-predict.js', cachedData });
 if (file !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
   // After the run, so the cache holds every function this run compiled; written whole, then renamed.
   process.once('exit', () => {

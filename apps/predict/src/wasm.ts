@@ -1,5 +1,5 @@
-// The CLI's compiled preprocessing kernels (assembly/, built into src/generated/preprocess-wasm.ts):
-// one small WebAssembly module, instantiated on first use. V8 compiles it to machine code at once
+// The CLI's compiled preprocessing kernels and forward pass (assembly/, built into
+// src/generated/preprocess-wasm.ts): one small WebAssembly module, instantiated on first use. V8 compiles it to machine code at once
 // (Liftoff), where the datasets library's JavaScript would run cold in the interpreter on a one-shot
 // start. Each kernel gives the same bits as the JavaScript it stands in for (test/wasm.test.ts); the
 // JavaScript runs when WebAssembly cannot be used.
@@ -102,24 +102,133 @@ export interface PreprocessKernels {
     score: number,
   ): number;
   STATS_BYTES: { value: number };
+  conv2d(
+    x: number,
+    wt: number,
+    bias: number,
+    y: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    oh: number,
+    ow: number,
+    scratch: number,
+  ): void;
+  channelAffine(x: number, scale: number, shift: number, c: number, plane: number): void;
+  relu(x: number, n: number): void;
+  maxPool2d(
+    x: number,
+    y: number,
+    c: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    oh: number,
+    ow: number,
+  ): void;
+  dense(x: number, wt: number, bias: number, y: number, n: number, units: number): void;
+  inkMap(
+    light: number,
+    paper: number,
+    diff: number,
+    ink: number,
+    w: number,
+    h: number,
+    r: number,
+    padded: number,
+    a: number,
+    b: number,
+    v: number,
+    pre: number,
+    suf: number,
+    hist: number,
+  ): void;
+  removeShadowInk(
+    mask: number,
+    ink: number,
+    w: number,
+    h: number,
+    level: number,
+    rho: number,
+    fa: number,
+    fb: number,
+    wide: number,
+    labels: number,
+    stack: number,
+    stats: number,
+    weak: number,
+    v: number,
+    pre: number,
+    suf: number,
+  ): number;
+  complement(lum: number, out: number, n: number): void;
+  extremes(data: number, n: number, out: number): void;
+  strokeLevel(ink: number, n: number, hist: number): number;
+  strokeWidth(img: number, w: number, h: number): number;
+  thresholdInk(ink: number, out: number, n: number, on: number): void;
+  labelKinds(labels: number, kind: number, kinds: number, out: number, n: number): void;
+  cropInk(
+    ink: number,
+    mask: number,
+    out: number,
+    w: number,
+    bx: number,
+    by: number,
+    bw: number,
+    bh: number,
+    scale: number,
+    offset: number,
+  ): void;
 }
 
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */
 const MAX_BYTES = 2 ** 30;
 
-/** The instance, null when WebAssembly is unavailable, undefined before the first call. */
-let kernels: PreprocessKernels | null | undefined;
+/** The compiled module, null when WebAssembly is unavailable, undefined before the first call. */
+let compiled: object | null | undefined;
 
+/** A new instance of the module (with a memory of its own), or null when WebAssembly is unavailable. */
 function instantiate(): PreprocessKernels | null {
   try {
     const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (wa === undefined) return null;
-    const bytes = Uint8Array.from(atob(PREPROCESS_WASM), (c) => c.charCodeAt(0));
-    return new wa.Instance(new wa.Module(bytes)).exports as PreprocessKernels;
+    // Node's native base64 decoder: a per-character callback costs milliseconds when run cold.
+    if (compiled === undefined) compiled = new wa.Module(Buffer.from(PREPROCESS_WASM, 'base64'));
+    return compiled === null ? null : (new wa.Instance(compiled).exports as PreprocessKernels);
   } catch {
+    compiled = null;
     return null;
   }
 }
+
+/** `k` with at least `bytes` of memory, or null when it cannot have them. */
+function withRoom(k: PreprocessKernels | null, bytes: number): PreprocessKernels | null {
+  if (k === null || !(bytes <= MAX_BYTES)) return null;
+  const need = Math.ceil((bytes - k.memory.buffer.byteLength) / 65536);
+  if (need > 0) {
+    try {
+      k.memory.grow(need);
+    } catch {
+      return null;
+    }
+  }
+  return k;
+}
+
+/** The preprocessing instance, null when WebAssembly is unavailable, undefined before the first call. */
+let kernels: PreprocessKernels | null | undefined;
 
 /**
  * The kernels with at least `bytes` of memory (its contents are scratch: each call lays out its own
@@ -127,14 +236,18 @@ function instantiate(): PreprocessKernels | null {
  */
 export function preprocessKernels(bytes: number): PreprocessKernels | null {
   if (kernels === undefined) kernels = instantiate();
-  if (kernels === null || !(bytes <= MAX_BYTES)) return null;
-  const need = Math.ceil((bytes - kernels.memory.buffer.byteLength) / 65536);
-  if (need > 0) {
-    try {
-      kernels.memory.grow(need);
-    } catch {
-      return null;
-    }
-  }
-  return kernels;
+  return withRoom(kernels, bytes);
+}
+
+/** The forward pass's instance (src/forward.ts), apart so that preprocessing never overwrites it. */
+let forward: PreprocessKernels | null | undefined;
+
+/**
+ * A second instance of the kernels, for the forward pass: its memory holds the model file
+ * (src/model-file.ts) and the pass's arrays, and nothing else writes there. At least `bytes` of
+ * memory (growing it detaches views of the old buffer), or null when it cannot be used.
+ */
+export function forwardKernels(bytes: number): PreprocessKernels | null {
+  if (forward === undefined) forward = instantiate();
+  return withRoom(forward, bytes);
 }

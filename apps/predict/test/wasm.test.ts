@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { labelComponents as labelComponentsJs } from '../../../packages/datasets/src/image/preprocess/components.js';
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
 import { histogramRank as histogramRankJs } from '../../../packages/datasets/src/image/preprocess/histogram.js';
+import { inkMap as inkMapJs } from '../../../packages/datasets/src/image/preprocess/illumination.js';
+import { extremes as extremesJs } from '../../../packages/datasets/src/image/preprocess/extremes.js';
+import * as inkJs from '../../../packages/datasets/src/image/preprocess/ink.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
+import { removeShadowInk as removeShadowInkJs } from '../../../packages/datasets/src/image/preprocess/shadows.js';
 import {
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
@@ -15,10 +19,14 @@ import { resizeArea } from '../../../packages/datasets/src/image/resize.js';
 import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
 import { histogramRank } from '../src/wasm-histogram.js';
+import { inkMap } from '../src/wasm-illumination.js';
+import * as ink from '../src/wasm-ink.js';
+import { extremes } from '../src/wasm-extremes.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
 import { resampleLines } from '../src/wasm-resample.js';
+import { removeShadowInk } from '../src/wasm-shadows.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
 function picture(w: number, h: number, seed: number): Float32Array {
@@ -292,5 +300,130 @@ describe('compiled percentile histogram', () => {
     }
     // Huge positions wrap modulo 2³² as `| 0` does: 3e9 lands low, not in the last bin.
     expect(histogramRank(Float32Array.from([3e9]), 0, 1, 4096, 1)).toBe(0);
+  });
+});
+
+/** A w×h page: paper of uneven brightness, a dark band (a shadow), strokes and noise, from a seed. */
+function page(w: number, h: number, seed: number): Float32Array {
+  const out = picture(w, h, seed);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const paper = 0.6 + (0.35 * x) / w - (x > w / 3 && x < w / 2 ? 0.3 : 0);
+      const stroke = Math.abs(y - h / 2 - (x - w / 2) / 3) < 2 || Math.abs(x - (2 * w) / 3) < 3;
+      out[i] = (stroke ? 0.15 : paper) + 0.05 * (Math.abs(out[i]) % 1);
+    }
+  }
+  return out;
+}
+
+describe('compiled ink map', () => {
+  it('gives the bits of the library’s inkMap, ink and paper, every size and radius', () => {
+    for (const [w, h, r] of [
+      [1, 1, 4],
+      [7, 3, 4],
+      [40, 30, 4],
+      [160, 120, 10],
+      [97, 160, 13],
+    ]) {
+      for (const [kind, light] of [
+        ['page', page(w, h, w + h + r)],
+        ['noise', picture(w, h, 3 * w + r)],
+      ] as const) {
+        const got = inkMap(light, w, h, r);
+        const want = inkMapJs(light, w, h, r);
+        expect(bits(got.ink), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
+        expect(bits(got.paper), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.paper));
+        if (kind === 'page' && w >= 40) expect(Array.from(got.ink).some((v) => v > 0.5)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('compiled shadow clearing', () => {
+  it('clears the pixels the library’s removeShadowInk clears, and counts them', () => {
+    for (const [w, h, rho, seed] of [
+      [1, 1, 2, 1],
+      [30, 20, 2, 2],
+      [160, 120, 3, 3],
+      [120, 160, 4, 4],
+    ]) {
+      // Ink: a wide weak band (a shadow), a wide strong block (a marker), thin strokes, noise.
+      const noise = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1);
+      const ink = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const i = y * w + x;
+          const band = x > w / 5 && x < w / 5 + 12;
+          const block = x > (3 * w) / 5 && x < (3 * w) / 5 + 10 && y > h / 4 && y < h / 4 + 12;
+          const stroke = Math.abs(y - x / 2) < 1.5;
+          ink[i] = stroke || block ? 0.9 + 0.1 * noise[i] : band ? 0.3 + 0.4 * noise[i] : 0.2 * noise[i];
+        }
+      }
+      const mask = Uint8Array.from(ink, (v) => (v > 0.25 ? 1 : 0));
+      const got = mask.slice();
+      const want = mask.slice();
+      const cleared = removeShadowInk(got, ink, w, h, 1, rho);
+      expect(cleared, `${w}×${h}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
+      expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
+      if (w >= 30) expect(cleared).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('compiled per-pixel passes', () => {
+  it('give the bits of the library’s complement, strokeLevel, thresholdInk, labelKinds and cropInk', () => {
+    for (const [w, h, seed] of [
+      [1, 1, 1],
+      [9, 7, 2],
+      [40, 30, 3],
+      [160, 120, 4],
+    ]) {
+      const values = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1.3);
+      expect(bits(ink.complement(values)), `${w}×${h}`).toEqual(bits(inkJs.complement(values)));
+      const level = ink.strokeLevel(values);
+      expect(level, `${w}×${h}`).toBe(inkJs.strokeLevel(values));
+      expect(ink.strokeLevel(new Float32Array(w * h))).toBe(0);
+      for (const on of [0, 0.25 * level, level]) {
+        expect(Array.from(ink.thresholdInk(values, on))).toEqual(Array.from(inkJs.thresholdInk(values, on)));
+      }
+      // Labels 0…5 against a table of 4 kinds: the ones past it read as 0, as in JavaScript.
+      const labels = Int32Array.from(values, (v) => Math.floor(v * 4.6));
+      const kind = Uint8Array.of(0, 2, 1, 2);
+      expect(Array.from(ink.labelKinds(labels, kind))).toEqual(Array.from(inkJs.labelKinds(labels, kind)));
+      const mask = inkJs.labelKinds(labels, kind);
+      const signed = Float32Array.from(values, (v, i) => (i % 7 === 0 ? -v : i % 11 === 0 ? Number.NaN : v));
+      expect(ink.strokeWidth(signed, w, h), `${w}×${h}`).toBe(inkJs.strokeWidth(signed, w, h));
+      expect(ink.strokeWidth(values, w, h)).toBe(inkJs.strokeWidth(values, w, h));
+      for (const box of [
+        { x: 0, y: 0, width: w, height: h },
+        { x: w >> 2, y: h >> 3, width: w >> 1, height: h - (h >> 2) },
+      ]) {
+        const got = ink.cropInk(values, mask, w, box, 1.7, 0.31);
+        expect(bits(got), `${w}×${h} ${JSON.stringify(box)}`).toEqual(
+          bits(inkJs.cropInk(values, mask, w, box, 1.7, 0.31)),
+        );
+      }
+    }
+  });
+});
+
+describe('compiled extremes', () => {
+  it('give the library’s minimum and maximum, −0, NaN and empty pictures included', () => {
+    for (const [w, h, seed] of [
+      [1, 1, 1],
+      [13, 11, 2],
+      [160, 120, 3],
+    ]) {
+      const values = picture(w, h, seed);
+      expect(extremes(values)).toEqual(extremesJs(values));
+      values[3 % values.length] = Number.NaN;
+      expect(extremes(values)).toEqual(extremesJs(values));
+    }
+    expect(extremes(Float32Array.of(-0, 0))).toEqual(extremesJs(Float32Array.of(-0, 0)));
+    expect(extremes(new Float32Array(0))).toEqual({
+      lo: Number.POSITIVE_INFINITY,
+      hi: Number.NEGATIVE_INFINITY,
+    });
   });
 });

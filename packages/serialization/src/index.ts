@@ -16,7 +16,12 @@ export {
 } from './checkpoint/checkpoint.js';
 export { SerializationError } from './errors.js';
 export type { ModelMetadata, Preprocessing, TrainingSummary } from './model/metadata.js';
-export { type LoadedModel, modelFromBytes, modelToBytes } from './model/model.js';
+export {
+  type LoadedModel,
+  type ModelFromBytesOptions,
+  modelFromBytes,
+  modelToBytes,
+} from './model/model.js';
 export { type OnnxExportOptions, exportOnnx } from './onnx/export.js';
 export {
   type Dtype,

@@ -6,7 +6,7 @@ import { SerializationError } from '../src/errors.js';
 import { FORMAT_VERSION } from '../src/model/metadata.js';
 import { loadModel, loadWeights, saveModel } from '../src/model/files.js';
 import { modelFromBytes, modelToBytes } from '../src/model/model.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/safetensors/codec.js';
+import { type SafetensorsTensor, decodeSafetensors, encodeSafetensors } from '../src/safetensors/codec.js';
 import { editFile, everyLayerModel, randomInput, stateBytes, useTempDir } from './helpers.js';
 
 beforeAll(() => {
@@ -258,5 +258,52 @@ describe('loadModel rejects bad files, naming the file and the problem', () => {
     });
     expect(await loadError(path)).toMatch(/unknown layer type 'constructor'/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('modelFromBytes with loadWeights: false', () => {
+  it('builds the architecture and leaves the weights unloaded', () => {
+    const model = everyLayerModel();
+    const bytes = modelToBytes(model, { classNames: ['a', 'b', 'c'] });
+    const { model: bare, metadata } = modelFromBytes(bytes, 'm.safetensors', { loadWeights: false });
+    expect(metadata.classNames).toEqual(['a', 'b', 'c']);
+    expect(bare.getConfig()).toEqual(model.getConfig());
+    const dense = bare.namedParameters().find((p) => p.name === '10.weight')!;
+    expect(dense.value.data.every((v) => v === 0)).toBe(true);
+    expect(
+      model
+        .namedParameters()
+        .find((p) => p.name === '10.weight')!
+        .value.data.some((v) => v !== 0),
+    ).toBe(true);
+  });
+
+  it('refuses every bad file as a full load does, with the same message', () => {
+    const good = decodeSafetensors(modelToBytes(everyLayerModel()));
+    const nan = new Uint8Array(good.tensors.get('0.weight')!.data);
+    new DataView(nan.buffer).setFloat32(8, Number.NaN, true);
+    const edits: ((t: Map<string, SafetensorsTensor>) => void)[] = [
+      (t) => t.delete('10.weight'),
+      (t) => t.set('3.weight', { dtype: 'F32', shape: [1], data: new Uint8Array(4) }),
+      (t) => t.set('13.bias', { dtype: 'F32', shape: [4], data: new Uint8Array(16) }),
+      (t) => t.set('13.bias', { dtype: 'I32', shape: [3], data: new Uint8Array(12) }),
+      (t) => t.set('0.weight', { ...t.get('0.weight')!, data: nan }),
+    ];
+    for (const edit of edits) {
+      const tensors = new Map(good.tensors);
+      edit(tensors);
+      const bytes = encodeSafetensors(tensors, good.metadata);
+      const message = (loadWeights: boolean): string => {
+        try {
+          modelFromBytes(bytes, 'bad.safetensors', { loadWeights });
+        } catch (e) {
+          expect(e).toBeInstanceOf(SerializationError);
+          return (e as Error).message;
+        }
+        return 'loaded';
+      };
+      expect(message(true)).toMatch(/^bad\.safetensors: /);
+      expect(message(false)).toBe(message(true));
+    }
   });
 });

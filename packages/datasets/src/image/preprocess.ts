@@ -7,7 +7,8 @@ import { type DecodedImage, type GrayImage, ImageError, decodeImage } from './de
 import { type Component, labelComponents } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
 import { inkMap, paperRadius } from './preprocess/illumination.js';
-import { darkInk, percentile } from './preprocess/levels.js';
+import { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './preprocess/ink.js';
+import { darkInk } from './preprocess/levels.js';
 import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
 import { type Box, type Selection, selectDigit } from './preprocess/select.js';
 import { removeShadowInk } from './preprocess/shadows.js';
@@ -140,11 +141,7 @@ export function preprocessGray(
 
   // 2. Polarity; `light` has the paper bright whatever the picture's polarity.
   const inverted = options.invert === undefined || options.invert === 'auto' ? darkInk(lum) : options.invert;
-  let light = lum;
-  if (!inverted) {
-    light = new Float32Array(lum.length);
-    for (let i = 0; i < lum.length; i++) light[i] = 1 - lum[i];
-  }
+  const light = inverted ? lum : complement(lum);
 
   // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
   // were nearly as wide as the window (a fat marker, a digit filling the picture): their insides
@@ -210,9 +207,7 @@ function findDigit(
   const lines = findRuledLines(ink, w, h, level);
   removeRuledLines(ink, w, h, lines);
   // 5. Blobs above the threshold; the digit's.
-  const binary = new Uint8Array(ink.length);
-  const on = threshold * level;
-  for (let i = 0; i < ink.length; i++) binary[i] = ink[i] > on ? 1 : 0;
+  const binary = thresholdInk(ink, threshold * level);
   removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
   const { labels, components } = labelComponents(binary, ink, w, h);
   const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
@@ -225,8 +220,7 @@ function findDigit(
   const kind = new Uint8Array(components.length + 1).fill(1);
   kind[0] = 0;
   for (const id of selection.keep) kind[id] = 2;
-  const mask = new Uint8Array(ink.length);
-  for (let i = 0; i < mask.length; i++) mask[i] = kind[labels[i]];
+  const mask = labelKinds(labels, kind);
   return { ink, level, lines, selection, mask, components };
 }
 
@@ -240,15 +234,6 @@ function strokeWidthOfDigit(found: Found): number {
     boundary += c.boundary;
   }
   return boundary === 0 ? 0 : (2 * area) / boundary;
-}
-
-/** The ink level of the strokes: the 99.7th percentile, or the maximum when fewer pixels hold ink. */
-function strokeLevel(ink: Float32Array): number {
-  let top = 0;
-  for (let i = 0; i < ink.length; i++) if (ink[i] > top) top = ink[i];
-  if (top === 0) return 0;
-  const q = ink.length >= 1000 ? percentile(ink, 0.997, 0, top) : top;
-  return Math.max(q, 0.5 * top);
 }
 
 /** Whether a blob reaches half the strokes' level somewhere (faint texture and halos do not). */
@@ -265,27 +250,6 @@ function hasStrongInk(
     }
   }
   return false;
-}
-
-/** The digit's ink (mask 2) in `box`, as `max(ink · scale − offset, 0)`. */
-function cropInk(
-  ink: Float32Array,
-  mask: Uint8Array,
-  w: number,
-  box: Box,
-  scale: number,
-  offset: number,
-): Float32Array {
-  const out = new Float32Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    for (let x = 0; x < box.width; x++) {
-      const i = (box.y + y) * w + box.x + x;
-      if (mask[i] !== 2) continue;
-      const v = ink[i] * scale - offset;
-      out[y * box.width + x] = Math.max(v, 0);
-    }
-  }
-  return out;
 }
 
 /** A box at the analysis size in the source picture's pixels. */

@@ -114,8 +114,15 @@ export function checkFinite(file: SafetensorsFile, name: string): void {
   }
 }
 
-/** Decodes and validates a model (or checkpoint) file's bytes and rebuilds the model. */
-export function modelFromFile(file: SafetensorsFile, name: string): LoadedModel & { header: ModelHeader } {
+/**
+ * Decodes and validates a model (or checkpoint) file's bytes and rebuilds the model (its weights
+ * loaded unless `loadWeights` is false).
+ */
+export function modelFromFile(
+  file: SafetensorsFile,
+  name: string,
+  loadWeights = true,
+): LoadedModel & { header: ModelHeader } {
   const header = readModelHeader(file.metadata, name);
   checkFinite(file, name);
   let elements = 0;
@@ -123,15 +130,35 @@ export function modelFromFile(file: SafetensorsFile, name: string): LoadedModel 
   const model = buildModel(header, name, elements);
   loadState(model, file.tensors, name, {
     ignorePrefixes: header.kind === 'checkpoint' ? [OPTIMIZER_PREFIX] : [],
+    copy: loadWeights,
   });
   return { model, metadata: header.metadata, header };
+}
+
+/** Options of {@link modelFromBytes}. */
+export interface ModelFromBytesOptions {
+  /**
+   * `false`: validate everything as usual (every tensor's name, shape, dtype and finiteness
+   * included) but leave the model's weights zero, for a program that computes with the tensors of
+   * `bytes` itself (`decodeSafetensors` gives views of them) and would only pay for the copy.
+   * Default `true`.
+   */
+  loadWeights?: boolean;
 }
 
 /**
  * Rebuilds a model from bytes written by {@link modelToBytes} (or a checkpoint's), validating
  * everything. `file` names the source in error messages.
  */
-export function modelFromBytes(bytes: Uint8Array, file = '<bytes>'): LoadedModel {
-  const { model, metadata } = modelFromFile(decodeSafetensors(bytes, file), file);
+export function modelFromBytes(
+  bytes: Uint8Array,
+  file = '<bytes>',
+  options: ModelFromBytesOptions = {},
+): LoadedModel {
+  const { model, metadata } = modelFromFile(
+    decodeSafetensors(bytes, file),
+    file,
+    options.loadWeights ?? true,
+  );
   return { model, metadata };
 }

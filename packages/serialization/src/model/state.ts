@@ -69,6 +69,8 @@ function intValues(entry: SafetensorsTensor, name: string, file: string): Int32A
 export interface LoadStateOptions {
   /** Tensors whose names start with one of these are not the model's and are skipped (e.g. `'optimizer.'`). */
   ignorePrefixes?: readonly string[];
+  /** `false`: check everything, copy nothing (default `true`). */
+  copy?: boolean;
 }
 
 /**
@@ -125,6 +127,7 @@ export function loadState(
     }
     if (isIntTensor(target)) ints.set(name, intValues(entry, name, file));
   }
+  if (options.copy === false) return;
   for (const [name, target] of targets) {
     const values = ints.get(name);
     if (values !== undefined) (target as IntTensor).data.set(values);

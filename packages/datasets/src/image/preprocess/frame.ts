@@ -4,6 +4,7 @@
  * centre of mass at the centre.
  */
 import { dilateDisc, resizeArea } from '../resize.js';
+import { strokeWidth } from './ink.js';
 
 /** Side of the frame MNIST digits live in. */
 export const MNIST_FRAME = 28;
@@ -21,22 +22,6 @@ export function saturate(img: Float32Array): void {
   values.sort();
   const level = values[values.length >> 1];
   for (let i = 0; i < img.length; i++) img[i] = Math.min(1, img[i] / level);
-}
-
-/** Mean stroke width of the ink ≈ 2·area / boundary length (a long stroke has two edges). */
-export function strokeWidth(img: Float32Array, w: number, h: number): number {
-  let area = 0;
-  let boundary = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      if (img[i] <= 0) continue;
-      area++;
-      // a boundary pixel has a 4-neighbour that is paper or outside the crop
-      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
-      else if (img[i - 1] <= 0 || img[i + 1] <= 0 || img[i - w] <= 0 || img[i + w] <= 0) boundary++;
-    }
-  }
-  return boundary === 0 ? 0 : (2 * area) / boundary;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Histogram statistics of values in [0, 1]: median, percentiles, extremes. */
+import { extremes } from './extremes.js';
 import { histogramRank } from './histogram.js';
 
 const BINS = 4096;
@@ -12,13 +13,7 @@ export function percentile(data: Float32Array, q: number, lo = 0, hi = 1): numbe
 
 /** Median, minimum and maximum of values in [0, 1]. */
 export function levels(data: Float32Array): { median: number; lo: number; hi: number } {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  const { lo, hi } = extremes(data);
   return { median: percentile(data, 0.5), lo, hi };
 }
 

@@ -1,0 +1,225 @@
+// The forward pass of one picture through the layers a digit classifier is made of (src/forward.ts
+// chains them): compiled, where the tensor package's js backend runs cold on a one-shot start. The
+// float32 sums run in another order than the js backend's, so results agree within float32
+// rounding, not bit for bit. NaN propagates as in the tensor package's kernels. Pointers are byte
+// offsets into this module's memory; the caller lays the arrays out.
+
+/**
+ * 2-D convolution of one sample: x [c, h, w] with weights [f, c, kh, kw] (and bias [f], or `bias`
+ * 0 for none) into y [f, oh, ow], stride (sh, sw), zero padding (ph, pw). `scratch` holds
+ * c·(h + 2ph)·(w + 2pw) + oh·(w + 2pw) floats for the stride-1 path.
+ */
+export function conv2d(
+  x: usize,
+  wt: usize,
+  bias: usize,
+  y: usize,
+  c: i32,
+  h: i32,
+  w: i32,
+  f: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  ph: i32,
+  pw: i32,
+  oh: i32,
+  ow: i32,
+  scratch: usize,
+): void {
+  const wp = w + 2 * pw;
+  const hp = h + 2 * ph;
+  if (sh === 1 && sw === 1 && oh === hp - kh + 1 && ow === wp - kw + 1) {
+    conv2dStride1(x, wt, bias, y, c, h, w, f, kh, kw, ph, pw, oh, ow, scratch);
+    return;
+  }
+  const plane = oh * ow;
+  for (let o = 0; o < f; o++) {
+    const yo = y + ((<usize>(o * plane)) << 2);
+    const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>o) << 2)) : 0;
+    for (let i = 0; i < plane; i++) store<f32>(yo + ((<usize>i) << 2), b);
+    for (let ci = 0; ci < c; ci++) {
+      const xc = x + ((<usize>(ci * h * w)) << 2);
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const wv = load<f32>(wt + ((<usize>(((o * c + ci) * kh + ky) * kw + kx)) << 2));
+          // The outputs whose input column ix = ox·sw − pw + kx lies inside the row.
+          let ox0 = 0;
+          while (ox0 < ow && ox0 * sw - pw + kx < 0) ox0++;
+          let ox1 = ow;
+          while (ox1 > ox0 && (ox1 - 1) * sw - pw + kx >= w) ox1--;
+          const n = ox1 - ox0;
+          if (n <= 0) continue;
+          for (let oy = 0; oy < oh; oy++) {
+            const iy = oy * sh - ph + ky;
+            if (iy < 0 || iy >= h) continue;
+            const xr = xc + ((<usize>(iy * w + ox0 * sw - pw + kx)) << 2);
+            const yr = yo + ((<usize>(oy * ow + ox0)) << 2);
+            if (sw === 1) axpy(yr, xr, wv, n);
+            else {
+              for (let i = 0; i < n; i++) {
+                const at = yr + ((<usize>i) << 2);
+                store<f32>(at, load<f32>(at) + wv * load<f32>(xr + ((<usize>(i * sw)) << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * {@link conv2d} at stride 1: the input zero-padded once, then each output plane computed at the
+ * padded width, so that every (input channel, tap) is one long multiply-add over the whole plane
+ * (the columns past the output's width are dropped at the end).
+ */
+function conv2dStride1(
+  x: usize,
+  wt: usize,
+  bias: usize,
+  y: usize,
+  c: i32,
+  h: i32,
+  w: i32,
+  f: i32,
+  kh: i32,
+  kw: i32,
+  ph: i32,
+  pw: i32,
+  oh: i32,
+  ow: i32,
+  scratch: usize,
+): void {
+  const wp = w + 2 * pw;
+  const hp = h + 2 * ph;
+  const xp = scratch;
+  const full = scratch + ((<usize>(c * hp * wp)) << 2);
+  memory.fill(xp, 0, (<usize>(c * hp * wp)) << 2);
+  for (let ci = 0; ci < c; ci++) {
+    for (let iy = 0; iy < h; iy++) {
+      memory.copy(
+        xp + ((<usize>((ci * hp + iy + ph) * wp + pw)) << 2),
+        x + ((<usize>((ci * h + iy) * w)) << 2),
+        (<usize>w) << 2,
+      );
+    }
+  }
+  // The outputs that matter end at (oh − 1)·wp + ow: the last row's tail is never read.
+  const n = (oh - 1) * wp + ow;
+  for (let o = 0; o < f; o++) {
+    const b: f32 = bias !== 0 ? load<f32>(bias + ((<usize>o) << 2)) : 0;
+    for (let i = 0; i < n; i++) store<f32>(full + ((<usize>i) << 2), b);
+    for (let ci = 0; ci < c; ci++) {
+      const xc = xp + ((<usize>(ci * hp * wp)) << 2);
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const wv = load<f32>(wt + ((<usize>(((o * c + ci) * kh + ky) * kw + kx)) << 2));
+          axpy(full, xc + ((<usize>(ky * wp + kx)) << 2), wv, n);
+        }
+      }
+    }
+    const yo = y + ((<usize>(o * oh * ow)) << 2);
+    for (let oy = 0; oy < oh; oy++) {
+      memory.copy(yo + ((<usize>(oy * ow)) << 2), full + ((<usize>(oy * wp)) << 2), (<usize>ow) << 2);
+    }
+  }
+}
+
+/** y[i] += a·x[i], i < n, four lanes at a time. */
+function axpy(y: usize, x: usize, a: f32, n: i32): void {
+  const av = f32x4.splat(a);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = y + ((<usize>i) << 2);
+    v128.store(at, f32x4.add(v128.load(at), f32x4.mul(av, v128.load(x + ((<usize>i) << 2)))));
+  }
+  for (; i < n; i++) {
+    const at = y + ((<usize>i) << 2);
+    store<f32>(at, load<f32>(at) + a * load<f32>(x + ((<usize>i) << 2)));
+  }
+}
+
+/** x [c, plane] ← x·scale[ch] + shift[ch] per channel (an inference batch norm). */
+export function channelAffine(x: usize, scale: usize, shift: usize, c: i32, plane: i32): void {
+  for (let ch = 0; ch < c; ch++) {
+    const s = load<f32>(scale + ((<usize>ch) << 2));
+    const t = load<f32>(shift + ((<usize>ch) << 2));
+    const base = x + ((<usize>(ch * plane)) << 2);
+    for (let i = 0; i < plane; i++) {
+      const at = base + ((<usize>i) << 2);
+      store<f32>(at, load<f32>(at) * s + t);
+    }
+  }
+}
+
+/** x[i] ← max(x[i], 0), i < n; NaN stays NaN. */
+export function relu(x: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const at = x + ((<usize>i) << 2);
+    const v = load<f32>(at);
+    if (!(v > 0) && !Number.isNaN(v)) store<f32>(at, 0);
+  }
+}
+
+/**
+ * Max pooling of one sample: x [c, h, w] into y [c, oh, ow], window (kh, kw), stride (sh, sw),
+ * padding (ph, pw) that never wins; a NaN in the window gives NaN.
+ */
+export function maxPool2d(
+  x: usize,
+  y: usize,
+  c: i32,
+  h: i32,
+  w: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  ph: i32,
+  pw: i32,
+  oh: i32,
+  ow: i32,
+): void {
+  for (let ch = 0; ch < c; ch++) {
+    const xc = x + ((<usize>(ch * h * w)) << 2);
+    const yc = y + ((<usize>(ch * oh * ow)) << 2);
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = max(oy * sh - ph, 0);
+      const y1 = min(oy * sh - ph + kh, h);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = max(ox * sw - pw, 0);
+        const x1 = min(ox * sw - pw + kw, w);
+        let m: f32 = -Infinity;
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = x0; ix < x1; ix++) {
+            const v = load<f32>(xc + ((<usize>(iy * w + ix)) << 2));
+            if (v > m || Number.isNaN(v)) m = v;
+            if (Number.isNaN(m)) break;
+          }
+        }
+        store<f32>(yc + ((<usize>(oy * ow + ox)) << 2), m);
+      }
+    }
+  }
+}
+
+/** y [units] = W [units, n] · x [n] (+ bias [units] unless `bias` is 0). */
+export function dense(x: usize, wt: usize, bias: usize, y: usize, n: i32, units: i32): void {
+  for (let u = 0; u < units; u++) {
+    const row = wt + ((<usize>(u * n)) << 2);
+    let acc = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      acc = f32x4.add(acc, f32x4.mul(v128.load(row + ((<usize>i) << 2)), v128.load(x + ((<usize>i) << 2))));
+    }
+    let s: f32 =
+      f32x4.extract_lane(acc, 0) +
+      f32x4.extract_lane(acc, 1) +
+      (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    for (; i < n; i++) s += load<f32>(row + ((<usize>i) << 2)) * load<f32>(x + ((<usize>i) << 2));
+    if (bias !== 0) s += load<f32>(bias + ((<usize>u) << 2));
+    store<f32>(y + ((<usize>u) << 2), s);
+  }
+}

@@ -1,0 +1,56 @@
+// The ink map of @scratchnet/datasets' preprocessing (packages/datasets/src/image/preprocess/
+// illumination.ts and the percentiles of levels.ts), compiled: the same float64 arithmetic stored
+// as float32 at the same steps, so the same bits. Pointers are byte offsets laid out by the caller.
+import { borderClosing } from './extreme';
+import { histogramRank } from './histogram';
+
+/** Bins of the percentile histogram (levels.ts). */
+const BINS: i32 = 4096;
+/** Darkest paper the ink contrast is measured against, as a fraction of the typical paper. */
+const PAPER_FLOOR: f64 = 0.3;
+
+/** levels.ts' `percentile` of the `n` floats at `data`; `hist` is scratch for BINS u32. */
+export function percentileOf(data: usize, n: i32, q: f64, lo: f64, hi: f64, hist: usize): f64 {
+  const span = hi - lo;
+  // JavaScript's `hi - lo || 1`: 0, −0 and NaN give 1.
+  const scale = <f64>BINS / (span !== 0 && !Number.isNaN(span) ? span : 1);
+  const b = histogramRank(data, n, lo, scale, BINS, q * <f64>n, hist);
+  return b < 0 ? hi : lo + (<f64>b + 0.5) / scale;
+}
+
+/**
+ * `inkMap` of light [h, w] with a paper window of radius r: the paper estimate into `paper`, the ink
+ * into `ink`; `diff` [w·h], `padded`, `a`, `b` [(w + 2r)(h + 2r)], `v`, `pre`, `suf` [max(w, h) + 2r]
+ * and `hist` [4096 u32] are scratch.
+ */
+export function inkMap(
+  light: usize,
+  paper: usize,
+  diff: usize,
+  ink: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  padded: usize,
+  a: usize,
+  b: usize,
+  v: usize,
+  pre: usize,
+  suf: usize,
+  hist: usize,
+): void {
+  borderClosing(light, paper, w, h, r, padded, a, b, v, pre, suf);
+  const n = w * h;
+  const floor = max<f64>(1e-3, PAPER_FLOOR * percentileOf(paper, n, 0.9, 0, 1, hist));
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(diff + at, <f32>(<f64>load<f32>(paper + at) - <f64>load<f32>(light + at)));
+  }
+  const noise = 3 * percentileOf(diff, n, 0.5, -1, 1, hist);
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const p = max<f64>(<f64>load<f32>(paper + at), floor);
+    const d = <f64>load<f32>(diff + at);
+    store<f32>(ink + at, d > noise ? <f32>(d / p) : 0);
+  }
+}

@@ -1,0 +1,92 @@
+// The per-pixel passes of @scratchnet/datasets' preprocessing (packages/datasets/src/image/
+// preprocess/ink.ts), compiled: the same float64 arithmetic stored as float32, so the same bits.
+// Pointers are byte offsets laid out by the caller.
+import { percentileOf } from './illumination';
+
+/** out[i] = 1 − lum[i], i < n. */
+export function complement(lum: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(out + at, <f32>(1.0 - <f64>load<f32>(lum + at)));
+  }
+}
+
+/** `strokeLevel` of the n floats at `ink`; `hist` is scratch for the percentile's 4096 u32. */
+export function strokeLevel(ink: usize, n: i32, hist: usize): f64 {
+  let top: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(ink + ((<usize>i) << 2));
+    if (v > top) top = v;
+  }
+  if (top === 0) return 0;
+  const q = n >= 1000 ? percentileOf(ink, n, 0.997, 0, top, hist) : top;
+  return max<f64>(q, 0.5 * top);
+}
+
+/** out[i] (u8) = ink[i] > on ? 1 : 0, i < n. */
+export function thresholdInk(ink: usize, out: usize, n: i32, on: f64): void {
+  for (let i = 0; i < n; i++) {
+    store<u8>(out + <usize>i, <f64>load<f32>(ink + ((<usize>i) << 2)) > on ? 1 : 0);
+  }
+}
+
+/** out[i] (u8) = kind[labels[i]] (u8 table of `kinds`), i < n; 0 outside the table, as JavaScript stores undefined. */
+export function labelKinds(labels: usize, kind: usize, kinds: i32, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const label = load<i32>(labels + ((<usize>i) << 2));
+    store<u8>(out + <usize>i, label >= 0 && label < kinds ? load<u8>(kind + <usize>label) : 0);
+  }
+}
+
+/**
+ * `cropInk`: the pixels of mask 2 in the box (bx, by, bw, bh) of ink [·, w] as
+ * max(ink · scale − offset, 0) into out [bh, bw], 0 elsewhere.
+ */
+export function cropInk(
+  ink: usize,
+  mask: usize,
+  out: usize,
+  w: i32,
+  bx: i32,
+  by: i32,
+  bw: i32,
+  bh: i32,
+  scale: f64,
+  offset: f64,
+): void {
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const i = (by + y) * w + bx + x;
+      const o = out + ((<usize>(y * bw + x)) << 2);
+      if (load<u8>(mask + <usize>i) !== 2) {
+        store<f32>(o, 0);
+        continue;
+      }
+      const v = <f64>load<f32>(ink + ((<usize>i) << 2)) * scale - offset;
+      store<f32>(o, <f32>max<f64>(v, 0));
+    }
+  }
+}
+
+/** `strokeWidth` of img [h, w]: 2·area / boundary of the pixels not ≤ 0 (0 without a boundary). */
+export function strokeWidth(img: usize, w: i32, h: i32): f64 {
+  let area = 0;
+  let boundary = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (load<f32>(img + ((<usize>i) << 2)) <= 0) continue;
+      area++;
+      // a boundary pixel has a 4-neighbour that is paper or outside the crop
+      if (x === 0 || x === w - 1 || y === 0 || y === h - 1) boundary++;
+      else if (
+        load<f32>(img + ((<usize>(i - 1)) << 2)) <= 0 ||
+        load<f32>(img + ((<usize>(i + 1)) << 2)) <= 0 ||
+        load<f32>(img + ((<usize>(i - w)) << 2)) <= 0 ||
+        load<f32>(img + ((<usize>(i + w)) << 2)) <= 0
+      )
+        boundary++;
+    }
+  }
+  return boundary === 0 ? 0 : (2 * <f64>area) / <f64>boundary;
+}

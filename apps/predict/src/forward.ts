@@ -1,0 +1,214 @@
+// The CLI's forward pass: a model made of the layers of a digit classifier (Conv2d, BatchNorm1d/2d,
+// ReLU, MaxPool2d, Flatten, Dropout, Dense, a final Softmax) runs through the compiled kernels of
+// assembly/forward.ts, one picture at a time; any other model runs `model.predict` on the tensor
+// package's js backend. Measured: the js backend's convolutions run cold on a one-shot start (most of
+// 40 ms for the pretrained model), the compiled ones in about a millisecond. Probabilities agree with
+// the js backend's within float32 rounding (the sums run in another order): test/forward.test.ts.
+// The weights are read where they are: the model's tensors, or the model file itself when it was read
+// into the kernels' memory (src/model-file.ts), so that its 2 MB are not copied twice more.
+import {
+  BaseLayer,
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dense,
+  Dropout,
+  Flatten,
+  MaxPool2d,
+  ReLU,
+  type Sequential,
+  Softmax,
+} from '@scratchnet/layers';
+import { Tensor, softmax } from '@scratchnet/tensor';
+import { type PreprocessKernels, forwardKernels } from './wasm.js';
+
+/** What `classifyPrepared` needs of a model. */
+export interface Predictor {
+  /** Class probabilities [N, K] for x [N, ...inputShape]. */
+  predict(x: Tensor): Tensor;
+}
+
+/**
+ * Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`): their values,
+ * and their byte offset when they already lie in the forward kernels' memory.
+ */
+export interface WeightSource {
+  /** The float32 values of tensor `name`, read at once (a view may not outlive the call). */
+  values(name: string): Float32Array;
+  /** Byte offset of tensor `name` in the forward kernels' memory (4-byte aligned), if it lies there. */
+  offset(name: string): number | undefined;
+  /** Bytes at the start of the forward kernels' memory that must be kept (the model file). */
+  readonly reserved: number;
+}
+
+/** The model's own tensors. */
+function modelWeights(model: Sequential): WeightSource {
+  const tensors = new Map<string, Float32Array>();
+  for (const p of model.namedParameters()) tensors.set(p.name, p.value.data);
+  for (const b of model.namedBuffers()) if (b.value instanceof Tensor) tensors.set(b.name, b.value.data);
+  return {
+    values: (name) => tensors.get(name) as Float32Array,
+    offset: () => undefined,
+    reserved: 0,
+  };
+}
+
+/** One step of the compiled forward pass of one sample: its input and output offsets. */
+type Step = (k: PreprocessKernels, x: number, y: number) => void;
+
+/** The compiled pass of a model. */
+interface Plan {
+  steps: { run: Step; inPlace: boolean }[];
+  /** Arrays to copy into the kernels' memory, with the offsets the steps read them at. */
+  copies: { data: Float32Array; at: number }[];
+  /** First free byte after the kept bytes and the copies. */
+  end: number;
+  /** Floats of the largest activation of one sample. */
+  largest: number;
+  /** Floats of scratch the convolutions need. */
+  scratch: number;
+  /** Sets the byte offset of that scratch. */
+  placeScratch(at: number): void;
+}
+
+const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
+
+/** The compiled plan of `model`, or undefined when one of its layers has no compiled kernel. */
+function plan(model: Sequential, weights: WeightSource): Plan | undefined {
+  const copies: Plan['copies'] = [];
+  let end = align16(weights.reserved);
+  const place = (data: Float32Array): number => {
+    const at = end;
+    copies.push({ data, at });
+    end = align16(end + 4 * data.length);
+    return at;
+  };
+  const ref = (name: string): number => weights.offset(name) ?? place(weights.values(name));
+  const steps: Plan['steps'] = [];
+  let largest = model.inputShape.reduce((a, b) => a * b, 1);
+  let scratch = 0;
+  // Set once the memory is laid out (predict): where the convolutions' scratch starts.
+  let scratchAt = 0;
+  const layers = model.layers;
+  const last = layers.length - (layers[layers.length - 1] instanceof Softmax ? 1 : 0);
+  for (let li = 0; li < last; li++) {
+    const layer = layers[li];
+    if (!(layer instanceof BaseLayer)) return undefined;
+    const [c, h, w] = layer.inputShape;
+    const out = layer.outputShape;
+    largest = Math.max(
+      largest,
+      out.reduce((a, b) => a * b, 1),
+    );
+    if (layer instanceof Conv2d) {
+      const wt = ref(`${li}.weight`);
+      const b = layer.useBias ? ref(`${li}.bias`) : 0;
+      const [kh, kw] = layer.kernelSize;
+      const [sh, sw] = layer.stride;
+      const [ph, pw] = layer.resolvedPadding;
+      const [f, oh, ow] = out;
+      scratch = Math.max(scratch, (c * (h + 2 * ph) + oh) * (w + 2 * pw));
+      steps.push({
+        inPlace: false,
+        run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
+      });
+    } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
+      // The layer's own inference terms (batch-norm.ts): scale = γ·invStd, shift = β − μ·scale.
+      const gamma = weights.values(`${li}.weight`);
+      const beta = weights.values(`${li}.bias`);
+      const mean = weights.values(`${li}.running_mean`);
+      const variance = weights.values(`${li}.running_var`);
+      const scale = new Float32Array(c);
+      const shift = new Float32Array(c);
+      for (let ch = 0; ch < c; ch++) {
+        const invStd = Math.fround(1 / Math.sqrt(variance[ch] + layer.eps));
+        scale[ch] = gamma[ch] * invStd;
+        shift[ch] = beta[ch] - mean[ch] * scale[ch];
+      }
+      const s = place(scale);
+      const t = place(shift);
+      const plane = layer.inputShape.slice(1).reduce((a, b) => a * b, 1);
+      steps.push({ inPlace: true, run: (k, x) => k.channelAffine(x, s, t, c, plane) });
+    } else if (layer instanceof ReLU) {
+      const n = out.reduce((a, b) => a * b, 1);
+      steps.push({ inPlace: true, run: (k, x) => k.relu(x, n) });
+    } else if (layer instanceof MaxPool2d) {
+      const [kh, kw] = layer.poolSize;
+      const [sh, sw] = layer.stride;
+      const [ph, pw] = layer.resolvedPadding;
+      const [, oh, ow] = out;
+      steps.push({
+        inPlace: false,
+        run: (k, x, y) => k.maxPool2d(x, y, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow),
+      });
+    } else if (layer instanceof Dense) {
+      const wt = ref(`${li}.weight`);
+      const b = layer.useBias ? ref(`${li}.bias`) : 0;
+      const n = layer.inputShape[0];
+      const units = layer.units;
+      steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
+    } else if (!(layer instanceof Flatten || layer instanceof Dropout)) {
+      // Flatten keeps the layout and Dropout is the identity at inference; anything else is not compiled.
+      return undefined;
+    }
+  }
+  return {
+    steps,
+    copies,
+    end,
+    largest,
+    scratch,
+    placeScratch: (at: number) => {
+      scratchAt = at;
+    },
+  };
+}
+
+/** Whether every layer of `model` has a compiled kernel (its forward pass can run compiled). */
+export function compilable(model: Sequential): boolean {
+  return plan(model, { values: () => new Float32Array(0), offset: () => 0, reserved: 0 }) !== undefined;
+}
+
+/**
+ * `model` for `classifyPrepared`: its probabilities from the compiled kernels when every layer has
+ * one (and WebAssembly runs here), with the weights of `weights` (default: the model's own), else
+ * from `fallback()` (default: `model` itself; a model whose weights were left unloaded must give one
+ * that has them).
+ */
+export function compiledPredictor(
+  model: Sequential,
+  weights: WeightSource = modelWeights(model),
+  fallback: () => Predictor = () => model,
+): Predictor {
+  return {
+    predict(x: Tensor): Tensor {
+      const shape = model.inputShape;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const fits = x.shape.length === shape.length + 1 && shape.every((d, i) => x.shape[i + 1] === d);
+      const p = fits ? plan(model, weights) : undefined;
+      if (p === undefined) return fallback().predict(x);
+      // Two activation buffers after the weights, the pass alternating between them, then scratch.
+      const ping = p.end;
+      const pong = align16(ping + 4 * p.largest);
+      const scratch = align16(pong + 4 * p.largest);
+      p.placeScratch(scratch);
+      const k = forwardKernels(scratch + 4 * p.scratch);
+      if (k === null) return fallback().predict(x);
+      for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
+      const n = x.shape[0];
+      const classes = model.outputShape[0];
+      const logits = new Tensor([n, classes]);
+      for (let s = 0; s < n; s++) {
+        new Float32Array(k.memory.buffer, ping, size).set(x.data.subarray(s * size, (s + 1) * size));
+        let cur = ping;
+        for (const step of p.steps) {
+          const next = step.inPlace ? cur : cur === ping ? pong : ping;
+          step.run(k, cur, next);
+          cur = next;
+        }
+        logits.data.set(new Float32Array(k.memory.buffer, cur, classes), s * classes);
+      }
+      return softmax(logits);
+    },
+  };
+}

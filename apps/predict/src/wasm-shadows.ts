@@ -1,0 +1,56 @@
+// The CLI's shadow clearing (build.mjs puts this module in place of the datasets library's
+// preprocess/shadows.ts): the opening, labelling and clearing in one compiled call (src/wasm.ts says
+// why), the same pixels cleared.
+import { removeShadowInk as removeShadowInkJs } from '../../../packages/datasets/src/image/preprocess/shadows.js';
+import { preprocessKernels } from './wasm.js';
+
+/**
+ * Clears from `mask` the weak pixels of every wide region where most pixels are weak: a shadow (see
+ * the library's `removeShadowInk`). Returns the number of pixels cleared.
+ */
+export function removeShadowInk(
+  mask: Uint8Array,
+  ink: Float32Array,
+  w: number,
+  h: number,
+  level: number,
+  rho: number,
+): number {
+  const n = w * h;
+  const line = Math.max(w, h);
+  // Bytes: ink, fa, fb, labels, stack [4n each], weak [4n + 4], v, pre, suf [4·line each], mask and
+  // wide [n each, rounded up to 8], then a 40-byte record per blob (at most one per pixel).
+  const weak = 20 * n;
+  const v = weak + 4 * n + 8;
+  const maskAt = v + 12 * line;
+  const wide = maskAt + 8 * Math.ceil(n / 8);
+  const stats = wide + 8 * Math.ceil(n / 8);
+  const k =
+    mask.length === n && ink.length === n && n > 0 && Number.isInteger(rho) && rho >= 0
+      ? preprocessKernels(stats + 40 * n)
+      : null;
+  if (k === null || k.STATS_BYTES.value !== 40) return removeShadowInkJs(mask, ink, w, h, level, rho);
+  const { buffer } = k.memory;
+  new Float32Array(buffer, 0, n).set(ink);
+  new Uint8Array(buffer, maskAt, n).set(mask);
+  const cleared = k.removeShadowInk(
+    maskAt,
+    0,
+    w,
+    h,
+    level,
+    rho,
+    4 * n,
+    8 * n,
+    wide,
+    12 * n,
+    16 * n,
+    stats,
+    weak,
+    v,
+    v + 4 * line,
+    v + 8 * line,
+  );
+  mask.set(new Uint8Array(buffer, maskAt, n));
+  return cleared;
+}

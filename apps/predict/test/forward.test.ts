@@ -1,0 +1,150 @@
+// The CLI's compiled forward pass (src/forward.ts) against `model.predict` on the tensor package's js
+// backend: the same class and probabilities within float32 rounding, for the pretrained model on
+// MNIST test digits and for models exercising strides, paddings, missing biases and trained
+// statistics; models with layers it has no kernel for go to `model.predict` itself.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadMnist } from '@scratchnet/datasets/node';
+import {
+  AvgPool2d,
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dense,
+  Dropout,
+  Flatten,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  Softmax,
+  Tanh,
+} from '@scratchnet/layers';
+import { modelFromBytes } from '@scratchnet/serialization';
+import { Random, Tensor, setBackend } from '@scratchnet/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compilable, compiledPredictor } from '../src/forward.js';
+
+const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
+
+beforeAll(() => {
+  setBackend('js');
+});
+
+/** Compares the compiled and the js probabilities of `model` on x; returns the largest difference. */
+function agree(model: Sequential, x: Tensor): number {
+  expect(compilable(model)).toBe(true);
+  const want = model.predict(x);
+  const got = compiledPredictor(model).predict(x);
+  expect(got.shape).toEqual(want.shape);
+  const [n, k] = want.shape;
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    const row = (t: Tensor) => Array.from(t.data.subarray(i * k, (i + 1) * k));
+    const g = row(got);
+    const w = row(want);
+    expect(g.indexOf(Math.max(...g)), `sample ${i}`).toBe(w.indexOf(Math.max(...w)));
+    for (let c = 0; c < k; c++) worst = Math.max(worst, Math.abs(g[c] - w[c]));
+  }
+  return worst;
+}
+
+/** x [n, ...shape] of uniform values in [lo, hi), from a fixed seed. */
+function randomInput(n: number, shape: number[], seed: number, lo = -1, hi = 1): Tensor {
+  const rng = new Random(seed);
+  const x = new Tensor([n, ...shape]);
+  for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform(lo, hi);
+  return x;
+}
+
+/** Gives every parameter and buffer of `model` seeded values (variances positive). */
+function randomize(model: Sequential, seed: number): void {
+  const rng = new Random(seed);
+  for (const p of model.namedParameters()) {
+    for (let i = 0; i < p.value.size; i++) p.value.data[i] = rng.uniform(-0.5, 0.5);
+  }
+  for (const b of model.namedBuffers()) {
+    if (!(b.value instanceof Tensor)) continue;
+    const positive = b.name.endsWith('running_var');
+    for (let i = 0; i < b.value.size; i++)
+      b.value.data[i] = positive ? rng.uniform(0.2, 2) : rng.uniform(-0.3, 0.3);
+  }
+}
+
+describe('compiled forward pass', () => {
+  it('reads MNIST test digits with the pretrained model as the js backend does, within 1e-5', async () => {
+    const { model, metadata } = modelFromBytes(readFileSync(PRETRAINED), PRETRAINED);
+    const { test } = await loadMnist();
+    const n = 64;
+    const mean = metadata.preprocessing?.normalization?.mean ?? 0;
+    const std = metadata.preprocessing?.normalization?.std ?? 1;
+    const x = new Tensor([n, 1, 28, 28]);
+    for (let i = 0; i < n * 784; i++) x.data[i] = (test.images[i] / 255 - mean) / std;
+    expect(agree(model, x)).toBeLessThan(1e-5);
+  });
+
+  it('follows strides, paddings, missing biases, batch norms and a final softmax', () => {
+    const model = new Sequential(
+      [
+        new Conv2d({ filters: 5, kernelSize: [3, 5], stride: [2, 1], padding: [1, 2] }),
+        new BatchNorm2d(),
+        new ReLU(),
+        new MaxPool2d({ poolSize: 3, stride: 2, padding: 1 }),
+        new Conv2d({ filters: 6, kernelSize: 2, stride: [1, 3], useBias: false }),
+        new ReLU(),
+        new MaxPool2d({ poolSize: [2, 1] }),
+        new Flatten(),
+        new Dropout(0.3),
+        new Dense({ units: 17, useBias: false }),
+        new BatchNorm1d(),
+        new ReLU(),
+        new Dense(7),
+        new Softmax(),
+      ],
+      { inputShape: [2, 23, 29], seed: 3 },
+    );
+    randomize(model, 11);
+    expect(agree(model, randomInput(5, [2, 23, 29], 7))).toBeLessThan(1e-5);
+  });
+
+  it('leaves models with other layers to model.predict, bit for bit', () => {
+    const model = new Sequential(
+      [new Conv2d({ filters: 3, kernelSize: 3 }), new Tanh(), new AvgPool2d(2), new Flatten(), new Dense(4)],
+      { inputShape: [1, 12, 12], seed: 5 },
+    );
+    expect(compilable(model)).toBe(false);
+    const x = randomInput(3, [1, 12, 12], 9);
+    expect(Array.from(compiledPredictor(model).predict(x).data)).toEqual(Array.from(model.predict(x).data));
+  });
+
+  it('asks its fallback, not a model with unloaded weights, when it cannot compile', () => {
+    const model = new Sequential([new Flatten(), new Tanh(), new Dense(3)], {
+      inputShape: [1, 4, 4],
+      seed: 6,
+    });
+    const loaded = new Sequential([new Flatten(), new Tanh(), new Dense(3)], {
+      inputShape: [1, 4, 4],
+      seed: 8,
+    });
+    const none = { values: () => new Float32Array(0), offset: () => undefined, reserved: 0 };
+    const x = randomInput(2, [1, 4, 4], 3);
+    const got = compiledPredictor(model, none, () => loaded).predict(x);
+    expect(Array.from(got.data)).toEqual(Array.from(loaded.predict(x).data));
+    expect(Array.from(got.data)).not.toEqual(Array.from(model.predict(x).data));
+  });
+
+  it('propagates NaN like the js backend', () => {
+    const model = new Sequential(
+      [new Conv2d({ filters: 2, kernelSize: 3 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Dense(3)],
+      {
+        inputShape: [1, 8, 8],
+        seed: 2,
+      },
+    );
+    const x = randomInput(1, [1, 8, 8], 4);
+    x.data[20] = Number.NaN;
+    const got = compiledPredictor(model).predict(x).data;
+    const want = model.predict(x).data;
+    expect(Array.from(got, Number.isNaN)).toEqual(Array.from(want, Number.isNaN));
+    expect(Array.from(got, Number.isNaN)).toContain(true);
+  });
+});

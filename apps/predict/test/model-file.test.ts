@@ -1,0 +1,85 @@
+// The model file read into the forward kernels' memory (src/model-file.ts): the same model, checks and
+// errors as loadModel, the pretrained model's probabilities within float32 rounding of the js backend's.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AvgPool2d, Dense, Flatten, Sequential } from '@scratchnet/layers';
+import { loadModel, modelToBytes } from '@scratchnet/serialization/node';
+import { Random, Tensor, setBackend } from '@scratchnet/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadIntoKernels } from '../src/model-file.js';
+
+const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'predict-model-file-'));
+
+beforeAll(() => {
+  setBackend('js');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function input(n: number, seed: number): Tensor {
+  const rng = new Random(seed);
+  const x = new Tensor([n, 1, 28, 28]);
+  for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform(-0.4, 2.8);
+  return x;
+}
+
+describe('loadIntoKernels', () => {
+  it('predicts with the pretrained file as loadModel’s model does, within 1e-5', async () => {
+    const ready = loadIntoKernels(PRETRAINED);
+    expect(ready).toBeDefined();
+    const { model, metadata } = await loadModel(PRETRAINED);
+    expect(ready!.metadata).toEqual(metadata);
+    expect(ready!.model.getConfig()).toEqual(model.getConfig());
+    // The model's own weights were not copied: the predictions come from the file's bytes.
+    expect(ready!.predictor).not.toBe(ready!.model);
+    const unloaded = ready!.model
+      .namedParameters()
+      .filter((p) => p.name === '0.weight' || p.name === '10.weight');
+    expect(unloaded.map((p) => p.value.data.every((v) => v === 0))).toEqual([true, true]);
+    const x = input(6, 1);
+    const got = ready!.predictor.predict(x).data;
+    const want = model.predict(x).data;
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+  });
+
+  it('loads a model it cannot compile as loadModel does, weights and all', async () => {
+    const model = new Sequential([new AvgPool2d(2), new Flatten(), new Dense(3)], {
+      inputShape: [1, 28, 28],
+      seed: 4,
+    });
+    const path = join(dir, 'avg.safetensors');
+    writeFileSync(path, modelToBytes(model));
+    const ready = loadIntoKernels(path)!;
+    expect(ready.predictor).toBe(ready.model);
+    const x = input(2, 2);
+    expect(Array.from(ready.predictor.predict(x).data)).toEqual(Array.from(model.predict(x).data));
+  });
+
+  it('refuses a corrupt file with loadModel’s error, and leaves unreadable paths to it', async () => {
+    const model = new Sequential([new Flatten(), new Dense(10)], { inputShape: [1, 28, 28], seed: 1 });
+    const bytes = modelToBytes(model);
+    const path = join(dir, 'nan.safetensors');
+    // The last weight of the last tensor: its bytes end 4 bytes before the file does.
+    const nan = bytes.slice();
+    new DataView(nan.buffer).setFloat32(nan.length - 4, Number.NaN, true);
+    writeFileSync(path, nan);
+    const message = await loadModel(path).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/holds a non-finite value \(NaN at element \d+\): the weights are corrupt$/);
+    expect(() => loadIntoKernels(path)).toThrow(message);
+    const truncated = join(dir, 'truncated.safetensors');
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 7));
+    const cut = await loadModel(truncated).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
+    expect(() => loadIntoKernels(truncated)).toThrow(cut);
+    for (const path of [join(dir, 'missing.safetensors'), dir, '/dev/null']) {
+      expect(loadIntoKernels(path)).toBeUndefined();
+    }
+  });
+});
