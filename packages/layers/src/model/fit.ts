@@ -133,14 +133,18 @@ const now = (): number => host.performance.now();
  * Node, a MessageChannel message in browsers and workers, a 0 ms timeout elsewhere.
  */
 const tick: () => Promise<void> = (() => {
-  const { setImmediate, MessageChannel } = globalThis as unknown as {
+  const scope = globalThis as unknown as {
     setImmediate?: (callback: () => void) => unknown;
     MessageChannel?: new () => {
       port1: { onmessage: (() => void) | null };
       port2: { postMessage(message: unknown): void };
     };
   };
+  const { setImmediate } = scope;
   if (typeof setImmediate === 'function') return () => new Promise((resolve) => setImmediate(resolve));
+  // Read only where needed: in Node the global's getter loads the worker and stream modules, a
+  // cost every program importing the layers would pay at start-up.
+  const { MessageChannel } = scope;
   if (typeof MessageChannel === 'function') {
     const waiting: (() => void)[] = [];
     let post: ((message: unknown) => void) | undefined;
