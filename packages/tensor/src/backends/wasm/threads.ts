@@ -114,10 +114,12 @@ function start(d) {
     }
   }
 }
-if (typeof self === 'object' && typeof self.postMessage === 'function' && typeof require !== 'function') {
+if (typeof self === 'object' && typeof self.postMessage === 'function' && typeof process !== 'object') {
   self.onmessage = (e) => start(e.data);
 } else {
-  start(require('node:worker_threads').workerData);
+  // No require when the process runs its eval'd code as a module (node --input-type=module): the
+  // worker inherits that.
+  start(process.getBuiltinModule('node:worker_threads').workerData);
 }
 `;
 }
