@@ -130,3 +130,4 @@ export function gemm(
   }
 }
 export { gemmDot, gemmDotDepth } from './gemm';
+export { gemmDotReduce } from './gemm';

@@ -378,6 +378,18 @@ export interface KernelArgs {
     /** usize */
     partialStride: number;
   };
+  gemmDotReduce: {
+    /** usize */
+    dst: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+    /** i32 */
+    parts: number;
+    /** i32 */
+    size: number;
+  };
   gemm: {
     /** i32 */
     mode: number;
@@ -556,6 +568,7 @@ export const KERNELS = [
   'packBFull',
   'gemmDot',
   'gemmDotDepth',
+  'gemmDotReduce',
   'gemm',
   'softmax',
   'logSoftmax',
@@ -623,6 +636,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
     'partialBase',
     'partialStride',
   ],
+  gemmDotReduce: ['dst', 'partialBase', 'partialStride', 'parts', 'size'],
   gemm: [
     'mode',
     'transA',
