@@ -724,9 +724,9 @@ export function gemmDotDepth(
 
 /**
  * C ← C + P₀ + P₁ + … + P_{parts−1} over elements [lo·4, hi·4) of the flat [m, n] C (ldc = n), the
- * depth-split partial products of {@link gemmDotDepth}: four lanes at a time, each element summed in
- * chunk order exactly as reducePartials sums it (so the result does not depend on this kernel's own
- * chunking). `size` = m·n bounds the last unit.
+ * depth-split partial products of {@link gemmDotDepth} or of index.ts `gemm` (mode 2): four lanes at
+ * a time, each element summed in chunk order exactly as reducePartials sums it (so the result does
+ * not depend on this kernel's own chunking). `size` = m·n bounds the last unit.
  */
 export function gemmDotReduce(
   _tid: i32,

@@ -383,13 +383,12 @@ export class WasmBackend implements Backend {
         partialBase: pbase,
         partialStride: stride,
       });
-      this.run('reducePartials', m * n, 16, false, {
+      this.run('gemmDotReduce', Math.ceil((m * n) / 4), 1, false, {
         dst: pc,
         partialBase: pbase,
         partialStride: stride,
         parts: chunks - 1,
-        rows: 0,
-        cols: 1,
+        size: m * n,
       });
       this.unstage();
       return;
