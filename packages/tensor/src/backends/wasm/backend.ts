@@ -84,6 +84,8 @@ const SPLIT_K_MAX_C = 64 * 256;
 const SPLIT_K_GRAIN = 16;
 /** Chunks a thread of the dot-product GEMM's depth split (partial products reduced in chunk order). */
 const DOT_DEPTH_CHUNKS = 4;
+/** Fewest depths a chunk of that split takes while there are at least as many chunks as threads. */
+const DOT_DEPTH_MIN = 512;
 /** Shallowest A·Bᵀ (A [m, k], B [n, k]) run in dot-product form (each tile's lanes are summed at its end). */
 const DOT_MIN_K = 64;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
@@ -1095,8 +1097,12 @@ export class WasmBackend implements Backend {
       // A small C and a deep K (a Dense layer's forward): split the depth, so that each thread reads
       // its own part of A and B rather than all of A; the partial products are added in chunk order.
       // Several chunks a thread: a thread descheduled for a while holds up one small chunk while the
-      // others take the rest, rather than half the call.
-      const chunks = this.chunks(k, SPLIT_K_GRAIN, true, DOT_DEPTH_CHUNKS);
+      // others take the rest, rather than half the call; but no shallower than DOT_DEPTH_MIN where
+      // there are threads enough (each chunk's C pass and partial sum cost the same at any depth).
+      const chunks = Math.min(
+        this.chunks(k, SPLIT_K_GRAIN, true, DOT_DEPTH_CHUNKS),
+        Math.max(this.threads, Math.floor(k / DOT_DEPTH_MIN)),
+      );
       const stride = Math.ceil((m * n * 4) / 64) * 64;
       const pbase = this.partials((chunks - 1) * stride);
       this.runChunks('gemmDotDepth', k, SPLIT_K_GRAIN, chunks, {
