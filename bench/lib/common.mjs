@@ -20,6 +20,49 @@ export function timeRepeated(fn, { reps, warmup = 1 }) {
   return out;
 }
 
+/**
+ * Runs `fn` until it runs at a steady speed, for a steady-state throughput measurement: for at least
+ * `minSeconds`, and then, once `ready()` holds, until two consecutive windows of `windowSeconds` ran
+ * at rates (calls per second) within `tolerance` of each other, or `maxSeconds` passed. A fresh thread
+ * pool starts cold (its workers take a while to start, and the wasm code runs unoptimized until the
+ * engine has compiled it again in the background), so a fixed single warm-up call is not enough for
+ * multi-threaded rows; `ready` says when every worker is up (before that the speed can plateau at one
+ * thread's). Returns the seconds spent and whether the speed settled; `describe` words it for a note.
+ */
+export function warmUntilSteady(
+  fn,
+  { minSeconds = 0.3, windowSeconds = 0.05, tolerance = 0.03, maxSeconds = 3, ready = () => true } = {},
+) {
+  const start = performance.now();
+  const window = () => {
+    const t = performance.now();
+    let calls = 0;
+    let dt = 0;
+    do {
+      fn();
+      calls++;
+      dt = performance.now() - t;
+    } while (dt < windowSeconds * 1000);
+    return calls / dt;
+  };
+  let last = window();
+  let steady = false;
+  for (;;) {
+    const elapsed = (performance.now() - start) / 1000;
+    if (elapsed >= maxSeconds) break;
+    const rate = window();
+    if (elapsed >= minSeconds && ready() && Math.abs(rate - last) <= tolerance * Math.max(rate, last)) {
+      steady = true;
+      break;
+    }
+    last = rate;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const describe = () =>
+    `warm-up ${seconds.toFixed(2)} s (≥ ${minSeconds} s, every thread started, until two consecutive ${windowSeconds * 1000} ms windows agreed within ${tolerance * 100} %${steady ? '' : '; never did'})`;
+  return { seconds, steady, describe };
+}
+
 /** Async variant of {@link timeRepeated}. */
 export async function timeRepeatedAsync(fn, { reps, warmup = 1 }) {
   for (let i = 0; i < warmup; i++) await fn();

@@ -721,3 +721,41 @@ export function gemmDotDepth(
     gemmDot(0, 0, 0, units, m, n, k1 - k0, alpha, a0, lda, b0, ldb, 0, dst, n);
   }
 }
+
+/**
+ * C ← C + P₀ + P₁ + … + P_{parts−1} over elements [lo·4, hi·4) of the flat [m, n] C (ldc = n), the
+ * depth-split partial products of {@link gemmDotDepth} or of index.ts `gemm` (mode 2): four lanes at
+ * a time, each element summed in chunk order exactly as reducePartials sums it (so the result does
+ * not depend on this kernel's own chunking). `size` = m·n bounds the last unit.
+ */
+export function gemmDotReduce(
+  _tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  dst: usize,
+  partialBase: usize,
+  partialStride: usize,
+  parts: i32,
+  size: i32,
+): void {
+  const i0 = lo * 4;
+  const i1 = min(hi * 4, size);
+  const whole = i0 + ((i1 - i0) & ~3);
+  for (let i = i0; i < whole; i += 4) {
+    const p = dst + <usize>i * 4;
+    let s = v128.load(p);
+    let q = partialBase + <usize>i * 4;
+    for (let c = 0; c < parts; c++) {
+      s = f32x4.add(s, v128.load(q));
+      q += partialStride;
+    }
+    v128.store(p, s);
+  }
+  for (let i = whole; i < i1; i++) {
+    const p = dst + <usize>i * 4;
+    let s = load<f32>(p);
+    for (let c = 0; c < parts; c++) s += load<f32>(partialBase + <usize>c * partialStride + <usize>i * 4);
+    store<f32>(p, s);
+  }
+}

@@ -83,6 +83,10 @@ const SPLIT_K_MAX_C = 64 * 256;
  * split 6272 = 12.25·512 depths 3/3/3/4 in four.
  */
 const SPLIT_K_GRAIN = 16;
+/** Chunks a thread of the dot-product GEMM's depth split (partial products reduced in chunk order). */
+const DOT_DEPTH_CHUNKS = 4;
+/** Fewest depths a chunk of that split takes while there are at least as many chunks as threads. */
+const DOT_DEPTH_MIN = 512;
 /** Shallowest A·Bᵀ (A [m, k], B [n, k]) run in dot-product form (each tile's lanes are summed at its end). */
 const DOT_MIN_K = 64;
 /** Below this many flops (GEMM, convolution) or elements (elementwise) a kernel runs on one thread. */
@@ -385,13 +389,12 @@ export class WasmBackend implements Backend {
         partialBase: pbase,
         partialStride: stride,
       });
-      this.run('reducePartials', m * n, 16, false, {
+      this.run('gemmDotReduce', Math.ceil((m * n) / 4), 1, false, {
         dst: pc,
         partialBase: pbase,
         partialStride: stride,
         parts: chunks - 1,
-        rows: 0,
-        cols: 1,
+        size: m * n,
       });
       this.unstage();
       return;
@@ -1094,9 +1097,9 @@ export class WasmBackend implements Backend {
 
   /**
    * C ← α·A·Bᵀ + β·C with A stored [m, k] and B stored [n, k], in dot-product form (assembly's
-   * gemmDot: nothing packed), split by depth (small C, deep K) or else by columns of C in 4-column
-   * units; one chunk a thread either way (finer chunks measured slower: a column chunk reads the
-   * whole of A).
+   * gemmDot: nothing packed), split by depth (small C, deep K; {@link DOT_DEPTH_CHUNKS} chunks a
+   * thread) or else by columns of C in 4-column units, one chunk a thread (finer chunks measured
+   * slower: a column chunk reads the whole of A).
    */
   private gemmDot(
     m: number,
@@ -1113,7 +1116,13 @@ export class WasmBackend implements Backend {
     if (parallel && this.threads > 1 && m * n <= SPLIT_K_MAX_C && k >= 4 * this.runtime.gemmKC) {
       // A small C and a deep K (a Dense layer's forward): split the depth, so that each thread reads
       // its own part of A and B rather than all of A; the partial products are added in chunk order.
-      const chunks = this.chunks(k, SPLIT_K_GRAIN, true, 1);
+      // Several chunks a thread: a thread descheduled for a while holds up one small chunk while the
+      // others take the rest, rather than half the call; but no shallower than DOT_DEPTH_MIN where
+      // there are threads enough (each chunk's C pass and partial sum cost the same at any depth).
+      const chunks = Math.min(
+        this.chunks(k, SPLIT_K_GRAIN, true, DOT_DEPTH_CHUNKS),
+        Math.max(this.threads, Math.floor(k / DOT_DEPTH_MIN)),
+      );
       const stride = Math.ceil((m * n * 4) / 64) * 64;
       const pbase = this.partials((chunks - 1) * stride);
       this.runChunks('gemmDotDepth', k, SPLIT_K_GRAIN, chunks, {
@@ -1131,13 +1140,12 @@ export class WasmBackend implements Backend {
         partialBase: pbase,
         partialStride: stride,
       });
-      this.run('reducePartials', m * n, 16, false, {
+      this.run('gemmDotReduce', Math.ceil((m * n) / 4), 1, false, {
         dst: pc,
         partialBase: pbase,
         partialStride: stride,
         parts: chunks - 1,
-        rows: 0,
-        cols: 1,
+        size: m * n,
       });
       return;
     }

@@ -48,6 +48,8 @@ const SPIN = 20000;
 const WINDOW = 64;
 /** Calls run without the workers once they were found to stall the caller. */
 const SOLO_CALLS = 256;
+/** Most a single call's stall counts in a window, in multiples of the time the workers saved it. */
+const STALL_CAP = 2;
 
 /**
  * Milliseconds, sub-millisecond where the runtime allows. `performance` is looked up on the first
@@ -114,10 +116,12 @@ function start(d) {
     }
   }
 }
-if (typeof self === 'object' && typeof self.postMessage === 'function' && typeof require !== 'function') {
+if (typeof self === 'object' && typeof self.postMessage === 'function' && typeof process !== 'object') {
   self.onmessage = (e) => start(e.data);
 } else {
-  start(require('node:worker_threads').workerData);
+  // No require when the process runs its eval'd code as a module (node --input-type=module): the
+  // worker inherits that.
+  start(process.getBuiltinModule('node:worker_threads').workerData);
 }
 `;
 }
@@ -309,8 +313,12 @@ export class ThreadPool {
   private observe(own: number, stall: number, mine: number, chunks: number): void {
     // Until a worker has started, the caller runs every chunk through no fault of the workers.
     if (!this.adaptive || (this.windowCalls === 0 && Atomics.load(this.ctl, 9) === 0)) return;
-    this.windowStall += stall;
-    this.windowSaved += mine > 0 ? ((chunks - mine) * own) / mine : stall + own;
+    const saved = mine > 0 ? ((chunks - mine) * own) / mine : stall + own;
+    // One call's stall counts for at most STALL_CAP times what the workers saved it: a single long
+    // descheduling (another process's burst) says little about the calls to come, whereas contention
+    // that lasts stalls most calls of the window.
+    this.windowStall += Math.min(stall, STALL_CAP * saved);
+    this.windowSaved += saved;
     if (++this.windowCalls < WINDOW) return;
     if (this.windowStall > this.windowSaved) this.solo = SOLO_CALLS;
     this.windowCalls = 0;

@@ -398,6 +398,18 @@ export interface KernelArgs {
     /** usize */
     partialStride: number;
   };
+  gemmDotReduce: {
+    /** usize */
+    dst: number;
+    /** usize */
+    partialBase: number;
+    /** usize */
+    partialStride: number;
+    /** i32 */
+    parts: number;
+    /** i32 */
+    size: number;
+  };
   gemm: {
     /** i32 */
     mode: number;
@@ -581,6 +593,7 @@ export const KERNELS = [
   'packBFull',
   'gemmDot',
   'gemmDotDepth',
+  'gemmDotReduce',
   'gemm',
   'softmax',
   'logSoftmax',
@@ -649,6 +662,7 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
     'partialBase',
     'partialStride',
   ],
+  gemmDotReduce: ['dst', 'partialBase', 'partialStride', 'parts', 'size'],
   gemm: [
     'mode',
     'transA',
