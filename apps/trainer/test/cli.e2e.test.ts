@@ -48,9 +48,11 @@ function collect(child: ChildProcess): Promise<Result> {
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
   child.stderr?.on('data', (d) => (stderr += d));
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  return new Promise((resolve, reject) => {
+    // A child that cannot start (say Node's binary unreadable to the user it runs as) never closes.
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
 }
 
 function run(args: string[], cwd: string): Promise<Result> {
