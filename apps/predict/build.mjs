@@ -166,7 +166,13 @@ const startupTrims = {
         .join('\n'),
       loader: 'js',
     }));
-    // The PNG decoder inflates with Node's zlib when it can (src/native-inflate.ts says how).
+    // The model file's finiteness scan runs compiled over the bytes read into the kernels' memory.
+    build.onResolve({ filter: /^\.\/finite\.js$/ }, (args) =>
+      /[/\\]serialization[/\\]src[/\\]model[/\\]model\.ts$/.test(args.importer)
+        ? { path: join(root, 'src/wasm-finite.ts') }
+        : undefined,
+    );
+    // The PNG decoder inflates in the compiled kernels when it can (src/native-inflate.ts says how).
     build.onResolve({ filter: /^\.\.\/io\/inflate\.js$/ }, (args) =>
       /[/\\]datasets[/\\]src[/\\]image[/\\]png\.ts$/.test(args.importer)
         ? { path: join(root, 'src/native-inflate.ts') }
