@@ -87,16 +87,9 @@ const startupTrims = {
     const builtins = new RegExp(
       `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`,
     );
-    build.onResolve({ filter: builtins }, (args) =>
-      // The stand-in module's own require() is the real one.
-      args.namespace === 'builtin'
-        ? { path: args.path, external: true }
-        : { path: args.path, namespace: 'builtin' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    // External: the bundle is CommonJS, so a built-in is one `require` of the wrapper's (the real
+    // one), and a module importing only names of it gets no copy of its properties (__toESM).
+    build.onResolve({ filter: builtins }, (args) => ({ path: args.path, external: true }));
     build.onResolve({ filter: /^jpeg-js$/ }, (args) => ({
       path: 'jpeg-js',
       namespace: 'jpeg-decoder',
