@@ -87,16 +87,9 @@ const startupTrims = {
     const builtins = new RegExp(
       `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`,
     );
-    build.onResolve({ filter: builtins }, (args) =>
-      // The stand-in module's own require() is the real one.
-      args.namespace === 'builtin'
-        ? { path: args.path, external: true }
-        : { path: args.path, namespace: 'builtin' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    // External: the bundle is CommonJS, so a built-in is one `require` of the wrapper's (the real
+    // one), and a module importing only names of it gets no copy of its properties (__toESM).
+    build.onResolve({ filter: builtins }, (args) => ({ path: args.path, external: true }));
     build.onResolve({ filter: /^jpeg-js$/ }, (args) => ({
       path: 'jpeg-js',
       namespace: 'jpeg-decoder',
@@ -166,7 +159,13 @@ const startupTrims = {
         .join('\n'),
       loader: 'js',
     }));
-    // The PNG decoder inflates with Node's zlib when it can (src/native-inflate.ts says how).
+    // The model file's finiteness scan runs compiled over the bytes read into the kernels' memory.
+    build.onResolve({ filter: /^\.\/finite\.js$/ }, (args) =>
+      /[/\\]serialization[/\\]src[/\\]model[/\\]model\.ts$/.test(args.importer)
+        ? { path: join(root, 'src/wasm-finite.ts') }
+        : undefined,
+    );
+    // The PNG decoder inflates in the compiled kernels when it can (src/native-inflate.ts says how).
     build.onResolve({ filter: /^\.\.\/io\/inflate\.js$/ }, (args) =>
       /[/\\]datasets[/\\]src[/\\]image[/\\]png\.ts$/.test(args.importer)
         ? { path: join(root, 'src/native-inflate.ts') }

@@ -4,8 +4,106 @@
 // the memory. No allocation here (stub runtime).
 
 /**
+ * Four adjacent columns, from column `l`, of extremeAxis's column pass, one SIMD lane each: every lane
+ * makes the scalar pass's comparisons in its order, so the same bits. dst holds the running block
+ * maxima from the start (`pre`), src, overwritten, those from the end (`suf`): reading pre[b] and
+ * suf[a] for output i never meets an output already written (a ≤ i ≤ b).
+ */
+function columns4(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: i32): void {
+  const k = 2 * r + 1;
+  const rowBytes = (<usize>w) << 2;
+  const col = (<usize>l) << 2;
+  const s4 = f32x4.splat(sign);
+  let prev = f32x4.splat(0);
+  for (let i = 0; i < h; i++) {
+    const at = <usize>i * rowBytes + col;
+    const vi = f32x4.mul(s4, v128.load(src + at));
+    // pre: `!(vi > before)` takes before, as the scalar pass.
+    const p = i % k !== 0 ? v128.bitselect(vi, prev, f32x4.gt(vi, prev)) : vi;
+    v128.store(dst + at, p);
+    prev = p;
+  }
+  let next = f32x4.splat(0);
+  for (let i = h - 1; i >= 0; i--) {
+    const at = <usize>i * rowBytes + col;
+    const vi = f32x4.mul(s4, v128.load(src + at));
+    const t = i === h - 1 || i % k === k - 1 ? vi : v128.bitselect(vi, next, f32x4.ge(vi, next));
+    v128.store(src + at, t);
+    next = t;
+  }
+  for (let i = 0; i < h; i++) {
+    const a = max(i - r, 0);
+    const b = i + r >= h ? h - 1 : i + r;
+    let m: v128;
+    if (a % k === 0) m = v128.load(dst + <usize>b * rowBytes + col);
+    else if (b === h - 1 && a / k === b / k) m = v128.load(src + <usize>a * rowBytes + col);
+    else {
+      const sa = v128.load(src + <usize>a * rowBytes + col);
+      const pb = v128.load(dst + <usize>b * rowBytes + col);
+      m = v128.bitselect(sa, pb, f32x4.ge(sa, pb));
+    }
+    v128.store(dst + <usize>i * rowBytes + col, f32x4.mul(s4, m));
+  }
+}
+
+/** Four floats at byte offset `at` of four rows (`p`, then `p + stride`, …), one per lane. */
+function gather(p: usize, stride: usize, at: usize): v128 {
+  let v = v128.load32_zero(p + at);
+  v = v128.load32_lane(p + stride + at, v, 1);
+  v = v128.load32_lane(p + 2 * stride + at, v, 2);
+  return v128.load32_lane(p + 3 * stride + at, v, 3);
+}
+
+/** The lanes of `v` to byte offset `at` of four rows. */
+function scatter(p: usize, stride: usize, at: usize, v: v128): void {
+  v128.store32_lane(p + at, v, 0);
+  v128.store32_lane(p + stride + at, v, 1);
+  v128.store32_lane(p + 2 * stride + at, v, 2);
+  v128.store32_lane(p + 3 * stride + at, v, 3);
+}
+
+/** Four rows, from row `l`, of extremeAxis's row pass, one SIMD lane each (as columns4). */
+function rows4(src: usize, dst: usize, w: i32, r: i32, sign: f32, l: i32): void {
+  const k = 2 * r + 1;
+  const stride = (<usize>w) << 2;
+  const s = src + <usize>l * stride;
+  const d = dst + <usize>l * stride;
+  const s4 = f32x4.splat(sign);
+  let prev = f32x4.splat(0);
+  for (let i = 0; i < w; i++) {
+    const at = (<usize>i) << 2;
+    const vi = f32x4.mul(s4, gather(s, stride, at));
+    const p = i % k !== 0 ? v128.bitselect(vi, prev, f32x4.gt(vi, prev)) : vi;
+    scatter(d, stride, at, p);
+    prev = p;
+  }
+  let next = f32x4.splat(0);
+  for (let i = w - 1; i >= 0; i--) {
+    const at = (<usize>i) << 2;
+    const vi = f32x4.mul(s4, gather(s, stride, at));
+    const t = i === w - 1 || i % k === k - 1 ? vi : v128.bitselect(vi, next, f32x4.ge(vi, next));
+    scatter(s, stride, at, t);
+    next = t;
+  }
+  for (let i = 0; i < w; i++) {
+    const a = max(i - r, 0);
+    const b = i + r >= w ? w - 1 : i + r;
+    let m: v128;
+    if (a % k === 0) m = gather(d, stride, (<usize>b) << 2);
+    else if (b === w - 1 && a / k === b / k) m = gather(s, stride, (<usize>a) << 2);
+    else {
+      const sa = gather(s, stride, (<usize>a) << 2);
+      const pb = gather(d, stride, (<usize>b) << 2);
+      m = v128.bitselect(sa, pb, f32x4.ge(sa, pb));
+    }
+    scatter(d, stride, (<usize>i) << 2, f32x4.mul(s4, m));
+  }
+}
+
+/**
  * One axis of a running max (`sign` 1) or min (`sign` -1) over ±r of src [h, w] into dst, along rows
- * (`alongX` 1) or columns; `v`, `pre`, `suf` are scratch lines of max(w, h) floats.
+ * (`alongX` 1) or columns; `v`, `pre`, `suf` are scratch lines of max(w, h) floats. src is
+ * overwritten: lines run four at a time, in SIMD lanes, with src as their scratch.
  */
 export function extremeAxis(
   src: usize,
@@ -23,7 +121,13 @@ export function extremeAxis(
   const len = alongX ? w : h;
   const step = alongX ? 1 : w;
   const k = 2 * r + 1;
-  for (let l = 0; l < lines; l++) {
+  let first = 0;
+  if (!alongX) {
+    for (; first + 4 <= w; first += 4) columns4(src, dst, w, h, r, sign, first);
+  } else {
+    for (; first + 4 <= h; first += 4) rows4(src, dst, w, r, sign, first);
+  }
+  for (let l = first; l < lines; l++) {
     const base = alongX ? l * w : l;
     for (let i = 0, at = base; i < len; i++, at += step) {
       store<f32>(v + ((<usize>i) << 2), sign * load<f32>(src + ((<usize>at) << 2)));

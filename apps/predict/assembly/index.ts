@@ -12,3 +12,5 @@ export { inkMap } from './illumination';
 export { removeShadowInk } from './shadows';
 export { complement, cropInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';
 export { extremes } from './extremes';
+export { inflateZlib, INFLATE_WORK_BYTES } from './inflate';
+export { firstNonFinite } from './finite';

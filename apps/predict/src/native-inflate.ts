@@ -1,19 +1,20 @@
-// The CLI's inflater (build.mjs puts it in place of the datasets library's for the PNG decoder):
-// Node's native zlib for a stream that inflates cleanly within the budget, the library's own
-// streaming inflater for anything else, so corrupt, truncated and oversized data get exactly the
-// library's errors and limits. Inflating is deterministic: a valid stream gives the same bytes either
-// way; natively it costs a few milliseconds less than cold JavaScript on a fresh start.
-import { gunzipSync, inflateSync } from 'node:zlib';
+// The CLI's inflater (build.mjs puts it in place of the datasets library's for the PNG decoder): a
+// zlib stream inflates in the compiled kernels (assembly/inflate.ts), which accept only a stream
+// zlib accepts and that fits the budget; anything else (corrupt, truncated or oversized data, gzip,
+// no WebAssembly) goes to the library's own inflater, so errors and limits are exactly the
+// library's. Inflating is deterministic: a valid stream gives the same bytes either way. Node's zlib
+// is not used: loading it brings some twenty stream modules into every PNG run.
 import { inflateCapped as inflateCappedJs } from '../../../packages/datasets/src/io/inflate.js';
+import { preprocessKernels } from './wasm.js';
 
 export { InflateError, concat, inflateStream } from '../../../packages/datasets/src/io/inflate.js';
 
-/** Output buffer size of one native step: enough for an ordinary picture, never the whole budget up front. */
-const CHUNK = 1 << 20;
+/** Largest input plus output, in bytes of the kernels' memory, inflated compiled. */
+const MAX_BYTES = 256 << 20;
 
 /**
- * `inflateCapped` of the datasets library, native when the stream is valid and inflates to at most
- * `maxBytes`; otherwise the library's (its errors, its budget).
+ * `inflateCapped` of the datasets library, compiled when the stream is a valid zlib stream that
+ * inflates to at most `maxBytes`; otherwise the library's (its errors, its budget).
  */
 export function inflateCapped(
   data: Uint8Array,
@@ -21,12 +22,14 @@ export function inflateCapped(
   maxBytes: number,
   tooLarge: () => Error,
 ): Uint8Array {
-  if (maxBytes >= 1 && maxBytes <= 2 ** 31 - 1) {
-    const options = { maxOutputLength: maxBytes, chunkSize: Math.max(64, Math.min(CHUNK, maxBytes)) };
-    try {
-      return format === 'gzip' ? gunzipSync(data, options) : inflateSync(data, options);
-    } catch {
-      // corrupt, truncated or over the budget: the library says which
+  // Bytes: the stream, the code tables, the output.
+  const work = (data.length + 7) & ~7;
+  if (format === 'zlib' && maxBytes >= 0 && work + 8192 + maxBytes <= MAX_BYTES) {
+    const k = preprocessKernels(work + 8192 + maxBytes);
+    if (k !== null && k.INFLATE_WORK_BYTES.value <= 8192) {
+      new Uint8Array(k.memory.buffer, 0, data.length).set(data);
+      const n = k.inflateZlib(0, data.length, work + 8192, maxBytes, work);
+      if (n >= 0) return new Uint8Array(k.memory.buffer, work + 8192, n).slice();
     }
   }
   return inflateCappedJs(data, format, maxBytes, tooLarge);

@@ -102,6 +102,9 @@ export interface PreprocessKernels {
     score: number,
   ): number;
   STATS_BYTES: { value: number };
+  inflateZlib(src: number, srcLen: number, dst: number, cap: number, work: number): number;
+  INFLATE_WORK_BYTES: { value: number };
+  firstNonFinite(p: number, n: number): number;
   conv2d(
     x: number,
     wt: number,
@@ -250,4 +253,10 @@ let forward: PreprocessKernels | null | undefined;
 export function forwardKernels(bytes: number): PreprocessKernels | null {
   if (forward === undefined) forward = instantiate();
   return withRoom(forward, bytes);
+}
+
+/** The instance whose memory is `buffer` (the model file read there, src/model-file.ts), or null. */
+export function kernelsHolding(buffer: ArrayBufferLike): PreprocessKernels | null {
+  for (const k of [forward, kernels]) if (k != null && k.memory.buffer === buffer) return k;
+  return null;
 }

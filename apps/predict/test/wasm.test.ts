@@ -54,6 +54,13 @@ describe('compiled running extremes', () => {
       [37, 53, 9],
       [20, 20, 25],
       [180, 160, 10],
+      // windows as long as the line, one longer, one shorter; blocks ending on the line's end
+      [3, 2, 1],
+      [5, 5, 2],
+      [6, 6, 2],
+      [64, 9, 8],
+      [9, 64, 31],
+      [31, 15, 7],
     ];
     for (const [w, h, r] of cases) {
       for (const sign of [1, -1] as const) {

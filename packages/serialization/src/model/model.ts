@@ -2,6 +2,7 @@ import { type LayerConfig, Sequential, layerFromConfig } from '@scratchnet/layer
 import { Random, type Shape } from '@scratchnet/tensor';
 import { SerializationError, messageOf } from '../errors.js';
 import { type SafetensorsFile, decodeSafetensors, encodeSafetensors } from '../safetensors/codec.js';
+import { checkFinite } from './finite.js';
 import { type ModelHeader, type ModelMetadata, modelMetadataEntries, readModelHeader } from './metadata.js';
 import { loadState, modelEntries } from './state.js';
 
@@ -13,6 +14,8 @@ export interface LoadedModel {
 
 /** Tensor-name prefix of optimizer state in checkpoints (`optimizer.0.weight.momentum_buffer`). */
 export const OPTIMIZER_PREFIX = 'optimizer.';
+
+export { checkFinite };
 
 /**
  * Serializes a model to safetensors bytes: its parameters and buffers under their PyTorch
@@ -78,39 +81,6 @@ export function buildModel(header: ModelHeader, file: string, fileElements: numb
   } catch (e) {
     if (e instanceof SerializationError) throw e;
     throw new SerializationError(file, `architecture cannot be built: ${messageOf(e)}`, { cause: e });
-  }
-}
-
-/**
- * Throws unless every float of every F32 tensor is finite: NaN or ±Infinity weights make every
- * prediction NaN, so such a file is refused at load, naming the tensor.
- */
-export function checkFinite(file: SafetensorsFile, name: string): void {
-  for (const [tensor, t] of file.tensors) {
-    if (t.dtype !== 'F32') continue;
-    const b = t.data;
-    // Three native scans instead of a loop over every float (a loaded model's weights all pass): the
-    // only non-finite floats are NaN and ±∞, and includes() finds NaN. Tensors start 8-byte aligned
-    // in files we write; another file's unaligned tensor gets the loop alone.
-    if (b.byteOffset % 4 === 0) {
-      const f = new Float32Array(b.buffer, b.byteOffset, b.length >> 2);
-      if (
-        !f.includes(Number.NaN) &&
-        !f.includes(Number.POSITIVE_INFINITY) &&
-        !f.includes(Number.NEGATIVE_INFINITY)
-      )
-        continue;
-    }
-    // Little-endian float32: exponent bits all ones (byte 3 low 7 bits, byte 2 top bit) is NaN or ±∞.
-    for (let i = 0; i + 3 < b.length; i += 4) {
-      if ((b[i + 3] & 0x7f) === 0x7f && (b[i + 2] & 0x80) !== 0) {
-        const value = new DataView(b.buffer, b.byteOffset + i, 4).getFloat32(0, true);
-        throw new SerializationError(
-          name,
-          `tensor '${tensor}' holds a non-finite value (${value} at element ${i / 4}): the weights are corrupt`,
-        );
-      }
-    }
   }
 }
 

@@ -1,0 +1,81 @@
+// The compiled finiteness scan of a model file's tensors (src/wasm-finite.ts) against the
+// serialization library's checkFinite: the same verdict and the same error, tensor and element, for
+// NaN and ±∞ anywhere (in the four-float steps and in the tail), and nothing for large, tiny or -0.
+import { encodeSafetensors, decodeSafetensors } from '@scratchnet/serialization';
+import { describe, expect, it } from 'vitest';
+import { checkFinite as checkFiniteJs } from '../../../packages/serialization/src/model/finite.js';
+import { checkFinite } from '../src/wasm-finite.js';
+import { forwardKernels, kernelsHolding } from '../src/wasm.js';
+
+/** A safetensors file of three F32 tensors (the last of `tail` floats), read into the kernels' memory. */
+function fileInKernels(tail: number, set?: [number, number, number]) {
+  const tensors = [
+    { name: 'a.weight', shape: [3, 5], data: new Float32Array(15) },
+    { name: 'b.bias', shape: [8], data: new Float32Array(8) },
+    { name: 'c.weight', shape: [tail], data: new Float32Array(tail) },
+  ];
+  for (const t of tensors) {
+    for (let i = 0; i < t.data.length; i++) t.data[i] = [3.4e38, -1e-45, -0, 1.5, -2e-38][i % 5];
+  }
+  if (set !== undefined) tensors[set[0]].data[set[1]] = set[2];
+  const bytes = encodeSafetensors(
+    tensors.map(
+      (t) => [t.name, { dtype: 'F32', shape: t.shape, data: new Uint8Array(t.data.buffer) }] as const,
+    ),
+  );
+  const k = forwardKernels(bytes.length);
+  if (k === null) throw new Error('no WebAssembly');
+  const held = new Uint8Array(k.memory.buffer, 0, bytes.length);
+  held.set(bytes);
+  return decodeSafetensors(held, 'm.safetensors');
+}
+
+function outcome(f: () => void): string {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('compiled finiteness scan', () => {
+  it("gives the library's verdict and error wherever a NaN or infinity lies", () => {
+    const clean = fileInKernels(13);
+    expect(kernelsHolding(clean.tensors.get('a.weight')!.data.buffer)).not.toBeNull();
+    expect(outcome(() => checkFinite(clean, 'm.safetensors'))).toBe('ok');
+    let errors = 0;
+    for (const tail of [1, 4, 13]) {
+      for (const [tensor, length] of [
+        [0, 15],
+        [1, 8],
+        [2, tail],
+      ]) {
+        for (const at of [0, 1, 3, 4, length - 1]) {
+          for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+            if (at >= length) continue;
+            const file = fileInKernels(tail, [tensor, at, value]);
+            const got = outcome(() => checkFinite(file, 'm.safetensors'));
+            expect(got).toBe(outcome(() => checkFiniteJs(file, 'm.safetensors')));
+            expect(got).toMatch(
+              /^m\.safetensors: tensor '.+' holds a non-finite value \(.+ at element \d+\): the weights are corrupt$/,
+            );
+            errors++;
+          }
+        }
+      }
+    }
+    expect(errors).toBeGreaterThan(100);
+  });
+
+  it('runs the library’s check on tensors outside the kernels’ memory', () => {
+    const bytes = encodeSafetensors([
+      ['w', { dtype: 'F32', shape: [2], data: new Uint8Array(new Float32Array([1, Number.NaN]).buffer) }],
+    ]);
+    const file = decodeSafetensors(bytes, 'x.safetensors');
+    expect(kernelsHolding(bytes.buffer)).toBeNull();
+    expect(outcome(() => checkFinite(file, 'x.safetensors'))).toBe(
+      "x.safetensors: tensor 'w' holds a non-finite value (NaN at element 1): the weights are corrupt",
+    );
+  });
+});
