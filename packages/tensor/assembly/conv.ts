@@ -442,28 +442,3 @@ export function conv2dReduceWeights(
     store<f32>(dst, s);
   }
 }
-
-/**
- * dst[i] += Σ_c partial_c[π(i)] for i in [lo, hi), c = 0 … parts−1 in order, where partial_c starts
- * at partialBase + c·partialStride: a deterministic reduction of per-chunk partials. With `rows` > 0
- * the partials are transposed: dst is [rows, cols] and π(r·cols + t) = t·rows + r.
- */
-export function reducePartials(
-  _tid: i32,
-  _chunk: i32,
-  lo: i32,
-  hi: i32,
-  dst: usize,
-  partialBase: usize,
-  partialStride: usize,
-  parts: i32,
-  rows: i32,
-  cols: i32,
-): void {
-  for (let i = lo; i < hi; i++) {
-    const j = rows > 0 ? (i % cols) * rows + i / cols : i;
-    let s = load<f32>(dst + <usize>i * 4);
-    for (let c = 0; c < parts; c++) s += load<f32>(partialBase + <usize>c * partialStride + <usize>j * 4);
-    store<f32>(dst + <usize>i * 4, s);
-  }
-}

@@ -689,7 +689,7 @@ export function gemmDot(
  * {@link gemmDot} split by depth (a small C and a deep K, when threads reading all of A for a share
  * of the columns would read it twice): depths [lo, hi). Chunk 0 updates C (with β); chunk c > 0
  * writes its own product to partialBase + (c − 1)·partialStride ([m, n], ldc = n), which
- * reducePartials then adds to C in chunk order.
+ * gemmDotReduce then adds to C in chunk order.
  */
 export function gemmDotDepth(
   _tid: i32,
@@ -725,8 +725,8 @@ export function gemmDotDepth(
 /**
  * C ← C + P₀ + P₁ + … + P_{parts−1} over elements [lo·4, hi·4) of the flat [m, n] C (ldc = n), the
  * depth-split partial products of {@link gemmDotDepth} or of index.ts `gemm` (mode 2): four lanes at
- * a time, each element summed in chunk order exactly as reducePartials sums it (so the result does
- * not depend on this kernel's own chunking). `size` = m·n bounds the last unit.
+ * a time, each element summed in chunk order (so the result does not depend on this kernel's own
+ * chunking). `size` = m·n bounds the last unit.
  */
 export function gemmDotReduce(
   _tid: i32,

@@ -13,7 +13,6 @@ export {
   conv2dReduceWeights,
   convPackedWeightsBytes,
   convScratchBytes,
-  reducePartials,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export {
@@ -51,7 +50,7 @@ export { packAFull, packBFull } from './gemm';
  * thread's scratch (scratchBase + tid·scratchStride), and `pre` (not 0) is the other operand packed
  * whole by packAFull (mode 0) or packBFull (mode 1), shared by every chunk. mode 2 (a small C and a
  * deep K): depths [lo, hi); chunk 0 updates C (with β), chunk c > 0 writes its own product to
- * partialBase + (c − 1)·partialStride ([m, n], ldc = n), which reducePartials then adds to C in chunk
+ * partialBase + (c − 1)·partialStride ([m, n], ldc = n), which gemmDotReduce then adds to C in chunk
  * order.
  */
 export function gemm(

@@ -196,20 +196,6 @@ export interface KernelArgs {
     /** i32 */
     accumulate: number;
   };
-  reducePartials: {
-    /** usize */
-    dst: number;
-    /** usize */
-    partialBase: number;
-    /** usize */
-    partialStride: number;
-    /** i32 */
-    parts: number;
-    /** i32 */
-    rows: number;
-    /** i32 */
-    cols: number;
-  };
   fill: {
     /** usize */
     x: number;
@@ -580,7 +566,6 @@ export const KERNELS = [
   'conv2dBackwardData',
   'conv2dBackwardWeights',
   'conv2dReduceWeights',
-  'reducePartials',
   'fill',
   'axpby',
   'addcmul',
@@ -635,7 +620,6 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
   conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
-  reducePartials: ['dst', 'partialBase', 'partialStride', 'parts', 'rows', 'cols'],
   fill: ['x', 'value'],
   axpby: ['alpha', 'x', 'beta', 'y', 'out'],
   addcmul: ['y', 'a', 'b', 'value', 'beta', 'out'],
