@@ -89,7 +89,10 @@ describe('Control', () => {
     control.setPaused(false);
     await until(() => count(events, 'step') > pausedAt, 'the worker resumes');
 
+    // Served at the next step's end; a quit asked in the same instant may legitimately win the race
+    // (the real session saves on quit anyway), so the save is awaited first.
     control.requestSave();
+    await until(() => count(events, 'save') === 2, 'the save is served while running');
     control.requestQuit();
     await exited;
     expect(events.at(-1)).toBe('quit');
