@@ -39,7 +39,23 @@ export interface WeightSource {
   offset(name: string): number | undefined;
   /** Bytes at the start of the forward kernels' memory that must be kept (the model file). */
   readonly reserved: number;
+  /**
+   * For a tensor left in the file (src/model-file.ts): reads its bytes [from, from + length) to
+   * memory offset `to`, checked finite; undefined for a tensor in memory.
+   */
+  stream?(name: string): ((from: number, length: number, to: number) => void) | undefined;
+  /** Called after each pass: the source may let go of what it held for it (an open file). */
+  release?(): void;
 }
+
+/**
+ * At most this many pictures stream a Dense layer's weights from the file, once per picture; more
+ * read them into memory once. Streaming reads through one small, reused buffer: fresh memory costs
+ * more to touch (page faults) than reading a few megabytes again from the page cache.
+ */
+const STREAM_SAMPLES = 8;
+/** Bytes of a Dense layer's weights read at once when streamed: whole rows, one buffer's worth. */
+const STREAM_CHUNK_BYTES = 64 * 1024;
 
 /** The model's own tensors. */
 function modelWeights(model: Sequential): WeightSource {
@@ -73,8 +89,11 @@ interface Plan {
 
 const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
 
-/** The compiled plan of `model`, or undefined when one of its layers has no compiled kernel. */
-function plan(model: Sequential, weights: WeightSource): Plan | undefined {
+/**
+ * The compiled plan of `model` for `samples` pictures, or undefined when one of its layers has no
+ * compiled kernel.
+ */
+function plan(model: Sequential, weights: WeightSource, samples: number): Plan | undefined {
   const copies: Plan['copies'] = [];
   let end = align16(weights.reserved);
   const place = (data: Float32Array): number => {
@@ -142,11 +161,29 @@ function plan(model: Sequential, weights: WeightSource): Plan | undefined {
         run: (k, x, y) => k.maxPool2d(x, y, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow),
       });
     } else if (layer instanceof Dense) {
-      const wt = ref(`${li}.weight`);
       const b = layer.useBias ? ref(`${li}.bias`) : 0;
       const n = layer.inputShape[0];
       const units = layer.units;
-      steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
+      const read = samples <= STREAM_SAMPLES ? weights.stream?.(`${li}.weight`) : undefined;
+      if (read === undefined) {
+        const wt = ref(`${li}.weight`);
+        steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
+      } else {
+        // weight: [units, n], row-major: a chunk of whole rows gives its outputs exactly as the whole
+        // does. The chunk lands in the convolutions' scratch, which is free by then.
+        const rows = Math.max(1, Math.floor(STREAM_CHUNK_BYTES / (4 * n)));
+        scratch = Math.max(scratch, rows * n);
+        steps.push({
+          inPlace: false,
+          run: (k, x, y) => {
+            for (let u = 0; u < units; u += rows) {
+              const r = Math.min(rows, units - u);
+              read(4 * u * n, 4 * r * n, scratchAt);
+              k.dense(x, scratchAt, b === 0 ? 0 : b + 4 * u, y + 4 * u, n, r);
+            }
+          },
+        });
+      }
     } else if (!(layer instanceof Flatten || layer instanceof Dropout)) {
       // Flatten keeps the layout and Dropout is the identity at inference; anything else is not compiled.
       return undefined;
@@ -166,7 +203,7 @@ function plan(model: Sequential, weights: WeightSource): Plan | undefined {
 
 /** Whether every layer of `model` has a compiled kernel (its forward pass can run compiled). */
 export function compilable(model: Sequential): boolean {
-  return plan(model, { values: () => new Float32Array(0), offset: () => 0, reserved: 0 }) !== undefined;
+  return plan(model, { values: () => new Float32Array(0), offset: () => 0, reserved: 0 }, 1) !== undefined;
 }
 
 /**
@@ -185,30 +222,39 @@ export function compiledPredictor(
       const shape = model.inputShape;
       const size = shape.reduce((a, b) => a * b, 1);
       const fits = x.shape.length === shape.length + 1 && shape.every((d, i) => x.shape[i + 1] === d);
-      const p = fits ? plan(model, weights) : undefined;
-      if (p === undefined) return fallback().predict(x);
-      // Two activation buffers after the weights, the pass alternating between them, then scratch.
-      const ping = p.end;
-      const pong = align16(ping + 4 * p.largest);
-      const scratch = align16(pong + 4 * p.largest);
-      p.placeScratch(scratch);
-      const k = forwardKernels(scratch + 4 * p.scratch);
-      if (k === null) return fallback().predict(x);
-      for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
-      const n = x.shape[0];
-      const classes = model.outputShape[0];
-      const logits = new Tensor([n, classes]);
-      for (let s = 0; s < n; s++) {
-        new Float32Array(k.memory.buffer, ping, size).set(x.data.subarray(s * size, (s + 1) * size));
-        let cur = ping;
-        for (const step of p.steps) {
-          const next = step.inPlace ? cur : cur === ping ? pong : ping;
-          step.run(k, cur, next);
-          cur = next;
-        }
-        logits.data.set(new Float32Array(k.memory.buffer, cur, classes), s * classes);
+      try {
+        return fits ? run(x, size) : fallback().predict(x);
+      } finally {
+        weights.release?.();
       }
-      return softmax(logits);
     },
   };
+
+  /** The pass over x [N, ...inputShape], or the fallback's when the compiled one cannot run. */
+  function run(x: Tensor, size: number): Tensor {
+    const p = plan(model, weights, x.shape[0]);
+    if (p === undefined) return fallback().predict(x);
+    // Two activation buffers after the weights, the pass alternating between them, then scratch.
+    const ping = p.end;
+    const pong = align16(ping + 4 * p.largest);
+    const scratch = align16(pong + 4 * p.largest);
+    p.placeScratch(scratch);
+    const k = forwardKernels(scratch + 4 * p.scratch);
+    if (k === null) return fallback().predict(x);
+    for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
+    const n = x.shape[0];
+    const classes = model.outputShape[0];
+    const logits = new Tensor([n, classes]);
+    for (let s = 0; s < n; s++) {
+      new Float32Array(k.memory.buffer, ping, size).set(x.data.subarray(s * size, (s + 1) * size));
+      let cur = ping;
+      for (const step of p.steps) {
+        const next = step.inPlace ? cur : cur === ping ? pong : ping;
+        step.run(k, cur, next);
+        cur = next;
+      }
+      logits.data.set(new Float32Array(k.memory.buffer, cur, classes), s * classes);
+    }
+    return softmax(logits);
+  }
 }

@@ -127,6 +127,8 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
     );
   } catch (e) {
     if (e instanceof ClassificationError) throw new Fatal(`${args.model}: ${e.message}`);
+    // Tensors the forward pass reads from the file as it goes (src/model-file.ts) are checked then.
+    if (e instanceof SerializationError) throw new Fatal(e.message);
     throw new Fatal(`${args.model}: the model failed on its input: ${messageOf(e)}`);
   }
 

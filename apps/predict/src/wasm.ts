@@ -255,6 +255,11 @@ export function forwardKernels(bytes: number): PreprocessKernels | null {
   return withRoom(forward, bytes);
 }
 
+/** Whether the forward pass's instance exists already: its memory may then hold earlier bytes. */
+export function forwardKernelsMade(): boolean {
+  return forward != null;
+}
+
 /** The instance whose memory is `buffer` (the model file read there, src/model-file.ts), or null. */
 export function kernelsHolding(buffer: ArrayBufferLike): PreprocessKernels | null {
   for (const k of [forward, kernels]) if (k != null && k.memory.buffer === buffer) return k;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AvgPool2d, Dense, Flatten, Sequential } from '@scratchnet/layers';
-import { loadModel, modelToBytes } from '@scratchnet/serialization/node';
+import { decodeSafetensors, loadModel, modelToBytes } from '@scratchnet/serialization/node';
 import { Random, Tensor, setBackend } from '@scratchnet/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIntoKernels } from '../src/model-file.js';
+import { STREAMED_BYTES, loadIntoKernels } from '../src/model-file.js';
 
 const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'predict-model-file-'));
@@ -81,5 +81,44 @@ describe('loadIntoKernels', () => {
     for (const path of [join(dir, 'missing.safetensors'), dir, '/dev/null']) {
       expect(loadIntoKernels(path)).toBeUndefined();
     }
+  });
+
+  it('reads a big tensor as the pass goes, with loadModel’s error for a NaN in it', async () => {
+    // Dense(64) on 784 inputs: 200 KB of weights, left in the file until the forward pass reads them.
+    const model = new Sequential([new Flatten(), new Dense(64), new Dense(10)], {
+      inputShape: [1, 28, 28],
+      seed: 3,
+    });
+    expect(4 * 64 * 784).toBeGreaterThanOrEqual(STREAMED_BYTES);
+    const bytes = modelToBytes(model);
+    const good = join(dir, 'big.safetensors');
+    writeFileSync(good, bytes);
+    const ready = loadIntoKernels(good)!;
+    // 3 pictures stream the weights once each; 9 read them into memory once: the same probabilities.
+    for (const n of [3, 9]) {
+      const x = input(n, n);
+      const got = ready.predictor.predict(x).data;
+      const want = model.predict(x).data;
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+    }
+    // A NaN in the big tensor (element 1000 of '1.weight') passes the load and fails the pass.
+    const at = decodeSafetensors(bytes).tensors.get('1.weight')!.data.byteOffset + 4 * 1000;
+    const nan = bytes.slice();
+    new DataView(nan.buffer).setFloat32(at, Number.NaN, true);
+    const bad = join(dir, 'big-nan.safetensors');
+    writeFileSync(bad, nan);
+    const message = await loadModel(bad).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
+    expect(message).toBe(
+      `${bad}: tensor '1.weight' holds a non-finite value (NaN at element 1000): the weights are corrupt`,
+    );
+    const partly = loadIntoKernels(bad)!;
+    expect(() => partly.predictor.predict(input(1, 1))).toThrow(message);
+    // And in a small tensor after it too: the load fails, naming the first as loadModel does.
+    new DataView(nan.buffer).setFloat32(nan.length - 4, Number.NaN, true);
+    writeFileSync(bad, nan);
+    expect(() => loadIntoKernels(bad)).toThrow(message);
   });
 });
