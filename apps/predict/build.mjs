@@ -145,20 +145,12 @@ const startupTrims = {
         return { path: join(root, `src/wasm-${m[1]}.ts`) };
       },
     );
-    // The tensor package's wasm kernels come in four compiled variants (base64, 250 KB of the bundle
-    // to read and parse); the CLI runs on the js backend (run.ts says why), so they stay out. Empty
-    // modules fail WebAssembly.validate: the wasm backend would report itself unavailable.
-    build.onResolve({ filter: /^\.\/generated\/kernels\.js$/ }, (args) =>
-      /[/\\]tensor[/\\]src[/\\]backends[/\\]wasm[/\\]runtime\.ts$/.test(args.importer)
-        ? { path: 'tensor-wasm-variants', namespace: 'no-wasm-variants' }
+    // The js backend alone (src/backends.ts says why).
+    build.onResolve({ filter: /^\.\/backends\/builtin\.js$/ }, (args) =>
+      /[/\\]tensor[/\\]src[/\\]registry\.ts$/.test(args.importer)
+        ? { path: join(root, 'src/backends.ts') }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'no-wasm-variants' }, () => ({
-      contents: ['relaxed', 'simd', 'unshared', 'checked']
-        .map((n) => `export const ${n}Wasm = '';`)
-        .join('\n'),
-      loader: 'js',
-    }));
     // The model file's finiteness scan runs compiled over the bytes read into the kernels' memory.
     build.onResolve({ filter: /^\.\/finite\.js$/ }, (args) =>
       /[/\\]serialization[/\\]src[/\\]model[/\\]model\.ts$/.test(args.importer)
