@@ -11,6 +11,7 @@ import {
   MAX_MODEL_FILE_BYTES,
   type ModelMetadata,
   SerializationError,
+  type SafetensorsFile,
   decodeSafetensors,
   modelFromBytes,
 } from '@scratchnet/serialization/node';
@@ -38,6 +39,8 @@ interface FileInKernels {
   unread: Map<number, number>;
   /** Inode, size and modification time: a file opened again must be this one. */
   identity: string;
+  /** The header, decoded (when it decodes): its tensors are views of `bytes`. */
+  decoded?: SafetensorsFile;
 }
 
 const identityOf = (s: { ino: number; size: number; mtimeMs: number }) => `${s.ino}:${s.size}:${s.mtimeMs}`;
@@ -54,23 +57,28 @@ function readFully(fd: number, k: PreprocessKernels, to: number, length: number,
 }
 
 /**
- * Which float32 tensors of `bytes` (the header read, the data not yet) to leave unread: the big
- * ones, when the header decodes; none (read everything) when it does not, so that the ordinary
- * checks see the whole file and report it.
+ * The header of `bytes` decoded (the data not read yet: its views are not looked at), and which
+ * float32 tensors to leave unread: the big ones. When the header does not decode, nothing is left
+ * unread (everything is read), so that the ordinary checks see the whole file and report it.
  */
-function rangesToLeave(bytes: Uint8Array, path: string): Map<number, number> {
+function planReads(
+  bytes: Uint8Array,
+  path: string,
+): { decoded?: SafetensorsFile; unread: Map<number, number> } {
   const unread = new Map<number, number>();
+  let decoded: SafetensorsFile;
   try {
-    for (const t of decodeSafetensors(bytes, path).tensors.values()) {
-      const at = t.data.byteOffset;
-      if (t.dtype === 'F32' && t.data.byteLength >= STREAMED_BYTES && at % 4 === 0) {
-        unread.set(at, at + t.data.byteLength);
-      }
-    }
+    decoded = decodeSafetensors(bytes, path);
   } catch {
-    unread.clear();
+    return { unread };
   }
-  return unread;
+  for (const t of decoded.tensors.values()) {
+    const at = t.data.byteOffset;
+    if (t.dtype === 'F32' && t.data.byteLength >= STREAMED_BYTES && at % 4 === 0) {
+      unread.set(at, at + t.data.byteLength);
+    }
+  }
+  return { decoded, unread };
 }
 
 /**
@@ -96,14 +104,15 @@ function readIntoKernels(path: string): FileInKernels | undefined {
     if (k === null) return undefined;
     // The header's length (u64, little-endian), then the header; a length past the file's end leaves
     // nothing unread, and the checks report it.
-    let unread = new Map<number, number>();
+    let reads: ReturnType<typeof planReads> = { unread: new Map() };
     if (size >= 8 && readFully(fd, k, 0, 8, 0)) {
       const view = new DataView(k.memory.buffer, 0, 8);
       const headerEnd = 8 + view.getUint32(0, true);
       if (view.getUint32(4, true) === 0 && headerEnd <= size && readFully(fd, k, 8, headerEnd - 8, 8)) {
-        unread = rangesToLeave(new Uint8Array(k.memory.buffer, 0, size), path);
+        reads = planReads(new Uint8Array(k.memory.buffer, 0, size), path);
       }
     }
+    const { unread, decoded } = reads;
     // Everything else, around the ranges left unread. Those read as zeros until they are read: a
     // fresh memory's are (and are never touched), a used one's are cleared.
     let at = 0;
@@ -115,7 +124,8 @@ function readIntoKernels(path: string): FileInKernels | undefined {
     if (size > at && !readFully(fd, k, at, size - at, at)) return undefined;
     if (readSync(fd, new Uint8Array(1), 0, 1, size) !== 0) return undefined;
     keepOpen = unread.size > 0;
-    return { bytes: new Uint8Array(k.memory.buffer, 0, size), fd, unread, identity: identityOf(stats) };
+    const bytes = new Uint8Array(k.memory.buffer, 0, size);
+    return { bytes, fd, unread, identity: identityOf(stats), decoded };
   } catch {
     return undefined;
   } finally {
@@ -180,7 +190,7 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
   let checked: { model: Sequential; metadata: ModelMetadata };
   try {
     checked = leaveUnchecked(file.bytes.buffer, unread.keys(), () =>
-      modelFromBytes(file.bytes, path, { loadWeights: false }),
+      modelFromBytes(file.decoded ?? file.bytes, path, { loadWeights: false }),
     );
     if (!compilable(checked.model)) {
       for (const at of [...unread.keys()]) fill(at);
@@ -199,7 +209,8 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
   // is its offset there (kept as numbers: growing the memory detaches views). An unaligned tensor
   // (not in files scratchnet writes) is read as a copy.
   const where = new Map<string, { at: number; bytes: number }>();
-  for (const [name, t] of decodeSafetensors(file.bytes, path).tensors) {
+  // (Decoded: a header that did not decode failed the checks above.)
+  for (const [name, t] of (file.decoded as SafetensorsFile).tensors) {
     where.set(name, { at: t.data.byteOffset, bytes: t.data.byteLength });
   }
   const placeOf = (name: string) => where.get(name) as { at: number; bytes: number };

@@ -306,4 +306,23 @@ describe('modelFromBytes with loadWeights: false', () => {
       expect(message(false)).toBe(message(true));
     }
   });
+
+  it('takes a file decoded already, with the same model, weights and errors as from its bytes', () => {
+    const model = everyLayerModel();
+    const bytes = modelToBytes(model, { classNames: ['a', 'b', 'c'] });
+    const decoded = decodeSafetensors(bytes, 'm.safetensors');
+    const fromDecoded = modelFromBytes(decoded, 'm.safetensors');
+    const fromBytes = modelFromBytes(bytes, 'm.safetensors');
+    expect(fromDecoded.metadata).toEqual(fromBytes.metadata);
+    expect(fromDecoded.model.getConfig()).toEqual(fromBytes.model.getConfig());
+    for (const [i, p] of fromDecoded.model.namedParameters().entries()) {
+      expect(Array.from(p.value.data)).toEqual(Array.from(fromBytes.model.namedParameters()[i].value.data));
+    }
+    const tensors = new Map(decoded.tensors);
+    tensors.delete('10.weight');
+    const broken = decodeSafetensors(encodeSafetensors(tensors, decoded.metadata), 'bad.safetensors');
+    expect(() => modelFromBytes(broken, 'bad.safetensors', { loadWeights: false })).toThrow(
+      /^bad\.safetensors: .*10\.weight/,
+    );
+  });
 });

@@ -119,16 +119,16 @@ export interface ModelFromBytesOptions {
 /**
  * Rebuilds a model from bytes written by {@link modelToBytes} (or a checkpoint's), validating
  * everything. `file` names the source in error messages.
+ *
+ * @param source - The file's bytes, or what {@link decodeSafetensors} made of them (for a caller that
+ *   decoded them already, to find its tensors: the header is then not parsed twice).
  */
 export function modelFromBytes(
-  bytes: Uint8Array,
+  source: Uint8Array | SafetensorsFile,
   file = '<bytes>',
   options: ModelFromBytesOptions = {},
 ): LoadedModel {
-  const { model, metadata } = modelFromFile(
-    decodeSafetensors(bytes, file),
-    file,
-    options.loadWeights ?? true,
-  );
+  const decoded = source instanceof Uint8Array ? decodeSafetensors(source, file) : source;
+  const { model, metadata } = modelFromFile(decoded, file, options.loadWeights ?? true);
   return { model, metadata };
 }
