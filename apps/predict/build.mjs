@@ -186,8 +186,8 @@ const built = await esbuild.build({
 });
 const body = `(function (require, __importMetaUrl) {"use strict";${built.outputFiles[0].text}\n})`;
 const key = createHash('sha256').update(body).digest('hex').slice(0, 16);
-// The bundle ends the file as a comment (src/start.cjs reads it back as latin1): it must be ASCII
-// (esbuild escapes other characters) and hold no end of comment.
+// The bundle ends the file as a comment (src/start.cjs reads it back from the file's text): it must
+// be ASCII (esbuild escapes other characters) and hold no end of comment.
 if (/[^ -~\t\n]/.test(body) || body.includes('*/')) {
   throw new Error('build.mjs: the bundle is not ASCII or holds "*/": it cannot be embedded as a comment');
 }
@@ -195,6 +195,7 @@ const start = readFileSync(join(root, 'src/start.cjs'), 'utf8')
   .replace("'__SOURCE_KEY__'", () => JSON.stringify(key))
   .replace("'__SOURCE_LENGTH__'", () => String(body.length));
 mkdirSync(dirname(outfile), { recursive: true });
-writeFileSync(outfile, `#!/usr/bin/env node\n${start}/*\n${body}\n*/`);
+// SOURCE as the body of a function that is never called (src/start.cjs reads it back from its text).
+writeFileSync(outfile, `#!/usr/bin/env node\n${start}\nfunction embedded() {/*\n${body}\n*/}\n`);
 writeFileSync(join(dirname(outfile), 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 chmodSync(outfile, 0o755);

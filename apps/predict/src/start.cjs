@@ -1,7 +1,7 @@
 // The first lines of dist/scratchnet-predict.js (build.mjs fills in SOURCE_LENGTH and SOURCE_KEY): the
-// CLI itself, SOURCE, is the comment that ends the file, read back from the file and compiled with
-// V8's code cache so that a second run skips parsing and compiling it. Node's loader only skims a
-// comment, where a string literal of the same size would be scanned, copied and kept (measured: a few
+// CLI itself, SOURCE, is a comment at the end of the file (the body of `embedded`), compiled with V8's
+// code cache so that a second run skips parsing and compiling it. Node's loader only skims a comment,
+// where a string literal of the same size would be scanned, copied and kept (measured: a few
 // milliseconds per run). The cache lives in the user's cache directory, one file per CLI build
 // (SOURCE_KEY, a hash of SOURCE), Node version and architecture; V8 rejects a cache made by another V8
 // or with other flags, and the file is then written again. A missing, unreadable or rejected cache
@@ -17,15 +17,20 @@ const { Script } = require('node:vm');
 const SOURCE_LENGTH = '__SOURCE_LENGTH__';
 const SOURCE_KEY = '__SOURCE_KEY__';
 
-/** SOURCE: the file ends with `/*`, a newline, SOURCE (ASCII, no comment end inside), a newline and `*\/`. */
+/**
+ * SOURCE: the body of `embedded`, at the end of this file, is a comment: `/*`, a newline, SOURCE
+ * (ASCII, no comment end inside), a newline and `*\/`. Taken from the text Node already read and
+ * holds for this file (a function's toString() is a slice of it, not a copy), not read again.
+ */
 function source() {
-  const text = readFileSync(__filename, 'latin1');
-  const end = text.length - 3;
-  if (end < SOURCE_LENGTH || text.slice(end) !== '\n*/') {
+  const text = embedded.toString();
+  const end = text.length - 4;
+  const begin = end - SOURCE_LENGTH;
+  if (begin < 3 || text.slice(end) !== '\n*/}' || text.slice(begin - 3, begin) !== '/*\n') {
     process.stderr.write(`scratchnet-predict: ${__filename} is damaged (its end is missing): reinstall it\n`);
     process.exit(1);
   }
-  return text.slice(end - SOURCE_LENGTH, end);
+  return text.slice(begin, end);
 }
 
 /** The cache file of this build on this Node, or undefined when there is no cache directory. */
