@@ -21,19 +21,22 @@ export interface Storage {
   release?(): void;
 }
 
-/** Storage in a plain ArrayBuffer of its own: the reference backend's, and any backend's fallback. */
+/**
+ * Storage in a plain ArrayBuffer of its own: the reference backend's, and any backend's fallback.
+ * The buffer (zeros) is made on first use: a tensor whose elements are never read or written, such
+ * as a parameter of a model built only to be checked or run elsewhere, costs no memory.
+ */
 export class HeapStorage implements Storage {
   readonly byteOffset = 0;
-  private readonly buf: ArrayBuffer;
+  private buf: ArrayBuffer | undefined;
 
   constructor(
     readonly length: number,
     readonly owner = 'js',
-  ) {
-    this.buf = new ArrayBuffer(length * 4);
-  }
+  ) {}
 
   buffer(): ArrayBuffer {
+    if (this.buf === undefined) this.buf = new ArrayBuffer(this.length * 4);
     return this.buf;
   }
 }

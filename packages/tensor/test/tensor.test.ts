@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { full, intZeros, ones, randomNormal, randomUniform, zeros } from '../src/creation.js';
 import { Random } from '../src/random.js';
 import { ShapeError } from '../src/shape.js';
+import { HeapStorage } from '../src/storage.js';
 import { IntTensor, Tensor } from '../src/tensor.js';
 import { Workspace } from '../src/workspace.js';
 
@@ -123,5 +124,23 @@ describe('Workspace', () => {
     expect(ws.intTensor('argmax', [2, 2])).toBe(idx);
     ws.clear();
     expect(ws.tensor('y', [5, 8])).not.toBe(big);
+  });
+});
+
+describe('HeapStorage', () => {
+  it('makes its zeroed buffer on first use, once', () => {
+    const s = new HeapStorage(3);
+    const b = s.buffer();
+    expect(b.byteLength).toBe(12);
+    expect(Array.from(new Float32Array(b))).toEqual([0, 0, 0]);
+    new Float32Array(b)[1] = 5;
+    expect(s.buffer()).toBe(b);
+    expect(new Float32Array(s.buffer())[1]).toBe(5);
+  });
+
+  it('costs nothing until then: storage no runtime could hold is refused only when used', () => {
+    const huge = new HeapStorage(2 ** 40);
+    expect(huge.length).toBe(2 ** 40);
+    expect(() => huge.buffer()).toThrow(RangeError);
   });
 });
