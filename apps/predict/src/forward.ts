@@ -126,7 +126,7 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const [sh, sw] = layer.stride;
       const [ph, pw] = layer.resolvedPadding;
       const [f, oh, ow] = out;
-      scratch = Math.max(scratch, (c * (h + 2 * ph) + oh) * (w + 2 * pw));
+      scratch = Math.max(scratch, (c * (h + 2 * ph) + 4 * oh) * (w + 2 * pw) + 32);
       steps.push({
         inPlace: false,
         run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
