@@ -7,7 +7,7 @@
 // The weights are read where they are: the model's tensors, or the model file itself when it was read
 // into the kernels' memory (src/model-file.ts), so that its 2 MB are not copied twice more.
 import {
-  BaseLayer,
+  type BaseLayer,
   BatchNorm1d,
   BatchNorm2d,
   Conv2d,
@@ -110,9 +110,9 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
   let scratchAt = 0;
   const layers = model.layers;
   const last = layers.length - (layers[layers.length - 1] instanceof Softmax ? 1 : 0);
+  if (!compilable(model)) return undefined;
   for (let li = 0; li < last; li++) {
-    const layer = layers[li];
-    if (!(layer instanceof BaseLayer)) return undefined;
+    const layer = layers[li] as BaseLayer;
     const [c, h, w] = layer.inputShape;
     const out = layer.outputShape;
     largest = Math.max(
@@ -184,9 +184,6 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
           },
         });
       }
-    } else if (!(layer instanceof Flatten || layer instanceof Dropout)) {
-      // Flatten keeps the layout and Dropout is the identity at inference; anything else is not compiled.
-      return undefined;
     }
   }
   return {
@@ -201,9 +198,14 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
   };
 }
 
+/** The layers with a compiled kernel (Flatten keeps the layout, Dropout is the identity at inference). */
+const COMPILED = [Conv2d, BatchNorm2d, BatchNorm1d, ReLU, MaxPool2d, Dense, Flatten, Dropout];
+
 /** Whether every layer of `model` has a compiled kernel (its forward pass can run compiled). */
 export function compilable(model: Sequential): boolean {
-  return plan(model, { values: () => new Float32Array(0), offset: () => 0, reserved: 0 }, 1) !== undefined;
+  const layers = model.layers;
+  const last = layers.length - (layers[layers.length - 1] instanceof Softmax ? 1 : 0);
+  return layers.slice(0, last).every((layer) => COMPILED.some((type) => layer instanceof type));
 }
 
 /**
