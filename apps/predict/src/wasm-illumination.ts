@@ -19,6 +19,25 @@ const BINS = 4096;
 
 /** Ink as the fraction by which a pixel is darker than its paper (see the library's `inkMap`). */
 export function inkMap(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): InkMap {
+  const heap = compiledInkMap(light, w, h, r);
+  if (heap === null) return inkMapJs(light, w, h, r);
+  const n = w * h;
+  return { ink: heap.slice(3 * n, 4 * n), paper: heap.slice(n, 2 * n) };
+}
+
+/** The ink of {@link inkMap} alone, without copying the paper estimate out (see the library's `inkOf`). */
+export function inkOf(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): Float32Array {
+  const heap = compiledInkMap(light, w, h, r);
+  if (heap === null) return inkMapJs(light, w, h, r).ink;
+  const n = w * h;
+  return heap.slice(3 * n, 4 * n);
+}
+
+/**
+ * The compiled ink map of `light` in the kernels' memory (floats: light, paper, diff, ink, then
+ * scratch), or null when the kernels cannot run it.
+ */
+function compiledInkMap(light: Float32Array, w: number, h: number, r: number): Float32Array | null {
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
@@ -26,7 +45,7 @@ export function inkMap(light: Float32Array, w: number, h: number, r = paperRadiu
   const floats = 4 * n + 3 * p + 3 * line + BINS;
   const k =
     light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(4 * floats) : null;
-  if (k === null) return inkMapJs(light, w, h, r);
+  if (k === null) return null;
   const heap = new Float32Array(k.memory.buffer, 0, floats);
   heap.set(light);
   const padded = 16 * n;
@@ -48,5 +67,5 @@ export function inkMap(light: Float32Array, w: number, h: number, r = paperRadiu
     v + 8 * line,
     hist,
   );
-  return { ink: heap.slice(3 * n, 4 * n), paper: heap.slice(n, 2 * n) };
+  return heap;
 }

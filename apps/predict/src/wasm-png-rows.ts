@@ -66,9 +66,13 @@ export function rowsOf8Bits(
   }
   const { buffer } = k.memory;
   const lumHeap = new Float32Array(buffer, 0, n);
-  lumHeap.set(lum);
   const alphaHeap = alpha === null ? null : new Float32Array(buffer, 4 * n, n);
-  alphaHeap?.set(alpha as Float32Array);
+  // A pass that writes every pixel (any non-interlaced image) needs none of the old values: copying
+  // them in would read the fresh arrays' pages only to overwrite them.
+  if (!(first === 0 && dx === 1 && rowStep === cols && rows * cols === n)) {
+    lumHeap.set(lum);
+    alphaHeap?.set(alpha as Float32Array);
+  }
   new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
   const keyed = key === undefined ? 0 : 1;
   const [k0, k1, k2] = key ?? [0, 0, 0];

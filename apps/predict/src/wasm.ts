@@ -75,18 +75,17 @@ export interface PreprocessKernels {
     lum: number,
     alpha: number,
   ): void;
-  resampleLines(
+  resizeArea(
     src: number,
+    tmp: number,
     dst: number,
-    lines: number,
-    inStride: number,
-    outStride: number,
-    lineStrideIn: number,
-    lineStrideOut: number,
+    w: number,
+    h: number,
+    ow: number,
+    oh: number,
     first: number,
     count: number,
-    w: number,
-    outSize: number,
+    weights: number,
   ): void;
   steepestProjection(
     ink: number,

@@ -6,7 +6,7 @@
 import { type DecodedImage, type GrayImage, ImageError, decodeImage } from './decode.js';
 import { type Component, labelComponents } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
-import { inkMap, paperRadius } from './preprocess/illumination.js';
+import { inkOf, paperRadius } from './preprocess/illumination.js';
 import { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './preprocess/ink.js';
 import { darkInk } from './preprocess/levels.js';
 import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
@@ -198,7 +198,7 @@ function findDigit(
   file: string,
 ): Found {
   // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
-  const { ink } = inkMap(light, w, h, radius);
+  const ink = inkOf(light, w, h, radius);
   const level = strokeLevel(ink);
   if (!(level > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
