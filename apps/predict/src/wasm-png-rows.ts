@@ -51,8 +51,8 @@ export function rowsOf8Bits(
   alpha: Float32Array | null,
 ): void {
   const n = lum.length;
-  // Bytes: lum, alpha [n f32 each], then the rows' bytes.
-  const rawAt = 8 * n;
+  // Bytes: lum [n f32], alpha [n f32] when there is one, then the rows' bytes.
+  const rawAt = (alpha === null ? 4 : 8) * n;
   const length = rows === 0 ? 0 : (rows - 1) * stride + cols * channels;
   const fits =
     row >= 0 &&
