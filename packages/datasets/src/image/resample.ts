@@ -1,8 +1,11 @@
 /**
  * The area-averaging resize (re-exported by ./resize.ts) and its inner loop, weighted sums along one
- * axis. Their own module so that a program can put compiled ones in its place (scratchnet-predict
- * does: the whole resize in one call), which must give the same bits.
+ * axis, and the first step of preprocessing: a picture shrunk to the analysis size, decoded or not.
+ * Their own module so that a program can put compiled ones in its place (scratchnet-predict does:
+ * the whole resize in one call, and a decoded picture shrunk where it was decoded), which must give
+ * the same bits.
  */
+import { type GrayImage, decodeImage } from './decode.js';
 
 /**
  * For each of `lines` lines, out sample j (at `dst[line·lineStrideOut + j·outStride]`) is the sum
@@ -78,4 +81,38 @@ export function resizeArea(
   const out = new Float32Array(outHeight * outWidth);
   resizeAxis(tmp, out, outWidth, height, outHeight, outWidth, outWidth, 1, 1);
   return out;
+}
+
+/** A picture at the size preprocessing analyses it. */
+export interface Shrunk {
+  /** Width of the source picture. */
+  width: number;
+  /** Height of the source picture. */
+  height: number;
+  /** Analysis pixels per source pixel (1 when the picture was small enough). */
+  work: number;
+  /** Width at the analysis size. */
+  w: number;
+  /** Height at the analysis size. */
+  h: number;
+  /** The luminance at the analysis size, [h, w]. */
+  lum: Float32Array;
+}
+
+/**
+ * `image` shrunk by area averaging so that its longer side is at most `size` (itself when it is
+ * already small enough); `resize` is {@link resizeArea} or a stand-in giving its bits.
+ */
+export function shrinkToFit(image: GrayImage, size: number, resize = resizeArea): Shrunk {
+  const { width, height } = image;
+  const work = Math.min(1, size / Math.max(width, height));
+  const w = Math.max(1, Math.round(width * work));
+  const h = Math.max(1, Math.round(height * work));
+  const lum = work < 1 ? resize(image.data, width, height, w, h) : image.data;
+  return { width, height, work, w, h, lum };
+}
+
+/** {@link shrinkToFit} of the picture `bytes` decode to ({@link decodeImage}: its errors). */
+export function decodeShrunk(bytes: Uint8Array, file: string, size: number): Shrunk {
+  return shrinkToFit(decodeImage(bytes, file), size);
 }
