@@ -2,17 +2,18 @@
 // image/png-rows.ts): the kernels compiled (src/wasm.ts says why), the same bytes and bits. Large
 // images keep the library's loops rather than copying tens of megabytes into the module's memory.
 //
-// Inside decodeInKernels, the decoder's output arrays are views of the kernels' memory (from byte 0),
-// filled there and read there by the resize that follows (src/wasm-resample.ts): the full-size
-// picture never costs fresh JavaScript arrays, nor copies in and out. The memory is pinned meanwhile
-// (growing it would detach the views): a kernel needing more runs as the library's JavaScript.
+// Inside decodeInKernels, the inflated rows stay in the kernels' memory (src/native-inflate.ts) and
+// the decoder's output arrays are views of it (from byte 0, below the rows), filled there and read
+// there by the resize that follows (src/wasm-resample.ts): the full-size picture never costs fresh
+// JavaScript arrays, nor copies in and out. The memory is pinned meanwhile (growing it would detach
+// the views): a kernel needing more runs as the library's JavaScript.
 import {
   lumPlanes as lumPlanesJs,
   rowOf8Bits,
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
 } from '../../../packages/datasets/src/image/png-rows.js';
-import { pinPreprocessMemory, preprocessKernels } from './wasm.js';
+import { type PreprocessKernels, pinPreprocessMemory, preprocessKernels } from './wasm.js';
 
 export { rowOf8Bits };
 
@@ -22,6 +23,22 @@ const MAX_BYTES = 64 << 20;
 /** Whether decodeInKernels is running; the planes it decoded into, and the byte after them. */
 let wanted = false;
 let planes: { lum: Float32Array; alpha: Float32Array | null; end: number } | null = null;
+/** The inflated rows kept in the kernels' memory inside decodeInKernels (src/native-inflate.ts). */
+let keptRows: Uint8Array | null = null;
+
+/**
+ * Whether inflated rows may stay in the kernels' memory: decodeInKernels is running and has kept
+ * none yet. The caller grows the memory for them and what follows, then calls {@link keepRows}.
+ */
+export function rowsMayStay(): boolean {
+  return wanted && keptRows === null && planes === null;
+}
+
+/** Registers `raw`, a view of the kernels' memory, as the rows being decoded, and pins the memory. */
+export function keepRows(raw: Uint8Array): void {
+  keptRows = raw;
+  pinPreprocessMemory(true);
+}
 
 /**
  * Runs `decode` (a picture's decoding, and whatever reads its planes) with the decoder's output
@@ -35,6 +52,7 @@ export function decodeInKernels<T>(decode: () => T): T {
   } finally {
     wanted = false;
     planes = null;
+    keptRows = null;
     pinPreprocessMemory(false);
   }
 }
@@ -49,8 +67,10 @@ export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; a
   const end = (withAlpha ? 8 : 4) * n;
   // Grown now, with room for a copy of the rows (at most 8 bytes a pixel and a filter byte a row)
   // and for the resize's intermediate image and spans after the planes: pinned, it cannot grow later.
+  // Below the inflated rows when they stay in the memory.
+  const below = keptRows === null || end <= keptRows.byteOffset;
   const k =
-    wanted && planes === null && n > 0 && end + 16 * n <= MAX_BYTES
+    wanted && planes === null && n > 0 && below && end + 16 * n <= MAX_BYTES
       ? preprocessKernels(end + 16 * n + 65536)
       : null;
   if (k === null) return lumPlanesJs(n, withAlpha);
@@ -70,12 +90,20 @@ export function unfilterRows(
   bpp: number,
 ): number {
   const length = rows * (rowBytes + 1);
+  const valid = at >= 0 && rows >= 0 && at + length <= raw.length;
+  // The rows kept in the kernels' memory: reversed where they are.
+  if (valid && raw === keptRows) {
+    return (preprocessKernels(0) as PreprocessKernels).unfilterRows(
+      raw.byteOffset + at,
+      0,
+      rows,
+      rowBytes,
+      bpp,
+    );
+  }
   // Bytes: the pass's rows, past the planes when they are in the kernels' memory.
   const base = planes === null ? 0 : planes.end;
-  const k =
-    at >= 0 && rows >= 0 && at + length <= raw.length && length <= MAX_BYTES
-      ? preprocessKernels(base + length)
-      : null;
+  const k = valid && length <= MAX_BYTES ? preprocessKernels(base + length) : null;
   if (k === null) return unfilterRowsJs(raw, at, rows, rowBytes, bpp);
   const region = raw.subarray(at, at + length);
   const heap = new Uint8Array(k.memory.buffer, base, length);
@@ -102,15 +130,26 @@ export function rowsOf8Bits(
 ): void {
   const n = lum.length;
   const inPlanes = planes !== null && lum === planes.lum && alpha === planes.alpha;
+  // Rows kept in the kernels' memory are read there, into planes there; into JavaScript arrays, the
+  // library's loop reads them (the layout below would overlap them).
+  const inPlace = raw === keptRows;
+  if (inPlace && !inPlanes) {
+    rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+    return;
+  }
   // Bytes: lum [n f32], alpha [n f32] when there is one (the planes themselves when they are in the
   // kernels' memory), then the rows' bytes.
-  const rawAt = inPlanes ? (planes as { end: number }).end : (alpha === null ? 4 : 8) * n;
+  const rawAt = inPlace
+    ? raw.byteOffset + row
+    : inPlanes
+      ? (planes as { end: number }).end
+      : (alpha === null ? 4 : 8) * n;
   const length = rows === 0 ? 0 : (rows - 1) * stride + cols * channels;
   const fits =
     row >= 0 &&
     row + length <= raw.length &&
     (alpha === null || alpha.length === n) &&
-    rawAt + length <= MAX_BYTES;
+    (inPlace || rawAt + length <= MAX_BYTES);
   const k = fits ? preprocessKernels(rawAt + length) : null;
   if (k === null) {
     rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
@@ -126,7 +165,7 @@ export function rowsOf8Bits(
     lumHeap.set(lum);
     alphaHeap?.set(alpha as Float32Array);
   }
-  new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
+  if (!inPlace) new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
   const keyed = key === undefined ? 0 : 1;
   const [k0, k1, k2] = key ?? [0, 0, 0];
   k.rowsOf8Bits(

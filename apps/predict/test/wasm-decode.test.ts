@@ -1,6 +1,7 @@
 // The CLI's preprocessing of image files as bundled (build.mjs puts src/wasm-<name>.ts in place of the
-// datasets library's modules of that name): a PNG decoded into the kernels' memory and shrunk there
-// (src/wasm-png-rows.ts, src/wasm-resample.ts) gives the library's bits, for every kind of PNG.
+// datasets library's modules of that name, and src/native-inflate.ts in place of its inflater): a PNG
+// inflated, decoded and shrunk in the kernels' memory (src/native-inflate.ts, src/wasm-png-rows.ts,
+// src/wasm-resample.ts) gives the library's bits, for every kind of PNG.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,11 @@ beforeAll(async () => {
             if (m === null || /[/\\]apps[/\\]predict[/\\]src[/\\]wasm-/.test(args.importer)) return undefined;
             return { path: join(root, `src/wasm-${m[1]}.ts`) };
           });
+          build.onResolve({ filter: /^\.\.\/io\/inflate\.js$/ }, (args) =>
+            /[/\\]datasets[/\\]src[/\\]image[/\\]png\.ts$/.test(args.importer)
+              ? { path: join(root, 'src/native-inflate.ts') }
+              : undefined,
+          );
         },
       },
     ],
@@ -118,6 +124,23 @@ describe('the CLI’s PNG decoding and shrinking', () => {
       }),
     ],
     ['gray, 1 bit, shrunk', seven(333, 111, { colorType: 0, depth: 1 })],
+    // a colour key: planes with alpha, more than the room left below the inflated rows
+    [
+      'gray with a colour key, shrunk',
+      seven(260, 240, { colorType: 0, depth: 8, trns: Uint8Array.of(0, 230) }),
+    ],
+    [
+      'palette with transparency, shrunk',
+      seven(240, 200, {
+        colorType: 3,
+        depth: 8,
+        palette: [
+          [20, 20, 30],
+          [230, 235, 240],
+        ],
+        trns: Uint8Array.of(255, 0),
+      }),
+    ],
   ];
   it.each(cases)('gives the library’s bits: %s', (_, spec) => {
     const bytes = writePng(spec);
