@@ -172,8 +172,9 @@ export function extremeAxis(
 /**
  * The closing (a maximum, then a minimum, over a (2r+1)² square) of src [h, w] extended by r pixels
  * on every side, edge pixels repeated, cropped back into dst [h, w]: borderClosing of the datasets
- * library's preprocess/morphology.ts. `padded`, `a`, `b` hold (w + 2r)·(h + 2r) floats each; `v`,
- * `pre`, `suf` max(w, h) + 2r.
+ * library's preprocess/morphology.ts. `padded` and `a` hold (w + 2r)·(h + 2r) floats each (each pass
+ * overwrites its source, so two buffers take turns; the closing ends in `padded`, and `a` is free
+ * after); `v`, `pre`, `suf` max(w, h) + 2r.
  */
 export function borderClosing(
   src: usize,
@@ -183,7 +184,6 @@ export function borderClosing(
   r: i32,
   padded: usize,
   a: usize,
-  b: usize,
   v: usize,
   pre: usize,
   suf: usize,
@@ -198,10 +198,10 @@ export function borderClosing(
     }
   }
   extremeAxis(padded, a, pw, ph, r, 1, 1, v, pre, suf);
-  extremeAxis(a, b, pw, ph, r, 1, 0, v, pre, suf);
-  extremeAxis(b, a, pw, ph, r, -1, 1, v, pre, suf);
-  extremeAxis(a, b, pw, ph, r, -1, 0, v, pre, suf);
+  extremeAxis(a, padded, pw, ph, r, 1, 0, v, pre, suf);
+  extremeAxis(padded, a, pw, ph, r, -1, 1, v, pre, suf);
+  extremeAxis(a, padded, pw, ph, r, -1, 0, v, pre, suf);
   for (let y = 0; y < h; y++) {
-    memory.copy(dst + ((<usize>(y * w)) << 2), b + ((<usize>((y + r) * pw + r)) << 2), (<usize>w) << 2);
+    memory.copy(dst + ((<usize>(y * w)) << 2), padded + ((<usize>((y + r) * pw + r)) << 2), (<usize>w) << 2);
   }
 }

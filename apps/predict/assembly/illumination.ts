@@ -20,8 +20,9 @@ export function percentileOf(data: usize, n: i32, q: f64, lo: f64, hi: f64, hist
 
 /**
  * `inkMap` of light [h, w] with a paper window of radius r: the paper estimate into `paper`, the ink
- * into `ink`; `diff` [w·h], `padded`, `a`, `b` [(w + 2r)(h + 2r)], `v`, `pre`, `suf` [max(w, h) + 2r]
- * and `hist` [4096 u32] are scratch.
+ * into `ink`, which may be `diff` (each pixel's ink is computed from its own difference); `diff`
+ * [w·h], `padded`, `a` [(w + 2r)(h + 2r)], `v`, `pre`, `suf` [max(w, h) + 2r] and `hist` [4096 u32]
+ * are scratch; `diff` may lie in `a`, which the closing leaves free.
  */
 export function inkMap(
   light: usize,
@@ -33,13 +34,12 @@ export function inkMap(
   r: i32,
   padded: usize,
   a: usize,
-  b: usize,
   v: usize,
   pre: usize,
   suf: usize,
   hist: usize,
 ): void {
-  borderClosing(light, paper, w, h, r, padded, a, b, v, pre, suf);
+  borderClosing(light, paper, w, h, r, padded, a, v, pre, suf);
   const n = w * h;
   const floor = max<f64>(1e-3, PAPER_FLOOR * percentileOf(paper, n, 0.9, 0, 1, hist));
   for (let i = 0; i < n; i++) {

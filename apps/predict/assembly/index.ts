@@ -5,7 +5,7 @@ export { labelComponents, STATS_BYTES } from './components';
 export { borderClosing, extremeAxis } from './extreme';
 export { histogramRank } from './histogram';
 export { rowsOf8Bits, unfilterRows } from './png-rows';
-export { resampleLines } from './resample';
+export { resizeArea } from './resample';
 export { steepestProjection } from './projection';
 export { channelAffine, conv2d, dense, maxPool2d, relu } from './forward';
 export { inkMap } from './illumination';

@@ -5,6 +5,7 @@
 // library's. Inflating is deterministic: a valid stream gives the same bytes either way. Node's zlib
 // is not used: loading it brings some twenty stream modules into every PNG run.
 import { inflateCapped as inflateCappedJs } from '../../../packages/datasets/src/io/inflate.js';
+import { keepRows, rowsMayStay } from './wasm-png-rows.js';
 import { preprocessKernels } from './wasm.js';
 
 export { InflateError, concat, inflateStream } from '../../../packages/datasets/src/io/inflate.js';
@@ -14,7 +15,10 @@ const MAX_BYTES = 256 << 20;
 
 /**
  * `inflateCapped` of the datasets library, compiled when the stream is a valid zlib stream that
- * inflates to at most `maxBytes`; otherwise the library's (its errors, its budget).
+ * inflates to at most `maxBytes`; otherwise the library's (its errors, its budget). While a PNG is
+ * decoded into the kernels' memory (src/wasm-png-rows.ts), the rows stay there, past room for the
+ * decoder's planes (4 bytes per row byte: enough for any 8-bit picture's, alpha included, but a gray
+ * or palette one's with a colour key), and the memory is grown for what follows.
  */
 export function inflateCapped(
   data: Uint8Array,
@@ -22,14 +26,29 @@ export function inflateCapped(
   maxBytes: number,
   tooLarge: () => Error,
 ): Uint8Array {
-  // Bytes: the stream, the code tables, the output.
-  const work = (data.length + 7) & ~7;
-  if (format === 'zlib' && maxBytes >= 0 && work + 8192 + maxBytes <= MAX_BYTES) {
-    const k = preprocessKernels(work + 8192 + maxBytes);
-    if (k !== null && k.INFLATE_WORK_BYTES.value <= 8192) {
-      new Uint8Array(k.memory.buffer, 0, data.length).set(data);
-      const n = k.inflateZlib(0, data.length, work + 8192, maxBytes, work);
-      if (n >= 0) return new Uint8Array(k.memory.buffer, work + 8192, n).slice();
+  if (format === 'zlib' && maxBytes >= 0) {
+    const work = (data.length + 7) & ~7;
+    const cap = (maxBytes + 7) & ~7;
+    // Bytes, kept: [planes' room 4·cap] output [cap], tables [8192], the stream; else from 0: the
+    // stream, the tables, the output. Kept, the memory then holds 20·cap + 64 KB at least:
+    // src/wasm-png-rows.ts's planes and their scratch.
+    const stay = rowsMayStay() && 4 * cap + cap + 8192 + work <= MAX_BYTES && 20 * cap + 65536 <= MAX_BYTES;
+    const out = stay ? 4 * cap : work + 8192;
+    const tables = stay ? out + cap : work;
+    const src = stay ? tables + 8192 : 0;
+    const end = Math.max(src + work, out + maxBytes);
+    if (end <= MAX_BYTES) {
+      const k = preprocessKernels(stay ? Math.max(end, 20 * cap + 65536) : end);
+      if (k !== null && k.INFLATE_WORK_BYTES.value <= 8192) {
+        new Uint8Array(k.memory.buffer, src, data.length).set(data);
+        const n = k.inflateZlib(src, data.length, out, maxBytes, tables);
+        if (n >= 0 && stay) {
+          const raw = new Uint8Array(k.memory.buffer, out, n);
+          keepRows(raw);
+          return raw;
+        }
+        if (n >= 0) return new Uint8Array(k.memory.buffer, out, n).slice();
+      }
     }
   }
   return inflateCappedJs(data, format, maxBytes, tooLarge);

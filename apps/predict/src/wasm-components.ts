@@ -24,17 +24,18 @@ export function labelComponents(
   h: number,
 ): { labels: Int32Array; components: Component[] } {
   const n = mask.length;
-  // Bytes: ink, labels, stack [n × 4 each], mask [n, rounded up to 8], then a record per blob
-  // (at most one per pixel).
-  const maskAt = 12 * n;
-  const statsAt = maskAt + 8 * Math.ceil(n / 8);
+  // Bytes: ink, labels [n × 4 each], mask [n, rounded up to 8], the stack [n × 4], then a record
+  // per blob (at most one per pixel): the last two are touched only as far as they are used.
+  const maskAt = 8 * n;
+  const stackAt = maskAt + 8 * Math.ceil(n / 8);
+  const statsAt = stackAt + 4 * n;
   const kernels = n === w * h && ink.length === n ? preprocessKernels(statsAt + 40 * n) : null;
   if (kernels === null || kernels.STATS_BYTES.value !== 40) return labelComponentsJs(mask, ink, w, h);
   const { buffer } = kernels.memory;
   new Float32Array(buffer, 0, n).set(ink);
   new Int32Array(buffer, 4 * n, n).fill(0);
   new Uint8Array(buffer, maskAt, n).set(mask);
-  const count = kernels.labelComponents(maskAt, 0, 4 * n, 8 * n, statsAt, w, h);
+  const count = kernels.labelComponents(maskAt, 0, 4 * n, stackAt, statsAt, w, h);
   const labels = new Int32Array(buffer, 4 * n, n).slice();
   const stats = new DataView(buffer, statsAt, 40 * count);
   const components: Component[] = [];

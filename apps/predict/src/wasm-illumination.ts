@@ -19,34 +19,35 @@ const BINS = 4096;
 
 /** Ink as the fraction by which a pixel is darker than its paper (see the library's `inkMap`). */
 export function inkMap(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): InkMap {
+  const views = compiledInkMap(light, w, h, r);
+  if (views === null) return inkMapJs(light, w, h, r);
+  return { ink: views.ink.slice(), paper: views.paper.slice() };
+}
+
+/** The ink of {@link inkMap} alone, without copying the paper estimate out (see the library's `inkOf`). */
+export function inkOf(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): Float32Array {
+  const views = compiledInkMap(light, w, h, r);
+  return views === null ? inkMapJs(light, w, h, r).ink : views.ink.slice();
+}
+
+/**
+ * The compiled ink map of `light`, as views of the kernels' memory (valid until their next call), or
+ * null when the kernels cannot run it.
+ */
+function compiledInkMap(light: Float32Array, w: number, h: number, r: number): InkMap | null {
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
-  // Floats: light, paper, diff, ink [n each], padded, a, b [p each], v, pre, suf [line each], hist.
-  const floats = 4 * n + 3 * p + 3 * line + BINS;
+  // Floats: light, paper [n each], padded, a [p each], v, pre, suf [line each], hist. The difference
+  // and then the ink go in `a` (p ≥ n), free once the closing is done: the fewer pages touched.
+  const floats = 2 * n + 2 * p + 3 * line + BINS;
   const k =
     light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(4 * floats) : null;
-  if (k === null) return inkMapJs(light, w, h, r);
-  const heap = new Float32Array(k.memory.buffer, 0, floats);
-  heap.set(light);
-  const padded = 16 * n;
-  const v = padded + 12 * p;
-  const hist = v + 12 * line;
-  k.inkMap(
-    0,
-    4 * n,
-    8 * n,
-    12 * n,
-    w,
-    h,
-    r,
-    padded,
-    padded + 4 * p,
-    padded + 8 * p,
-    v,
-    v + 4 * line,
-    v + 8 * line,
-    hist,
-  );
-  return { ink: heap.slice(3 * n, 4 * n), paper: heap.slice(n, 2 * n) };
+  if (k === null) return null;
+  new Float32Array(k.memory.buffer, 0, n).set(light);
+  const padded = 8 * n;
+  const a = padded + 4 * p;
+  const v = a + 4 * p;
+  k.inkMap(0, 4 * n, a, a, w, h, r, padded, a, v, v + 4 * line, v + 8 * line, v + 12 * line);
+  return { ink: new Float32Array(k.memory.buffer, a, n), paper: new Float32Array(k.memory.buffer, 4 * n, n) };
 }

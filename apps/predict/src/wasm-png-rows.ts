@@ -1,17 +1,85 @@
 // The CLI's PNG row loops (build.mjs puts this module in place of the datasets library's
 // image/png-rows.ts): the kernels compiled (src/wasm.ts says why), the same bytes and bits. Large
 // images keep the library's loops rather than copying tens of megabytes into the module's memory.
+//
+// Inside decodeInKernels, the inflated rows stay in the kernels' memory (src/native-inflate.ts) and
+// the decoder's output arrays are views of it (from byte 0, below the rows), filled there and read
+// there by the resize that follows (src/wasm-resample.ts): the full-size picture never costs fresh
+// JavaScript arrays, nor copies in and out. The memory is pinned meanwhile (growing it would detach
+// the views): a kernel needing more runs as the library's JavaScript.
 import {
+  lumPlanes as lumPlanesJs,
   rowOf8Bits,
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
 } from '../../../packages/datasets/src/image/png-rows.js';
-import { preprocessKernels } from './wasm.js';
+import { type PreprocessKernels, pinPreprocessMemory, preprocessKernels } from './wasm.js';
 
 export { rowOf8Bits };
 
 /** Largest work, in bytes of the module's memory, done compiled. */
 const MAX_BYTES = 64 << 20;
+
+/** Whether decodeInKernels is running; the planes it decoded into, and the byte after them. */
+let wanted = false;
+let planes: { lum: Float32Array; alpha: Float32Array | null; end: number } | null = null;
+/** The inflated rows kept in the kernels' memory inside decodeInKernels (src/native-inflate.ts). */
+let keptRows: Uint8Array | null = null;
+
+/**
+ * Whether inflated rows may stay in the kernels' memory: decodeInKernels is running and has kept
+ * none yet. The caller grows the memory for them and what follows, then calls {@link keepRows}.
+ */
+export function rowsMayStay(): boolean {
+  return wanted && keptRows === null && planes === null;
+}
+
+/** Registers `raw`, a view of the kernels' memory, as the rows being decoded, and pins the memory. */
+export function keepRows(raw: Uint8Array): void {
+  keptRows = raw;
+  pinPreprocessMemory(true);
+}
+
+/**
+ * Runs `decode` (a picture's decoding, and whatever reads its planes) with the decoder's output
+ * arrays in the kernels' memory when they fit; they are scratch again once it returns, so nothing
+ * it returns may be a view of them (see {@link planesEnd}).
+ */
+export function decodeInKernels<T>(decode: () => T): T {
+  wanted = true;
+  try {
+    return decode();
+  } finally {
+    wanted = false;
+    planes = null;
+    keptRows = null;
+    pinPreprocessMemory(false);
+  }
+}
+
+/** The first byte of the kernels' memory free for scratch when `lum` is the decoded picture's plane there, else -1. */
+export function planesEnd(lum: Float32Array): number {
+  return planes !== null && lum === planes.lum ? planes.end : -1;
+}
+
+/** The decoder's output arrays (see the library's `lumPlanes`): in the kernels' memory inside decodeInKernels. */
+export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; alpha: Float32Array | null } {
+  const end = (withAlpha ? 8 : 4) * n;
+  // Grown now, with room for a copy of the rows (at most 8 bytes a pixel and a filter byte a row)
+  // and for the resize's intermediate image and spans after the planes: pinned, it cannot grow later.
+  // Below the inflated rows when they stay in the memory.
+  const below = keptRows === null || end <= keptRows.byteOffset;
+  const k =
+    wanted && planes === null && n > 0 && below && end + 16 * n <= MAX_BYTES
+      ? preprocessKernels(end + 16 * n + 65536)
+      : null;
+  if (k === null) return lumPlanesJs(n, withAlpha);
+  pinPreprocessMemory(true);
+  const lum = new Float32Array(k.memory.buffer, 0, n).fill(0);
+  const alpha = withAlpha ? new Float32Array(k.memory.buffer, 4 * n, n).fill(1) : null;
+  planes = { lum, alpha, end };
+  return { lum, alpha };
+}
 
 /** Reverses the per-row filters of a pass in place; -1, or the first row with an unknown filter. */
 export function unfilterRows(
@@ -22,15 +90,25 @@ export function unfilterRows(
   bpp: number,
 ): number {
   const length = rows * (rowBytes + 1);
-  const k =
-    at >= 0 && rows >= 0 && at + length <= raw.length && length <= MAX_BYTES
-      ? preprocessKernels(length)
-      : null;
+  const valid = at >= 0 && rows >= 0 && at + length <= raw.length;
+  // The rows kept in the kernels' memory: reversed where they are.
+  if (valid && raw === keptRows) {
+    return (preprocessKernels(0) as PreprocessKernels).unfilterRows(
+      raw.byteOffset + at,
+      0,
+      rows,
+      rowBytes,
+      bpp,
+    );
+  }
+  // Bytes: the pass's rows, past the planes when they are in the kernels' memory.
+  const base = planes === null ? 0 : planes.end;
+  const k = valid && length <= MAX_BYTES ? preprocessKernels(base + length) : null;
   if (k === null) return unfilterRowsJs(raw, at, rows, rowBytes, bpp);
   const region = raw.subarray(at, at + length);
-  const heap = new Uint8Array(k.memory.buffer, 0, length);
+  const heap = new Uint8Array(k.memory.buffer, base, length);
   heap.set(region);
-  const bad = k.unfilterRows(0, 0, rows, rowBytes, bpp);
+  const bad = k.unfilterRows(base, 0, rows, rowBytes, bpp);
   region.set(heap);
   return bad;
 }
@@ -51,25 +129,43 @@ export function rowsOf8Bits(
   alpha: Float32Array | null,
 ): void {
   const n = lum.length;
-  // Bytes: lum, alpha [n f32 each], then the rows' bytes.
-  const rawAt = 8 * n;
+  const inPlanes = planes !== null && lum === planes.lum && alpha === planes.alpha;
+  // Rows kept in the kernels' memory are read there, into planes there; into JavaScript arrays, the
+  // library's loop reads them (the layout below would overlap them).
+  const inPlace = raw === keptRows;
+  if (inPlace && !inPlanes) {
+    rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+    return;
+  }
+  // Bytes: lum [n f32], alpha [n f32] when there is one (the planes themselves when they are in the
+  // kernels' memory), then the rows' bytes.
+  const rawAt = inPlace
+    ? raw.byteOffset + row
+    : inPlanes
+      ? (planes as { end: number }).end
+      : (alpha === null ? 4 : 8) * n;
   const length = rows === 0 ? 0 : (rows - 1) * stride + cols * channels;
   const fits =
     row >= 0 &&
     row + length <= raw.length &&
     (alpha === null || alpha.length === n) &&
-    rawAt + length <= MAX_BYTES;
+    (inPlace || rawAt + length <= MAX_BYTES);
   const k = fits ? preprocessKernels(rawAt + length) : null;
   if (k === null) {
     rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
     return;
   }
   const { buffer } = k.memory;
-  const lumHeap = new Float32Array(buffer, 0, n);
-  lumHeap.set(lum);
-  const alphaHeap = alpha === null ? null : new Float32Array(buffer, 4 * n, n);
-  alphaHeap?.set(alpha as Float32Array);
-  new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
+  const lumHeap = inPlanes ? lum : new Float32Array(buffer, 0, n);
+  const alphaHeap = inPlanes || alpha === null ? alpha : new Float32Array(buffer, 4 * n, n);
+  // A pass that writes every pixel (any non-interlaced image) needs none of the old values: copying
+  // them in would read the fresh arrays' pages only to overwrite them.
+  const whole = first === 0 && dx === 1 && rowStep === cols && rows * cols === n;
+  if (!inPlanes && !whole) {
+    lumHeap.set(lum);
+    alphaHeap?.set(alpha as Float32Array);
+  }
+  if (!inPlace) new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
   const keyed = key === undefined ? 0 : 1;
   const [k0, k1, k2] = key ?? [0, 0, 0];
   k.rowsOf8Bits(
@@ -86,9 +182,10 @@ export function rowsOf8Bits(
     k0,
     k1 ?? 0,
     k2 ?? 0,
-    0,
-    alpha === null ? 0 : 4 * n,
+    lumHeap.byteOffset,
+    alphaHeap === null ? 0 : alphaHeap.byteOffset,
   );
+  if (inPlanes) return;
   lum.set(lumHeap);
   if (alpha !== null && alphaHeap !== null) alpha.set(alphaHeap);
 }

@@ -1,51 +1,94 @@
-// The CLI's resize sums (build.mjs puts this module in place of the datasets library's
-// image/resample.ts): the kernel compiled (src/wasm.ts says why), the same bits.
-import { resampleLines as resampleLinesJs } from '../../../packages/datasets/src/image/resample.js';
+// The CLI's area-averaging resize (build.mjs puts this module in place of the datasets library's
+// image/resample.ts): both axes in one compiled call (src/wasm.ts says why), the same bits, with the
+// intermediate [height, outWidth] image and the spans in the kernels' memory instead of fresh arrays;
+// and a decoded picture shrunk where it was decoded, in the kernels' memory (src/wasm-png-rows.ts).
+import type { GrayImage } from '../../../packages/datasets/src/image/decode.js';
+import { decodeImage } from '../../../packages/datasets/src/image/decode.js';
+import {
+  type Shrunk,
+  resizeArea as resizeAreaJs,
+  shrinkToFit as shrinkToFitJs,
+} from '../../../packages/datasets/src/image/resample.js';
+import { decodeInKernels, planesEnd } from './wasm-png-rows.js';
 import { preprocessKernels } from './wasm.js';
 
-/** Weighted sums along one axis, as the library's `resampleLines` (which says how). */
-export function resampleLines(
+export type { Shrunk };
+
+/** Area-averaging resize of a [height, width] image to [outHeight, outWidth] (see the library's). */
+export function resizeArea(
   src: Float32Array,
-  dst: Float32Array,
-  lines: number,
-  inStride: number,
-  outStride: number,
-  lineStrideIn: number,
-  lineStrideOut: number,
-  first: Int32Array,
-  count: Int32Array,
-  w: Float32Array,
-): void {
-  const outSize = first.length;
-  // Bytes: src, dst, first, count, w, one after the other.
-  const dstAt = 4 * src.length;
-  const firstAt = dstAt + 4 * dst.length;
-  const countAt = firstAt + 4 * outSize;
-  const wAt = countAt + 4 * outSize;
-  const k = count.length === outSize ? preprocessKernels(wAt + 4 * w.length) : null;
-  if (k === null) {
-    resampleLinesJs(src, dst, lines, inStride, outStride, lineStrideIn, lineStrideOut, first, count, w);
-    return;
-  }
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Float32Array {
+  return compiledResize(src, width, height, outWidth, outHeight, false);
+}
+
+/**
+ * {@link resizeArea}; when `src` is the decoded picture's plane in the kernels' memory, read there,
+ * and written over when `overwrite` (the output then lies there too).
+ */
+function compiledResize(
+  src: Float32Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+  overwrite: boolean,
+): Float32Array {
+  const n = width * height;
+  const tmpN = height * outWidth;
+  const outN = outHeight * outWidth;
+  // Bytes: src [n f32] (or the plane where it lies), tmp [tmpN f32]; the output over src (dead once
+  // tmp is done) when it fits there and may go there, else after tmp; then the spans' first and
+  // count [i32] and weights [f32].
+  const end = planesEnd(src);
+  const srcAt = end < 0 ? 0 : src.byteOffset;
+  const tmpAt = end < 0 ? 4 * n : end;
+  const outAt = outN <= n && (end < 0 || overwrite) ? srcAt : tmpAt + 4 * tmpN;
+  const spansAt = Math.max(tmpAt + 4 * tmpN, outAt + 4 * outN);
+  const lines = Math.max(outWidth, outHeight);
+  const weights = Math.max(width + 2 * outWidth, height + 2 * outHeight);
+  const valid =
+    src.length === n && [width, height, outWidth, outHeight].every((v) => Number.isInteger(v) && v >= 1);
+  const k = valid ? preprocessKernels(spansAt + 8 * lines + 4 * weights) : null;
+  if (k === null) return resizeAreaJs(src, width, height, outWidth, outHeight);
   const { buffer } = k.memory;
-  new Float32Array(buffer, 0, src.length).set(src);
-  const out = new Float32Array(buffer, dstAt, dst.length);
-  out.set(dst);
-  new Int32Array(buffer, firstAt, outSize).set(first);
-  new Int32Array(buffer, countAt, outSize).set(count);
-  new Float32Array(buffer, wAt, w.length).set(w);
-  k.resampleLines(
-    0,
-    dstAt,
-    lines,
-    inStride,
-    outStride,
-    lineStrideIn,
-    lineStrideOut,
-    firstAt,
+  if (end < 0) new Float32Array(buffer, 0, n).set(src);
+  const countAt = spansAt + 4 * lines;
+  k.resizeArea(
+    srcAt,
+    tmpAt,
+    outAt,
+    width,
+    height,
+    outWidth,
+    outHeight,
+    spansAt,
     countAt,
-    wAt,
-    outSize,
+    countAt + 4 * lines,
   );
-  dst.set(out);
+  return new Float32Array(buffer, outAt, outN).slice();
+}
+
+/** `image` shrunk so that its longer side is at most `size` (see the library's `shrinkToFit`). */
+export function shrinkToFit(image: GrayImage, size: number): Shrunk {
+  return shrinkToFitJs(image, size, resizeArea);
+}
+
+/**
+ * The picture `bytes` decode to, shrunk (see the library's `decodeShrunk`): decoded into the kernels'
+ * memory and resized there, so the full-size picture takes no fresh arrays.
+ */
+export function decodeShrunk(bytes: Uint8Array, file: string, size: number): Shrunk {
+  return decodeInKernels(() => {
+    const image = decodeImage(bytes, file);
+    const resize = (src: Float32Array, w: number, h: number, ow: number, oh: number) =>
+      compiledResize(src, w, h, ow, oh, true);
+    const shrunk = shrinkToFitJs(image, size, resize);
+    // Small enough to analyse as it is: out of the kernels' memory, which is scratch again after.
+    if (planesEnd(shrunk.lum) >= 0) shrunk.lum = shrunk.lum.slice();
+    return shrunk;
+  });
 }

@@ -18,13 +18,16 @@ export function removeShadowInk(
 ): number {
   const n = w * h;
   const line = Math.max(w, h);
-  // Bytes: ink, fa, fb, labels, stack [4n each], weak [4n + 4], v, pre, suf [4·line each], mask and
-  // wide [n each, rounded up to 8], then a 40-byte record per blob (at most one per pixel).
-  const weak = 20 * n;
-  const v = weak + 4 * n + 8;
-  const maskAt = v + 12 * line;
+  // Bytes: ink, fa, fb, labels [4n each], mask and wide [n each, rounded up to 8], v, pre, suf
+  // [4·line each], weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per
+  // pixel). The last three are touched only as far as there are blobs and pixels to visit: at the
+  // end, they leave the rest of their room untouched.
+  const maskAt = 16 * n;
   const wide = maskAt + 8 * Math.ceil(n / 8);
-  const stats = wide + 8 * Math.ceil(n / 8);
+  const v = wide + 8 * Math.ceil(n / 8);
+  const weak = v + 12 * line;
+  const stack = weak + 4 * n + 8;
+  const stats = stack + 4 * n;
   const k =
     mask.length === n && ink.length === n && n > 0 && Number.isInteger(rho) && rho >= 0
       ? preprocessKernels(stats + 40 * n)
@@ -44,7 +47,7 @@ export function removeShadowInk(
     8 * n,
     wide,
     12 * n,
-    16 * n,
+    stack,
     stats,
     weak,
     v,

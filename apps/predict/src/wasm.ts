@@ -34,7 +34,6 @@ export interface PreprocessKernels {
     r: number,
     padded: number,
     a: number,
-    b: number,
     v: number,
     pre: number,
     suf: number,
@@ -75,18 +74,17 @@ export interface PreprocessKernels {
     lum: number,
     alpha: number,
   ): void;
-  resampleLines(
+  resizeArea(
     src: number,
+    tmp: number,
     dst: number,
-    lines: number,
-    inStride: number,
-    outStride: number,
-    lineStrideIn: number,
-    lineStrideOut: number,
+    w: number,
+    h: number,
+    ow: number,
+    oh: number,
     first: number,
     count: number,
-    w: number,
-    outSize: number,
+    weights: number,
   ): void;
   steepestProjection(
     ink: number,
@@ -152,7 +150,6 @@ export interface PreprocessKernels {
     r: number,
     padded: number,
     a: number,
-    b: number,
     v: number,
     pre: number,
     suf: number,
@@ -233,13 +230,26 @@ function withRoom(k: PreprocessKernels | null, bytes: number): PreprocessKernels
 /** The preprocessing instance, null when WebAssembly is unavailable, undefined before the first call. */
 let kernels: PreprocessKernels | null | undefined;
 
+/** Whether the preprocessing memory must keep its size: views of it are in use (src/wasm-png-rows.ts). */
+let pinned = false;
+
 /**
  * The kernels with at least `bytes` of memory (its contents are scratch: each call lays out its own
- * arrays from offset 0), or null when they cannot be used (no WebAssembly, or too much memory).
+ * arrays from offset 0, or past the planes of a picture being decoded there), or null when they
+ * cannot be used (no WebAssembly, too much memory, or more than the memory holds while it is pinned).
  */
 export function preprocessKernels(bytes: number): PreprocessKernels | null {
   if (kernels === undefined) kernels = instantiate();
+  if (pinned && kernels !== null && !(bytes <= kernels.memory.buffer.byteLength)) return null;
   return withRoom(kernels, bytes);
+}
+
+/**
+ * Pins the preprocessing memory at its size (growing it detaches every view of it), or unpins it:
+ * while pinned, a kernel needing more falls back to the library's JavaScript.
+ */
+export function pinPreprocessMemory(on: boolean): void {
+  pinned = on;
 }
 
 /** The forward pass's instance (src/forward.ts), apart so that preprocessing never overwrites it. */

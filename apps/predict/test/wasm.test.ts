@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { labelComponents as labelComponentsJs } from '../../../packages/datasets/src/image/preprocess/components.js';
 import { extremeFilter as extremeFilterJs } from '../../../packages/datasets/src/image/preprocess/extreme.js';
 import { histogramRank as histogramRankJs } from '../../../packages/datasets/src/image/preprocess/histogram.js';
-import { inkMap as inkMapJs } from '../../../packages/datasets/src/image/preprocess/illumination.js';
+import {
+  inkMap as inkMapJs,
+  inkOf as inkOfJs,
+} from '../../../packages/datasets/src/image/preprocess/illumination.js';
 import { extremes as extremesJs } from '../../../packages/datasets/src/image/preprocess/extremes.js';
 import * as inkJs from '../../../packages/datasets/src/image/preprocess/ink.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
@@ -14,18 +17,17 @@ import {
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
 } from '../../../packages/datasets/src/image/png-rows.js';
-import { resampleLines as resampleLinesJs } from '../../../packages/datasets/src/image/resample.js';
-import { resizeArea } from '../../../packages/datasets/src/image/resize.js';
+import { resizeArea as resizeAreaJs } from '../../../packages/datasets/src/image/resample.js';
 import { labelComponents } from '../src/wasm-components.js';
 import { extremeFilter } from '../src/wasm-extreme.js';
 import { histogramRank } from '../src/wasm-histogram.js';
-import { inkMap } from '../src/wasm-illumination.js';
+import { inkMap, inkOf } from '../src/wasm-illumination.js';
 import * as ink from '../src/wasm-ink.js';
 import { extremes } from '../src/wasm-extremes.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
-import { resampleLines } from '../src/wasm-resample.js';
+import { resizeArea } from '../src/wasm-resample.js';
 import { removeShadowInk } from '../src/wasm-shadows.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
@@ -171,46 +173,37 @@ describe('compiled ink projections', () => {
   });
 });
 
-describe('compiled resize sums', () => {
-  it('give the bits of the library’s resampleLines along rows and columns', () => {
+describe('compiled area resize', () => {
+  it('gives the bits of the library’s resizeArea, shrinking, enlarging and mixed', () => {
     for (const [w, h, ow, oh] of [
       [1, 1, 1, 1],
       [7, 5, 3, 2],
       [280, 280, 160, 160],
       [500, 375, 160, 120],
       [33, 20, 20, 12],
+      [160, 100, 80, 50],
+      [3, 2, 7, 5],
+      [12, 17, 14, 20],
+      [1, 9, 20, 3],
+      [97, 1, 20, 1],
     ]) {
       const src = picture(w, h, w * 3 + h);
-      // The spans and weights resizeArea uses (its output is checked against the same sums below).
-      const spans = (inSize: number, outSize: number) => {
-        const s = inSize / outSize;
-        const first = new Int32Array(outSize);
-        const count = new Int32Array(outSize);
-        const weights: number[] = [];
-        for (let j = 0; j < outSize; j++) {
-          const a = j * s;
-          const b = a + s;
-          first[j] = Math.floor(a);
-          count[j] = Math.min(Math.ceil(b), inSize) - first[j];
-          for (let k = first[j]; k < first[j] + count[j]; k++)
-            weights.push((Math.min(b, k + 1) - Math.max(a, k)) / s);
-        }
-        return [first, count, Float32Array.from(weights)] as const;
-      };
-      const [fx, cx, wx] = spans(w, ow);
-      const rows = new Float32Array(h * ow).fill(-1);
-      const rowsJs = rows.slice();
-      resampleLines(src, rows, h, 1, 1, w, ow, fx, cx, wx);
-      resampleLinesJs(src, rowsJs, h, 1, 1, w, ow, fx, cx, wx);
-      expect(bits(rows), `${w}×${h} rows`).toEqual(bits(rowsJs));
-      const [fy, cy, wy] = spans(h, oh);
-      const out = new Float32Array(oh * ow);
-      const outJs = out.slice();
-      resampleLines(rows, out, ow, ow, ow, 1, 1, fy, cy, wy);
-      resampleLinesJs(rowsJs, outJs, ow, ow, ow, 1, 1, fy, cy, wy);
-      expect(bits(out), `${w}×${h} columns`).toEqual(bits(outJs));
-      expect(bits(out)).toEqual(bits(resizeArea(src, w, h, ow, oh)));
+      const copy = src.slice();
+      const got = resizeArea(src, w, h, ow, oh);
+      expect(got).toHaveLength(ow * oh);
+      expect(bits(got), `${w}×${h} → ${ow}×${oh}`).toEqual(bits(resizeAreaJs(src, w, h, ow, oh)));
+      expect(bits(src)).toEqual(bits(copy));
     }
+  });
+
+  it('averages a hand-worked 4×2 picture into 2×1 and 3×1', () => {
+    const src = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
+    // 2×1: means of [0, 1, 4, 5] and [2, 3, 6, 7].
+    expect(Array.from(resizeArea(src, 4, 2, 2, 1))).toEqual([2.5, 4.5]);
+    // 3×1: each output covers 4/3 columns of both rows; the first is (0 + 4 + (1 + 5) / 3) / (2 · 4/3).
+    const third = resizeArea(src, 4, 2, 3, 1);
+    expect(third[0]).toBeCloseTo(((0 + 4) * 1 + (1 + 5) / 3) / (8 / 3), 5);
+    expect(third[1]).toBeCloseTo(3.5, 5);
   });
 });
 
@@ -251,9 +244,11 @@ describe('compiled PNG rows', () => {
     for (const channels of [1, 2, 3, 4]) {
       for (const key of [undefined, [40, 200, 7]]) {
         for (const withAlpha of [false, true]) {
-          // Every pixel, then an interlace-like pass: every 2nd pixel of every 4th row from (1, 2).
+          // Every pixel; all rows but the last (which must keep its values); then an interlace-like
+          // pass: every 2nd pixel of every 4th row from (1, 2).
           for (const [first, cols, rows, dx, rowStep] of [
             [0, width, height, 1, width],
+            [0, width, height - 1, 1, width],
             [2 * width + 1, 6, 2, 2, 4 * width],
           ]) {
             const stride = cols * channels + 1;
@@ -340,6 +335,8 @@ describe('compiled ink map', () => {
         const got = inkMap(light, w, h, r);
         const want = inkMapJs(light, w, h, r);
         expect(bits(got.ink), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
+        expect(bits(inkOf(light, w, h, r)), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
+        expect(bits(inkOfJs(light, w, h, r))).toEqual(bits(want.ink));
         expect(bits(got.paper), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.paper));
         if (kind === 'page' && w >= 40) expect(Array.from(got.ink).some((v) => v > 0.5)).toBe(true);
       }

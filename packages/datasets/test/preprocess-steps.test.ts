@@ -3,12 +3,15 @@ import { Tensor } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { labelComponents, strokeWidthOf } from '../src/image/preprocess/components.js';
 import { mnistFrame } from '../src/image/preprocess/frame.js';
-import { inkMap } from '../src/image/preprocess/illumination.js';
+import { inkMap, inkOf } from '../src/image/preprocess/illumination.js';
 import { darkInk, percentile } from '../src/image/preprocess/levels.js';
 import { findRuledLines, removeRuledLines } from '../src/image/preprocess/lines.js';
 import { borderClosing, boxBlur, closing, extremeFilter } from '../src/image/preprocess/morphology.js';
 import { selectDigit } from '../src/image/preprocess/select.js';
 import { removeShadowInk } from '../src/image/preprocess/shadows.js';
+import { decodeShrunk, shrinkToFit } from '../src/image/resample.js';
+import { decodeImage } from '../src/image/decode.js';
+import { writePng } from './png-writer.js';
 import {
   ClassificationError,
   PreprocessingError,
@@ -133,6 +136,7 @@ describe('illumination', () => {
       return dot ? 0.2 * light(x) : light(x);
     });
     const { ink } = inkMap(px, w, h);
+    expect(Array.from(inkOf(px, w, h))).toEqual(Array.from(ink));
     expect(ink[20 * w + 10]).toBeCloseTo(0.8, 2);
     expect(ink[20 * w + 50]).toBeCloseTo(0.8, 2);
     // the paper, lit or not, is no ink
@@ -151,6 +155,33 @@ describe('illumination', () => {
     expect(band).toBe(0);
     expect(ink[45 * w + 39]).toBeCloseTo(0.85, 2); // the stroke in the shadow
     expect(ink[15 * w + 39]).toBeCloseTo(0.85, 2); // and in the light
+  });
+});
+
+describe('analysis size', () => {
+  it('shrinks a picture by area averaging to fit, and keeps a small one as it is', () => {
+    // 4×2 into at most 2 a side: 2×1, each pixel the mean of a 2×2 block
+    const data = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
+    const s = shrinkToFit({ width: 4, height: 2, data }, 2);
+    expect([s.width, s.height, s.work, s.w, s.h]).toEqual([4, 2, 0.5, 2, 1]);
+    expect(Array.from(s.lum)).toEqual([2.5, 4.5]);
+    const same = shrinkToFit({ width: 4, height: 2, data }, 4);
+    expect([same.work, same.w, same.h]).toEqual([1, 4, 2]);
+    expect(same.lum).toBe(data);
+  });
+
+  it('decodes and shrinks bytes as decodeImage then shrinkToFit do', () => {
+    const width = 9;
+    const height = 6;
+    const samples = Array.from({ length: width * height }, (_, i) => (i * 37) % 256);
+    const bytes = writePng({ width, height, colorType: 0, depth: 8, samples });
+    const s = decodeShrunk(bytes, 'g.png', 3);
+    expect([s.w, s.h]).toEqual([3, 2]);
+    expect(Array.from(s.lum)).toEqual(Array.from(shrinkToFit(decodeImage(bytes), 3).lum));
+    // the top-left 3×3 block's mean
+    const block = [0, 1, 2, 9, 10, 11, 18, 19, 20].reduce((a, i) => a + samples[i], 0) / 9 / 255;
+    expect(s.lum[0]).toBeCloseTo(block, 6);
+    expect(() => decodeShrunk(bytes.subarray(0, 30), 'g.png', 3)).toThrow(/^g\.png: corrupt PNG/);
   });
 });
 

@@ -1,8 +1,16 @@
 /**
  * The PNG decoder's per-byte and per-pixel loops (./png.ts): filters reversed, 8-bit samples to
- * luminance. Its own module so that a program can put a compiled one in its place
- * (scratchnet-predict does), which must give the same bytes and bits.
+ * luminance, and the arrays they fill. Its own module so that a program can put a compiled one in its
+ * place (scratchnet-predict does), which must give the same bytes and bits.
  */
+
+/**
+ * The decoder's output arrays for `n` pixels: luminance (zeros) and, when `withAlpha`, alpha (ones,
+ * opaque). Every pixel of both is then written by the decoder's passes.
+ */
+export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; alpha: Float32Array | null } {
+  return { lum: new Float32Array(n), alpha: withAlpha ? new Float32Array(n).fill(1) : null };
+}
 
 /**
  * Reverses the per-row filters of the `rows` rows of `rowBytes` bytes (each after its filter byte)

@@ -5,7 +5,7 @@
  * the image data is inflated only up to the size the header implies.
  */
 import { InflateError, inflateCapped } from '../io/inflate.js';
-import { rowsOf8Bits, unfilterRows } from './png-rows.js';
+import { lumPlanes, rowsOf8Bits, unfilterRows } from './png-rows.js';
 import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -217,9 +217,8 @@ function toLuminance(
   const channels = CHANNELS[colorType];
   const bpp = Math.max(1, (channels * depth) >> 3);
   const n = width * h.height;
-  const lum = new Float32Array(n);
   const hasAlpha = colorType === 4 || colorType === 6 || trns !== undefined;
-  const alpha = hasAlpha ? new Float32Array(n).fill(1) : null;
+  const { lum, alpha } = lumPlanes(n, hasAlpha);
   // Palette images are colours of 8 bits; other depths keep their sample range.
   const max = colorType === 3 ? 255 : 2 ** depth - 1;
   const inv = 1 / max;

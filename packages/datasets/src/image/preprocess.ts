@@ -3,16 +3,16 @@
  * on a shrunken copy, flattening of uneven light, ruled-line removal, choice of the digit's blobs,
  * then MNIST's own crop, 20 px box and centre of mass. Browser-safe: bytes or pixels in, pixels out.
  */
-import { type DecodedImage, type GrayImage, ImageError, decodeImage } from './decode.js';
+import { type DecodedImage, type GrayImage, ImageError } from './decode.js';
 import { type Component, labelComponents } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
-import { inkMap, paperRadius } from './preprocess/illumination.js';
+import { inkOf, paperRadius } from './preprocess/illumination.js';
 import { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './preprocess/ink.js';
 import { darkInk } from './preprocess/levels.js';
 import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
 import { type Box, type Selection, selectDigit } from './preprocess/select.js';
 import { removeShadowInk } from './preprocess/shadows.js';
-import { resizeArea } from './resize.js';
+import { type Shrunk, decodeShrunk, shrinkToFit } from './resample.js';
 
 export { MNIST_BOX, MNIST_FRAME };
 
@@ -90,8 +90,10 @@ export function preprocessImage(
   options: PreprocessOptions = {},
   file = '<image>',
 ): PreprocessedImage {
-  const image = source instanceof Uint8Array ? decodeImage(source, file) : source;
-  return preprocessGray(image, options, file);
+  if (!(source instanceof Uint8Array)) return preprocessGray(source, options, file);
+  // Decoded and shrunk in one step: a program may then keep the full-size picture out of fresh arrays.
+  const shrunk = decodeShrunk(source, file, WORK_SIZE);
+  return preprocessShrunk(shrunk, checkOptions(options), options.invert, file);
 }
 
 function checkOptions(options: PreprocessOptions): Required<Omit<PreprocessOptions, 'invert'>> {
@@ -128,19 +130,26 @@ export function preprocessGray(
   file = '<image>',
 ): PreprocessedImage {
   const { width, height } = image;
-  const { threshold, minBlobFraction, minStrokeWidth } = checkOptions(options);
+  const checked = checkOptions(options);
   if (image.data.length !== width * height || image.data.length === 0) {
     throw new ImageError(file, `expected ${width}×${height} pixels, got ${image.data.length}`);
   }
-
   // 1. The analysis size.
-  const work = Math.min(1, WORK_SIZE / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * work));
-  const h = Math.max(1, Math.round(height * work));
-  const lum = work < 1 ? resizeArea(image.data, width, height, w, h) : image.data;
+  return preprocessShrunk(shrinkToFit(image, WORK_SIZE), checked, options.invert, file);
+}
+
+/** Steps 2–6 of {@link preprocessGray}, on the picture at the analysis size. */
+function preprocessShrunk(
+  shrunk: Shrunk,
+  options: Required<Omit<PreprocessOptions, 'invert'>>,
+  invert: PreprocessOptions['invert'],
+  file: string,
+): PreprocessedImage {
+  const { width, height, work, w, h, lum } = shrunk;
+  const { threshold, minBlobFraction, minStrokeWidth } = options;
 
   // 2. Polarity; `light` has the paper bright whatever the picture's polarity.
-  const inverted = options.invert === undefined || options.invert === 'auto' ? darkInk(lum) : options.invert;
+  const inverted = invert === undefined || invert === 'auto' ? darkInk(lum) : invert;
   const light = inverted ? lum : complement(lum);
 
   // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
@@ -198,7 +207,7 @@ function findDigit(
   file: string,
 ): Found {
   // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
-  const { ink } = inkMap(light, w, h, radius);
+  const ink = inkOf(light, w, h, radius);
   const level = strokeLevel(ink);
   if (!(level > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');

@@ -60,3 +60,11 @@ export function inkMap(light: Float32Array, w: number, h: number, r = paperRadiu
   }
   return { ink, paper };
 }
+
+/**
+ * The ink of {@link inkMap} alone (what preprocessing uses): a compiled stand-in can then skip
+ * handing back the paper estimate.
+ */
+export function inkOf(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): Float32Array {
+  return inkMap(light, w, h, r).ink;
+}
