@@ -105,11 +105,16 @@ function finish(code: number): void {
   process.exit();
 }
 
+let color: boolean | undefined;
 run(process.argv.slice(2), {
   stdout: writeOut,
   stderr: writeErr,
   readStdin,
-  color: stdoutIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+  // Worked out when --show first needs it: on a terminal, `process.stdout` is a stream of Node's to load.
+  get color() {
+    color ??= stdoutIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    return color;
+  },
 }).then(
   (code) => finish(outputFailed ? 1 : code),
   (e: unknown) => {
