@@ -31,9 +31,35 @@ const OUTPUT_ERRORS: Record<string, string> = {
 let stdoutStream = false;
 let stderrStream = false;
 
+/**
+ * Writes `bytes` to descriptor `fd` with write(2) (see writeOut for why); returns how many went out:
+ * all, or those before a full non-blocking pipe (EAGAIN). Other errors are thrown.
+ */
+function writeDirect(fd: number, bytes: Uint8Array): number {
+  let at = 0;
+  try {
+    while (at < bytes.length) at += writeSync(fd, bytes, at);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  }
+  return at;
+}
+
+/** Writes to standard error like writeOut; what write(2) cannot take goes through `process.stderr`. */
 function writeErr(text: string): void {
-  stderrStream = true;
-  process.stderr.write(text);
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
+  if (!stderrStream) {
+    try {
+      at = writeDirect(2, bytes);
+    } catch {
+      // `process.stderr` meets the same error and deals with it its own way
+    }
+  }
+  if (at < bytes.length) {
+    stderrStream = true;
+    process.stderr.write(bytes.subarray(at));
+  }
 }
 
 // Standard output can fail in many ways (a closed pipe, a full disk, a vanished terminal), at once
@@ -64,14 +90,14 @@ function outputError(e: unknown): void {
 function writeOut(text: string): void {
   if (outputFailed) return;
   const bytes = Buffer.from(text, 'utf8');
-  let at = 0;
+  let at: number;
   try {
-    while (at < bytes.length) at += writeSync(1, bytes, at);
+    at = writeDirect(1, bytes);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') {
-      outputError(e);
-      return;
-    }
+    outputError(e);
+    return;
+  }
+  if (at < bytes.length) {
     stdoutStream = true;
     process.stdout.on('error', outputError);
     try {
@@ -105,11 +131,16 @@ function finish(code: number): void {
   process.exit();
 }
 
+let color: boolean | undefined;
 run(process.argv.slice(2), {
   stdout: writeOut,
   stderr: writeErr,
   readStdin,
-  color: stdoutIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+  // Worked out when --show first needs it: on a terminal, `process.stdout` is a stream of Node's to load.
+  get color() {
+    color ??= stdoutIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+    return color;
+  },
 }).then(
   (code) => finish(outputFailed ? 1 : code),
   (e: unknown) => {

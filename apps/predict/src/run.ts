@@ -36,8 +36,8 @@ export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   readStdin(): Promise<Uint8Array>;
-  /** Draw --show pictures with ANSI colours. */
-  color: boolean;
+  /** Draw --show pictures with ANSI colours (read only for --show: it may be worked out when read). */
+  readonly color: boolean;
 }
 
 /** Thrown for a failure that ends the run with one message and exit code 1. */
@@ -137,7 +137,8 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
     const p = { file: ready[i].file, result };
     if (args.json) out.push(formatJson(p, modelLabel));
     else {
-      out.push(formatText(p, { show: args.show, color: io.color }));
+      // io.color only when drawing: finding it out may cost the process a terminal stream.
+      out.push(formatText(p, { show: args.show, color: args.show && io.color }));
       if (result.warnings.length > 0) {
         io.stderr(`${NAME}: warning: ${displayName(p.file)}: ${result.warnings.join('; ')}\n`);
       }
