@@ -131,3 +131,4 @@ export function gemm(
 export { gemmDot, gemmDotDepth } from './gemm';
 export { conv2dMaxPool, convPoolScratchBytes } from './conv-pool-forward';
 export { gemmDotReduce } from './gemm';
+export { conv2dPoolWeights, poolWeightsFits, poolWeightsScratchBytes } from './conv-pool-weights';

@@ -106,6 +106,34 @@ export interface KernelArgs {
     /** usize */
     scratchStride: number;
   };
+  conv2dPoolWeights: {
+    /** usize */
+    x: number;
+    /** usize */
+    dy: number;
+    /** usize */
+    arg: number;
+    /** usize */
+    mask: number;
+    /** usize */
+    dw: number;
+    /** usize */
+    db: number;
+    /** usize */
+    geom: number;
+    /** i32 */
+    batch: number;
+    /** i32 */
+    pooled: number;
+    /** i32 */
+    accumulate: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+    /** usize */
+    status: number;
+  };
   im2col: {
     /** usize */
     x: number;
@@ -559,6 +587,7 @@ export const KERNELS = [
   'channelCombine',
   'bernoulliMaskMul',
   'conv2dMaxPool',
+  'conv2dPoolWeights',
   'im2col',
   'col2im',
   'conv2dPackWeights',
@@ -613,6 +642,21 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
   bernoulliMaskMul: ['states', 'q', 'units', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
   conv2dMaxPool: ['x', 'w', 'bias', 'y', 'geom', 'relu', 'scratchBase', 'scratchStride'],
+  conv2dPoolWeights: [
+    'x',
+    'dy',
+    'arg',
+    'mask',
+    'dw',
+    'db',
+    'geom',
+    'batch',
+    'pooled',
+    'accumulate',
+    'scratchBase',
+    'scratchStride',
+    'status',
+  ],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
