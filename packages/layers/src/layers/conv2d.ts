@@ -10,7 +10,10 @@ import {
   conv2d,
   conv2dBackwardData,
   conv2dMaxPool2d,
+  conv2dMaxPool2dBackwardWeights,
   conv2dBackwardWeights,
+  type IntTensor,
+  type Pool2dOptions as PoolWindow,
   pair,
   zeros,
 } from '@scratchnet/tensor';
@@ -189,6 +192,36 @@ export class Conv2d extends BaseLayer {
     const dx = this.ws.tensor('dx', x.shape);
     if (options?.inputGrad !== false) conv2dBackwardData(dy, w.value, x.shape, { ...conv, out: dx });
     return dx;
+  }
+
+  /**
+   * The parameter gradients when this layer's output went through max pooling (and a ReLU, given
+   * its `mask`: the pooled output) and only the pooled output's gradient dy is at hand: the weight
+   * gradient is summed over the outputs the windows chose, straight from dy and the pooling's argmax
+   * (`conv2dMaxPool2dBackwardWeights`). No input gradient: the returned tensor has x's shape and
+   * unspecified contents, as `backward` with `inputGrad: false` gives. `MaxPool2d.backwardConv` calls it.
+   */
+  backwardMaxPool(
+    dy: Tensor,
+    argmax: IntTensor,
+    mask: Tensor | undefined,
+    pool: PoolWindow,
+    options?: BackwardOptions,
+  ): Tensor {
+    if (this.y === undefined) throw new Error(`${this.label}: backward before forward`);
+    const x = this.x as Tensor;
+    const g = this.geom(x);
+    const [w, b] = this.params;
+    conv2dMaxPool2dBackwardWeights(x, dy, argmax, w.value.shape, {
+      stride: this.stride,
+      padding: [g.padH, g.padW],
+      pool,
+      mask,
+      dw: w.grad,
+      db: b === undefined ? null : b.grad,
+      accumulate: accumulatesGrads(options),
+    });
+    return this.ws.tensor('dx', x.shape);
   }
 
   override parameters(): Parameter[] {

@@ -1,5 +1,6 @@
 import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
-import type { LayerConfig } from '../layer.js';
+import type { BackwardOptions, LayerConfig } from '../layer.js';
+import type { Conv2d } from './conv2d.js';
 import { Pool2dLayer } from './pool.js';
 
 /**
@@ -70,6 +71,25 @@ export class MaxPool2d extends Pool2dLayer {
     const mask = this.afterRelu ? this.y : undefined;
     maxPool2dBackward(dy, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx, mask });
     return dx;
+  }
+
+  /**
+   * The backward of this pooling and of `conv`, the Conv2d whose output (or its ReLU, after
+   * {@link forwardRelu}) this layer pooled in the last forward, when nothing needs the gradient of
+   * this layer's input nor of the convolution's: `conv`'s parameter gradients straight from dy (see
+   * {@link Conv2d.backwardMaxPool}), without routing dy to the pooling's input. `Sequential` runs
+   * a model's first block this way. Returns what `conv.backward` with `inputGrad: false` returns.
+   */
+  backwardConv(dy: Tensor, conv: Conv2d, options?: BackwardOptions): Tensor {
+    this.checkGrad(dy, this.y);
+    const window = this.window(this.geom(this.x as Tensor));
+    return conv.backwardMaxPool(
+      dy,
+      this.argmax as IntTensor,
+      this.afterRelu ? this.y : undefined,
+      window,
+      options,
+    );
   }
 
   getConfig(): LayerConfig {

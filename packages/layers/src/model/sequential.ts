@@ -82,6 +82,16 @@ function inferencePlan(layers: readonly Layer[]): InferStep[] {
   return plan;
 }
 
+/**
+ * The index of the MaxPool2d when the model starts with Conv2d → MaxPool2d or Conv2d → ReLU →
+ * MaxPool2d (exactly those classes), else -1.
+ */
+function firstBlockPool(layers: readonly Layer[]): number {
+  if (layers[0]?.constructor !== Conv2d) return -1;
+  if (layers[1]?.constructor === MaxPool2d) return 1;
+  return layers[1]?.constructor === ReLU && layers[2]?.constructor === MaxPool2d ? 2 : -1;
+}
+
 /** What a training step passes to the layers (made once: a step allocates nothing). */
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
 /** A training step's backward: no dx of the model input, parameter gradients overwritten. */
@@ -226,6 +236,7 @@ export class Sequential {
     this.reluPool = layers.map(
       (layer, i) => layer.constructor === ReLU && layers[i + 1] instanceof MaxPool2d,
     );
+    this.firstBlockPool = firstBlockPool(layers);
     this.inference = inferencePlan(layers);
     this.fusesInference = this.inference.some((step) => step !== InferStep.Layer);
   }
@@ -250,6 +261,12 @@ export class Sequential {
    * ReLU on the pooled output) and the pool's backward, which then covers the ReLU too.
    */
   private readonly reluPool: readonly boolean[];
+  /**
+   * The index of the MaxPool2d of a first Conv2d → (ReLU →) MaxPool2d block, or -1: a backward
+   * without the input gradient runs the block as `MaxPool2d.backwardConv` (the convolution's
+   * gradients straight from the pooled gradient).
+   */
+  private readonly firstBlockPool: number;
 
   /**
    * Rebuilds a model from {@link Sequential.getConfig}: fresh weights drawn from `seed`, or zeros with
@@ -386,6 +403,10 @@ export class Sequential {
     if (overwrite) for (const t of this.zeroFirst) fill(t, 0);
     let g = dy;
     for (let i = layers.length - 1; i >= 0; i--) {
+      if (i === this.firstBlockPool && noInputGrad === 1) {
+        const opts = LAYER_BACKWARD[1][overwrite && this.overwrites[0] ? 1 : 0];
+        return (layers[i] as MaxPool2d).backwardConv(g, layers[0] as Conv2d, opts);
+      }
       // A pool that ran a ReLU before it backpropagates through both: the ReLU is skipped.
       const first = i === 0 || (i === 1 && this.reluPool[0]);
       const opts = LAYER_BACKWARD[first ? noInputGrad : 0][overwrite && this.overwrites[i] ? 1 : 0];
