@@ -2,7 +2,8 @@
  * Sequential's backward without the input gradient (what a training step runs): a first Conv2d →
  * (ReLU →) MaxPool2d block takes the convolution's gradients straight from the pooled gradient, never
  * routing it to the pooling's input. The gradients must be those of the layers run one by one, within
- * float32 rounding (another summation order), and the same to the bit on every run.
+ * float32 rounding (another summation order), and the same to the bit on every run; a backward that
+ * wants the input gradient still gets it.
  */
 import { type Tensor, listBackends, setBackend, setKernelObserver } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -93,10 +94,18 @@ describe.each(listBackends())('Sequential backward of a first conv block (%s bac
         // the first block's gradients are not all zero: the test sees them
         expect(g.some((v) => v !== 0)).toBe(true);
       }
-      // the layers after the block run as before: their gradients to the bit
-      for (let i = 2; i < first.length; i++) expect(first[i]).toEqual(ref[i]);
       const again = run();
       for (const [i, g] of again.entries()) expect(g).toEqual(first[i]);
+      // the layers after the block run as before: their gradients to the bit
+      for (let i = 2; i < first.length; i++) expect(first[i]).toEqual(ref[i]);
+      // with the input gradient: the layers one by one, the same gradients within rounding
+      model.forward(x, { training: true });
+      const dx = model.backward(dy, { accumulate: false });
+      expect(dx.shape).toEqual([4, ...inputShape]);
+      expect(dx.data.some((v) => v !== 0)).toBe(true);
+      for (const [i, p] of model.namedParameters().entries())
+        expect(relativeError(p.grad.data, ref[i])).toBeLessThan(1e-5);
+      run();
       // accumulating adds the same gradients again
       model.backward(dy, { inputGrad: false });
       for (const [i, p] of model.namedParameters().entries()) {
