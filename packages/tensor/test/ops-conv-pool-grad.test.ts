@@ -28,12 +28,13 @@ describe('conv2dMaxPool2dBackwardWeights', () => {
     expect(Array.from((db as Tensor).data)).toEqual([-0.5]);
   });
 
-  // The simple-cnn block, a 2-channel one (the wasm kernel), and LeNet's 5×5 first layer (its general
-  // path), each with and without the ReLU.
+  // The simple-cnn block, a 2-channel one, LeNet's 5×5 first layer (the wasm kernel's two forms) and a
+  // 3×5 filter (its general path), each with and without the ReLU.
   for (const [name, xs, ws, pad] of [
     ['1 → 32 channels 3×3 pad 1, 28×28', [4, 1, 28, 28], [32, 1, 3, 3], 1],
     ['2 → 5 channels 3×3, 9×11', [3, 2, 9, 11], [5, 2, 3, 3], 0],
     ['1 → 6 channels 5×5 pad 2, 12×12', [2, 1, 12, 12], [6, 1, 5, 5], 2],
+    ['1 → 4 channels 3×5, 8×11', [2, 1, 8, 11], [4, 1, 3, 5], 0],
   ] as const) {
     for (const relu of [true, false]) {
       it(`${name}${relu ? ', ReLU' : ''}: maxPool2dBackward then conv2dBackwardWeights, within rounding`, () => {

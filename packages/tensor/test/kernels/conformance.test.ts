@@ -716,15 +716,18 @@ for (const [name, xs, ws, stride, pad, relu, bias] of [
   );
 }
 // The weight gradient of a convolution, ReLU and max pooling block from the pooled gradient: 3-row
-// filters ≤ 4 wide run the wasm kernel (one and two input channels, pooled planes not a multiple of 4,
-// 2-wide filters, a strided convolution, overlapping 3×3 windows); LeNet's 5×5 the general path.
+// filters ≤ 4 wide and 5-row ones 5 to 8 wide run the wasm kernel (one and two input channels, pooled
+// planes not a multiple of 4, 2-wide filters, a strided convolution, overlapping 3×3 windows); a 3×5
+// filter the general path.
 for (const [name, xs, ws, stride, pad, poolSize, poolStride] of [
   ['mnist-sized', [6, 1, 28, 28], [32, 1, 3, 3], 1, 1, 2, 2],
   ['3×3 pad 1, 2 → 5 channels, 7×11 outputs', [3, 2, 7, 11], [5, 2, 3, 3], 1, 1, 2, 2],
   ['3×2 pad 1, 1 → 7 channels', [2, 1, 9, 8], [7, 1, 3, 2], 1, 1, 2, 2],
   ['3×3 stride 2, 3 → 4 channels', [2, 3, 13, 12], [4, 3, 3, 3], 2, 0, 2, 2],
   ['3×3 pad 1, overlapping 3×3 windows of stride 2', [2, 1, 10, 9], [6, 1, 3, 3], 1, 1, 3, 2],
-  ['LeNet-5 first layer (general path)', [3, 1, 12, 12], [6, 1, 5, 5], 1, 2, 2, 2],
+  ['LeNet-5 first layer', [3, 1, 12, 12], [6, 1, 5, 5], 1, 2, 2, 2],
+  ['5×7 pad 1, 2 → 3 channels, 9×11 outputs', [2, 2, 11, 15], [3, 2, 5, 7], 1, 1, 2, 2],
+  ['3×5, 1 → 4 channels (general path)', [2, 1, 8, 11], [4, 1, 3, 5], 1, 0, 2, 2],
 ] as const) {
   const g = conv2dGeometry(xs, ws, stride, pad);
   const pool = pool2dGeometry([g.batch, g.outChannels, g.outHeight, g.outWidth], poolSize, poolStride, 0);
