@@ -1246,8 +1246,9 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The weight gradient of a convolution followed by max pooling, from the pooled gradient: 3-row
-   * filters at most 4 wide run assembly's conv2dPoolWeights (chunks own output channels); others route
+   * The weight gradient of a convolution followed by max pooling, from the pooled gradient: the filters
+   * assembly's poolWeightsFits takes (3×≤4, 5×5…8) run its conv2dPoolWeights (chunks own output
+   * channels, one chunk a thread: each pads every sample's input); others route
    * the pooled gradient to the convolution's output (a buffer kept for the purpose), then run the
    * convolution's weight gradient on it.
    */
@@ -1271,7 +1272,6 @@ export class WasmBackend implements Backend {
     const base = this.scratch(sizes.poolWeightsScratchBytes(geom));
     this.geomInts()[STATUS_WORD] = 0;
     const parallel = g.outChannels > 1 && this.convFlops(g) >= 4 * PARALLEL_FLOPS;
-    // one chunk a thread: each chunk pads every sample's input again
     this.runChunks('conv2dPoolWeights', g.outChannels, 1, this.chunks(g.outChannels, 1, parallel, 1), {
       x: px,
       dy: pdy,
