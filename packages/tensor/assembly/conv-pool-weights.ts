@@ -242,7 +242,14 @@ export function conv2dPoolWeights(
     for (let c = 0; c < C; c++) {
       const src = x + <usize>(n * C + c) * planeIn;
       const dst = planes + <usize>c * pb + <usize>(g.ph * Wp + g.pw) * 4;
-      for (let r = 0; r < H; r++) memory.copy(dst + <usize>r * rb, src + <usize>(r * W) * 4, <usize>W * 4);
+      // rows a vector at a time: a memory.copy per 28-float row costs a call into the engine
+      for (let r = 0; r < H; r++) {
+        const d = dst + <usize>r * rb;
+        const s = src + <usize>(r * W) * 4;
+        let q = 0;
+        for (; q + 4 <= W; q += 4) v128.store(d + <usize>q * 4, v128.load(s + <usize>q * 4));
+        for (; q < W; q++) store<f32>(d + <usize>q * 4, load<f32>(s + <usize>q * 4));
+      }
     }
     for (let o = lo; o < hi; o++) {
       const off = <usize>(n * O + o) * planeOut;
