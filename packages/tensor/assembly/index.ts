@@ -13,6 +13,8 @@ export {
   conv2dReduceWeights,
   convPackedWeightsBytes,
   convScratchBytes,
+  conv2dMaxPoolIndexed,
+  convPoolIndexedScratchBytes,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export {

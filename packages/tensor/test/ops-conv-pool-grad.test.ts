@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   conv2d,
   conv2dBackwardWeights,
+  conv2dMaxPool2d,
   conv2dMaxPool2dBackwardWeights,
   maxPool2d,
   maxPool2dBackward,
@@ -13,6 +14,35 @@ import { expectClose, rand, useTestBackend } from './helpers.js';
 useTestBackend();
 
 const T = Tensor.fromArray;
+
+describe('conv2dMaxPool2d with argmax (a training forward)', () => {
+  // the simple-cnn block (im2col GEMM), LeNet's first layer (the direct forward), a layer with odd
+  // convolution outputs (a row and a column in no window)
+  for (const [name, xs, ws, pad] of [
+    ['1 → 32 channels 3×3 pad 1, 28×28', [3, 1, 28, 28], [32, 1, 3, 3], 1],
+    ['1 → 6 channels 5×5 pad 2, 12×12', [2, 1, 12, 12], [6, 1, 5, 5], 2],
+    ['2 → 5 channels 3×3, 9×11', [3, 2, 9, 11], [5, 2, 3, 3], 0],
+  ] as const) {
+    it(`${name}: conv2d then maxPool2d, to the bit`, () => {
+      const x = rand(xs, 1);
+      const w = rand(ws, 2);
+      const b = rand([ws[0]], 3);
+      const h = conv2d(x, w, b, { padding: pad });
+      const ref = maxPool2d(h, { kernelSize: 2, relu: true });
+      const argmax = new IntTensor(ref.argmax.shape);
+      const y = conv2dMaxPool2d(x, w, b, { padding: pad, relu: true, argmax });
+      expect(Array.from(y.data)).toEqual(Array.from(ref.output.data));
+      expect(Array.from(argmax.data)).toEqual(Array.from(ref.argmax.data));
+    });
+  }
+
+  it('an argmax of the wrong shape names the op and both shapes', () => {
+    const x = rand([2, 1, 8, 8], 1);
+    expect(() =>
+      conv2dMaxPool2d(x, rand([4, 1, 3, 3], 2), null, { padding: 1, argmax: new IntTensor([2, 4, 4, 3]) }),
+    ).toThrow(new ShapeError('conv2dMaxPool2d: argmax has shape [2, 4, 4, 3], expected [2, 4, 4, 4]'));
+  });
+});
 
 describe('conv2dMaxPool2dBackwardWeights', () => {
   it('hand-worked: one 1×1 filter, a 2×2 pool over a 2×4 plane', () => {

@@ -156,23 +156,28 @@ export class Conv2d extends BaseLayer {
   }
 
   /**
-   * `maxPool2d(relu(forward(x)))` (the ReLU with `relu: true`) with a 2×2 window of stride 2, for
-   * inference: the convolution's output is never stored and nothing is kept for a backward pass (a
-   * {@link backward} after it fails, as before any forward). `Sequential` runs a Conv2d, ReLU,
-   * MaxPool2d(2) block this way in evaluation mode. x: [N, C, H, W] → [N, filters, ⌊outH/2⌋, ⌊outW/2⌋]
+   * `maxPool2d(relu(forward(x)))` (the ReLU with `relu: true`) with a 2×2 window of stride 2: the
+   * convolution's output is never stored. For inference (no `indexed`), nothing is kept for a backward
+   * pass (a {@link backward} after it fails, as before any forward); `Sequential` runs a Conv2d, ReLU,
+   * MaxPool2d(2) block this way in evaluation mode. With `indexed`, the pooled output goes to its `y`
+   * and the windows' argmax to its `argmax`, and x is kept: then {@link backwardMaxPool} (not
+   * {@link backward}) follows, as `MaxPool2d.forwardConv` arranges.
+   * x: [N, C, H, W] → [N, filters, ⌊outH/2⌋, ⌊outW/2⌋]
    */
-  forwardMaxPool(x: Tensor, relu: boolean): Tensor {
+  forwardMaxPool(x: Tensor, relu: boolean, indexed?: { y: Tensor; argmax: IntTensor }): Tensor {
     this.checkInput(x);
     const g = this.geom(x);
-    const y = this.ws.tensor('pooled', [g.batch, this.filters, g.outHeight >> 1, g.outWidth >> 1]);
+    const y =
+      indexed?.y ?? this.ws.tensor('pooled', [g.batch, this.filters, g.outHeight >> 1, g.outWidth >> 1]);
     const bias = this.useBias ? this.params[1].value : null;
     conv2dMaxPool2d(x, this.params[0].value, bias, {
       stride: this.stride,
       padding: [g.padH, g.padW],
       relu,
       out: y,
+      argmax: indexed?.argmax,
     });
-    this.x = undefined;
+    this.x = indexed === undefined ? undefined : x;
     this.y = undefined;
     return y;
   }
@@ -208,8 +213,8 @@ export class Conv2d extends BaseLayer {
     pool: PoolWindow,
     options?: BackwardOptions,
   ): Tensor {
-    if (this.y === undefined) throw new Error(`${this.label}: backward before forward`);
-    const x = this.x as Tensor;
+    if (this.x === undefined) throw new Error(`${this.label}: backward before forward`);
+    const x = this.x;
     const g = this.geom(x);
     const [w, b] = this.params;
     conv2dMaxPool2dBackwardWeights(x, dy, argmax, w.value.shape, {

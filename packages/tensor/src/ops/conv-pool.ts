@@ -18,13 +18,19 @@ export interface Conv2dMaxPool2dOptions extends Conv2dOptions {
   relu?: boolean;
   /** Where to write y (default: a new tensor). */
   out?: Tensor;
+  /**
+   * Where to write each window's argmax in the convolution's output plane, as `maxPool2d` would
+   * ([N, O, ⌊outH / 2⌋, ⌊outW / 2⌋]): with x, what {@link conv2dMaxPool2dBackwardWeights} needs.
+   */
+  argmax?: IntTensor;
 }
 
 /**
  * maxpool2×2(relu(conv2d(x, w, bias))) (the ReLU with `relu: true`): the same values as running
  * {@link conv2d}, `relu` and {@link maxPool2d} with a 2×2 window of stride 2 one after the other,
- * without the convolution's output (four times the pooled one) being stored. No gradient: use the
- * separate ops to train.
+ * without the convolution's output (four times the pooled one) being stored. With `argmax`, the
+ * pooling's indices too, from which {@link conv2dMaxPool2dBackwardWeights} takes the weight gradient
+ * (a training step's forward).
  *
  * @param x - input [N, C, H, W]
  * @param w - weights [O, C, kH, kW]
@@ -54,7 +60,18 @@ export function conv2dMaxPool2d(
   const y = output(op, [g.batch, g.outChannels, pool.outHeight, pool.outWidth], options.out);
   assertNoAlias(op, y, x, 'x');
   assertNoAlias(op, y, w, 'w');
-  runKernel(k.conv2dMaxPool2d, { x, w, bias: b, y, g, pool, relu: options.relu === true });
+  const argmax = options.argmax ?? null;
+  if (argmax !== null) {
+    if (!(argmax instanceof IntTensor)) throw new TypeError(`${op}: argmax must be an IntTensor`);
+    if (!sameDims(argmax.shape, y.shape)) {
+      throw new ShapeError(
+        `${op}: argmax has shape ${formatShape(argmax.shape)}, expected ${formatShape(y.shape)}`,
+      );
+    }
+  }
+  const args = { x, w, bias: b, y, g, pool, relu: options.relu === true, argmax };
+  if (argmax !== null) k.conv2dMaxPool2d.validate(args); // argmax's aliasing
+  runKernel(k.conv2dMaxPool2d, args);
   return y;
 }
 

@@ -714,6 +714,16 @@ for (const [name, xs, ws, stride, pad, relu, bias] of [
   add(k.conv2dMaxPool2d, `${name}; ties, ±0, ±∞ and NaN`, (m) =>
     args(m, poolSpecials(m.t(xs, 1), 9, xs[2] * xs[3])),
   );
+  // with the pooling's indices (training): the first maximum of each window, or its first NaN
+  const withArgmax = (m: Maker, x: Tensor) => {
+    const built = args(m, x);
+    const argmax = m.ints(ys, 5, 7);
+    return { args: { ...built.args, argmax }, outputs: [...built.outputs, argmax] };
+  };
+  add(k.conv2dMaxPool2d, `${name}, argmax`, (m) => withArgmax(m, m.t(xs, 1)));
+  add(k.conv2dMaxPool2d, `${name}, argmax; ties, ±0, ±∞ and NaN`, (m) =>
+    withArgmax(m, poolSpecials(m.t(xs, 1), 9, xs[2] * xs[3])),
+  );
 }
 // The weight gradient of a convolution, ReLU and max pooling block from the pooled gradient: 3-row
 // filters ≤ 4 wide and 5-row ones 5 to 8 wide run the wasm kernel (one and two input channels, pooled

@@ -98,6 +98,8 @@ const SGD_PARALLEL_ELEMENTS = 1 << 17;
 
 /** Int index, in the 128-byte geometry block, of a kernel's status word (past every record's fields). */
 const STATUS_WORD = 31;
+/** Where in the geometry block a second record (a pooling's, after a convolution's) goes, in ints. */
+const POOL_RECORD_AT = 16;
 
 /** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
 interface ConvSizeExports {
@@ -1202,12 +1204,37 @@ export class WasmBackend implements Backend {
    * sums) and filters under 3 wide (the fused kernel's loops over taps then cost more than the
    * taps: a 1×1 layer of 64 channels ran 1.8× slower fused than as a GEMM).
    */
-  conv2dMaxPool2d({ x, w, bias, y, g, pool, relu }: Conv2dMaxPool2dArgs): void {
+  conv2dMaxPool2d({ x, w, bias, y, g, pool, relu, argmax }: Conv2dMaxPool2dArgs): void {
     const px = this.ptr(x);
     const pw = this.ptr(w);
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
+    const pa = argmax == null ? 0 : this.out(argmax);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    if (pa !== 0 && !winogradFits(g)) {
+      // With indices (training): each sample's convolution as conv2d computes it, into the thread's
+      // scratch, pooled from there: the unfused results to the bit, without the convolution's output
+      // (4× the pooled one) going through memory. Fused sums with indices ran slower than this.
+      const geom = this.convGeom(g);
+      const poolGeom = geom + 4 * POOL_RECORD_AT;
+      writePoolGeom(this.geomInts().subarray(POOL_RECORD_AT), pool);
+      const wPacked = this.packConvWeights(pw, pb, geom, false);
+      const base = this.scratch(this.convIndexedSizes().convPoolIndexedScratchBytes(geom));
+      this.run('conv2dMaxPoolIndexed', g.batch, 1, parallel, {
+        x: px,
+        wPacked,
+        bias: pb,
+        y: py,
+        arg: pa,
+        geom,
+        poolGeom,
+        relu: relu === true ? 1 : 0,
+        scratchBase: base,
+        scratchStride: this.scratchStride,
+      });
+      this.unstage();
+      return;
+    }
     if (g.strideH === 1 && g.strideW === 1 && g.kernelW >= 3 && !winogradFits(g)) {
       const geom = this.convGeom(g);
       const base = this.scratch(this.convPoolSizes().convPoolScratchBytes(geom));
@@ -1237,7 +1264,7 @@ export class WasmBackend implements Backend {
       this.run('maxPool2d', planes, 1, planes > 1 && nb * convSize >= 4 * PARALLEL_ELEMENTS, {
         x: h,
         y: py + n0 * outSize,
-        arg: 0,
+        arg: pa === 0 ? 0 : pa + n0 * outSize,
         geom: this.poolGeom(pg),
         relu: relu === true ? 1 : 0,
       });
@@ -1312,6 +1339,10 @@ export class WasmBackend implements Backend {
     return (this.poolGrad = new Tensor(shape, this.allocate(shape.reduce((p, d) => p * d, 1))));
   }
   private poolGrad: Tensor | undefined;
+
+  private convIndexedSizes(): { convPoolIndexedScratchBytes(geom: number): number } {
+    return this.runtime.direct as unknown as { convPoolIndexedScratchBytes(geom: number): number };
+  }
 
   private convPoolSizes(): { convPoolScratchBytes(geom: number): number } {
     return this.runtime.direct as unknown as { convPoolScratchBytes(geom: number): number };

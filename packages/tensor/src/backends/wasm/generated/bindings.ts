@@ -178,6 +178,28 @@ export interface KernelArgs {
     /** usize */
     scratchStride: number;
   };
+  conv2dMaxPoolIndexed: {
+    /** usize */
+    x: number;
+    /** usize */
+    wPacked: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    y: number;
+    /** usize */
+    arg: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    poolGeom: number;
+    /** i32 */
+    relu: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+  };
   conv2dBackwardData: {
     /** usize */
     dy: number;
@@ -592,6 +614,7 @@ export const KERNELS = [
   'col2im',
   'conv2dPackWeights',
   'conv2d',
+  'conv2dMaxPoolIndexed',
   'conv2dBackwardData',
   'conv2dBackwardWeights',
   'conv2dReduceWeights',
@@ -661,6 +684,18 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
   conv2d: ['x', 'wPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
+  conv2dMaxPoolIndexed: [
+    'x',
+    'wPacked',
+    'bias',
+    'y',
+    'arg',
+    'geom',
+    'poolGeom',
+    'relu',
+    'scratchBase',
+    'scratchStride',
+  ],
   conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
   conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
