@@ -264,7 +264,15 @@ function convPrepare(g: Geom, bias: usize, cols: usize): void {
 }
 
 /** yn [O, oh·ow] ← the convolution of one sample xn [C, H, W] (see {@link conv2d}). */
-function convSample(xn: usize, wPacked: usize, bias: usize, yn: usize, g: Geom, scratch: usize, cols: usize): void {
+function convSample(
+  xn: usize,
+  wPacked: usize,
+  bias: usize,
+  yn: usize,
+  g: Geom,
+  scratch: usize,
+  cols: usize,
+): void {
   if (directForwardFits(g)) {
     directForwardSample(xn, wPacked, bias, yn, g, cols);
     return;

@@ -43,7 +43,15 @@ export function maxPool2d(
 }
 
 /** Planes [lo, hi) of {@link maxPool2d}. */
-export function maxPoolPlanes(lo: i32, hi: i32, x: usize, y: usize, arg: usize, g: PoolGeom, relu: bool): void {
+export function maxPoolPlanes(
+  lo: i32,
+  hi: i32,
+  x: usize,
+  y: usize,
+  arg: usize,
+  g: PoolGeom,
+  relu: bool,
+): void {
   if (isFast2x2(g)) {
     maxPool2x2(lo, hi, x, y, arg, g, relu);
     return;
