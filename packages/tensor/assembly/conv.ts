@@ -3,7 +3,7 @@
 // weight-gradient partials per chunk: [dW O × C·kH·kW | db O] at partialBase + chunk·partialStride.
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports.
-import { Geom } from './generated/records';
+import { Geom, PoolGeom } from './generated/records';
 import { checkRange, checkSpan } from './check';
 import { directWeightsFits, directWeightsSample } from './conv-direct';
 import { directDataChunk, directDataFits, directDataScratchBytes } from './conv-direct-data';
@@ -16,6 +16,7 @@ import {
 } from './conv-direct-forward';
 import { outerWeightsChunk, outerWeightsFits, outerWeightsScratchBytes } from './conv-outer-weights';
 import { GEMM_SCRATCH_BYTES, KC, MR, NR, gemmBlock } from './gemm';
+import { maxPoolPlanes } from './pool';
 
 /** cols [C·kH·kW, oh·ow] ← patches of one image x [C, H, W] (zero outside). */
 export function im2colSample(x: usize, g: Geom, cols: usize): void {
@@ -238,38 +239,98 @@ export function conv2d(
   checkRange(lo, hi);
   const g = changetype<Geom>(geom);
   const scratch = scratchBase + <usize>tid * scratchStride;
-  const cols = (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
-  const ckk = g.C * g.kh * g.kw;
-  const hw = g.oh * g.ow;
-  const k = ckk + (bias !== 0 ? 1 : 0);
-  const mPad = ((g.O + MR - 1) / MR) * MR;
+  const cols = colsOf(scratch);
   const inSize = <usize>(g.C * g.H * g.W) * 4;
-  const outSize = <usize>(g.O * hw) * 4;
+  const outSize = <usize>(g.O * g.oh * g.ow) * 4;
+  convPrepare(g, bias, cols);
+  for (let n = lo; n < hi; n++)
+    convSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, scratch, cols);
+}
+
+/** The cols buffer in a thread's convolution scratch (after gemm's). */
+function colsOf(scratch: usize): usize {
+  return (scratch + <usize>GEMM_SCRATCH_BYTES + 63) & ~(<usize>63);
+}
+
+/** Once per chunk before {@link convSample}: with a bias on the GEMM path, cols' last row of ones. */
+function convPrepare(g: Geom, bias: usize, cols: usize): void {
+  if (directForwardFits(g) || directRowsFits(g) || bias === 0) return;
+  const hw = g.oh * g.ow;
+  const ones = cols + <usize>(g.C * g.kh * g.kw * hw) * 4;
+  const one = f32x4.splat(1);
+  let q = 0;
+  for (; q + 4 <= hw; q += 4) v128.store(ones + <usize>q * 4, one);
+  for (; q < hw; q++) store<f32>(ones + <usize>q * 4, 1);
+}
+
+/** yn [O, oh·ow] ← the convolution of one sample xn [C, H, W] (see {@link conv2d}). */
+function convSample(
+  xn: usize,
+  wPacked: usize,
+  bias: usize,
+  yn: usize,
+  g: Geom,
+  scratch: usize,
+  cols: usize,
+): void {
   if (directForwardFits(g)) {
-    for (let n = lo; n < hi; n++)
-      directForwardSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
+    directForwardSample(xn, wPacked, bias, yn, g, cols);
     return;
   }
   if (directRowsFits(g)) {
-    for (let n = lo; n < hi; n++)
-      directRowsSample(x + <usize>n * inSize, wPacked, bias, y + <usize>n * outSize, g, cols);
+    directRowsSample(xn, wPacked, bias, yn, g, cols);
     return;
   }
-  const ones = cols + <usize>(ckk * hw) * 4;
-  if (bias !== 0) {
-    const one = f32x4.splat(1);
-    let q = 0;
-    for (; q + 4 <= hw; q += 4) v128.store(ones + <usize>q * 4, one);
-    for (; q < hw; q++) store<f32>(ones + <usize>q * 4, 1);
-  }
+  const hw = g.oh * g.ow;
+  const k = g.C * g.kh * g.kw + (bias !== 0 ? 1 : 0);
+  const mPad = ((g.O + MR - 1) / MR) * MR;
   // A 1×1 convolution without bias multiplies x[n] [C, H·W] itself.
   const direct = bias === 0 && isPointwise(g);
+  if (!direct) im2colSample(xn, g, cols);
+  const b = direct ? xn : cols;
+  gemmBlock(false, false, 0, g.O, 0, hw, k, 1, 0, 0, b, hw, 0, yn, hw, scratch, wPacked, mPad, 0, 0);
+}
+
+/** Bytes of per-thread scratch {@link conv2dMaxPoolIndexed} needs: the convolution's, then one sample's output. */
+export function convPoolIndexedScratchBytes(geom: usize): i32 {
+  const g = changetype<Geom>(geom);
+  return ((convScratchBytes(geom) + 63) & ~63) + g.O * g.oh * g.ow * 4 + 64;
+}
+
+/**
+ * For samples [lo, hi): the convolution (as {@link conv2d}, weights packed the same way) into this
+ * thread's scratch, then its max pooling with indices (as pool.ts's maxPool2d, window at `poolGeom`)
+ * into y and arg [N, O, poh, pow], relu'd with `relu` ≠ 0: the unfused forward's results to the bit,
+ * with the convolution's output never leaving the thread's cache.
+ */
+export function conv2dMaxPoolIndexed(
+  tid: i32,
+  _chunk: i32,
+  lo: i32,
+  hi: i32,
+  x: usize,
+  wPacked: usize,
+  bias: usize,
+  y: usize,
+  arg: usize,
+  geom: usize,
+  poolGeom: usize,
+  relu: i32,
+  scratchBase: usize,
+  scratchStride: usize,
+): void {
+  checkRange(lo, hi);
+  const g = changetype<Geom>(geom);
+  const pg = changetype<PoolGeom>(poolGeom);
+  const scratch = scratchBase + <usize>tid * scratchStride;
+  const cols = colsOf(scratch);
+  const h = scratch + <usize>((convScratchBytes(geom) + 63) & ~63);
+  const inSize = <usize>(g.C * g.H * g.W) * 4;
+  const outSize = <usize>(g.O * pg.oh * pg.ow) * 4;
+  convPrepare(g, bias, cols);
   for (let n = lo; n < hi; n++) {
-    const xn = x + <usize>n * inSize;
-    if (!direct) im2colSample(xn, g, cols);
-    const yn = y + <usize>n * outSize;
-    const b = direct ? xn : cols;
-    gemmBlock(false, false, 0, g.O, 0, hw, k, 1, 0, 0, b, hw, 0, yn, hw, scratch, wPacked, mPad, 0, 0);
+    convSample(x + <usize>n * inSize, wPacked, bias, h, g, scratch, cols);
+    maxPoolPlanes(0, g.O, h, y + <usize>n * outSize, arg + <usize>n * outSize, pg, relu !== 0);
   }
 }
 

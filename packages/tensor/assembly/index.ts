@@ -13,6 +13,8 @@ export {
   conv2dReduceWeights,
   convPackedWeightsBytes,
   convScratchBytes,
+  conv2dMaxPoolIndexed,
+  convPoolIndexedScratchBytes,
 } from './conv';
 export { maxPool2d, maxPool2dBackward } from './pool';
 export {
@@ -131,3 +133,4 @@ export function gemm(
 export { gemmDot, gemmDotDepth } from './gemm';
 export { conv2dMaxPool, convPoolScratchBytes } from './conv-pool-forward';
 export { gemmDotReduce } from './gemm';
+export { conv2dPoolWeights, poolWeightsFits, poolWeightsScratchBytes } from './conv-pool-weights';

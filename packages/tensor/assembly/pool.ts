@@ -39,9 +39,21 @@ export function maxPool2d(
   geom: usize,
   relu: i32,
 ): void {
-  const g = changetype<PoolGeom>(geom);
+  maxPoolPlanes(lo, hi, x, y, arg, changetype<PoolGeom>(geom), relu !== 0);
+}
+
+/** Planes [lo, hi) of {@link maxPool2d}. */
+export function maxPoolPlanes(
+  lo: i32,
+  hi: i32,
+  x: usize,
+  y: usize,
+  arg: usize,
+  g: PoolGeom,
+  relu: bool,
+): void {
   if (isFast2x2(g)) {
-    maxPool2x2(lo, hi, x, y, arg, g, relu !== 0);
+    maxPool2x2(lo, hi, x, y, arg, g, relu);
     return;
   }
   const hw = g.H * g.W;
@@ -52,7 +64,7 @@ export function maxPool2d(
       y + <usize>(pl * ohw) * 4,
       arg !== 0 ? arg + <usize>(pl * ohw) * 4 : 0,
       g,
-      relu !== 0,
+      relu,
     );
   }
 }

@@ -10,7 +10,10 @@ import {
   conv2d,
   conv2dBackwardData,
   conv2dMaxPool2d,
+  conv2dMaxPool2dBackwardWeights,
   conv2dBackwardWeights,
+  type IntTensor,
+  type Pool2dOptions as PoolWindow,
   pair,
   zeros,
 } from '@scratchnet/tensor';
@@ -153,23 +156,28 @@ export class Conv2d extends BaseLayer {
   }
 
   /**
-   * `maxPool2d(relu(forward(x)))` (the ReLU with `relu: true`) with a 2×2 window of stride 2, for
-   * inference: the convolution's output is never stored and nothing is kept for a backward pass (a
-   * {@link backward} after it fails, as before any forward). `Sequential` runs a Conv2d, ReLU,
-   * MaxPool2d(2) block this way in evaluation mode. x: [N, C, H, W] → [N, filters, ⌊outH/2⌋, ⌊outW/2⌋]
+   * `maxPool2d(relu(forward(x)))` (the ReLU with `relu: true`) with a 2×2 window of stride 2: the
+   * convolution's output is never stored. For inference (no `indexed`), nothing is kept for a backward
+   * pass (a {@link backward} after it fails, as before any forward); `Sequential` runs a Conv2d, ReLU,
+   * MaxPool2d(2) block this way in evaluation mode. With `indexed`, the pooled output goes to its `y`
+   * and the windows' argmax to its `argmax`, and x is kept: then {@link backwardMaxPool} (not
+   * {@link backward}) follows, as `MaxPool2d.forwardConv` arranges.
+   * x: [N, C, H, W] → [N, filters, ⌊outH/2⌋, ⌊outW/2⌋]
    */
-  forwardMaxPool(x: Tensor, relu: boolean): Tensor {
+  forwardMaxPool(x: Tensor, relu: boolean, indexed?: { y: Tensor; argmax: IntTensor }): Tensor {
     this.checkInput(x);
     const g = this.geom(x);
-    const y = this.ws.tensor('pooled', [g.batch, this.filters, g.outHeight >> 1, g.outWidth >> 1]);
+    const y =
+      indexed?.y ?? this.ws.tensor('pooled', [g.batch, this.filters, g.outHeight >> 1, g.outWidth >> 1]);
     const bias = this.useBias ? this.params[1].value : null;
     conv2dMaxPool2d(x, this.params[0].value, bias, {
       stride: this.stride,
       padding: [g.padH, g.padW],
       relu,
       out: y,
+      argmax: indexed?.argmax,
     });
-    this.x = undefined;
+    this.x = indexed === undefined ? undefined : x;
     this.y = undefined;
     return y;
   }
@@ -189,6 +197,36 @@ export class Conv2d extends BaseLayer {
     const dx = this.ws.tensor('dx', x.shape);
     if (options?.inputGrad !== false) conv2dBackwardData(dy, w.value, x.shape, { ...conv, out: dx });
     return dx;
+  }
+
+  /**
+   * The parameter gradients when this layer's output went through max pooling (and a ReLU, given
+   * its `mask`: the pooled output) and only the pooled output's gradient dy is at hand: the weight
+   * gradient is summed over the outputs the windows chose, straight from dy and the pooling's argmax
+   * (`conv2dMaxPool2dBackwardWeights`). No input gradient: the returned tensor has x's shape and
+   * unspecified contents, as `backward` with `inputGrad: false` gives. `MaxPool2d.backwardConv` calls it.
+   */
+  backwardMaxPool(
+    dy: Tensor,
+    argmax: IntTensor,
+    mask: Tensor | undefined,
+    pool: PoolWindow,
+    options?: BackwardOptions,
+  ): Tensor {
+    if (this.x === undefined) throw new Error(`${this.label}: backward before forward`);
+    const x = this.x;
+    const g = this.geom(x);
+    const [w, b] = this.params;
+    conv2dMaxPool2dBackwardWeights(x, dy, argmax, w.value.shape, {
+      stride: this.stride,
+      padding: [g.padH, g.padW],
+      pool,
+      mask,
+      dw: w.grad,
+      db: b === undefined ? null : b.grad,
+      accumulate: accumulatesGrads(options),
+    });
+    return this.ws.tensor('dx', x.shape);
   }
 
   override parameters(): Parameter[] {

@@ -1,5 +1,6 @@
 import { type IntTensor, type Tensor, maxPool2d, maxPool2dBackward } from '@scratchnet/tensor';
-import type { LayerConfig } from '../layer.js';
+import type { BackwardOptions, LayerConfig } from '../layer.js';
+import type { Conv2d } from './conv2d.js';
 import { Pool2dLayer } from './pool.js';
 
 /**
@@ -62,14 +63,55 @@ export class MaxPool2d extends Pool2dLayer {
     return y;
   }
 
+  /**
+   * `forward(conv.forward(x))` (with `relu`, {@link forwardRelu} of it) in one op, for training: the
+   * convolution's output is never stored, and the argmax is kept for a {@link backwardConv} with the
+   * same `conv` (a plain {@link backward} needs the separate forwards). For a 2×2 window of stride 2
+   * without padding (`conv2dMaxPool2d`). x: the convolution's input.
+   */
+  forwardConv(x: Tensor, conv: Conv2d, relu: boolean): Tensor {
+    const g = this.geomOfBatch(x.shape[0]);
+    const shape = [g.batch, g.channels, g.outHeight, g.outWidth];
+    const y = this.ws.tensor('y', shape);
+    const argmax = this.ws.intTensor('argmax', shape);
+    conv.forwardMaxPool(x, relu, { y, argmax });
+    this.x = undefined;
+    this.y = y;
+    this.argmax = argmax;
+    this.afterRelu = relu;
+    return y;
+  }
+
   backward(dy: Tensor): Tensor {
     this.checkGrad(dy, this.y);
-    const x = this.x as Tensor;
+    if (this.x === undefined) {
+      throw new Error(`${this.label}: backward after forwardConv: its gradient is taken by backwardConv`);
+    }
+    const x = this.x;
     const dx = this.ws.tensor('dx', x.shape);
     // After a ReLU: ReLU′ at the argmax, whose input there is the window's max, positive exactly where y is.
     const mask = this.afterRelu ? this.y : undefined;
     maxPool2dBackward(dy, this.argmax as IntTensor, x.shape, { ...this.window(this.geom(x)), out: dx, mask });
     return dx;
+  }
+
+  /**
+   * The backward of this pooling and of `conv`, the Conv2d whose output (or its ReLU, after
+   * {@link forwardRelu}) this layer pooled in the last forward, when nothing needs the gradient of
+   * this layer's input nor of the convolution's: `conv`'s parameter gradients straight from dy (see
+   * {@link Conv2d.backwardMaxPool}), without routing dy to the pooling's input. `Sequential` runs
+   * a model's first block this way. Returns what `conv.backward` with `inputGrad: false` returns.
+   */
+  backwardConv(dy: Tensor, conv: Conv2d, options?: BackwardOptions): Tensor {
+    this.checkGrad(dy, this.y);
+    const window = this.window(this.geomOfBatch(dy.shape[0]));
+    return conv.backwardMaxPool(
+      dy,
+      this.argmax as IntTensor,
+      this.afterRelu ? this.y : undefined,
+      window,
+      options,
+    );
   }
 
   getConfig(): LayerConfig {

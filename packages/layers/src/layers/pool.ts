@@ -67,6 +67,19 @@ export abstract class Pool2dLayer extends BaseLayer {
     return (this.geometry = pool2dGeometry(x.shape, this.poolSize, this.stride, this.padding, this.label));
   }
 
+  /** Geometry for a batch of n inputs of the built shape (see {@link geom}). */
+  protected geomOfBatch(n: number): Pool2dGeometry {
+    const g = this.geometry;
+    if (g !== undefined && g.batch === n) return g;
+    return (this.geometry = pool2dGeometry(
+      [n, ...this.inputShape],
+      this.poolSize,
+      this.stride,
+      this.padding,
+      this.label,
+    ));
+  }
+
   /** The window options of the pooling ops, with the padding resolved by `g`. */
   protected window(g: Pool2dGeometry): PoolWindow {
     return { kernelSize: this.poolSize, stride: this.stride, padding: [g.padH, g.padW] };

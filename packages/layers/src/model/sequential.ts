@@ -82,6 +82,16 @@ function inferencePlan(layers: readonly Layer[]): InferStep[] {
   return plan;
 }
 
+/**
+ * The index of the MaxPool2d when the model starts with Conv2d → MaxPool2d or Conv2d → ReLU →
+ * MaxPool2d (exactly those classes), else -1.
+ */
+function firstBlockPool(layers: readonly Layer[]): number {
+  if (layers[0]?.constructor !== Conv2d) return -1;
+  if (layers[1]?.constructor === MaxPool2d) return 1;
+  return layers[1]?.constructor === ReLU && layers[2]?.constructor === MaxPool2d ? 2 : -1;
+}
+
 /** What a training step passes to the layers (made once: a step allocates nothing). */
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
 /** A training step's backward: no dx of the model input, parameter gradients overwritten. */
@@ -226,6 +236,8 @@ export class Sequential {
     this.reluPool = layers.map(
       (layer, i) => layer.constructor === ReLU && layers[i + 1] instanceof MaxPool2d,
     );
+    this.firstBlockPool = firstBlockPool(layers);
+    this.fusesFirstBlock = this.firstBlockPool >= 0 && isPool2x2(layers[this.firstBlockPool]);
     this.inference = inferencePlan(layers);
     this.fusesInference = this.inference.some((step) => step !== InferStep.Layer);
   }
@@ -250,6 +262,16 @@ export class Sequential {
    * ReLU on the pooled output) and the pool's backward, which then covers the ReLU too.
    */
   private readonly reluPool: readonly boolean[];
+  /**
+   * The index of the MaxPool2d of a first Conv2d → (ReLU →) MaxPool2d block, or -1: a backward
+   * without the input gradient runs the block as `MaxPool2d.backwardConv` (the convolution's
+   * gradients straight from the pooled gradient).
+   */
+  private readonly firstBlockPool: number;
+  /** The training forward runs that block as one op (its pooling is 2×2 of stride 2). */
+  private readonly fusesFirstBlock: boolean;
+  /** The input of the last forward when it ran the first block as one op (`MaxPool2d.forwardConv`). */
+  private fusedBlockX: Tensor | undefined;
 
   /**
    * Rebuilds a model from {@link Sequential.getConfig}: fresh weights drawn from `seed`, or zeros with
@@ -355,11 +377,23 @@ export class Sequential {
     return h;
   }
 
-  /** The forward that a backward can follow: each layer keeps what its backward needs. */
+  /**
+   * The forward that a backward can follow: each layer keeps what its backward needs. A first
+   * Conv2d → (ReLU →) MaxPool2d(2) block runs as one op that keeps the pooling's argmax, all its
+   * backward without the input gradient needs (see {@link backward}).
+   */
   private forwardLayers(x: Tensor, options: ForwardOptions | undefined): Tensor {
     const layers = this.layers;
     let h = x;
-    for (let i = 0; i < layers.length; i++) {
+    let i = 0;
+    this.fusedBlockX = undefined;
+    if (this.fusesFirstBlock) {
+      const p = this.firstBlockPool;
+      h = (layers[p] as MaxPool2d).forwardConv(x, layers[0] as Conv2d, p === 2);
+      this.fusedBlockX = x;
+      i = p + 1;
+    }
+    for (; i < layers.length; i++) {
       if (this.reluPool[i]) h = (layers[++i] as MaxPool2d).forwardRelu(h);
       else h = layers[i].forward(h, options);
     }
@@ -382,10 +416,23 @@ export class Sequential {
     }
     const layers = this.layers;
     const noInputGrad = options?.inputGrad === false ? 1 : 0;
+    const fused = this.fusedBlockX;
+    if (fused !== undefined && noInputGrad === 0) {
+      // the input gradient goes through the block's layers: run them again the way that keeps it
+      // (the same values to the bit; nothing random in them)
+      this.fusedBlockX = undefined;
+      const h = layers[0].forward(fused);
+      if (this.firstBlockPool === 2) (layers[2] as MaxPool2d).forwardRelu(h);
+      else layers[1].forward(h);
+    }
     const overwrite = !accumulatesGrads(options);
     if (overwrite) for (const t of this.zeroFirst) fill(t, 0);
     let g = dy;
     for (let i = layers.length - 1; i >= 0; i--) {
+      if (i === this.firstBlockPool && noInputGrad === 1) {
+        const opts = LAYER_BACKWARD[1][overwrite && this.overwrites[0] ? 1 : 0];
+        return (layers[i] as MaxPool2d).backwardConv(g, layers[0] as Conv2d, opts);
+      }
       // A pool that ran a ReLU before it backpropagates through both: the ReLU is skipped.
       const first = i === 0 || (i === 1 && this.reluPool[0]);
       const opts = LAYER_BACKWARD[first ? noInputGrad : 0][overwrite && this.overwrites[i] ? 1 : 0];

@@ -1,11 +1,12 @@
 /**
- * A convolution followed by 2×2 stride-2 max pooling (and optionally a ReLU between them), for
- * inference: y = maxpool(relu(conv(x, w) + bias)). Nothing is kept for a backward pass, so a fused
+ * A convolution followed by 2×2 stride-2 max pooling (and optionally a ReLU between them):
+ * y = maxpool(relu(conv(x, w) + bias)), and optionally the pooling's argmax, which with x is all the
+ * block's weight gradient needs (conv2dMaxPool2dBackwardWeights). Nothing else is kept, so a fused
  * implementation never writes the convolution's output. The reference runs the two kernels' references.
  */
-import { Tensor } from '../tensor.js';
+import { type IntTensor, Tensor } from '../tensor.js';
 import { type Conv2dGeometry, type Pool2dGeometry, ShapeError, formatShape } from '../shape.js';
-import { assertFloat, assertNoAlias } from './check.js';
+import { assertFloat, assertInt, assertNoAlias } from './check.js';
 import { conv2d } from './conv2d.js';
 import {
   convInputShape,
@@ -33,11 +34,16 @@ export interface Conv2dMaxPool2dArgs {
   pool: Pool2dGeometry;
   /** ReLU between the convolution and the pooling (default false). */
   relu?: boolean;
+  /**
+   * [N, O, ⌊outH / 2⌋, ⌊outW / 2⌋], written with each window's argmax in the convolution's outH×outW
+   * plane, as maxPool2d writes it; null or absent: none.
+   */
+  argmax?: IntTensor | null;
 }
 
-/** y ← maxpool2×2(relu?(conv(x, w) + bias)). */
+/** y ← maxpool2×2(relu?(conv(x, w) + bias)) (and argmax ← the windows' indices). */
 export const conv2dMaxPool2d = defineKernel<Conv2dMaxPool2dArgs>('conv2dMaxPool2d', {
-  validate({ x, w, bias, y, g, pool }) {
+  validate({ x, w, bias, y, g, pool, argmax }) {
     const op = 'conv2dMaxPool2d';
     expectGeomShape(op, 'x', x, convInputShape(g));
     expectGeomShape(op, 'w', w, convWeightShape(g));
@@ -69,11 +75,21 @@ export const conv2dMaxPool2d = defineKernel<Conv2dMaxPool2dArgs>('conv2dMaxPool2
     expectGeomShape(op, 'y', y, poolOutputShape(pool));
     assertNoAlias(op, y, x, 'x', false, 'y');
     assertNoAlias(op, y, w, 'w', false, 'y');
+    if (argmax != null) {
+      assertInt(op, 'argmax', argmax);
+      expectGeomShape(op, 'argmax', argmax, poolOutputShape(pool), false);
+      for (const [t, what] of [
+        [x, 'x'],
+        [w, 'w'],
+        [y, 'y'],
+      ] as const)
+        assertNoAlias(op, argmax, t, what, false, 'argmax');
+    }
   },
-  reference({ x, w, bias, y, g, pool, relu }) {
+  reference({ x, w, bias, y, g, pool, relu, argmax }) {
     const h = new Tensor(convOutputShape(g));
     conv2d.reference({ x, w, bias, y: h, g });
     // pooling then ReLU is ReLU then pooling to the bit (the two commute)
-    maxPool2d.reference({ x: h, y, argmax: null, g: pool, relu: relu === true });
+    maxPool2d.reference({ x: h, y, argmax: argmax ?? null, g: pool, relu: relu === true });
   },
 });

@@ -49,3 +49,7 @@ export { type SumSquaresArgs, sumSquares } from './sum-squares.js';
 export { type UnaryArgs, unary } from './unary.js';
 export { type SgdUpdateArgs, sgdUpdate } from './sgd-update.js';
 export { type Conv2dMaxPool2dArgs, conv2dMaxPool2d } from './conv2d-max-pool2d.js';
+export {
+  type Conv2dMaxPool2dBackwardWeightsArgs,
+  conv2dMaxPool2dBackwardWeights,
+} from './conv2d-max-pool2d-backward-weights.js';

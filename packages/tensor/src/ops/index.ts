@@ -77,4 +77,9 @@ export {
   oneHot,
   sumSquares,
 } from './nn.js';
-export { type Conv2dMaxPool2dOptions, conv2dMaxPool2d } from './conv-pool.js';
+export {
+  type Conv2dMaxPool2dBackwardWeightsOptions,
+  type Conv2dMaxPool2dOptions,
+  conv2dMaxPool2d,
+  conv2dMaxPool2dBackwardWeights,
+} from './conv-pool.js';

@@ -714,6 +714,61 @@ for (const [name, xs, ws, stride, pad, relu, bias] of [
   add(k.conv2dMaxPool2d, `${name}; ties, ±0, ±∞ and NaN`, (m) =>
     args(m, poolSpecials(m.t(xs, 1), 9, xs[2] * xs[3])),
   );
+  // with the pooling's indices (training): the first maximum of each window, or its first NaN
+  const withArgmax = (m: Maker, x: Tensor) => {
+    const built = args(m, x);
+    const argmax = m.ints(ys, 5, 7);
+    return { args: { ...built.args, argmax }, outputs: [...built.outputs, argmax] };
+  };
+  add(k.conv2dMaxPool2d, `${name}, argmax`, (m) => withArgmax(m, m.t(xs, 1)));
+  add(k.conv2dMaxPool2d, `${name}, argmax; ties, ±0, ±∞ and NaN`, (m) =>
+    withArgmax(m, poolSpecials(m.t(xs, 1), 9, xs[2] * xs[3])),
+  );
+}
+// The weight gradient of a convolution, ReLU and max pooling block from the pooled gradient: 3-row
+// filters ≤ 4 wide and 5-row ones 5 to 8 wide run the wasm kernel (one and two input channels, pooled
+// planes not a multiple of 4, 2-wide filters, a strided convolution, overlapping 3×3 windows); a 3×5
+// filter the general path.
+for (const [name, xs, ws, stride, pad, poolSize, poolStride] of [
+  ['mnist-sized', [6, 1, 28, 28], [32, 1, 3, 3], 1, 1, 2, 2],
+  ['3×3 pad 1, 2 → 5 channels, 7×11 outputs', [3, 2, 7, 11], [5, 2, 3, 3], 1, 1, 2, 2],
+  ['3×2 pad 1, 1 → 7 channels', [2, 1, 9, 8], [7, 1, 3, 2], 1, 1, 2, 2],
+  ['3×3 stride 2, 3 → 4 channels', [2, 3, 13, 12], [4, 3, 3, 3], 2, 0, 2, 2],
+  ['3×3 pad 1, overlapping 3×3 windows of stride 2', [2, 1, 10, 9], [6, 1, 3, 3], 1, 1, 3, 2],
+  ['LeNet-5 first layer', [3, 1, 12, 12], [6, 1, 5, 5], 1, 2, 2, 2],
+  ['5×7 pad 1, 2 → 3 channels, 9×11 outputs', [2, 2, 11, 15], [3, 2, 5, 7], 1, 1, 2, 2],
+  ['3×5, 1 → 4 channels (general path)', [2, 1, 8, 11], [4, 1, 3, 5], 1, 0, 2, 2],
+] as const) {
+  const g = conv2dGeometry(xs, ws, stride, pad);
+  const pool = pool2dGeometry([g.batch, g.outChannels, g.outHeight, g.outWidth], poolSize, poolStride, 0);
+  const ys = [g.batch, g.outChannels, pool.outHeight, pool.outWidth];
+  const hs = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+  const plane = g.outHeight * g.outWidth;
+  for (const [variant, relu, bias, accumulate, anywhere] of [
+    ['relu, bias, overwriting', true, true, false, false],
+    ['no relu, no bias, accumulating', false, false, true, false],
+    ['relu, hand-made argmax anywhere in the plane', true, true, true, true],
+  ] as const) {
+    add(k.conv2dMaxPool2dBackwardWeights, `${name}; ${variant}`, (m) => {
+      const argmax = anywhere ? m.ints(ys, 7, plane) : m.ints(ys, 3, 1);
+      const mask = m.t(ys, 8);
+      if (!anywhere) k.maxPool2d.reference({ x: m.t(hs, 6), y: mask, argmax, g: pool, relu });
+      const dw = m.t(ws, 4);
+      const db = bias ? m.t([g.outChannels], 5) : null;
+      const args = {
+        x: m.t(xs, 1),
+        dy: m.t(ys, 2),
+        argmax,
+        mask: relu ? mask : null,
+        dw,
+        db,
+        g,
+        pool,
+        accumulate,
+      };
+      return { args, outputs: db === null ? [dw] : [dw, db] };
+    });
+  }
 }
 // Max pooling without indices (inference).
 for (const [name, xs, size, stride, pad] of poolCases) {

@@ -23,6 +23,7 @@ import { channelLayout, rowsOf } from '../../kernels/check.js';
 import type { Col2imArgs } from '../../kernels/col2im.js';
 import type { Conv2dArgs } from '../../kernels/conv2d.js';
 import type { Conv2dMaxPool2dArgs } from '../../kernels/conv2d-max-pool2d.js';
+import type { Conv2dMaxPool2dBackwardWeightsArgs } from '../../kernels/conv2d-max-pool2d-backward-weights.js';
 import type { Conv2dBackwardDataArgs } from '../../kernels/conv2d-backward-data.js';
 import type { Conv2dBackwardWeightsArgs } from '../../kernels/conv2d-backward-weights.js';
 import type { CopyArgs } from '../../kernels/copy.js';
@@ -43,7 +44,7 @@ import type { SumSquaresArgs } from '../../kernels/sum-squares.js';
 import type { UnaryArgs } from '../../kernels/unary.js';
 import type { Random } from '../../random.js';
 import type { Conv2dGeometry, Pool2dGeometry } from '../../shape.js';
-import type { AnyTensor, Tensor } from '../../tensor.js';
+import { type AnyTensor, Tensor } from '../../tensor.js';
 import { ARG_ORDER, type KernelArgs } from './generated/bindings.js';
 import { writeGeom, writePoolGeom } from './generated/records.js';
 import { WasmStorage } from './heap.js';
@@ -97,6 +98,8 @@ const SGD_PARALLEL_ELEMENTS = 1 << 17;
 
 /** Int index, in the 128-byte geometry block, of a kernel's status word (past every record's fields). */
 const STATUS_WORD = 31;
+/** Where in the geometry block a second record (a pooling's, after a convolution's) goes, in ints. */
+const POOL_RECORD_AT = 16;
 
 /** Size helpers of assembly/conv.ts (bytes, for the geometry record at `geom`). */
 interface ConvSizeExports {
@@ -1201,12 +1204,37 @@ export class WasmBackend implements Backend {
    * sums) and filters under 3 wide (the fused kernel's loops over taps then cost more than the
    * taps: a 1×1 layer of 64 channels ran 1.8× slower fused than as a GEMM).
    */
-  conv2dMaxPool2d({ x, w, bias, y, g, pool, relu }: Conv2dMaxPool2dArgs): void {
+  conv2dMaxPool2d({ x, w, bias, y, g, pool, relu, argmax }: Conv2dMaxPool2dArgs): void {
     const px = this.ptr(x);
     const pw = this.ptr(w);
     const pb = bias === null ? 0 : this.ptr(bias);
     const py = this.out(y);
+    const pa = argmax == null ? 0 : this.out(argmax);
     const parallel = g.batch > 1 && this.convFlops(g) >= PARALLEL_FLOPS;
+    if (pa !== 0 && !winogradFits(g)) {
+      // With indices (training): each sample's convolution as conv2d computes it, into the thread's
+      // scratch, pooled from there: the unfused results to the bit, without the convolution's output
+      // (4× the pooled one) going through memory. Fused sums with indices ran slower than this.
+      const geom = this.convGeom(g);
+      const poolGeom = geom + 4 * POOL_RECORD_AT;
+      writePoolGeom(this.geomInts().subarray(POOL_RECORD_AT), pool);
+      const wPacked = this.packConvWeights(pw, pb, geom, false);
+      const base = this.scratch(this.convIndexedSizes().convPoolIndexedScratchBytes(geom));
+      this.run('conv2dMaxPoolIndexed', g.batch, 1, parallel, {
+        x: px,
+        wPacked,
+        bias: pb,
+        y: py,
+        arg: pa,
+        geom,
+        poolGeom,
+        relu: relu === true ? 1 : 0,
+        scratchBase: base,
+        scratchStride: this.scratchStride,
+      });
+      this.unstage();
+      return;
+    }
     if (g.strideH === 1 && g.strideW === 1 && g.kernelW >= 3 && !winogradFits(g)) {
       const geom = this.convGeom(g);
       const base = this.scratch(this.convPoolSizes().convPoolScratchBytes(geom));
@@ -1236,12 +1264,84 @@ export class WasmBackend implements Backend {
       this.run('maxPool2d', planes, 1, planes > 1 && nb * convSize >= 4 * PARALLEL_ELEMENTS, {
         x: h,
         y: py + n0 * outSize,
-        arg: 0,
+        arg: pa === 0 ? 0 : pa + n0 * outSize,
         geom: this.poolGeom(pg),
         relu: relu === true ? 1 : 0,
       });
     }
     this.unstage();
+  }
+
+  /**
+   * The weight gradient of a convolution followed by max pooling, from the pooled gradient: the filters
+   * assembly's poolWeightsFits takes (3×≤4, 5×5…8) run its conv2dPoolWeights (chunks own output
+   * channels, one chunk a thread: each pads every sample's input); others route
+   * the pooled gradient to the convolution's output (a buffer kept for the purpose), then run the
+   * convolution's weight gradient on it.
+   */
+  conv2dMaxPool2dBackwardWeights(a: Conv2dMaxPool2dBackwardWeightsArgs): void {
+    const { x, dy, argmax, mask, dw, db, g, pool } = a;
+    const accumulate = a.accumulate !== false;
+    const geom = this.convGeom(g);
+    const sizes = this.poolWeightsSizes();
+    if (!sizes.poolWeightsFits(geom)) {
+      const h = this.poolGradBuffer([g.batch, g.outChannels, g.outHeight, g.outWidth]);
+      this.maxPool2dBackward({ dy, argmax, dx: h, g: pool, mask });
+      this.conv2dBackwardWeights({ x, dy: h, dw, db, g, accumulate });
+      return;
+    }
+    const px = this.ptr(x);
+    const pdy = this.ptr(dy);
+    const pa = this.ptr(argmax);
+    const pm = mask === null ? 0 : this.ptr(mask);
+    const pdw = accumulate ? this.ptr(dw, true) : this.out(dw);
+    const pdb = db === null ? 0 : accumulate ? this.ptr(db, true) : this.out(db);
+    const base = this.scratch(sizes.poolWeightsScratchBytes(geom));
+    this.geomInts()[STATUS_WORD] = 0;
+    const parallel = g.outChannels > 1 && this.convFlops(g) >= 4 * PARALLEL_FLOPS;
+    this.runChunks('conv2dPoolWeights', g.outChannels, 1, this.chunks(g.outChannels, 1, parallel, 1), {
+      x: px,
+      dy: pdy,
+      arg: pa,
+      mask: pm,
+      dw: pdw,
+      db: pdb,
+      geom,
+      batch: g.batch,
+      pooled: pool.outHeight * pool.outWidth,
+      accumulate: accumulate ? 1 : 0,
+      scratchBase: base,
+      scratchStride: this.scratchStride,
+      status: geom + 4 * STATUS_WORD,
+    });
+    this.unstage();
+    if (this.geomInts()[STATUS_WORD] !== 0) {
+      checkArgmaxInside(argmax, pool);
+      throw new RangeError('conv2dMaxPool2dBackwardWeights: an argmax lies outside its plane');
+    }
+  }
+
+  private poolWeightsSizes(): {
+    poolWeightsFits(geom: number): number;
+    poolWeightsScratchBytes(geom: number): number;
+  } {
+    return this.runtime.direct as unknown as {
+      poolWeightsFits(geom: number): number;
+      poolWeightsScratchBytes(geom: number): number;
+    };
+  }
+
+  /** The convolution-output gradient of {@link conv2dMaxPool2dBackwardWeights}'s general path (kept). */
+  private poolGradBuffer(shape: number[]): Tensor {
+    const t = this.poolGrad;
+    if (t !== undefined && t.shape.length === 4 && t.shape.every((d, i) => d === shape[i])) return t;
+    if (t !== undefined) (t.storage as WasmStorage).release();
+    return (this.poolGrad = new Tensor(shape, this.allocate(shape.reduce((p, d) => p * d, 1))));
+  }
+  private poolGrad: Tensor | undefined;
+
+  private convIndexedSizes(): { convPoolIndexedScratchBytes(geom: number): number } {
+    return this.runtime.direct as unknown as { convPoolIndexedScratchBytes(geom: number): number };
   }
 
   private convPoolSizes(): { convPoolScratchBytes(geom: number): number } {
@@ -1332,4 +1432,5 @@ export function registerWasmKernels(): void {
   on(k.indexOutside, (a, be) => be.indexOutside(a));
   on(k.sgdUpdate, (a, be) => be.sgdUpdate(a));
   on(k.conv2dMaxPool2d, (a, be) => be.conv2dMaxPool2d(a));
+  on(k.conv2dMaxPool2dBackwardWeights, (a, be) => be.conv2dMaxPool2dBackwardWeights(a));
 }

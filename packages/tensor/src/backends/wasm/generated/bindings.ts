@@ -106,6 +106,34 @@ export interface KernelArgs {
     /** usize */
     scratchStride: number;
   };
+  conv2dPoolWeights: {
+    /** usize */
+    x: number;
+    /** usize */
+    dy: number;
+    /** usize */
+    arg: number;
+    /** usize */
+    mask: number;
+    /** usize */
+    dw: number;
+    /** usize */
+    db: number;
+    /** usize */
+    geom: number;
+    /** i32 */
+    batch: number;
+    /** i32 */
+    pooled: number;
+    /** i32 */
+    accumulate: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+    /** usize */
+    status: number;
+  };
   im2col: {
     /** usize */
     x: number;
@@ -145,6 +173,28 @@ export interface KernelArgs {
     y: number;
     /** usize */
     geom: number;
+    /** usize */
+    scratchBase: number;
+    /** usize */
+    scratchStride: number;
+  };
+  conv2dMaxPoolIndexed: {
+    /** usize */
+    x: number;
+    /** usize */
+    wPacked: number;
+    /** usize */
+    bias: number;
+    /** usize */
+    y: number;
+    /** usize */
+    arg: number;
+    /** usize */
+    geom: number;
+    /** usize */
+    poolGeom: number;
+    /** i32 */
+    relu: number;
     /** usize */
     scratchBase: number;
     /** usize */
@@ -559,10 +609,12 @@ export const KERNELS = [
   'channelCombine',
   'bernoulliMaskMul',
   'conv2dMaxPool',
+  'conv2dPoolWeights',
   'im2col',
   'col2im',
   'conv2dPackWeights',
   'conv2d',
+  'conv2dMaxPoolIndexed',
   'conv2dBackwardData',
   'conv2dBackwardWeights',
   'conv2dReduceWeights',
@@ -613,10 +665,37 @@ export const ARG_ORDER: { readonly [K in keyof KernelArgs]: readonly (keyof Kern
   channelCombine: ['a', 'alpha', 'b', 'center', 'beta', 'shift', 'y', 'C', 'inner'],
   bernoulliMaskMul: ['states', 'q', 'units', 'n', 'draw', 'limit', 'scale', 'mask', 'x', 'out'],
   conv2dMaxPool: ['x', 'w', 'bias', 'y', 'geom', 'relu', 'scratchBase', 'scratchStride'],
+  conv2dPoolWeights: [
+    'x',
+    'dy',
+    'arg',
+    'mask',
+    'dw',
+    'db',
+    'geom',
+    'batch',
+    'pooled',
+    'accumulate',
+    'scratchBase',
+    'scratchStride',
+    'status',
+  ],
   im2col: ['x', 'cols', 'geom'],
   col2im: ['cols', 'dx', 'geom'],
   conv2dPackWeights: ['w', 'bias', 'geom', 'transposed', 'dst'],
   conv2d: ['x', 'wPacked', 'bias', 'y', 'geom', 'scratchBase', 'scratchStride'],
+  conv2dMaxPoolIndexed: [
+    'x',
+    'wPacked',
+    'bias',
+    'y',
+    'arg',
+    'geom',
+    'poolGeom',
+    'relu',
+    'scratchBase',
+    'scratchStride',
+  ],
   conv2dBackwardData: ['dy', 'wPacked', 'dx', 'geom', 'scratchBase', 'scratchStride'],
   conv2dBackwardWeights: ['x', 'dy', 'geom', 'scratchBase', 'scratchStride', 'partialBase', 'partialStride'],
   conv2dReduceWeights: ['dw', 'db', 'geom', 'partialBase', 'partialStride', 'parts', 'accumulate'],
