@@ -133,6 +133,7 @@ const startupTrims = {
       'shadows',
       'ink',
       'extremes',
+      'jpeg-scan',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,

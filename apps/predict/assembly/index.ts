@@ -14,3 +14,4 @@ export { complement, cropInk, labelKinds, strokeLevel, strokeWidth, thresholdInk
 export { extremes } from './extremes';
 export { inflateZlib, INFLATE_WORK_BYTES } from './inflate';
 export { firstNonFinite } from './finite';
+export { decodeDcScan } from './jpeg-scan';

@@ -194,6 +194,21 @@ export interface PreprocessKernels {
     scale: number,
     offset: number,
   ): void;
+  decodeDcScan(
+    bytes: number,
+    length: number,
+    comps: number,
+    ncomp: number,
+    blocksX: number,
+    blocksY: number,
+    restartInterval: number,
+    grid: number,
+    gridW: number,
+    gridLen: number,
+    q: number,
+    preds: number,
+    ring: number,
+  ): number;
 }
 
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */
