@@ -28,11 +28,11 @@ let nbits: i32 = 0;
 /** Data bytes fetched since the segment began; zero bytes fed after a marker or the end. */
 let fetched: i32 = 0;
 let zeros: i64 = 0;
+/** Bit i: whether the i-th last data byte fetched was a stuffed 0xFF00 (two bytes of the data). */
+let stuffed: u64 = 0;
 let stopped = false;
 let stopAt: i32 = 0;
 let segStart: i32 = 0;
-/** Ring of 16 i32: the byte position after each fetched data byte. */
-let ring: usize = 0;
 let status: i32 = 0;
 
 function begin(at: i32): void {
@@ -42,34 +42,53 @@ function begin(at: i32): void {
   nbits = 0;
   fetched = 0;
   zeros = 0;
+  stuffed = 0;
   stopped = false;
 }
 
+/** 0x01 in every byte (an exact 64-bit literal would lose precision as a JavaScript number). */
+const BYTE_ONES: u64 = <u64>0x01010101 | ((<u64>0x01010101) << 32);
+
 /** Tops the buffer up to at least 57 bits: data bytes, then zeros from a marker or the end on. */
 function fill(): void {
+  // Most often the next 8 bytes hold no 0xFF: as many as fit are taken at once.
+  if (!stopped && nbits < 32 && pos + 8 <= len) {
+    const w = load<u64>(data + <usize>pos);
+    if (((~w - BYTE_ONES) & w & (BYTE_ONES << 7)) === 0) {
+      const k = (63 - nbits) >> 3;
+      const n = k << 3;
+      buf = (buf << (<u64>n)) | (bswap<u64>(w) >> <u64>(64 - n));
+      nbits += n;
+      pos += k;
+      fetched += k;
+      stuffed <<= <u64>k;
+    }
+  }
   while (nbits <= 56) {
     let b: u32 = 0;
     if (!stopped) {
+      let skip = 1;
       if (pos < len) {
         b = load<u8>(data + <usize>pos);
         if (b === 0xff) {
-          if (pos + 1 < len && load<u8>(data + <usize>pos + 1) === 0) pos += 2;
+          if (pos + 1 < len && load<u8>(data + <usize>pos + 1) === 0) skip = 2;
           else {
             stopped = true;
             stopAt = pos;
             b = 0;
           }
-        } else pos++;
+        }
       } else {
         stopped = true;
         stopAt = pos;
       }
+      if (!stopped) {
+        pos += skip;
+        fetched++;
+        stuffed = (stuffed << 1) | <u64>(skip - 1);
+      }
     }
     if (stopped) zeros++;
-    else {
-      store<i32>(ring + ((<usize>(fetched & 15)) << 2), pos);
-      fetched++;
-    }
     buf = (buf << 8) | <u64>b;
     nbits += 8;
   }
@@ -80,12 +99,13 @@ function usedBytes(): i64 {
   return <i64>fetched + zeros - <i64>(nbits >> 3);
 }
 
-/** The library reader's position. */
+/** The library reader's position: after the last byte it fetched (`pos` is after the last fetched). */
 function readerAt(): i32 {
   const used = usedBytes();
   if (used > <i64>fetched) return stopAt;
   if (used === 0) return segStart;
-  return load<i32>(ring + ((<usize>((<i32>used - 1) & 15)) << 2));
+  const ahead = fetched - <i32>used; // at most 8
+  return pos - ahead - <i32>popcnt<u64>(stuffed & (((<u64>1) << (<u64>ahead)) - 1));
 }
 
 /** The library's `ended`: a bit past the end of the data was used. */
@@ -93,23 +113,12 @@ function ended(): bool {
   return usedBytes() > <i64>fetched && stopAt >= len;
 }
 
-function receive(n: i32): i32 {
-  if (n === 0) return 0;
-  if (nbits < n) fill();
-  nbits -= n;
-  return <i32>(buf >> <u64>nbits) & ((1 << n) - 1);
-}
-
-/** The next symbol of table `t`, or -1 with `status` set. */
-function decode(t: usize): i32 {
-  if (nbits < 16) fill();
-  const look = <i32>(buf >> <u64>(nbits - 16)) & 0xffff;
-  const e: i32 = load<u16>(t + LUT + ((<usize>(look >> (16 - LUT_BITS))) << 1));
-  if (e !== 0) {
-    nbits -= e >> 8;
-    return e & 255;
-  }
-  // Longer codes (or invalid ones): the library's search, length by length.
+/**
+ * The symbol of table `t` whose code is the first bits of `look` (the next 16 bits), when longer than
+ * the lookup's or outside the table: the library's search, length by length. Uses the code's bits;
+ * -1 with `status` set when the code is invalid or its symbol outside the table.
+ */
+function decodeSlow(t: usize, look: i32): i32 {
   for (let l = 1; l <= 16; l++) {
     const code = look >> (16 - l);
     if (code <= load<i32>(t + ((<usize>l) << 2))) {
@@ -125,6 +134,58 @@ function decode(t: usize): i32 {
   }
   status = BAD_CODE;
   return -1;
+}
+
+/**
+ * Reads one block's codes with tables `dc` and `ac`: returns the DC difference (0 with `status` set
+ * on an error). The AC coefficients are skipped, each code and its extra bits in one step.
+ */
+function skipBlock(dc: usize, ac: usize): i32 {
+  if (nbits < 32) fill();
+  let look = <i32>(buf >> <u64>(nbits - 16)) & 0xffff;
+  let e: i32 = load<u16>(dc + LUT + ((<usize>(look >> (16 - LUT_BITS))) << 1));
+  let t: i32;
+  if (e !== 0) {
+    nbits -= e >> 8;
+    t = e & 255;
+  } else {
+    t = decodeSlow(dc, look);
+    if (t < 0) return 0;
+  }
+  if (t > 16) {
+    status = BAD_CODE;
+    return 0;
+  }
+  let diff = 0;
+  if (t > 0) {
+    // At least 16 bits are left after a code of at most 16 from 32.
+    nbits -= t;
+    const r = <i32>(buf >> <u64>nbits) & ((1 << t) - 1);
+    diff = r < 1 << (t - 1) ? r - (1 << t) + 1 : r;
+  }
+  for (let i = 1; i < 64; ) {
+    if (nbits < 32) fill();
+    look = <i32>(buf >> <u64>(nbits - 16)) & 0xffff;
+    e = load<u16>(ac + LUT + ((<usize>(look >> (16 - LUT_BITS))) << 1));
+    let rs: i32;
+    if (e !== 0) {
+      nbits -= e >> 8;
+      rs = e & 255;
+    } else {
+      rs = decodeSlow(ac, look);
+      if (rs < 0) return 0;
+    }
+    const size = rs & 15;
+    if (size === 0) {
+      if (rs >> 4 !== 15) break;
+      i += 16;
+      continue;
+    }
+    // The coefficient's bits (at most 15, and at least 16 are left) are not needed.
+    nbits -= size;
+    i += (rs >> 4) + 1;
+  }
+  return diff;
 }
 
 /** Fills table `t`'s lookup of the codes of up to LUT_BITS bits (0: look further). */
@@ -147,8 +208,7 @@ function buildLut(t: usize): void {
 /**
  * Decodes one sequential scan: `len` bytes of entropy-coded data (and what follows) at `bytes`,
  * `ncomp` components described at `comps`, `blocksX`×`blocksY` MCUs, keeping luma DC values as
- * luminance in `grid` (f32, `gridW` a row, `gridLen` cells). `preds`: ncomp i32, `ringAt`: 16 i32 of
- * scratch. Returns the offset after the last byte read, or TRUNCATED, BAD_CODE, or UNSUPPORTED (a
+ * luminance in `grid` (f32, `gridW` a row, `gridLen` cells). `preds`: ncomp i32 of scratch. Returns the offset after the last byte read, or TRUNCATED, BAD_CODE, or UNSUPPORTED (a
  * symbol outside its table, which the library's JavaScript handles).
  */
 export function decodeDcScan(
@@ -164,11 +224,9 @@ export function decodeDcScan(
   gridLen: i32,
   q: f64,
   preds: usize,
-  ringAt: usize,
 ): i32 {
   data = bytes;
   len = length;
-  ring = ringAt;
   status = 0;
   begin(0);
   for (let k = 0; k < ncomp; k++) {
@@ -200,27 +258,10 @@ export function decodeDcScan(
       const pk = preds + ((<usize>k) << 2);
       for (let v = 0; v < cv; v++) {
         for (let h = 0; h < ch; h++) {
-          const t = decode(dc);
-          if (t < 0) return status;
-          if (t > 16) return BAD_CODE;
-          let pred = load<i32>(pk);
-          if (t > 0) {
-            const r = receive(t);
-            pred += r < 1 << (t - 1) ? r - (1 << t) + 1 : r;
-            store<i32>(pk, pred);
-          }
-          for (let i = 1; i < 64; ) {
-            const rs = decode(ac);
-            if (rs < 0) return status;
-            const size = rs & 15;
-            if (size === 0) {
-              if (rs >> 4 !== 15) break;
-              i += 16;
-              continue;
-            }
-            i += (rs >> 4) + 1;
-            receive(size);
-          }
+          const diff = skipBlock(dc, ac);
+          if (status !== 0) return status;
+          const pred = load<i32>(pk) + diff;
+          store<i32>(pk, pred);
           const bx = mx * ch + h;
           if (luma && bx < gridW) {
             const cell = (my * cv + v) * gridW + bx;

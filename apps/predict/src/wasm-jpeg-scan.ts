@@ -18,13 +18,12 @@ export { type Huffman, type ScanComponent, type ScanFrame, Truncated, buildHuffm
 /** Largest work, in bytes of the module's memory, done compiled. */
 const MAX_BYTES = 256 << 20;
 
-// The kernel's layout (assembly/jpeg-scan.ts): component records, predictions, a ring of positions,
-// tables, then the grid and the bytes.
+// The kernel's layout (assembly/jpeg-scan.ts): component records, predictions, tables, then the
+// grid and the bytes.
 const COMPONENT_BYTES = 32;
 const MAX_COMPONENTS = 4;
 const PREDS = MAX_COMPONENTS * COMPONENT_BYTES;
-const RING = PREDS + 4 * MAX_COMPONENTS;
-const TABLES = RING + 64;
+const TABLES = PREDS + 4 * MAX_COMPONENTS;
 const TABLE_BYTES = 1536;
 const GRID = TABLES + 2 * MAX_COMPONENTS * TABLE_BYTES;
 
@@ -94,7 +93,6 @@ export function decodeScanCompiled(
     grid.length,
     q,
     PREDS,
-    RING,
   );
   if (r < 0) return r;
   grid.set(gridHeap);

@@ -207,7 +207,6 @@ export interface PreprocessKernels {
     gridLen: number,
     q: number,
     preds: number,
-    ring: number,
   ): number;
 }
 
