@@ -134,6 +134,7 @@ const startupTrims = {
       'ink',
       'extremes',
       'jpeg-scan',
+      'jpeg-full',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,

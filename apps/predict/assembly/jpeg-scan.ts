@@ -277,3 +277,47 @@ export function decodeDcScan(
   }
   return readerAt();
 }
+
+// The reader for the full decode (assembly/jpeg-full.ts), which stops at any marker or the end.
+
+/** Starts reading `length` bytes at `bytes` from offset `at`. */
+export function bitsBegin(bytes: usize, length: i32, at: i32): void {
+  data = bytes;
+  len = length;
+  status = 0;
+  begin(at);
+}
+
+/** Builds table `t`'s lookup. */
+export function bitsTable(t: usize): void {
+  buildLut(t);
+}
+
+/** The byte after the last one holding a used bit (the position of a one-byte-at-a-time reader). */
+export function bitsPosition(): i32 {
+  return readerAt();
+}
+
+/** Whether a bit past a marker or the end of the data was used. */
+export function bitsOverrun(): bool {
+  return usedBytes() > <i64>fetched;
+}
+
+/** The next symbol of table `t`, or -1 (an invalid code, or a symbol outside the table). */
+export function bitsSymbol(t: usize): i32 {
+  if (nbits < 32) fill();
+  const look = <i32>(buf >> <u64>(nbits - 16)) & 0xffff;
+  const e: i32 = load<u16>(t + LUT + ((<usize>(look >> (16 - LUT_BITS))) << 1));
+  if (e !== 0) {
+    nbits -= e >> 8;
+    return e & 255;
+  }
+  return decodeSlow(t, look);
+}
+
+/** The next `n` bits (n ≤ 16) as a number. */
+export function bitsReceive(n: i32): i32 {
+  if (nbits < 16) fill();
+  nbits -= n;
+  return <i32>(buf >> <u64>nbits) & ((1 << n) - 1);
+}

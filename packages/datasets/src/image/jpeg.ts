@@ -4,7 +4,7 @@
  * (each 8×8 block's mean: an exact area-average downscale, and no inverse DCT); everything else
  * goes through jpeg-js, a complete pure-JS decoder.
  */
-import jpeg from 'jpeg-js';
+import { decodeFull } from './jpeg-full.js';
 import { type Huffman, Truncated, buildHuffman, decodeScan } from './jpeg-scan.js';
 import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 
@@ -104,42 +104,6 @@ export function decodeJpegLuminance(
     return decodeDc(bytes, frame, file);
   }
   return decodeFull(bytes, frame, file, maxPixels);
-}
-
-function decodeFull(bytes: Uint8Array, frame: Frame, file: string, maxPixels: number): Luminance {
-  let img: { width: number; height: number; data: Uint8Array };
-  try {
-    img = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: true,
-      maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)),
-      maxMemoryUsageInMB: 4096,
-    });
-  } catch (e) {
-    // jpeg-js reports its own findings as plain Errors; a TypeError or RangeError is it tripping over
-    // malformed data, whose text would mean nothing to the user.
-    const known = e instanceof Error && e.constructor === Error;
-    throw new ImageError(
-      file,
-      known
-        ? `corrupt or unsupported JPEG (${(e as Error).message})`
-        : 'corrupt or unsupported JPEG (the decoder failed on malformed data)',
-    );
-  }
-  const { width, height, data } = img;
-  if (width !== frame.width || height !== frame.height || data.length < 4 * width * height) {
-    throw new ImageError(
-      file,
-      'corrupt or unsupported JPEG (the decoded size does not match the frame header)',
-    );
-  }
-  const n = width * height;
-  const lum = new Float32Array(n);
-  const inv = 1 / 255;
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    lum[i] = (0.299 * data[j] + 0.587 * data[j + 1] + 0.114 * data[j + 2]) * inv;
-  }
-  return { width, height, lum, alpha: null };
 }
 
 /**
