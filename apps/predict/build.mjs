@@ -133,6 +133,8 @@ const startupTrims = {
       'shadows',
       'ink',
       'extremes',
+      'jpeg-scan',
+      'jpeg-full',
     ];
     const imageModule = new RegExp(
       `[/\\\\]datasets[/\\\\]src[/\\\\]image[/\\\\](?:preprocess[/\\\\])?(${kernels.join('|')})\\.js$`,

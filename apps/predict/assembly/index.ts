@@ -14,3 +14,5 @@ export { complement, cropInk, labelKinds, strokeLevel, strokeWidth, thresholdInk
 export { extremes } from './extremes';
 export { inflateZlib, INFLATE_WORK_BYTES } from './inflate';
 export { firstNonFinite } from './finite';
+export { decodeDcScan } from './jpeg-scan';
+export { decodeJpegScan, jpegLuminance } from './jpeg-full';

@@ -191,6 +191,41 @@ export interface PreprocessKernels {
     scale: number,
     offset: number,
   ): void;
+  decodeDcScan(
+    bytes: number,
+    length: number,
+    comps: number,
+    ncomp: number,
+    blocksX: number,
+    blocksY: number,
+    restartInterval: number,
+    grid: number,
+    gridW: number,
+    gridLen: number,
+    q: number,
+    preds: number,
+  ): number;
+  decodeJpegScan(
+    bytes: number,
+    length: number,
+    at: number,
+    comps: number,
+    ncomp: number,
+    mcusX: number,
+    mcusY: number,
+    restartInterval: number,
+    zigzag: number,
+    zz: number,
+  ): number;
+  jpegLuminance(
+    comps: number,
+    ncomp: number,
+    width: number,
+    height: number,
+    maxH: number,
+    maxV: number,
+    lum: number,
+  ): void;
 }
 
 /** Largest memory the kernels are given; bigger work runs in JavaScript. */

@@ -4,7 +4,8 @@
  * (each 8×8 block's mean: an exact area-average downscale, and no inverse DCT); everything else
  * goes through jpeg-js, a complete pure-JS decoder.
  */
-import jpeg from 'jpeg-js';
+import { decodeFull } from './jpeg-full.js';
+import { type Huffman, Truncated, buildHuffman, decodeScan } from './jpeg-scan.js';
 import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 
 /** Above this many pixels a baseline JPEG is decoded at 1/8 scale (preprocessing works at ≤ 160 px). */
@@ -24,35 +25,6 @@ interface Frame {
   type: number;
   precision: number;
   components: Component[];
-}
-
-/** A huffman table in the form of ITU T.81 F.2.2.3: smallest/largest code and symbol index per length. */
-interface Huffman {
-  maxCode: Int32Array;
-  valPtr: Int32Array;
-  minCode: Int32Array;
-  values: Uint8Array;
-}
-
-function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
-  const maxCode = new Int32Array(18).fill(-1);
-  const minCode = new Int32Array(17);
-  const valPtr = new Int32Array(17);
-  let code = 0;
-  let k = 0;
-  for (let len = 1; len <= 16; len++) {
-    const n = counts[len - 1];
-    if (n > 0) {
-      valPtr[len] = k;
-      minCode[len] = code;
-      code += n;
-      k += n;
-      maxCode[len] = code - 1;
-    }
-    code <<= 1;
-  }
-  maxCode[17] = 0x7fffffff;
-  return { maxCode, valPtr, minCode, values };
 }
 
 /** The SOF frame header of JPEG bytes (or undefined if none before the first scan). */
@@ -134,42 +106,6 @@ export function decodeJpegLuminance(
   return decodeFull(bytes, frame, file, maxPixels);
 }
 
-function decodeFull(bytes: Uint8Array, frame: Frame, file: string, maxPixels: number): Luminance {
-  let img: { width: number; height: number; data: Uint8Array };
-  try {
-    img = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: true,
-      maxResolutionInMP: Math.max(1, Math.ceil(maxPixels / 1e6)),
-      maxMemoryUsageInMB: 4096,
-    });
-  } catch (e) {
-    // jpeg-js reports its own findings as plain Errors; a TypeError or RangeError is it tripping over
-    // malformed data, whose text would mean nothing to the user.
-    const known = e instanceof Error && e.constructor === Error;
-    throw new ImageError(
-      file,
-      known
-        ? `corrupt or unsupported JPEG (${(e as Error).message})`
-        : 'corrupt or unsupported JPEG (the decoder failed on malformed data)',
-    );
-  }
-  const { width, height, data } = img;
-  if (width !== frame.width || height !== frame.height || data.length < 4 * width * height) {
-    throw new ImageError(
-      file,
-      'corrupt or unsupported JPEG (the decoded size does not match the frame header)',
-    );
-  }
-  const n = width * height;
-  const lum = new Float32Array(n);
-  const inv = 1 / 255;
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    lum[i] = (0.299 * data[j] + 0.587 * data[j + 1] + 0.114 * data[j + 2]) * inv;
-  }
-  return { width, height, lum, alpha: null };
-}
-
 /**
  * Whether the DC path applies: a baseline (or extended sequential, huffman) frame of one component
  * or of three YCbCr ones with the luma at full sampling, and no Adobe marker saying RGB or CMYK.
@@ -190,76 +126,6 @@ function dcDecodable(bytes: Uint8Array, frame: Frame): boolean {
     at += 2 + length;
   }
   return true;
-}
-
-/** A bit reader over entropy-coded data, undoing 0xFF00 stuffing and stopping at markers. */
-class Bits {
-  at: number;
-  private acc = 0;
-  private count = 0;
-  /** A marker (or the end of the data) was reached: further bits are zeros. */
-  hitMarker = false;
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-  ) {
-    this.at = start;
-  }
-  bit(): number {
-    if (this.count === 0) {
-      let byte = 0;
-      if (this.at >= this.bytes.length) this.hitMarker = true;
-      else {
-        byte = this.bytes[this.at];
-        if (byte === 0xff) {
-          const next = this.bytes[this.at + 1];
-          if (next === 0) this.at += 2;
-          else {
-            this.hitMarker = true;
-            byte = 0;
-          }
-        } else this.at++;
-      }
-      this.acc = byte;
-      this.count = 8;
-    }
-    this.count--;
-    return (this.acc >> this.count) & 1;
-  }
-  receive(n: number): number {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = (v << 1) | this.bit();
-    return v;
-  }
-  decode(t: Huffman): number {
-    let code = this.bit();
-    let len = 1;
-    while (code > t.maxCode[len]) {
-      code = (code << 1) | this.bit();
-      len++;
-      if (len > 16) throw new Error('bad huffman code');
-    }
-    return t.values[t.valPtr[len] + code - t.minCode[len]];
-  }
-  /** The data ran out (not a marker): the file is cut short. */
-  get ended(): boolean {
-    return this.hitMarker && this.at >= this.bytes.length;
-  }
-  /** Drops buffered bits and steps over an RSTn marker. */
-  restart(): void {
-    this.count = 0;
-    this.hitMarker = false;
-    if (this.bytes[this.at] === 0xff && this.bytes[this.at + 1] >= 0xd0 && this.bytes[this.at + 1] <= 0xd7) {
-      this.at += 2;
-    }
-  }
-}
-
-/** The entropy-coded data ended before the last block. */
-class Truncated extends Error {}
-
-function extend(v: number, t: number): number {
-  return v < 1 << (t - 1) ? v - (1 << t) + 1 : v;
 }
 
 /** 1/8-scale decode: each luma block's DC coefficient is the mean of its 8×8 pixels. */
@@ -325,12 +191,23 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
           fail('corrupt or unsupported JPEG (scan refers to a missing component or table)');
         scan.push({ index, dc: dc as Huffman, ac: ac as Huffman });
       }
-      const bits = new Bits(bytes, end);
+      let scanEnd = end;
       const q = quant.get(luma.tq);
       if (q === undefined) fail('corrupt or unsupported JPEG (no quantization table for the luma)');
       try {
         if (scan.some((c) => c.index === 0)) {
-          decodeScan(bits, frame, scan, restartInterval, mcusX, mcusY, grid, gridW, q as number);
+          scanEnd = decodeScan(
+            bytes,
+            end,
+            frame,
+            scan,
+            restartInterval,
+            mcusX,
+            mcusY,
+            grid,
+            gridW,
+            q as number,
+          );
           decodedLuma = true;
         }
       } catch (e) {
@@ -342,7 +219,7 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
         );
       }
       // Skip to the next marker after this scan.
-      let p = Math.max(bits.at, end);
+      let p = Math.max(scanEnd, end);
       while (
         p + 1 < bytes.length &&
         !(bytes[p] === 0xff && bytes[p + 1] !== 0 && (bytes[p + 1] < 0xd0 || bytes[p + 1] > 0xd7))
@@ -361,68 +238,4 @@ function decodeDc(bytes: Uint8Array, frame: Frame, file: string): Luminance {
     for (let x = 0; x < width; x++) lum[y * width + x] = grid[y * gridW + x];
   }
   return { width, height, lum, alpha: null, downscale: 8 };
-}
-
-/**
- * Huffman-decodes one sequential scan, keeping the luma blocks' DC values as luminance in [0, 1]
- * (DC·q/8 + 128 is the block's mean sample; in YCbCr the luma is the Rec. 601 luminance).
- */
-function decodeScan(
-  bits: Bits,
-  frame: Frame,
-  scan: { index: number; dc: Huffman; ac: Huffman }[],
-  restartInterval: number,
-  mcusX: number,
-  mcusY: number,
-  grid: Float32Array,
-  gridW: number,
-  q: number,
-): void {
-  const preds = new Int32Array(scan.length);
-  const single = scan.length === 1;
-  const c0 = frame.components[scan[0].index];
-  // A one-component scan is not interleaved: its blocks cover that component's own extent.
-  const maxH = Math.max(...frame.components.map((c) => c.h));
-  const maxV = Math.max(...frame.components.map((c) => c.v));
-  const blocksX = single ? Math.ceil(Math.ceil((frame.width * c0.h) / maxH) / 8) : mcusX;
-  const blocksY = single ? Math.ceil(Math.ceil((frame.height * c0.v) / maxV) / 8) : mcusY;
-  const total = blocksX * blocksY;
-  const block = (k: number, bx: number, by: number): void => {
-    const { dc, ac, index } = scan[k];
-    const t = bits.decode(dc);
-    if (t > 16) throw new Error('bad DC size');
-    preds[k] += t === 0 ? 0 : extend(bits.receive(t), t);
-    for (let i = 1; i < 64; ) {
-      const rs = bits.decode(ac);
-      const size = rs & 15;
-      const run = rs >> 4;
-      if (size === 0) {
-        if (run !== 15) break;
-        i += 16;
-        continue;
-      }
-      i += run + 1;
-      bits.receive(size);
-    }
-    if (index === 0 && bx < gridW) {
-      const v = (preds[k] * q) / 8 + 128;
-      grid[by * gridW + bx] = Math.max(0, Math.min(255, v)) / 255;
-    }
-  };
-  for (let m = 0; m < total; m++) {
-    if (restartInterval > 0 && m > 0 && m % restartInterval === 0) {
-      bits.restart();
-      preds.fill(0);
-    }
-    const mx = m % blocksX;
-    const my = Math.floor(m / blocksX);
-    if (single) block(0, mx, my);
-    else {
-      for (let k = 0; k < scan.length; k++) {
-        const c = frame.components[scan[k].index];
-        for (let v = 0; v < c.v; v++) for (let h = 0; h < c.h; h++) block(k, mx * c.h + h, my * c.v + v);
-      }
-    }
-    if (bits.ended) throw new Truncated();
-  }
 }
