@@ -6,11 +6,15 @@
 import * as k from '../kernels/index.js';
 import { runKernel } from '../kernels/kernel.js';
 import { type Shape, ShapeError, conv2dGeometry, formatShape, pool2dGeometry } from '../shape.js';
-import { zeros } from '../creation.js';
 import { IntTensor, type Tensor } from '../tensor.js';
-import type { Conv2dBackwardWeightsOptions, Conv2dOptions } from './conv.js';
+import {
+  type Conv2dBackwardWeightsOptions,
+  type Conv2dOptions,
+  checkShapeArg,
+  weightGradOutputs,
+} from './conv.js';
 import type { Pool2dOptions } from './pool.js';
-import { assertFloat, assertNoAlias, isDims4, output, sameDims } from './util.js';
+import { assertFloat, assertNoAlias, output, sameDims } from './util.js';
 
 /** Options of {@link conv2dMaxPool2d}. */
 export interface Conv2dMaxPool2dOptions extends Conv2dOptions {
@@ -114,11 +118,7 @@ export function conv2dMaxPool2dBackwardWeights(
   assertFloat(op, 'x', x);
   assertFloat(op, 'dy', dy);
   if (!(argmax instanceof IntTensor)) throw new TypeError(`${op}: argmax must be an IntTensor`);
-  if (!isDims4(weightShape)) {
-    throw new ShapeError(
-      `${op}: weightShape must be 4 non-negative integers, got ${formatShape(weightShape)}`,
-    );
-  }
+  checkShapeArg(op, 'weightShape', weightShape);
   const g = conv2dGeometry(x.shape, weightShape, options.stride ?? 1, options.padding ?? 0, op);
   const w = options.pool ?? POOL_2X2;
   const convOut = [g.batch, g.outChannels, g.outHeight, g.outWidth];
@@ -135,13 +135,7 @@ export function conv2dMaxPool2dBackwardWeights(
       );
     }
   }
-  const dw = options.dw === undefined ? zeros(weightShape) : output(op, weightShape, options.dw, 'dw');
-  const db =
-    options.db === undefined
-      ? zeros([g.outChannels])
-      : options.db === null
-        ? null
-        : output(op, [g.outChannels], options.db, 'db');
+  const { dw, db } = weightGradOutputs(op, weightShape, options);
   const args = {
     x,
     dy,

@@ -50,7 +50,8 @@ function checkDy(op: string, dy: Tensor, g: Conv2dGeometry): void {
   }
 }
 
-function checkShapeArg(op: string, what: string, shape: Shape): void {
+/** Throws unless `shape` (an argument naming a tensor's shape) is 4 non-negative integers. */
+export function checkShapeArg(op: string, what: string, shape: Shape): void {
   if (!isDims4(shape)) {
     throw new ShapeError(`${op}: ${what} must be 4 non-negative integers, got ${formatShape(shape)}`);
   }
@@ -151,13 +152,7 @@ export function conv2dBackwardWeights(
   checkShapeArg(op, 'weightShape', weightShape);
   const g = conv2dGeometry(x.shape, weightShape, options.stride ?? 1, options.padding ?? 0, op);
   checkDy(op, dy, g);
-  const dw = options.dw === undefined ? zeros(weightShape) : output(op, weightShape, options.dw, 'dw');
-  const db =
-    options.db === undefined
-      ? zeros([g.outChannels])
-      : options.db === null
-        ? null
-        : output(op, [g.outChannels], options.db, 'db');
+  const { dw, db } = weightGradOutputs(op, weightShape, options);
   assertNoAlias(op, dw, x, 'x', false, 'dw');
   assertNoAlias(op, dw, dy, 'dy', false, 'dw');
   if (db !== null) {
@@ -165,6 +160,22 @@ export function conv2dBackwardWeights(
     assertNoAlias(op, db, dw, 'dw', false, 'db');
   }
   runKernel(k.conv2dBackwardWeights, { x, dy, dw, db, g, accumulate: options.accumulate !== false });
+  return { dw, db };
+}
+
+/**
+ * The weight and bias gradients a convolution's weight-gradient op writes: the caller's `dw`/`db`
+ * (checked against weight [O, C, kH, kW] and bias [O]), else fresh zeros; no `db` when it is null.
+ */
+export function weightGradOutputs(
+  op: string,
+  weightShape: Shape,
+  options: { dw?: Tensor; db?: Tensor | null },
+): { dw: Tensor; db: Tensor | null } {
+  const dw = options.dw === undefined ? zeros(weightShape) : output(op, weightShape, options.dw, 'dw');
+  const bias = [weightShape[0]];
+  const db =
+    options.db === undefined ? zeros(bias) : options.db === null ? null : output(op, bias, options.db, 'db');
   return { dw, db };
 }
 
