@@ -2,12 +2,12 @@
 // jpeg-js decode (image/jpeg-full.ts), which it stands in for in the bundle: the same luminance bits
 // on photos of many sizes, qualities, subsamplings and restart intervals, and the library's own
 // results and errors on everything it hands back (progressive, several scans, damaged data).
-import { readFileSync } from 'node:fs';
 import { Random } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { decodeFull as decodeFullJs } from '../../../packages/datasets/src/image/jpeg-full.js';
 import { readJpegFrame } from '../../../packages/datasets/src/image/jpeg.js';
 import { decodeFull, decodeFullCompiled } from '../src/wasm-jpeg-full.js';
+import { RING, fixture, libraryFixture } from './jpeg-fixtures.js';
 import { photo, toJpeg } from './photos.js';
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
@@ -22,17 +22,6 @@ function run(decode: typeof decodeFullJs, bytes: Uint8Array) {
   }
 }
 
-const fixture = (path: string) => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
-
-/** A ring drawn as a 28×28 digit, for photos without MNIST. */
-const DIGIT = (() => {
-  const d = new Uint8Array(784);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) d[y * 28 + x] = Math.abs(Math.hypot(x - 14, y - 14) - 8) < 2 ? 255 : 0;
-  }
-  return d;
-})();
-
 /** Baseline photos of one scan: cjpeg's subsamplings and restart intervals, jpeg-js's at many sizes. */
 function photos(): [string, Uint8Array][] {
   const out: [string, Uint8Array][] = [
@@ -41,9 +30,9 @@ function photos(): [string, Uint8Array][] {
     'jpeg-gray-restart7.jpg',
     'jpeg-411-optimized.jpg',
     'jpeg-440-restart-rows.jpg',
-  ].map((n) => [n, fixture(`fixtures/${n}`)]);
+  ].map((n) => [n, fixture(n)]);
   for (const n of ['gray-restart.jpg', 'ycc420-restart.jpg', 'ycc422.jpg', 'ycc444-optimized.jpg']) {
-    out.push([n, fixture(`../../../packages/datasets/test/fixtures/${n}`)]);
+    out.push([n, libraryFixture(n)]);
   }
   const rng = new Random(13);
   const kinds = ['clean', 'ruled', 'shadow', 'edge', 'vignette', 'blue'] as const;
@@ -53,7 +42,7 @@ function photos(): [string, Uint8Array][] {
     const quality = 5 + rng.int(96);
     out.push([
       `jpeg-js ${w}×${h} q${quality}`,
-      toJpeg(photo(DIGIT, kinds[i % kinds.length], rng, w, h), quality),
+      toJpeg(photo(RING, kinds[i % kinds.length], rng, w, h), quality),
     ]);
   }
   return out;
@@ -75,11 +64,10 @@ describe('compiled full-scale JPEG decode', () => {
   });
 
   it('hands progressive and several-scan images to jpeg-js', () => {
-    for (const path of [
-      '../../../packages/datasets/test/fixtures/progressive.jpg',
-      'fixtures/jpeg-420-separate-scans.jpg',
-    ]) {
-      const bytes = fixture(path);
+    for (const [path, bytes] of [
+      ['progressive.jpg', libraryFixture('progressive.jpg')],
+      ['jpeg-420-separate-scans.jpg', fixture('jpeg-420-separate-scans.jpg')],
+    ] as const) {
       expect(decodeFullCompiled(bytes, readJpegFrame(bytes, path))).toBeNull();
       expect(run(decodeFull, bytes)).toEqual(run(decodeFullJs, bytes));
     }

@@ -2,7 +2,6 @@
 // JavaScript (image/jpeg-scan.ts), which it stands in for in the bundle: the same grid bits, the same
 // end position and the same errors, on photos of several sizes, subsamplings and restart intervals,
 // and on truncated and damaged data.
-import { readFileSync } from 'node:fs';
 import { Random } from '@scratchnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { decodeJpegLuminance, readJpegFrame } from '../../../packages/datasets/src/image/jpeg.js';
@@ -14,6 +13,7 @@ import {
   decodeScan as decodeScanJs,
 } from '../../../packages/datasets/src/image/jpeg-scan.js';
 import { decodeScan, decodeScanCompiled } from '../src/wasm-jpeg-scan.js';
+import { RING, fixture, libraryFixture } from './jpeg-fixtures.js';
 import { photo, toJpeg } from './photos.js';
 
 /** The arguments of the first scan holding the luma, read from the headers as the library's DC path does. */
@@ -88,19 +88,6 @@ function compiledKind(bytes: Uint8Array, args: ReturnType<typeof lumaScan>): str
   return (r as number) >= 0 ? 'ok' : ['', 'truncated', 'invalid', 'unsupported'][-(r as number)];
 }
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`fixtures/${name}`, import.meta.url)));
-const libraryFixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`../../../packages/datasets/test/fixtures/${name}`, import.meta.url)));
-
-/** A ring drawn as a 28×28 digit, for photos without MNIST. */
-const DIGIT = (() => {
-  const d = new Uint8Array(784);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) d[y * 28 + x] = Math.abs(Math.hypot(x - 14, y - 14) - 8) < 2 ? 255 : 0;
-  }
-  return d;
-})();
-
 /** Photos: cjpeg's subsamplings and restart intervals, the library's fixtures, jpeg-js's at several sizes. */
 function photos(): [string, Uint8Array][] {
   const out: [string, Uint8Array][] = [
@@ -121,7 +108,7 @@ function photos(): [string, Uint8Array][] {
     [200, 150, 95],
     [641, 479, 75],
   ]) {
-    out.push([`jpeg-js ${w}×${h} q${quality}`, toJpeg(photo(DIGIT, 'shadow', rng, w, h), quality)]);
+    out.push([`jpeg-js ${w}×${h} q${quality}`, toJpeg(photo(RING, 'shadow', rng, w, h), quality)]);
   }
   return out;
 }
