@@ -95,30 +95,53 @@ const startupTrims = {
       namespace: 'jpeg-decoder',
       pluginData: args.resolveDir,
     }));
+    // Loaded on first decode: the decoder's module code builds its tables and closures, which a run
+    // without a JPEG never needs.
     build.onLoad({ filter: /.*/, namespace: 'jpeg-decoder' }, (args) => ({
-      contents: "module.exports = { decode: require('jpeg-js/lib/decoder.js') };",
+      contents: [
+        `let decode;`,
+        `export default {`,
+        `  decode(...a) { return (decode ??= require('jpeg-js/lib/decoder.js'))(...a); },`,
+        `};`,
+      ].join('\n'),
       loader: 'js',
       resolveDir: args.pluginData,
     }));
     // fflate's browser build: the same synchronous code without the Node build's top-level
     // require('worker_threads') (only its asynchronous API uses workers; the CLI never calls it).
-    // Behind a stand-in that loads it on first use: its module code builds its Huffman and bit-reversal
-    // tables (a 32768-step loop) at start, which a run that inflates natively never needs.
+    // Its two inflaters alone (the library inflates with nothing else of fflate's; the rest of fflate,
+    // four fifths of it, would only be read), bundled apart and run on first use: fflate's module code
+    // builds its Huffman and bit-reversal tables (a 32768-step loop) at start, which a run that
+    // inflates natively never needs.
     build.onResolve({ filter: /^fflate$/ }, (args) => ({
       path: join(dirname(createRequire(args.importer).resolve('fflate')), '../esm/browser.js'),
       namespace: 'lazy-fflate',
     }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-fflate' }, (args) => ({
-      contents: [
-        `let real;`,
-        `const load = () => (real ??= require(${JSON.stringify(args.path)}));`,
-        `export class Gunzip { constructor(...a) { return new (load().Gunzip)(...a); } }`,
-        `export class Unzlib { constructor(...a) { return new (load().Unzlib)(...a); } }`,
-        `export function gzipSync(...a) { return load().gzipSync(...a); }`,
-      ].join('\n'),
-      loader: 'js',
-      resolveDir: dirname(args.path),
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-fflate' }, async (args) => {
+      const inflaters = await esbuild.build({
+        stdin: { contents: `export { Gunzip, Unzlib } from ${JSON.stringify(args.path)};`, resolveDir: root },
+        write: false,
+        bundle: true,
+        format: 'iife',
+        globalName: 'fflate',
+        target: 'node20',
+        legalComments: 'none',
+        logLevel: 'warning',
+        minify: true,
+      });
+      return {
+        contents: [
+          `let real;`,
+          `const load = () => (real ??= (() => { ${inflaters.outputFiles[0].text}; return fflate; })());`,
+          `export class Gunzip { constructor(...a) { return new (load().Gunzip)(...a); } }`,
+          `export class Unzlib { constructor(...a) { return new (load().Unzlib)(...a); } }`,
+          // The library's other import of fflate (IDX files) is not in the CLI: tree-shaken away.
+          `export function gzipSync(...a) { return require(${JSON.stringify(args.path)}).gzipSync(...a); }`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
     // Preprocessing's hot loops run compiled (src/wasm.ts says why): these modules of the datasets
     // library's image code are replaced by the CLI's src/wasm-<name>.ts (which import the originals).
     const kernels = [
@@ -168,7 +191,8 @@ const startupTrims = {
   },
 };
 
-// The CLI as the body of a function of (require, import.meta.url), compiled by src/start.cjs with V8's
+// The CLI as the body of a function of (require, import.meta.url, the bundle's path: see src/run.ts),
+// compiled by src/start.cjs with V8's
 // code cache: a script, not a module, since only scripts take a code cache on Node 20.
 const built = await esbuild.build({
   entryPoints: [join(root, 'src/cli.ts')],
@@ -186,7 +210,7 @@ const built = await esbuild.build({
   minify: true,
   sourcemap: false,
 });
-const body = `(function (require, __importMetaUrl) {"use strict";${built.outputFiles[0].text}\n})`;
+const body = `(function (require, __importMetaUrl, __bundleFile) {"use strict";${built.outputFiles[0].text}\n})`;
 const key = createHash('sha256').update(body).digest('hex').slice(0, 16);
 // The bundle ends the file as a comment (src/start.cjs reads it back from the file's text): it must
 // be ASCII (esbuild escapes other characters) and hold no end of comment.

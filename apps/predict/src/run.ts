@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ClassificationError,
@@ -20,8 +21,18 @@ declare const __VERSION__: string | undefined;
 
 const NAME = 'scratchnet-predict';
 
-/** The pretrained MNIST model shipped in the package, used when there is no trained one. */
-export const PRETRAINED_MODEL = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
+/** The bundle's own file (dist/scratchnet-predict.js), given by src/start.cjs; unset in the sources. */
+declare const __bundleFile: string | undefined;
+
+/**
+ * The pretrained MNIST model shipped in the package, used when there is no trained one. From the
+ * bundle's path by node:path, which start.cjs has loaded already: the same file as the URL way, whose
+ * first use costs the bundle a few tenths of a millisecond.
+ */
+export const PRETRAINED_MODEL =
+  typeof __bundleFile === 'string'
+    ? join(dirname(__bundleFile), '../pretrained/mnist.safetensors')
+    : fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
 
 /** The model to use: the one given, else the trainer's default file when it exists, else the pretrained one. */
 function resolveModel(args: PredictArgs): { args: PredictArgs; label: string } {
