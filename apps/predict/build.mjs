@@ -170,12 +170,56 @@ const startupTrims = {
         return { path: join(root, `src/wasm-${m[1]}.ts`) };
       },
     );
+    // Training code, which the CLI never runs (src/left-out.ts says why): each module is replaced by
+    // one whose exports are src/left-out.ts's stand-ins.
+    const trainingOnly = new RegExp(
+      [
+        String.raw`[/\\]layers[/\\]src[/\\]model[/\\](?:fit|summary|loss-cache)\.ts$`,
+        String.raw`[/\\]tensor[/\\]src[/\\]kernels[/\\](?:[a-z0-9-]+-backward(?:-weights|-data)?|axpby|bernoulli-mask|count-correct|cross-entropy|dropout|one-hot|softmax-cross-entropy|sum-squares)\.ts$`,
+      ].join('|'),
+    );
+    build.onLoad({ filter: trainingOnly }, async (args) => {
+      const alone = await esbuild.build({
+        entryPoints: [args.path],
+        write: false,
+        metafile: true,
+        format: 'esm',
+        logLevel: 'silent',
+      });
+      const names = Object.values(alone.metafile.outputs)[0].exports;
+      return {
+        contents: [
+          `import { leftOut } from ${JSON.stringify(join(root, 'src/left-out.ts'))};`,
+          ...names.map((n) => `export const ${n} = leftOut(${JSON.stringify(n)});`),
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
     // The js backend alone (src/backends.ts says why).
     build.onResolve({ filter: /^\.\/backends\/builtin\.js$/ }, (args) =>
       /[/\\]tensor[/\\]src[/\\]registry\.ts$/.test(args.importer)
         ? { path: join(root, 'src/backends.ts') }
         : undefined,
     );
+    // The kernels' module, base64, as the text of a function that is never called: V8 never compiles
+    // it, so the code cache (src/start.cjs) holds no copy of the string, which the file holds anyway.
+    build.onResolve({ filter: /^\.\/generated\/preprocess-wasm\.js$/ }, (args) =>
+      /[/\\]apps[/\\]predict[/\\]src[/\\]wasm\.ts$/.test(args.importer)
+        ? { path: join(root, 'src/generated/preprocess-wasm.ts'), namespace: 'wasm-text' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'wasm-text' }, (args) => {
+      const base64 = /'([A-Za-z0-9+/=]+)'/.exec(readFileSync(args.path, 'utf8'))?.[1];
+      if (base64 === undefined) throw new Error(`build.mjs: no base64 module in ${args.path}`);
+      return {
+        contents: [
+          `function text() { return "${base64}"; }`,
+          `const source = text.toString();`,
+          `export const PREPROCESS_WASM = source.slice(source.indexOf('"') + 1, source.lastIndexOf('"'));`,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
     // The model file's finiteness scan runs compiled over the bytes read into the kernels' memory.
     build.onResolve({ filter: /^\.\/finite\.js$/ }, (args) =>
       /[/\\]serialization[/\\]src[/\\]model[/\\]model\.ts$/.test(args.importer)
@@ -211,6 +255,13 @@ const built = await esbuild.build({
   sourcemap: false,
 });
 const body = `(function (require, __importMetaUrl, __bundleFile) {"use strict";${built.outputFiles[0].text}\n})`;
+// The kernels' module as the one string of its function's text (see the wasm-text module above).
+const base64 = /'([A-Za-z0-9+/=]+)'/.exec(
+  readFileSync(join(root, 'src/generated/preprocess-wasm.ts'), 'utf8'),
+)[1];
+if (!body.includes(`(){return"${base64}"}`)) {
+  throw new Error("build.mjs: the kernels' module is not the one string of its function's text");
+}
 const key = createHash('sha256').update(body).digest('hex').slice(0, 16);
 // The bundle ends the file as a comment (src/start.cjs reads it back from the file's text): it must
 // be ASCII (esbuild escapes other characters) and hold no end of comment.
