@@ -268,9 +268,15 @@ const key = createHash('sha256').update(body).digest('hex').slice(0, 16);
 if (/[^ -~\t\n]/.test(body) || body.includes('*/')) {
   throw new Error('build.mjs: the bundle is not ASCII or holds "*/": it cannot be embedded as a comment');
 }
+// src/start.cjs without its comment lines, which are for readers of the source: Node reads every byte
+// of the file on every run, and past 128 KB each costs fresh memory twice (its buffer and its string).
 const start = readFileSync(join(root, 'src/start.cjs'), 'utf8')
+  .split('\n')
+  .filter((line) => !/^\s*(?:\/\/|\/\*\*|\*)/.test(line))
+  .join('\n')
   .replace("'__SOURCE_KEY__'", () => JSON.stringify(key))
   .replace("'__SOURCE_LENGTH__'", () => String(body.length));
+await esbuild.transform(start, { loader: 'js', logLevel: 'silent' }); // throws unless it still parses
 mkdirSync(dirname(outfile), { recursive: true });
 // SOURCE as the body of a function that is never called (src/start.cjs reads it back from its text).
 writeFileSync(outfile, `#!/usr/bin/env node\n${start}\nfunction embedded() {/*\n${body}\n*/}\n`);
