@@ -343,6 +343,23 @@ describe('scratchnet-predict', () => {
     expect(predict(['--model', 'nope.safetensors', files['gray.png']]).stderr).toBe(
       'scratchnet-predict: nope.safetensors: no such model file\n',
     );
+    // A copy of the package where a URL escapes the path finds its pretrained model all the same.
+    const odd = join(dir, 'odd dir #1 %41');
+    for (const f of ['dist/scratchnet-predict.js', 'dist/package.json', 'pretrained/mnist.safetensors']) {
+      mkdirSync(dirname(join(odd, f)), { recursive: true });
+      execFileSync('cp', [join(root, f), join(odd, f)]);
+    }
+    const copied = spawnSync(
+      process.execPath,
+      [join(odd, 'dist/scratchnet-predict.js'), '--json', files['gray.png']],
+      {
+        cwd: mkdtempSync(join(dir, 'cwd-')),
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') },
+      },
+    );
+    expect(copied.stderr).toBe('');
+    expect(copied.stdout).toBe(r.stdout);
   });
 
   it('rejects corrupt and incompatible models with one line naming the file', async () => {
