@@ -4,8 +4,9 @@
 // package's js backend. Measured: the js backend's convolutions run cold on a one-shot start (most of
 // 40 ms for the pretrained model), the compiled ones in about a millisecond. Probabilities agree with
 // the js backend's within float32 rounding (the sums run in another order): test/forward.test.ts.
-// The weights are read where they are: the model's tensors, or the model file itself when it was read
-// into the kernels' memory (src/model-file.ts), so that its 2 MB are not copied twice more.
+// The weights come from the model's tensors, or from the model file itself (src/model-file.ts), whose
+// big tensors are read straight into the kernels' memory as the pass goes. The pass runs in the
+// preprocessing kernels' memory, as scratch: pages the image's preprocessing touched already.
 import {
   type BaseLayer,
   BatchNorm1d,
@@ -20,7 +21,7 @@ import {
   Softmax,
 } from '@scratchnet/layers';
 import { Tensor, softmax } from '@scratchnet/tensor';
-import { type PreprocessKernels, forwardKernels } from './wasm.js';
+import { type PreprocessKernels, preprocessKernels } from './wasm.js';
 
 /** What `classifyPrepared` needs of a model. */
 export interface Predictor {
@@ -28,20 +29,13 @@ export interface Predictor {
   predict(x: Tensor): Tensor;
 }
 
-/**
- * Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`): their values,
- * and their byte offset when they already lie in the forward kernels' memory.
- */
+/** Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`). */
 export interface WeightSource {
-  /** The float32 values of tensor `name`, read at once (a view may not outlive the call). */
+  /** The float32 values of tensor `name`, read at once. */
   values(name: string): Float32Array;
-  /** Byte offset of tensor `name` in the forward kernels' memory (4-byte aligned), if it lies there. */
-  offset(name: string): number | undefined;
-  /** Bytes at the start of the forward kernels' memory that must be kept (the model file). */
-  readonly reserved: number;
   /**
    * For a tensor left in the file (src/model-file.ts): reads its bytes [from, from + length) to
-   * memory offset `to`, checked finite; undefined for a tensor in memory.
+   * offset `to` of the kernels' memory, checked finite; undefined for a tensor in memory.
    */
   stream?(name: string): ((from: number, length: number, to: number) => void) | undefined;
   /** Called after each pass: the source may let go of what it held for it (an open file). */
@@ -62,11 +56,7 @@ function modelWeights(model: Sequential): WeightSource {
   const tensors = new Map<string, Float32Array>();
   for (const p of model.namedParameters()) tensors.set(p.name, p.value.data);
   for (const b of model.namedBuffers()) if (b.value instanceof Tensor) tensors.set(b.name, b.value.data);
-  return {
-    values: (name) => tensors.get(name) as Float32Array,
-    offset: () => undefined,
-    reserved: 0,
-  };
+  return { values: (name) => tensors.get(name) as Float32Array };
 }
 
 /** One step of the compiled forward pass of one sample: its input and output offsets. */
@@ -77,7 +67,9 @@ interface Plan {
   steps: { run: Step; inPlace: boolean }[];
   /** Arrays to copy into the kernels' memory, with the offsets the steps read them at. */
   copies: { data: Float32Array; at: number }[];
-  /** First free byte after the kept bytes and the copies. */
+  /** Tensors to read from the file into the kernels' memory once: `read(0, bytes, at)`. */
+  reads: { read: (from: number, length: number, to: number) => void; bytes: number; at: number }[];
+  /** First free byte after the copies and reads. */
   end: number;
   /** Floats of the largest activation of one sample. */
   largest: number;
@@ -95,14 +87,16 @@ const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
  */
 function plan(model: Sequential, weights: WeightSource, samples: number): Plan | undefined {
   const copies: Plan['copies'] = [];
-  let end = align16(weights.reserved);
+  const reads: Plan['reads'] = [];
+  // Offset 0 stays unused: to the kernels, a bias at 0 means none.
+  let end = 16;
   const place = (data: Float32Array): number => {
     const at = end;
     copies.push({ data, at });
     end = align16(end + 4 * data.length);
     return at;
   };
-  const ref = (name: string): number => weights.offset(name) ?? place(weights.values(name));
+  const ref = (name: string): number => place(weights.values(name));
   const steps: Plan['steps'] = [];
   let largest = model.inputShape.reduce((a, b) => a * b, 1);
   let scratch = 0;
@@ -164,9 +158,16 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const b = layer.useBias ? ref(`${li}.bias`) : 0;
       const n = layer.inputShape[0];
       const units = layer.units;
-      const read = samples <= STREAM_SAMPLES ? weights.stream?.(`${li}.weight`) : undefined;
-      if (read === undefined) {
-        const wt = ref(`${li}.weight`);
+      const read = weights.stream?.(`${li}.weight`);
+      if (read === undefined || samples > STREAM_SAMPLES) {
+        let wt: number;
+        if (read === undefined) wt = ref(`${li}.weight`);
+        else {
+          // Read from the file once, straight to its place.
+          wt = end;
+          reads.push({ read, bytes: 4 * units * n, at: wt });
+          end = align16(end + 4 * units * n);
+        }
         steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
       } else {
         // weight: [units, n], row-major: a chunk of whole rows gives its outputs exactly as the whole
@@ -189,6 +190,7 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
   return {
     steps,
     copies,
+    reads,
     end,
     largest,
     scratch,
@@ -241,9 +243,10 @@ export function compiledPredictor(
     const pong = align16(ping + 4 * p.largest);
     const scratch = align16(pong + 4 * p.largest);
     p.placeScratch(scratch);
-    const k = forwardKernels(scratch + 4 * p.scratch);
+    const k = preprocessKernels(scratch + 4 * p.scratch);
     if (k === null) return fallback().predict(x);
     for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
+    for (const { read, bytes, at } of p.reads) read(0, bytes, at);
     const n = x.shape[0];
     const classes = model.outputShape[0];
     const logits = new Tensor([n, classes]);
