@@ -1,11 +1,11 @@
-// The compiled finiteness scan of a model file's tensors (src/wasm-finite.ts) against the
-// serialization library's checkFinite: the same verdict and the same error, tensor and element, for
-// NaN and ±∞ anywhere (in the four-float steps, in the tail, on either side of a chunk's end), and
-// nothing for large, tiny or -0.
+// The finiteness checks of a model file's tensors (src/wasm-finite.ts) against the serialization
+// library's checkFinite: the same verdict and the same error, tensor and element, for NaN and ±∞
+// anywhere (for the compiled scan: in the four-float steps, in the tail, on either side of a chunk's
+// end), nothing for large, tiny or -0, and nothing looked at in the tensors left unread.
 import { encodeSafetensors, decodeSafetensors } from '@scratchnet/serialization';
 import { describe, expect, it } from 'vitest';
 import { checkFinite as checkFiniteJs } from '../../../packages/serialization/src/model/finite.js';
-import { allFinite, checkFinite } from '../src/wasm-finite.js';
+import { allFinite, checkFinite, leaveUnchecked } from '../src/wasm-finite.js';
 
 /** A safetensors file of three F32 tensors (the last of `tail` floats), decoded. */
 function fileInKernels(tail: number, set?: [number, number, number]) {
@@ -35,7 +35,7 @@ function outcome(f: () => void): string {
   }
 }
 
-describe('compiled finiteness scan', () => {
+describe('finiteness checks', () => {
   it("gives the library's verdict and error wherever a NaN or infinity lies", () => {
     const clean = fileInKernels(13);
     expect(outcome(() => checkFinite(clean, 'm.safetensors'))).toBe('ok');
@@ -63,6 +63,18 @@ describe('compiled finiteness scan', () => {
       }
     }
     expect(errors).toBeGreaterThan(100);
+  });
+
+  it('leaves out the tensors not read yet, and only those', () => {
+    const file = fileInKernels(13, [1, 3, Number.NaN]);
+    const b = file.tensors.get('b.bias')!.data;
+    const c = file.tensors.get('c.weight')!.data;
+    expect(outcome(() => leaveUnchecked(b.buffer, [b.byteOffset], () => checkFinite(file, 'm')))).toBe('ok');
+    expect(outcome(() => leaveUnchecked(b.buffer, [c.byteOffset], () => checkFinite(file, 'm')))).toBe(
+      "m: tensor 'b.bias' holds a non-finite value (NaN at element 3): the weights are corrupt",
+    );
+    // Outside the call, everything is checked again.
+    expect(outcome(() => checkFinite(file, 'm'))).toMatch(/tensor 'b\.bias' holds a non-finite value/);
   });
 
   it('scans any bytes, in chunks: a whole number of finite floats or not', () => {
