@@ -29,15 +29,20 @@ export interface Predictor {
   predict(x: Tensor): Tensor;
 }
 
+/** A float32 tensor left in the model file, read by the forward pass as it goes. */
+export interface StreamedTensor {
+  /** Reads its bytes [from, from + length) to offset `to` of the kernels' memory, not checked yet. */
+  read(from: number, length: number, to: number): void;
+  /** Throws `loadModel`'s error for the file unless the `length` bytes at `to` are all finite floats. */
+  check(to: number, length: number): void;
+}
+
 /** Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`). */
 export interface WeightSource {
   /** The float32 values of tensor `name`, read at once. */
   values(name: string): Float32Array;
-  /**
-   * For a tensor left in the file (src/model-file.ts): reads its bytes [from, from + length) to
-   * offset `to` of the kernels' memory, checked finite; undefined for a tensor in memory.
-   */
-  stream?(name: string): ((from: number, length: number, to: number) => void) | undefined;
+  /** For a tensor left in the file (src/model-file.ts): how to read it; undefined for one in memory. */
+  stream?(name: string): StreamedTensor | undefined;
   /** Called after each pass: the source may let go of what it held for it (an open file). */
   release?(): void;
 }
@@ -67,8 +72,8 @@ interface Plan {
   steps: { run: Step; inPlace: boolean }[];
   /** Arrays to copy into the kernels' memory, with the offsets the steps read them at. */
   copies: { data: Float32Array; at: number }[];
-  /** Tensors to read from the file into the kernels' memory once: `read(0, bytes, at)`. */
-  reads: { read: (from: number, length: number, to: number) => void; bytes: number; at: number }[];
+  /** Tensors to read from the file into the kernels' memory once, and check, at `at`. */
+  reads: { tensor: StreamedTensor; bytes: number; at: number }[];
   /** First free byte after the copies and reads. */
   end: number;
   /** Floats of the largest activation of one sample. */
@@ -158,20 +163,23 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const b = layer.useBias ? ref(`${li}.bias`) : 0;
       const n = layer.inputShape[0];
       const units = layer.units;
-      const read = weights.stream?.(`${li}.weight`);
-      if (read === undefined || samples > STREAM_SAMPLES) {
+      const streamed = weights.stream?.(`${li}.weight`);
+      if (streamed === undefined || samples > STREAM_SAMPLES) {
         let wt: number;
-        if (read === undefined) wt = ref(`${li}.weight`);
+        if (streamed === undefined) wt = ref(`${li}.weight`);
         else {
           // Read from the file once, straight to its place.
           wt = end;
-          reads.push({ read, bytes: 4 * units * n, at: wt });
+          reads.push({ tensor: streamed, bytes: 4 * units * n, at: wt });
           end = align16(end + 4 * units * n);
         }
         steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
       } else {
         // weight: [units, n], row-major: a chunk of whole rows gives its outputs exactly as the whole
-        // does. The chunk lands in the convolutions' scratch, which is free by then.
+        // does. The chunk lands in the convolutions' scratch, which is free by then. Its outputs vouch
+        // for its finiteness: a NaN or ±∞ weight makes its row's sum NaN or ±∞ (times any input it
+        // is, or gives, NaN or ±∞, and no sum with one is finite), so only a chunk with a non-finite
+        // output (a bad weight, or an input already non-finite) has its weights scanned.
         const rows = Math.max(1, Math.floor(STREAM_CHUNK_BYTES / (4 * n)));
         scratch = Math.max(scratch, rows * n);
         steps.push({
@@ -179,8 +187,10 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
           run: (k, x, y) => {
             for (let u = 0; u < units; u += rows) {
               const r = Math.min(rows, units - u);
-              read(4 * u * n, 4 * r * n, scratchAt);
+              streamed.read(4 * u * n, 4 * r * n, scratchAt);
               k.dense(x, scratchAt, b === 0 ? 0 : b + 4 * u, y + 4 * u, n, r);
+              const out = new Float32Array(k.memory.buffer, y + 4 * u, r);
+              if (!out.every(Number.isFinite)) streamed.check(scratchAt, 4 * r * n);
             }
           },
         });
@@ -246,7 +256,10 @@ export function compiledPredictor(
     const k = preprocessKernels(scratch + 4 * p.scratch);
     if (k === null) return fallback().predict(x);
     for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
-    for (const { read, bytes, at } of p.reads) read(0, bytes, at);
+    for (const { tensor, bytes, at } of p.reads) {
+      tensor.read(0, bytes, at);
+      tensor.check(at, bytes);
+    }
     const n = x.shape[0];
     const classes = model.outputShape[0];
     const logits = new Tensor([n, classes]);

@@ -17,7 +17,13 @@ import {
   decodeSafetensors,
   modelFromBytes,
 } from '@scratchnet/serialization/node';
-import { type Predictor, type WeightSource, compilable, compiledPredictor } from './forward.js';
+import {
+  type Predictor,
+  type StreamedTensor,
+  type WeightSource,
+  compilable,
+  compiledPredictor,
+} from './forward.js';
 import { preprocessKernels } from './wasm.js';
 import { allFinite, leaveUnchecked } from './wasm-finite.js';
 
@@ -172,22 +178,20 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
     loaded();
     throw new SerializationError(path, 'the file changed while it was read');
   };
-  /**
-   * Reads bytes [from, from + length) of the unread range at `at` to offset `to` of the kernels'
-   * memory (at least `to + length` bytes of it), checked finite.
-   */
-  const read = (at: number, from: number, length: number, to: number): void => {
-    const f = open();
-    const k = preprocessKernels(to + length);
-    if (
-      f === null ||
-      k === null ||
-      !readFully(f, new Uint8Array(k.memory.buffer, to, length), at + from) ||
-      k.firstNonFinite(to, length >> 2) !== -1
-    ) {
-      fail();
-    }
-  };
+  /** The unread range at `at`, read to the kernels' memory as the forward pass asks. */
+  const streamed = (at: number): StreamedTensor => ({
+    read(from, length, to) {
+      const f = open();
+      const k = preprocessKernels(to + length);
+      if (f === null || k === null || !readFully(f, new Uint8Array(k.memory.buffer, to, length), at + from)) {
+        fail();
+      }
+    },
+    check(to, length) {
+      const k = preprocessKernels(to + length);
+      if (k === null || k.firstNonFinite(to, length >> 2) !== -1) fail();
+    },
+  });
   /** Reads the unread range at `at` (if it is one) into its place in `bytes`, checked finite. */
   const fill = (at: number): void => {
     const end = unread.get(at);
@@ -229,7 +233,7 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
     },
     stream(name) {
       const at = placeOf(name).byteOffset;
-      return unread.has(at) ? (from, length, to) => read(at, from, length, to) : undefined;
+      return unread.has(at) ? streamed(at) : undefined;
     },
     release,
   };
