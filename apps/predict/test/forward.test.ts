@@ -23,6 +23,7 @@ import { modelFromBytes } from '@scratchnet/serialization';
 import { Random, Tensor, setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compilable, compiledPredictor } from '../src/forward.js';
+import { preprocessKernels } from '../src/wasm.js';
 
 const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
 
@@ -146,5 +147,44 @@ describe('compiled forward pass', () => {
     const want = model.predict(x).data;
     expect(Array.from(got, Number.isNaN)).toEqual(Array.from(want, Number.isNaN));
     expect(Array.from(got, Number.isNaN)).toContain(true);
+  });
+});
+
+describe('dense kernel', () => {
+  it('sums each row in one fixed order, four rows at a time or alone: bit for bit', () => {
+    const rng = new Random(11);
+    for (const [n, units, withBias] of [
+      [3136, 6, true],
+      [128, 10, true],
+      [7, 9, false],
+      [1, 1, false],
+      [13, 4, true],
+    ] as const) {
+      const k = preprocessKernels(4 * (n + units * n + 2 * units) + 64);
+      if (k === null) throw new Error('no WebAssembly');
+      const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
+      const xAt = 16;
+      const wAt = xAt + 4 * n;
+      const bAt = wAt + 4 * units * n;
+      const yAt = bAt + 4 * units;
+      const x = f32(xAt, n);
+      const w = f32(wAt, units * n);
+      const b = f32(bAt, units);
+      for (const a of [x, w, b]) for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-2, 2);
+      k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units);
+      const y = f32(yAt, units);
+      for (let u = 0; u < units; u++) {
+        // Four lanes of float32 multiply-adds, the lanes summed (0 + 1) + (2 + 3), then the tail.
+        const lanes = new Float32Array(4);
+        let i = 0;
+        for (; i + 4 <= n; i += 4) {
+          for (let l = 0; l < 4; l++) lanes[l] = lanes[l] + Math.fround(w[u * n + i + l] * x[i + l]);
+        }
+        let s = Math.fround(Math.fround(lanes[0] + lanes[1]) + Math.fround(lanes[2] + lanes[3]));
+        for (; i < n; i++) s = Math.fround(s + Math.fround(w[u * n + i] * x[i]));
+        if (withBias) s = Math.fround(s + b[u]);
+        expect(y[u]).toBe(s);
+      }
+    }
   });
 });
