@@ -238,15 +238,30 @@ function axpy(y: usize, x: usize, a: f32, n: i32): void {
   }
 }
 
-/** x [c, plane] ← x·scale[ch] + shift[ch] per channel (an inference batch norm). */
-export function channelAffine(x: usize, scale: usize, shift: usize, c: i32, plane: i32): void {
+/**
+ * An inference batch norm of x [c, plane], in place: per channel, scale = γ·invStd and
+ * shift = β − μ·scale with invStd = 1/√(σ² + eps), worked out as the layer's JavaScript does (in
+ * float64, rounded to float32 where it stores them), then x ← x·scale + shift in float32.
+ */
+export function batchNorm(
+  x: usize,
+  gamma: usize,
+  beta: usize,
+  mean: usize,
+  variance: usize,
+  eps: f64,
+  c: i32,
+  plane: i32,
+): void {
   for (let ch = 0; ch < c; ch++) {
-    const s = load<f32>(scale + ((<usize>ch) << 2));
-    const t = load<f32>(shift + ((<usize>ch) << 2));
+    const at = (<usize>ch) << 2;
+    const invStd = <f32>(1.0 / Math.sqrt(<f64>load<f32>(variance + at) + eps));
+    const s = <f32>(<f64>load<f32>(gamma + at) * <f64>invStd);
+    const t = <f32>(<f64>load<f32>(beta + at) - <f64>load<f32>(mean + at) * <f64>s);
     const base = x + ((<usize>(ch * plane)) << 2);
     for (let i = 0; i < plane; i++) {
-      const at = base + ((<usize>i) << 2);
-      store<f32>(at, load<f32>(at) * s + t);
+      const p = base + ((<usize>i) << 2);
+      store<f32>(p, load<f32>(p) * s + t);
     }
   }
 }

@@ -131,22 +131,17 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
         run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
       });
     } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
-      // The layer's own inference terms (batch-norm.ts): scale = γ·invStd, shift = β − μ·scale.
-      const gamma = weights.values(`${li}.weight`);
-      const beta = weights.values(`${li}.bias`);
-      const mean = weights.values(`${li}.running_mean`);
-      const variance = weights.values(`${li}.running_var`);
-      const scale = new Float32Array(c);
-      const shift = new Float32Array(c);
-      for (let ch = 0; ch < c; ch++) {
-        const invStd = Math.fround(1 / Math.sqrt(variance[ch] + layer.eps));
-        scale[ch] = gamma[ch] * invStd;
-        shift[ch] = beta[ch] - mean[ch] * scale[ch];
-      }
-      const s = place(scale);
-      const t = place(shift);
+      // The layer's own inference terms (batch-norm.ts), worked out by the kernel.
+      const gamma = ref(`${li}.weight`);
+      const beta = ref(`${li}.bias`);
+      const mean = ref(`${li}.running_mean`);
+      const variance = ref(`${li}.running_var`);
+      const eps = layer.eps;
       const plane = layer.inputShape.slice(1).reduce((a, b) => a * b, 1);
-      steps.push({ inPlace: true, run: (k, x) => k.channelAffine(x, s, t, c, plane) });
+      steps.push({
+        inPlace: true,
+        run: (k, x) => k.batchNorm(x, gamma, beta, mean, variance, eps, c, plane),
+      });
     } else if (layer instanceof ReLU) {
       const n = out.reduce((a, b) => a * b, 1);
       steps.push({ inPlace: true, run: (k, x) => k.relu(x, n) });

@@ -122,7 +122,16 @@ export interface PreprocessKernels {
     ow: number,
     scratch: number,
   ): void;
-  channelAffine(x: number, scale: number, shift: number, c: number, plane: number): void;
+  batchNorm(
+    x: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    variance: number,
+    eps: number,
+    c: number,
+    plane: number,
+  ): void;
   relu(x: number, n: number): void;
   maxPool2d(
     x: number,

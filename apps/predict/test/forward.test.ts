@@ -150,7 +150,7 @@ describe('compiled forward pass', () => {
   });
 });
 
-describe('dense kernel', () => {
+describe('kernels', () => {
   it('sums each row in one fixed order, four rows at a time or alone: bit for bit', () => {
     const rng = new Random(11);
     for (const [n, units, withBias] of [
@@ -185,6 +185,34 @@ describe('dense kernel', () => {
         if (withBias) s = Math.fround(s + b[u]);
         expect(y[u]).toBe(s);
       }
+    }
+  });
+
+  it('batch norm: the layer’s terms worked out as in JavaScript, then x·scale + shift: bit for bit', () => {
+    const rng = new Random(12);
+    for (const [c, plane, eps] of [
+      [32, 784, 1e-5],
+      [128, 1, 1e-3],
+      [3, 5, 0.1],
+    ] as const) {
+      const k = preprocessKernels(4 * (5 * c + c * plane) + 64);
+      if (k === null) throw new Error('no WebAssembly');
+      const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
+      const at = [16, 16 + 4 * c, 16 + 8 * c, 16 + 12 * c, 16 + 16 * c];
+      const [gamma, beta, mean, variance, x] = at.map((a, i) => f32(a, i === 4 ? c * plane : c));
+      for (const a of [gamma, beta, mean, x]) for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-3, 3);
+      for (let i = 0; i < c; i++) variance[i] = rng.uniform(0, 2) ** 4;
+      const want = Float32Array.from(x);
+      for (let ch = 0; ch < c; ch++) {
+        const invStd = Math.fround(1 / Math.sqrt(variance[ch] + eps));
+        const scale = Math.fround(gamma[ch] * invStd);
+        const shift = Math.fround(beta[ch] - mean[ch] * scale);
+        for (let i = ch * plane; i < (ch + 1) * plane; i++) {
+          want[i] = Math.fround(Math.fround(want[i] * scale) + shift);
+        }
+      }
+      k.batchNorm(at[4], at[0], at[1], at[2], at[3], eps, c, plane);
+      expect(Array.from(f32(at[4], c * plane))).toEqual(Array.from(want));
     }
   });
 });
