@@ -1,4 +1,4 @@
-// The model file read into the forward kernels' memory (src/model-file.ts): the same model, checks and
+// The model file read for the compiled forward pass (src/model-file.ts): the same model, checks and
 // errors as loadModel, the pretrained model's probabilities within float32 rounding of the js backend's.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
