@@ -238,15 +238,30 @@ function axpy(y: usize, x: usize, a: f32, n: i32): void {
   }
 }
 
-/** x [c, plane] ← x·scale[ch] + shift[ch] per channel (an inference batch norm). */
-export function channelAffine(x: usize, scale: usize, shift: usize, c: i32, plane: i32): void {
+/**
+ * An inference batch norm of x [c, plane], in place: per channel, scale = γ·invStd and
+ * shift = β − μ·scale with invStd = 1/√(σ² + eps), worked out as the layer's JavaScript does (in
+ * float64, rounded to float32 where it stores them), then x ← x·scale + shift in float32.
+ */
+export function batchNorm(
+  x: usize,
+  gamma: usize,
+  beta: usize,
+  mean: usize,
+  variance: usize,
+  eps: f64,
+  c: i32,
+  plane: i32,
+): void {
   for (let ch = 0; ch < c; ch++) {
-    const s = load<f32>(scale + ((<usize>ch) << 2));
-    const t = load<f32>(shift + ((<usize>ch) << 2));
+    const at = (<usize>ch) << 2;
+    const invStd = <f32>(1.0 / Math.sqrt(<f64>load<f32>(variance + at) + eps));
+    const s = <f32>(<f64>load<f32>(gamma + at) * <f64>invStd);
+    const t = <f32>(<f64>load<f32>(beta + at) - <f64>load<f32>(mean + at) * <f64>s);
     const base = x + ((<usize>(ch * plane)) << 2);
     for (let i = 0; i < plane; i++) {
-      const at = base + ((<usize>i) << 2);
-      store<f32>(at, load<f32>(at) * s + t);
+      const p = base + ((<usize>i) << 2);
+      store<f32>(p, load<f32>(p) * s + t);
     }
   }
 }
@@ -302,21 +317,54 @@ export function maxPool2d(
   }
 }
 
-/** y [units] = W [units, n] · x [n] (+ bias [units] unless `bias` is 0). */
+/**
+ * y [units] = W [units, n] · x [n] (+ bias [units] unless `bias` is 0). Four rows at a time, each
+ * input vector loaded once for the four; every row's sum runs in the same order as alone.
+ */
 export function dense(x: usize, wt: usize, bias: usize, y: usize, n: i32, units: i32): void {
-  for (let u = 0; u < units; u++) {
-    const row = wt + ((<usize>(u * n)) << 2);
+  const stride = (<usize>n) << 2;
+  let u = 0;
+  for (; u + 4 <= units; u += 4) {
+    const r0 = wt + <usize>u * stride;
+    const r1 = r0 + stride;
+    const r2 = r1 + stride;
+    const r3 = r2 + stride;
+    let a0 = f32x4.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const at = (<usize>i) << 2;
+      const xv = v128.load(x + at);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + at), xv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(r1 + at), xv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(r2 + at), xv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(r3 + at), xv));
+    }
+    storeRow(a0, r0, x, i, n, bias, y, u);
+    storeRow(a1, r1, x, i, n, bias, y, u + 1);
+    storeRow(a2, r2, x, i, n, bias, y, u + 2);
+    storeRow(a3, r3, x, i, n, bias, y, u + 3);
+  }
+  for (; u < units; u++) {
+    const row = wt + <usize>u * stride;
     let acc = f32x4.splat(0);
     let i = 0;
     for (; i + 4 <= n; i += 4) {
       acc = f32x4.add(acc, f32x4.mul(v128.load(row + ((<usize>i) << 2)), v128.load(x + ((<usize>i) << 2))));
     }
-    let s: f32 =
-      f32x4.extract_lane(acc, 0) +
-      f32x4.extract_lane(acc, 1) +
-      (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-    for (; i < n; i++) s += load<f32>(row + ((<usize>i) << 2)) * load<f32>(x + ((<usize>i) << 2));
-    if (bias !== 0) s += load<f32>(bias + ((<usize>u) << 2));
-    store<f32>(y + ((<usize>u) << 2), s);
+    storeRow(acc, row, x, i, n, bias, y, u);
   }
+}
+
+/** y[u] = the lanes of `acc` summed, plus the row's tail from `i` on, plus bias[u] (unless 0). */
+function storeRow(acc: v128, row: usize, x: usize, i: i32, n: i32, bias: usize, y: usize, u: i32): void {
+  let s: f32 =
+    f32x4.extract_lane(acc, 0) +
+    f32x4.extract_lane(acc, 1) +
+    (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  for (; i < n; i++) s += load<f32>(row + ((<usize>i) << 2)) * load<f32>(x + ((<usize>i) << 2));
+  if (bias !== 0) s += load<f32>(bias + ((<usize>u) << 2));
+  store<f32>(y + ((<usize>u) << 2), s);
 }

@@ -4,8 +4,9 @@
 // package's js backend. Measured: the js backend's convolutions run cold on a one-shot start (most of
 // 40 ms for the pretrained model), the compiled ones in about a millisecond. Probabilities agree with
 // the js backend's within float32 rounding (the sums run in another order): test/forward.test.ts.
-// The weights are read where they are: the model's tensors, or the model file itself when it was read
-// into the kernels' memory (src/model-file.ts), so that its 2 MB are not copied twice more.
+// The weights come from the model's tensors, or from the model file itself (src/model-file.ts), whose
+// big tensors are read straight into the kernels' memory as the pass goes. The pass runs in the
+// preprocessing kernels' memory, as scratch: pages the image's preprocessing touched already.
 import {
   type BaseLayer,
   BatchNorm1d,
@@ -20,7 +21,7 @@ import {
   Softmax,
 } from '@scratchnet/layers';
 import { Tensor, softmax } from '@scratchnet/tensor';
-import { type PreprocessKernels, forwardKernels } from './wasm.js';
+import { type PreprocessKernels, preprocessKernels } from './wasm.js';
 
 /** What `classifyPrepared` needs of a model. */
 export interface Predictor {
@@ -28,22 +29,20 @@ export interface Predictor {
   predict(x: Tensor): Tensor;
 }
 
-/**
- * Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`): their values,
- * and their byte offset when they already lie in the forward kernels' memory.
- */
+/** A float32 tensor left in the model file, read by the forward pass as it goes. */
+export interface StreamedTensor {
+  /** Reads its bytes [from, from + length) to offset `to` of the kernels' memory, not checked yet. */
+  read(from: number, length: number, to: number): void;
+  /** Throws `loadModel`'s error for the file unless the `length` bytes at `to` are all finite floats. */
+  check(to: number, length: number): void;
+}
+
+/** Where the forward pass finds the model's tensors (by state_dict name, `'0.weight'`). */
 export interface WeightSource {
-  /** The float32 values of tensor `name`, read at once (a view may not outlive the call). */
+  /** The float32 values of tensor `name`, read at once. */
   values(name: string): Float32Array;
-  /** Byte offset of tensor `name` in the forward kernels' memory (4-byte aligned), if it lies there. */
-  offset(name: string): number | undefined;
-  /** Bytes at the start of the forward kernels' memory that must be kept (the model file). */
-  readonly reserved: number;
-  /**
-   * For a tensor left in the file (src/model-file.ts): reads its bytes [from, from + length) to
-   * memory offset `to`, checked finite; undefined for a tensor in memory.
-   */
-  stream?(name: string): ((from: number, length: number, to: number) => void) | undefined;
+  /** For a tensor left in the file (src/model-file.ts): how to read it; undefined for one in memory. */
+  stream?(name: string): StreamedTensor | undefined;
   /** Called after each pass: the source may let go of what it held for it (an open file). */
   release?(): void;
 }
@@ -62,11 +61,7 @@ function modelWeights(model: Sequential): WeightSource {
   const tensors = new Map<string, Float32Array>();
   for (const p of model.namedParameters()) tensors.set(p.name, p.value.data);
   for (const b of model.namedBuffers()) if (b.value instanceof Tensor) tensors.set(b.name, b.value.data);
-  return {
-    values: (name) => tensors.get(name) as Float32Array,
-    offset: () => undefined,
-    reserved: 0,
-  };
+  return { values: (name) => tensors.get(name) as Float32Array };
 }
 
 /** One step of the compiled forward pass of one sample: its input and output offsets. */
@@ -77,7 +72,9 @@ interface Plan {
   steps: { run: Step; inPlace: boolean }[];
   /** Arrays to copy into the kernels' memory, with the offsets the steps read them at. */
   copies: { data: Float32Array; at: number }[];
-  /** First free byte after the kept bytes and the copies. */
+  /** Tensors to read from the file into the kernels' memory once, and check, at `at`. */
+  reads: { tensor: StreamedTensor; bytes: number; at: number }[];
+  /** First free byte after the copies and reads. */
   end: number;
   /** Floats of the largest activation of one sample. */
   largest: number;
@@ -95,14 +92,16 @@ const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
  */
 function plan(model: Sequential, weights: WeightSource, samples: number): Plan | undefined {
   const copies: Plan['copies'] = [];
-  let end = align16(weights.reserved);
+  const reads: Plan['reads'] = [];
+  // Offset 0 stays unused: to the kernels, a bias at 0 means none.
+  let end = 16;
   const place = (data: Float32Array): number => {
     const at = end;
     copies.push({ data, at });
     end = align16(end + 4 * data.length);
     return at;
   };
-  const ref = (name: string): number => weights.offset(name) ?? place(weights.values(name));
+  const ref = (name: string): number => place(weights.values(name));
   const steps: Plan['steps'] = [];
   let largest = model.inputShape.reduce((a, b) => a * b, 1);
   let scratch = 0;
@@ -132,22 +131,17 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
         run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
       });
     } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
-      // The layer's own inference terms (batch-norm.ts): scale = γ·invStd, shift = β − μ·scale.
-      const gamma = weights.values(`${li}.weight`);
-      const beta = weights.values(`${li}.bias`);
-      const mean = weights.values(`${li}.running_mean`);
-      const variance = weights.values(`${li}.running_var`);
-      const scale = new Float32Array(c);
-      const shift = new Float32Array(c);
-      for (let ch = 0; ch < c; ch++) {
-        const invStd = Math.fround(1 / Math.sqrt(variance[ch] + layer.eps));
-        scale[ch] = gamma[ch] * invStd;
-        shift[ch] = beta[ch] - mean[ch] * scale[ch];
-      }
-      const s = place(scale);
-      const t = place(shift);
+      // The layer's own inference terms (batch-norm.ts), worked out by the kernel.
+      const gamma = ref(`${li}.weight`);
+      const beta = ref(`${li}.bias`);
+      const mean = ref(`${li}.running_mean`);
+      const variance = ref(`${li}.running_var`);
+      const eps = layer.eps;
       const plane = layer.inputShape.slice(1).reduce((a, b) => a * b, 1);
-      steps.push({ inPlace: true, run: (k, x) => k.channelAffine(x, s, t, c, plane) });
+      steps.push({
+        inPlace: true,
+        run: (k, x) => k.batchNorm(x, gamma, beta, mean, variance, eps, c, plane),
+      });
     } else if (layer instanceof ReLU) {
       const n = out.reduce((a, b) => a * b, 1);
       steps.push({ inPlace: true, run: (k, x) => k.relu(x, n) });
@@ -164,13 +158,23 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const b = layer.useBias ? ref(`${li}.bias`) : 0;
       const n = layer.inputShape[0];
       const units = layer.units;
-      const read = samples <= STREAM_SAMPLES ? weights.stream?.(`${li}.weight`) : undefined;
-      if (read === undefined) {
-        const wt = ref(`${li}.weight`);
+      const streamed = weights.stream?.(`${li}.weight`);
+      if (streamed === undefined || samples > STREAM_SAMPLES) {
+        let wt: number;
+        if (streamed === undefined) wt = ref(`${li}.weight`);
+        else {
+          // Read from the file once, straight to its place.
+          wt = end;
+          reads.push({ tensor: streamed, bytes: 4 * units * n, at: wt });
+          end = align16(end + 4 * units * n);
+        }
         steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
       } else {
         // weight: [units, n], row-major: a chunk of whole rows gives its outputs exactly as the whole
-        // does. The chunk lands in the convolutions' scratch, which is free by then.
+        // does. The chunk lands in the convolutions' scratch, which is free by then. Its outputs vouch
+        // for its finiteness: a NaN or ±∞ weight makes its row's sum NaN or ±∞ (times any input it
+        // is, or gives, NaN or ±∞, and no sum with one is finite), so only a chunk with a non-finite
+        // output (a bad weight, or an input already non-finite) has its weights scanned.
         const rows = Math.max(1, Math.floor(STREAM_CHUNK_BYTES / (4 * n)));
         scratch = Math.max(scratch, rows * n);
         steps.push({
@@ -178,8 +182,10 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
           run: (k, x, y) => {
             for (let u = 0; u < units; u += rows) {
               const r = Math.min(rows, units - u);
-              read(4 * u * n, 4 * r * n, scratchAt);
+              streamed.read(4 * u * n, 4 * r * n, scratchAt);
               k.dense(x, scratchAt, b === 0 ? 0 : b + 4 * u, y + 4 * u, n, r);
+              const out = new Float32Array(k.memory.buffer, y + 4 * u, r);
+              if (!out.every(Number.isFinite)) streamed.check(scratchAt, 4 * r * n);
             }
           },
         });
@@ -189,6 +195,7 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
   return {
     steps,
     copies,
+    reads,
     end,
     largest,
     scratch,
@@ -241,9 +248,13 @@ export function compiledPredictor(
     const pong = align16(ping + 4 * p.largest);
     const scratch = align16(pong + 4 * p.largest);
     p.placeScratch(scratch);
-    const k = forwardKernels(scratch + 4 * p.scratch);
+    const k = preprocessKernels(scratch + 4 * p.scratch);
     if (k === null) return fallback().predict(x);
     for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
+    for (const { tensor, bytes, at } of p.reads) {
+      tensor.read(0, bytes, at);
+      tensor.check(at, bytes);
+    }
     const n = x.shape[0];
     const classes = model.outputShape[0];
     const logits = new Tensor([n, classes]);

@@ -1,10 +1,11 @@
-// The model file read straight into the forward kernels' memory (src/wasm.ts), checked there, and
-// run from there: every check of `loadModel` (header, architecture, each tensor's name, shape, dtype
-// and finiteness) is made, but the weights are not copied into the model's tensors, nor from them
-// into the kernels. Each fresh page a process touches costs it microseconds (page faults: about 8 ms
-// per MB measured on the bench's virtual machine, and as much again on the first pass over bytes just
-// read), so the big tensors (a Dense layer's weights) are not read at load at all: the forward pass
-// reads them in small chunks into one reused buffer as it goes, checking each chunk's finiteness.
+// The model file read for the compiled forward pass (src/forward.ts): every check of `loadModel`
+// (header, architecture, each tensor's name, shape, dtype and finiteness) is made, but the weights are
+// not copied into the model's tensors. Each fresh page a process touches costs it microseconds (page
+// faults: about 8 ms per MB measured on the bench's virtual machine, and as much again on the first
+// pass over bytes just read), so the big tensors (a Dense layer's weights) are not read at load at
+// all: the forward pass reads them in small chunks into the kernels' memory as it goes, checking each
+// chunk's finiteness. The rest of the file lies in a buffer of the file's size whose unread ranges
+// are never touched (zero pages the system has not handed out yet).
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Sequential } from '@scratchnet/layers';
 import {
@@ -12,12 +13,19 @@ import {
   type ModelMetadata,
   SerializationError,
   type SafetensorsFile,
+  type SafetensorsTensor,
   decodeSafetensors,
   modelFromBytes,
 } from '@scratchnet/serialization/node';
-import { type Predictor, type WeightSource, compilable, compiledPredictor } from './forward.js';
-import { type PreprocessKernels, forwardKernels, forwardKernelsMade } from './wasm.js';
-import { leaveUnchecked } from './wasm-finite.js';
+import {
+  type Predictor,
+  type StreamedTensor,
+  type WeightSource,
+  compilable,
+  compiledPredictor,
+} from './forward.js';
+import { preprocessKernels } from './wasm.js';
+import { allFinite, leaveUnchecked } from './wasm-finite.js';
 
 /** A model ready to predict. */
 export interface ReadyModel {
@@ -29,8 +37,8 @@ export interface ReadyModel {
 /** Float32 tensors of at least this many bytes stay in the file until the forward pass reads them. */
 export const STREAMED_BYTES = 128 * 1024;
 
-/** The model file laid out at offset 0 of the forward kernels' memory. */
-interface FileInKernels {
+/** The model file, partly read. */
+interface FileRead {
   /** The file's bytes: all of them but the `unread` ranges, which hold zeros until read. */
   bytes: Uint8Array;
   /** The open file, while some ranges are unread. */
@@ -45,9 +53,9 @@ interface FileInKernels {
 
 const identityOf = (s: { ino: number; size: number; mtimeMs: number }) => `${s.ino}:${s.size}:${s.mtimeMs}`;
 
-/** Reads `length` bytes of `fd` at `position` into memory `to`; false when the file ends first. */
-function readFully(fd: number, k: PreprocessKernels, to: number, length: number, position: number): boolean {
-  const view = new Uint8Array(k.memory.buffer, to, length);
+/** Reads `view.length` bytes of `fd` at `position` into `view`; false when the file ends first. */
+function readFully(fd: number, view: Uint8Array, position: number): boolean {
+  const length = view.length;
   for (let at = 0; at < length; ) {
     const n = readSync(fd, view, at, length - at, position + at);
     if (n === 0) return false;
@@ -82,12 +90,12 @@ function planReads(
 }
 
 /**
- * The regular file `path` laid out at the start of the forward kernels' memory (its header and small
- * tensors read, its big tensors left for later), or undefined for anything unusual (not a regular
- * file, over the size cap, changing while read, no WebAssembly, an error): the caller then loads it
- * the ordinary way, which says what is wrong.
+ * The regular file `path` read (its header and small tensors; its big tensors left for later, zeros
+ * until read), or undefined for anything unusual (not a regular file, over the size cap, changing
+ * while read, no WebAssembly, an error): the caller then loads it the ordinary way, which says what
+ * is wrong.
  */
-function readIntoKernels(path: string): FileInKernels | undefined {
+function readPartly(path: string): FileRead | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -99,32 +107,33 @@ function readIntoKernels(path: string): FileInKernels | undefined {
     const stats = fstatSync(fd);
     const size = stats.size;
     if (!stats.isFile() || size === 0 || size > MAX_MODEL_FILE_BYTES) return undefined;
-    const used = forwardKernelsMade();
-    const k = forwardKernels(size);
-    if (k === null) return undefined;
+    if (preprocessKernels(0) === null) return undefined;
+    // Zeros, and no page of them touched until written: the unread ranges stay untouched.
+    const bytes = new Uint8Array(size);
     // The header's length (u64, little-endian), then the header; a length past the file's end leaves
     // nothing unread, and the checks report it.
     let reads: ReturnType<typeof planReads> = { unread: new Map() };
-    if (size >= 8 && readFully(fd, k, 0, 8, 0)) {
-      const view = new DataView(k.memory.buffer, 0, 8);
+    if (size >= 8 && readFully(fd, bytes.subarray(0, 8), 0)) {
+      const view = new DataView(bytes.buffer, 0, 8);
       const headerEnd = 8 + view.getUint32(0, true);
-      if (view.getUint32(4, true) === 0 && headerEnd <= size && readFully(fd, k, 8, headerEnd - 8, 8)) {
-        reads = planReads(new Uint8Array(k.memory.buffer, 0, size), path);
+      if (
+        view.getUint32(4, true) === 0 &&
+        headerEnd <= size &&
+        readFully(fd, bytes.subarray(8, headerEnd), 8)
+      ) {
+        reads = planReads(bytes, path);
       }
     }
     const { unread, decoded } = reads;
-    // Everything else, around the ranges left unread. Those read as zeros until they are read: a
-    // fresh memory's are (and are never touched), a used one's are cleared.
+    // Everything else, around the ranges left unread.
     let at = 0;
     for (const [begin, end] of [...unread].sort((a, b) => a[0] - b[0])) {
-      if (begin > at && !readFully(fd, k, at, begin - at, at)) return undefined;
-      if (used) new Uint8Array(k.memory.buffer, begin, end - begin).fill(0);
+      if (begin > at && !readFully(fd, bytes.subarray(at, begin), at)) return undefined;
       at = end;
     }
-    if (size > at && !readFully(fd, k, at, size - at, at)) return undefined;
+    if (size > at && !readFully(fd, bytes.subarray(at, size), at)) return undefined;
     if (readSync(fd, new Uint8Array(1), 0, 1, size) !== 0) return undefined;
     keepOpen = unread.size > 0;
-    const bytes = new Uint8Array(k.memory.buffer, 0, size);
     return { bytes, fd, unread, identity: identityOf(stats), decoded };
   } catch {
     return undefined;
@@ -141,10 +150,9 @@ function readIntoKernels(path: string): FileInKernels | undefined {
  * @throws {SerializationError} naming the file when it is not a valid model.
  */
 export function loadIntoKernels(path: string): ReadyModel | undefined {
-  const file = readIntoKernels(path);
+  const file = readPartly(path);
   if (file === undefined) return undefined;
-  const { unread } = file;
-  const reserved = file.bytes.byteLength;
+  const { unread, bytes } = file;
   let fd: number | null = unread.size > 0 ? file.fd : null;
   const release = (): void => {
     if (fd !== null) closeSync(fd);
@@ -170,31 +178,38 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
     loaded();
     throw new SerializationError(path, 'the file changed while it was read');
   };
-  const kernels = () => forwardKernels(reserved) as PreprocessKernels;
-  /** Reads bytes [from, from + length) of the unread range at `at` to memory `to`, checked finite. */
-  const read = (at: number, from: number, length: number, to: number): void => {
-    const f = open();
-    const k = kernels();
-    if (f === null || !readFully(f, k, to, length, at + from) || k.firstNonFinite(to, length >> 2) !== -1) {
-      fail();
-    }
-  };
-  /** Reads the unread range at `at` (if it is one) into its place. */
+  /** The unread range at `at`, read to the kernels' memory as the forward pass asks. */
+  const streamed = (at: number): StreamedTensor => ({
+    read(from, length, to) {
+      const f = open();
+      const k = preprocessKernels(to + length);
+      if (f === null || k === null || !readFully(f, new Uint8Array(k.memory.buffer, to, length), at + from)) {
+        fail();
+      }
+    },
+    check(to, length) {
+      const k = preprocessKernels(to + length);
+      if (k === null || k.firstNonFinite(to, length >> 2) !== -1) fail();
+    },
+  });
+  /** Reads the unread range at `at` (if it is one) into its place in `bytes`, checked finite. */
   const fill = (at: number): void => {
     const end = unread.get(at);
     if (end === undefined) return;
-    read(at, 0, end - at, at);
+    const f = open();
+    const range = bytes.subarray(at, end);
+    if (f === null || !readFully(f, range, at) || !allFinite(range)) fail();
     unread.delete(at);
   };
 
   let checked: { model: Sequential; metadata: ModelMetadata };
   try {
-    checked = leaveUnchecked(file.bytes.buffer, unread.keys(), () =>
-      modelFromBytes(file.decoded ?? file.bytes, path, { loadWeights: false }),
+    checked = leaveUnchecked(bytes.buffer, unread.keys(), () =>
+      modelFromBytes(file.decoded ?? bytes, path, { loadWeights: false }),
     );
     if (!compilable(checked.model)) {
       for (const at of [...unread.keys()]) fill(at);
-      const { model, metadata } = modelFromBytes(new Uint8Array(kernels().memory.buffer, 0, reserved), path);
+      const { model, metadata } = modelFromBytes(bytes, path);
       return { model, metadata, predictor: model };
     }
   } catch (e) {
@@ -205,33 +220,22 @@ export function loadIntoKernels(path: string): ReadyModel | undefined {
   } finally {
     if (unread.size === 0) release();
   }
-  // Where each tensor lies: the file is at offset 0 of the memory, so a tensor's offset in the bytes
-  // is its offset there (kept as numbers: growing the memory detaches views). An unaligned tensor
-  // (not in files scratchnet writes) is read as a copy.
-  const where = new Map<string, { at: number; bytes: number }>();
-  // (Decoded: a header that did not decode failed the checks above.)
-  for (const [name, t] of (file.decoded as SafetensorsFile).tensors) {
-    where.set(name, { at: t.data.byteOffset, bytes: t.data.byteLength });
-  }
-  const placeOf = (name: string) => where.get(name) as { at: number; bytes: number };
+  // Where each tensor lies in the file (a header that did not decode failed the checks above).
+  const tensors = (file.decoded as SafetensorsFile).tensors;
+  const placeOf = (name: string) => (tensors.get(name) as SafetensorsTensor).data;
   const weights: WeightSource = {
     values(name) {
-      const { at, bytes: length } = placeOf(name);
-      fill(at);
-      return new Float32Array(new Uint8Array(kernels().memory.buffer, at, length).slice().buffer);
-    },
-    offset(name) {
-      const { at } = placeOf(name);
-      if (at % 4 !== 0) return undefined;
-      fill(at);
-      return at;
+      const data = placeOf(name);
+      fill(data.byteOffset);
+      // An unaligned tensor (not in files scratchnet writes) is read as a copy.
+      const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
+      return new Float32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >> 2);
     },
     stream(name) {
-      const { at } = placeOf(name);
-      return unread.has(at) ? (from, length, to) => read(at, from, length, to) : undefined;
+      const at = placeOf(name).byteOffset;
+      return unread.has(at) ? streamed(at) : undefined;
     },
     release,
-    reserved,
   };
   // Should the compiled pass not run after all (its memory cannot grow), the model with its weights
   // loaded: the file read and checked again the ordinary way.

@@ -122,7 +122,16 @@ export interface PreprocessKernels {
     ow: number,
     scratch: number,
   ): void;
-  channelAffine(x: number, scale: number, shift: number, c: number, plane: number): void;
+  batchNorm(
+    x: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    variance: number,
+    eps: number,
+    c: number,
+    plane: number,
+  ): void;
   relu(x: number, n: number): void;
   maxPool2d(
     x: number,
@@ -234,7 +243,7 @@ const MAX_BYTES = 2 ** 30;
 /** The compiled module, null when WebAssembly is unavailable, undefined before the first call. */
 let compiled: object | null | undefined;
 
-/** A new instance of the module (with a memory of its own), or null when WebAssembly is unavailable. */
+/** The instance of the module, or null when WebAssembly is unavailable. */
 function instantiate(): PreprocessKernels | null {
   try {
     const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -270,8 +279,10 @@ let pinned = false;
 
 /**
  * The kernels with at least `bytes` of memory (its contents are scratch: each call lays out its own
- * arrays from offset 0, or past the planes of a picture being decoded there), or null when they
- * cannot be used (no WebAssembly, too much memory, or more than the memory holds while it is pinned).
+ * arrays from offset 0, or past the planes of a picture being decoded there; the forward pass and
+ * the model file's checks too, src/forward.ts, src/model-file.ts: one instance, one memory, whose
+ * pages the image's preprocessing has touched already), or null when they cannot be used (no
+ * WebAssembly, too much memory, or more than the memory holds while it is pinned).
  */
 export function preprocessKernels(bytes: number): PreprocessKernels | null {
   if (kernels === undefined) kernels = instantiate();
@@ -285,28 +296,4 @@ export function preprocessKernels(bytes: number): PreprocessKernels | null {
  */
 export function pinPreprocessMemory(on: boolean): void {
   pinned = on;
-}
-
-/** The forward pass's instance (src/forward.ts), apart so that preprocessing never overwrites it. */
-let forward: PreprocessKernels | null | undefined;
-
-/**
- * A second instance of the kernels, for the forward pass: its memory holds the model file
- * (src/model-file.ts) and the pass's arrays, and nothing else writes there. At least `bytes` of
- * memory (growing it detaches views of the old buffer), or null when it cannot be used.
- */
-export function forwardKernels(bytes: number): PreprocessKernels | null {
-  if (forward === undefined) forward = instantiate();
-  return withRoom(forward, bytes);
-}
-
-/** Whether the forward pass's instance exists already: its memory may then hold earlier bytes. */
-export function forwardKernelsMade(): boolean {
-  return forward != null;
-}
-
-/** The instance whose memory is `buffer` (the model file read there, src/model-file.ts), or null. */
-export function kernelsHolding(buffer: ArrayBufferLike): PreprocessKernels | null {
-  for (const k of [forward, kernels]) if (k != null && k.memory.buffer === buffer) return k;
-  return null;
 }

@@ -23,6 +23,7 @@ import { modelFromBytes } from '@scratchnet/serialization';
 import { Random, Tensor, setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compilable, compiledPredictor } from '../src/forward.js';
+import { preprocessKernels } from '../src/wasm.js';
 
 const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
 
@@ -125,7 +126,7 @@ describe('compiled forward pass', () => {
       inputShape: [1, 4, 4],
       seed: 8,
     });
-    const none = { values: () => new Float32Array(0), offset: () => undefined, reserved: 0 };
+    const none = { values: () => new Float32Array(0) };
     const x = randomInput(2, [1, 4, 4], 3);
     const got = compiledPredictor(model, none, () => loaded).predict(x);
     expect(Array.from(got.data)).toEqual(Array.from(loaded.predict(x).data));
@@ -146,5 +147,72 @@ describe('compiled forward pass', () => {
     const want = model.predict(x).data;
     expect(Array.from(got, Number.isNaN)).toEqual(Array.from(want, Number.isNaN));
     expect(Array.from(got, Number.isNaN)).toContain(true);
+  });
+});
+
+describe('kernels', () => {
+  it('sums each row in one fixed order, four rows at a time or alone: bit for bit', () => {
+    const rng = new Random(11);
+    for (const [n, units, withBias] of [
+      [3136, 6, true],
+      [128, 10, true],
+      [7, 9, false],
+      [1, 1, false],
+      [13, 4, true],
+    ] as const) {
+      const k = preprocessKernels(4 * (n + units * n + 2 * units) + 64);
+      if (k === null) throw new Error('no WebAssembly');
+      const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
+      const xAt = 16;
+      const wAt = xAt + 4 * n;
+      const bAt = wAt + 4 * units * n;
+      const yAt = bAt + 4 * units;
+      const x = f32(xAt, n);
+      const w = f32(wAt, units * n);
+      const b = f32(bAt, units);
+      for (const a of [x, w, b]) for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-2, 2);
+      k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units);
+      const y = f32(yAt, units);
+      for (let u = 0; u < units; u++) {
+        // Four lanes of float32 multiply-adds, the lanes summed (0 + 1) + (2 + 3), then the tail.
+        const lanes = new Float32Array(4);
+        let i = 0;
+        for (; i + 4 <= n; i += 4) {
+          for (let l = 0; l < 4; l++) lanes[l] = lanes[l] + Math.fround(w[u * n + i + l] * x[i + l]);
+        }
+        let s = Math.fround(Math.fround(lanes[0] + lanes[1]) + Math.fround(lanes[2] + lanes[3]));
+        for (; i < n; i++) s = Math.fround(s + Math.fround(w[u * n + i] * x[i]));
+        if (withBias) s = Math.fround(s + b[u]);
+        expect(y[u]).toBe(s);
+      }
+    }
+  });
+
+  it('batch norm: the layer’s terms worked out as in JavaScript, then x·scale + shift: bit for bit', () => {
+    const rng = new Random(12);
+    for (const [c, plane, eps] of [
+      [32, 784, 1e-5],
+      [128, 1, 1e-3],
+      [3, 5, 0.1],
+    ] as const) {
+      const k = preprocessKernels(4 * (5 * c + c * plane) + 64);
+      if (k === null) throw new Error('no WebAssembly');
+      const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
+      const at = [16, 16 + 4 * c, 16 + 8 * c, 16 + 12 * c, 16 + 16 * c];
+      const [gamma, beta, mean, variance, x] = at.map((a, i) => f32(a, i === 4 ? c * plane : c));
+      for (const a of [gamma, beta, mean, x]) for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-3, 3);
+      for (let i = 0; i < c; i++) variance[i] = rng.uniform(0, 2) ** 4;
+      const want = Float32Array.from(x);
+      for (let ch = 0; ch < c; ch++) {
+        const invStd = Math.fround(1 / Math.sqrt(variance[ch] + eps));
+        const scale = Math.fround(gamma[ch] * invStd);
+        const shift = Math.fround(beta[ch] - mean[ch] * scale);
+        for (let i = ch * plane; i < (ch + 1) * plane; i++) {
+          want[i] = Math.fround(Math.fround(want[i] * scale) + shift);
+        }
+      }
+      k.batchNorm(at[4], at[0], at[1], at[2], at[3], eps, c, plane);
+      expect(Array.from(f32(at[4], c * plane))).toEqual(Array.from(want));
+    }
   });
 });

@@ -1,4 +1,4 @@
-// The model file read into the forward kernels' memory (src/model-file.ts): the same model, checks and
+// The model file read for the compiled forward pass (src/model-file.ts): the same model, checks and
 // errors as loadModel, the pretrained model's probabilities within float32 rounding of the js backend's.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,22 @@ describe('loadIntoKernels', () => {
     );
     const partly = loadIntoKernels(bad)!;
     expect(() => partly.predictor.predict(input(1, 1))).toThrow(message);
+    // ±∞ there too, whatever the input (an input of zeros included: ∞·0 is NaN).
+    for (const [value, word] of [
+      [Number.POSITIVE_INFINITY, 'Infinity'],
+      [Number.NEGATIVE_INFINITY, '-Infinity'],
+    ] as const) {
+      const inf = bytes.slice();
+      new DataView(inf.buffer).setFloat32(at, value, true);
+      const path = join(dir, `big-${word}.safetensors`);
+      writeFileSync(path, inf);
+      const loaded = loadIntoKernels(path)!;
+      for (const x of [input(1, 1), new Tensor([2, 1, 28, 28])]) {
+        expect(() => loaded.predictor.predict(x)).toThrow(
+          `${path}: tensor '1.weight' holds a non-finite value (${word} at element 1000): the weights are corrupt`,
+        );
+      }
+    }
     // And in a small tensor after it too: the load fails, naming the first as loadModel does.
     new DataView(nan.buffer).setFloat32(nan.length - 4, Number.NaN, true);
     writeFileSync(bad, nan);

@@ -214,6 +214,35 @@ describe('loadModel rejects bad files, naming the file and the problem', () => {
     expect(model.namedParameters()[0].value.storage.owner).toBe('js');
   });
 
+  it('the memory budget is checked layer by layer, in order with the layers that cannot be made', async () => {
+    const path = await fresh('huge-then-unknown.safetensors');
+    // Layer 0 passes the budget, layer 7 is unknown: the budget is reported.
+    await editFile(path, (_, m) => {
+      expect(m.architecture).toContain('"filters":4,');
+      m.architecture = m.architecture
+        .replace('"filters":4,', '"filters":250000000,')
+        .replace('"type":"Tanh"', '"type":"Conv3D"');
+    });
+    expect(await loadError(path)).toMatch(/corrupt or hostile \(layer 0, Conv2d, passes the budget\)/);
+    // Layer 7 unknown, layer 13 passes the budget: the unknown layer is reported.
+    const other = await fresh('unknown-then-huge.safetensors');
+    await editFile(other, (_, m) => {
+      m.architecture = m.architecture
+        .replace('"units":3,', '"units":250000000,')
+        .replace('"type":"Tanh"', '"type":"Conv3D"');
+    });
+    expect(await loadError(other)).toMatch(/layer 7: unknown layer type 'Conv3D'/);
+    // A well-formed architecture passing the budget at layer 13: named too.
+    const late = await fresh('late-huge.safetensors');
+    await editFile(late, (_, m) => {
+      m.architecture = m.architecture.replace('"units":3,', '"units":250000000,');
+    });
+    expect(await loadError(late)).toMatch(/\(layer 13, Dense, passes the budget\)/);
+    // The model as loaded holds its layers as their classes made them (no budget hook left behind).
+    const { model } = await loadModel(await fresh('layers.safetensors'));
+    for (const layer of model.layers) expect(Object.hasOwn(layer, 'build')).toBe(false);
+  });
+
   it('an unsupported or malformed format version', async () => {
     const path = await fresh('version.safetensors');
     await editFile(path, (_, m) => {

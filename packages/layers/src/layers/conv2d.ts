@@ -126,7 +126,8 @@ export class Conv2d extends BaseLayer {
       if (draw) initialize(b, this.biasInitializer, fans, rng);
       this.params.push({ name: 'bias', value: b, grad: zeros(b.shape) });
     }
-    this.geometry = undefined;
+    // A batch of one's: `resolvedPadding` and a one-sample forward need not work it out again.
+    this.geometry = g;
     return [this.filters, g.outHeight, g.outWidth];
   }
 

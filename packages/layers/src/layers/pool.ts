@@ -56,7 +56,8 @@ export abstract class Pool2dLayer extends BaseLayer {
       throw this.shapeError(`expects input [C, H, W], got ${formatShape(inputShape)}`);
     }
     const g = pool2dGeometry([1, ...inputShape], this.poolSize, this.stride, this.padding, this.label);
-    this.geometry = undefined;
+    // A batch of one's: `resolvedPadding` and a one-sample forward need not work it out again.
+    this.geometry = g;
     return [inputShape[0], g.outHeight, g.outWidth];
   }
 
@@ -87,7 +88,9 @@ export abstract class Pool2dLayer extends BaseLayer {
 
   /** Resolved `[padH, padW]` (after build). */
   get resolvedPadding(): [number, number] {
-    const g = pool2dGeometry([1, ...this.inputShape], this.poolSize, this.stride, this.padding, this.label);
+    const g =
+      this.geometry ??
+      pool2dGeometry([1, ...this.inputShape], this.poolSize, this.stride, this.padding, this.label);
     return [g.padH, g.padW];
   }
 

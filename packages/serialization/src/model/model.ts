@@ -1,4 +1,4 @@
-import { type LayerConfig, Sequential, layerFromConfig } from '@scratchnet/layers';
+import { type Layer, type LayerConfig, Sequential, layerFromConfig } from '@scratchnet/layers';
 import { Random, type Shape } from '@scratchnet/tensor';
 import { SerializationError, messageOf } from '../errors.js';
 import { type SafetensorsFile, decodeSafetensors, encodeSafetensors } from '../safetensors/codec.js';
@@ -55,20 +55,29 @@ function layerElementBound(c: LayerConfig, inShape: Shape): number {
 export function buildModel(header: ModelHeader, file: string, fileElements: number): Sequential {
   const budget = 4 * fileElements + 65536;
   const { config } = header;
+  let used = 0;
+  /** Throws when layer `i` (config `c`), built on `shape`, would pass the budget. */
+  const charge = (i: number, c: LayerConfig, shape: Shape): void => {
+    used += layerElementBound(c, shape);
+    if (!(used <= budget)) {
+      throw new SerializationError(
+        file,
+        `the architecture needs far more memory than the file's tensors hold (${fileElements} elements): corrupt or hostile (layer ${i}, ${c.type}, passes the budget)`,
+      );
+    }
+  };
   try {
+    // Every layer made from its config, each charged to the budget as the model builds it: built once.
+    const layers = wellFormedLayers(config);
+    if (layers !== undefined) return buildCharged(config, layers, charge);
+    // A config Sequential.fromConfig rejects: the budget first, on the layers that do build, as far
+    // as they do, then fromConfig says what is wrong.
     if (Array.isArray(config.inputShape) && Array.isArray(config.layers)) {
-      let used = 0;
       let shape: Shape = config.inputShape;
       const rng = new Random(0);
       for (const [i, c] of config.layers.entries()) {
-        if (!shape.every((d) => Number.isSafeInteger(d) && d > 0)) break; // fromConfig says why
-        used += layerElementBound(c, shape);
-        if (!(used <= budget)) {
-          throw new SerializationError(
-            file,
-            `the architecture needs far more memory than the file's tensors hold (${fileElements} elements): corrupt or hostile (layer ${i}, ${c.type}, passes the budget)`,
-          );
-        }
+        if (!isSizes(shape)) break; // fromConfig says why
+        charge(i, c, shape);
         try {
           shape = layerFromConfig(c).build(shape, rng, { initialize: false });
         } catch {
@@ -81,6 +90,59 @@ export function buildModel(header: ModelHeader, file: string, fileElements: numb
   } catch (e) {
     if (e instanceof SerializationError) throw e;
     throw new SerializationError(file, `architecture cannot be built: ${messageOf(e)}`, { cause: e });
+  }
+}
+
+const isSizes = (shape: Shape): boolean => shape.every((d) => Number.isSafeInteger(d) && d > 0);
+
+/**
+ * The layers of `config`, when `Sequential.fromConfig` would accept it as far as making them (its
+ * input shape positive safe integers, every layer config known and valid); else undefined.
+ */
+function wellFormedLayers(config: ModelHeader['config']): Layer[] | undefined {
+  if (!Array.isArray(config.inputShape) || !isSizes(config.inputShape) || !Array.isArray(config.layers)) {
+    return undefined;
+  }
+  const layers: Layer[] = [];
+  for (const c of config.layers) {
+    try {
+      layers.push(layerFromConfig(c));
+    } catch {
+      return undefined;
+    }
+  }
+  return layers;
+}
+
+/**
+ * The model `Sequential.fromConfig(config, { initialize: false })` makes of `layers`, each layer
+ * charged to the budget (`charge`) just before the model builds it, on the shape it builds on: as
+ * long as the shapes are valid (past an invalid one, the build itself fails and says why).
+ */
+function buildCharged(
+  config: ModelHeader['config'],
+  layers: Layer[],
+  charge: (i: number, c: LayerConfig, shape: Shape) => void,
+): Sequential {
+  let checking = true;
+  for (const [i, layer] of layers.entries()) {
+    const build = layer.build;
+    // An own property for the time of the build, in front of the class's method.
+    layer.build = (shape, rng, options) => {
+      if (checking && !isSizes(shape)) checking = false;
+      if (checking) charge(i, config.layers[i], shape);
+      try {
+        return build.call(layer, shape, rng, options);
+      } catch (e) {
+        checking = false;
+        throw e;
+      }
+    };
+  }
+  try {
+    return new Sequential(layers, { inputShape: config.inputShape, initialize: false });
+  } finally {
+    for (const layer of layers) delete (layer as { build?: unknown }).build;
   }
 }
 
