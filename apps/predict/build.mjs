@@ -254,7 +254,7 @@ const built = await esbuild.build({
   minify: true,
   sourcemap: false,
 });
-const body = `(function (require, __importMetaUrl, __bundleFile) {"use strict";${built.outputFiles[0].text}\n})`;
+const body = `(function (require, __importMetaUrl, __bundleFile, __answered) {"use strict";${built.outputFiles[0].text}\n})`;
 // The kernels' module as the one string of its function's text (see the wasm-text module above).
 const base64 = /'([A-Za-z0-9+/=]+)'/.exec(
   readFileSync(join(root, 'src/generated/preprocess-wasm.ts'), 'utf8'),

@@ -131,6 +131,9 @@ function finish(code: number): void {
   process.exit();
 }
 
+// Given by the launcher (src/start.cjs) in the bundle: told once answers are written.
+declare const __answered: (() => void) | undefined;
+
 let color: boolean | undefined;
 run(process.argv.slice(2), {
   stdout: writeOut,
@@ -141,6 +144,7 @@ run(process.argv.slice(2), {
     color ??= stdoutIsTerminal() && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
     return color;
   },
+  answered: typeof __answered === 'function' ? __answered : undefined,
 }).then(
   (code) => finish(outputFailed ? 1 : code),
   (e: unknown) => {

@@ -49,6 +49,8 @@ export interface Io {
   readStdin(): Promise<Uint8Array>;
   /** Draw --show pictures with ANSI colours (read only for --show: it may be worked out when read). */
   readonly color: boolean;
+  /** Called once answers are written (the launcher then keeps a code cache of the whole path). */
+  answered?(): void;
 }
 
 /** Thrown for a failure that ends the run with one message and exit code 1. */
@@ -156,6 +158,7 @@ async function predict(given: PredictArgs, io: Io): Promise<number> {
     }
   });
   io.stdout(`${out.join(args.json ? '\n' : '\n\n')}\n`);
+  io.answered?.();
   return failed ? 1 : 0;
 }
 

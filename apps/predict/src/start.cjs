@@ -87,9 +87,13 @@ function setV8Flags(flags) {
   set(flags);
 }
 const script = new Script(source(), { filename: 'scratchnet-predict.js', cachedData });
+// Whether this run wrote answers: only such a run's cache holds the whole path of a prediction (one
+// made by --help, or by a run whose every image failed, would leave later runs compiling the rest).
+let answered = false;
 if (file !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
   // After the run, so the cache holds every function this run compiled; written whole, then renamed.
   process.once('exit', () => {
+    if (!answered) return;
     try {
       const data = script.createCachedData();
       // One level at a time: a recursive mkdir never returns under some paths (/proc) on Node 20.
@@ -128,4 +132,6 @@ function fileUrl(path) {
     ? `file://${path}`
     : require('node:url').pathToFileURL(path).href;
 }
-script.runInThisContext()(require, fileUrl(__filename), __filename);
+script.runInThisContext()(require, fileUrl(__filename), __filename, () => {
+  answered = true;
+});

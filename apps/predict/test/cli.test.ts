@@ -1,7 +1,7 @@
 // End-to-end tests of the built CLI (dist/scratchnet-predict.js) with a model trained here on a
 // subset of MNIST and pictures made here.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -388,6 +388,10 @@ describe('scratchnet-predict', () => {
     const env = { XDG_CACHE_HOME: cacheHome };
     const cacheDir = join(cacheHome, 'scratchnet');
     const args = ['--json', '-m', modelPath, files['gray.png'], files['photo.jpg']];
+    // Runs that answer nothing (--help, a missing image) compile only part of the path: no cache yet.
+    expect(predict(['--help'], { env }).code).toBe(0);
+    expect(predict(['-m', modelPath, join(dir, 'no-such.png')], { env }).code).toBe(1);
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
     const first = predict(args, { env });
     expect(first.code).toBe(0);
     const written = readdirSync(cacheDir);
