@@ -12,7 +12,10 @@ import { extremes as extremesJs } from '../../../packages/datasets/src/image/pre
 import * as inkJs from '../../../packages/datasets/src/image/preprocess/ink.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
-import { removeShadowInk as removeShadowInkJs } from '../../../packages/datasets/src/image/preprocess/shadows.js';
+import {
+  removeShadowInk as removeShadowInkJs,
+  shadowFreeBlobs as shadowFreeBlobsJs,
+} from '../../../packages/datasets/src/image/preprocess/shadows.js';
 import {
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
@@ -28,7 +31,7 @@ import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
 import { resizeArea } from '../src/wasm-resample.js';
-import { removeShadowInk } from '../src/wasm-shadows.js';
+import { removeShadowInk, shadowFreeBlobs } from '../src/wasm-shadows.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
 function picture(w: number, h: number, seed: number): Float32Array {
@@ -344,26 +347,33 @@ describe('compiled ink map', () => {
   });
 });
 
+/** Ink with a wide weak band (a shadow), a wide strong block (a marker), thin strokes, noise. */
+function shadowedInk(w: number, h: number, seed: number): Float32Array {
+  const noise = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1);
+  const ink = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const band = x > w / 5 && x < w / 5 + 12;
+      const block = x > (3 * w) / 5 && x < (3 * w) / 5 + 10 && y > h / 4 && y < h / 4 + 12;
+      const stroke = Math.abs(y - x / 2) < 1.5;
+      ink[i] = stroke || block ? 0.9 + 0.1 * noise[i] : band ? 0.3 + 0.4 * noise[i] : 0.2 * noise[i];
+    }
+  }
+  return ink;
+}
+
+const SHADOW_CASES = [
+  [1, 1, 2, 1],
+  [30, 20, 2, 2],
+  [160, 120, 3, 3],
+  [120, 160, 4, 4],
+];
+
 describe('compiled shadow clearing', () => {
   it('clears the pixels the library’s removeShadowInk clears, and counts them', () => {
-    for (const [w, h, rho, seed] of [
-      [1, 1, 2, 1],
-      [30, 20, 2, 2],
-      [160, 120, 3, 3],
-      [120, 160, 4, 4],
-    ]) {
-      // Ink: a wide weak band (a shadow), a wide strong block (a marker), thin strokes, noise.
-      const noise = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1);
-      const ink = new Float32Array(w * h);
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const i = y * w + x;
-          const band = x > w / 5 && x < w / 5 + 12;
-          const block = x > (3 * w) / 5 && x < (3 * w) / 5 + 10 && y > h / 4 && y < h / 4 + 12;
-          const stroke = Math.abs(y - x / 2) < 1.5;
-          ink[i] = stroke || block ? 0.9 + 0.1 * noise[i] : band ? 0.3 + 0.4 * noise[i] : 0.2 * noise[i];
-        }
-      }
+    for (const [w, h, rho, seed] of SHADOW_CASES) {
+      const ink = shadowedInk(w, h, seed);
       const mask = Uint8Array.from(ink, (v) => (v > 0.25 ? 1 : 0));
       const got = mask.slice();
       const want = mask.slice();
@@ -371,6 +381,22 @@ describe('compiled shadow clearing', () => {
       expect(cleared, `${w}×${h}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
       if (w >= 30) expect(cleared).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the labels and blobs of the library’s shadowFreeBlobs, at every threshold', () => {
+    for (const [w, h, rho, seed] of SHADOW_CASES) {
+      const ink = shadowedInk(w, h, seed);
+      for (const on of [0, 0.25, 0.5, 2]) {
+        const got = shadowFreeBlobs(ink, w, h, on, 1, rho);
+        const want = shadowFreeBlobsJs(ink, w, h, on, 1, rho);
+        expect(Array.from(got.labels), `${w}×${h} on=${on}`).toEqual(Array.from(want.labels));
+        expect(got.components, `${w}×${h} on=${on}`).toEqual(want.components);
+        if (w >= 30 && on === 0.25) expect(got.components.length).toBeGreaterThan(0);
+      }
+      // The shadow's weak pixels are gone from the blobs: fewer labelled pixels than above the threshold.
+      const labelled = shadowFreeBlobs(ink, w, h, 0.25, 1, rho).labels.filter((l) => l > 0).length;
+      if (w >= 30) expect(labelled).toBeLessThan(ink.filter((v) => v > 0.25).length);
     }
   });
 });

@@ -4,14 +4,14 @@
  * then MNIST's own crop, 20 px box and centre of mass. Browser-safe: bytes or pixels in, pixels out.
  */
 import { type DecodedImage, type GrayImage, ImageError } from './decode.js';
-import { type Component, labelComponents } from './preprocess/components.js';
+import type { Component } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
 import { inkOf, paperRadius } from './preprocess/illumination.js';
-import { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './preprocess/ink.js';
+import { complement, cropInk, labelKinds, strokeLevel } from './preprocess/ink.js';
 import { darkInk } from './preprocess/levels.js';
 import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
 import { type Box, type Selection, selectDigit } from './preprocess/select.js';
-import { removeShadowInk } from './preprocess/shadows.js';
+import { shadowFreeBlobs } from './preprocess/shadows.js';
 import { type Shrunk, decodeShrunk, shrinkToFit } from './resample.js';
 
 export { MNIST_BOX, MNIST_FRAME };
@@ -162,8 +162,9 @@ function preprocessShrunk(
     const wider = findDigit(light, w, h, Math.ceil(2 * stroke), threshold, minBlobFraction, file);
     if (strokeWidthOfDigit(wider) > stroke) found = wider;
   }
-  const { ink, level, lines, selection, mask } = found;
+  const { ink, level, lines, selection } = found;
   const { box } = selection;
+  const mask = labelKinds(found.labels, found.kind);
 
   // 6. The digit's ink stretched so the threshold is 0 and the strokes' level 1, cropped, framed.
   const crop = cropInk(ink, mask, w, box, 1 / (level * (1 - threshold)), threshold / (1 - threshold));
@@ -191,8 +192,10 @@ interface Found {
   level: number;
   lines: RuledLine[];
   selection: Selection;
-  /** 0 paper, 1 other ink, 2 the digit. */
-  mask: Uint8Array;
+  /** The blobs' labels ([h, w], 0 for no ink). */
+  labels: Int32Array;
+  /** Per label: 0 paper, 1 other ink, 2 the digit (the mask, made only for the pass kept). */
+  kind: Uint8Array;
   components: Component[];
 }
 
@@ -216,9 +219,8 @@ function findDigit(
   const lines = findRuledLines(ink, w, h, level);
   removeRuledLines(ink, w, h, lines);
   // 5. Blobs above the threshold; the digit's.
-  const binary = thresholdInk(ink, threshold * level);
-  removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
-  const { labels, components } = labelComponents(binary, ink, w, h);
+  const rho = Math.max(2, Math.round(0.02 * Math.max(w, h)));
+  const { labels, components } = shadowFreeBlobs(ink, w, h, threshold * level, level, rho);
   const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
     hasStrongInk(c, labels, ink, w, level),
   );
@@ -229,8 +231,7 @@ function findDigit(
   const kind = new Uint8Array(components.length + 1).fill(1);
   kind[0] = 0;
   for (const id of selection.keep) kind[id] = 2;
-  const mask = labelKinds(labels, kind);
-  return { ink, level, lines, selection, mask, components };
+  return { ink, level, lines, selection, labels, kind, components };
 }
 
 /** Mean stroke width of the digit's blobs, 2·area / boundary. */

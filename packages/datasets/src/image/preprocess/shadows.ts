@@ -2,7 +2,8 @@
  * Shadows narrower than the paper estimate's window come through as ink: wide, solid and weaker than
  * the pen. Pen strokes are thin, or — a marker — mostly as dark as the rest of the digit.
  */
-import { labelComponents } from './components.js';
+import { type Component, labelComponents } from './components.js';
+import { thresholdInk } from './ink.js';
 import { extremeFilter } from './morphology.js';
 
 /** Fraction of the strokes' ink level below which ink is weak. */
@@ -38,4 +39,22 @@ export function removeShadowInk(
     }
   }
   return cleared;
+}
+
+/**
+ * The blobs of ink above `on` once shadows are cleared ({@link removeShadowInk} with `level` and
+ * `rho`): the label image ([h, w], 0 for no ink) and one {@link Component} per label. One call, so
+ * that a program can run the three steps compiled without handing the mask back and forth.
+ */
+export function shadowFreeBlobs(
+  ink: Float32Array,
+  w: number,
+  h: number,
+  on: number,
+  level: number,
+  rho: number,
+): { labels: Int32Array; components: Component[] } {
+  const binary = thresholdInk(ink, on);
+  removeShadowInk(binary, ink, w, h, level, rho);
+  return labelComponents(binary, ink, w, h);
 }
