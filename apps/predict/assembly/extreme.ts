@@ -190,12 +190,23 @@ export function borderClosing(
 ): void {
   const pw = w + 2 * r;
   const ph = h + 2 * r;
-  for (let y = 0; y < ph; y++) {
-    const sy = min(h - 1, max(0, y - r));
-    for (let x = 0; x < pw; x++) {
-      const sx = min(w - 1, max(0, x - r));
-      store<f32>(padded + ((<usize>(y * pw + x)) << 2), load<f32>(src + ((<usize>(sy * w + sx)) << 2)));
+  // Edge pixels repeated: each source row copied in with its ends repeated r times, then the first
+  // and last padded rows repeated above and below (copies, not a clamped read per pixel).
+  const rowBytes = (<usize>pw) << 2;
+  for (let y = 0; y < h; y++) {
+    const from = src + ((<usize>(y * w)) << 2);
+    const to = padded + <usize>(y + r) * rowBytes;
+    const left = load<f32>(from);
+    const right = load<f32>(from + ((<usize>(w - 1)) << 2));
+    for (let x = 0; x < r; x++) {
+      store<f32>(to + ((<usize>x) << 2), left);
+      store<f32>(to + ((<usize>(r + w + x)) << 2), right);
     }
+    memory.copy(to + ((<usize>r) << 2), from, (<usize>w) << 2);
+  }
+  for (let y = 0; y < r; y++) {
+    memory.copy(padded + <usize>y * rowBytes, padded + <usize>r * rowBytes, rowBytes);
+    memory.copy(padded + <usize>(r + h + y) * rowBytes, padded + <usize>(r + h - 1) * rowBytes, rowBytes);
   }
   extremeAxis(padded, a, pw, ph, r, 1, 1, v, pre, suf);
   extremeAxis(a, padded, pw, ph, r, 1, 0, v, pre, suf);
