@@ -3,7 +3,7 @@
 // the same float32 ink, so the same labels and measurements. Pointers are byte offsets into this
 // module's memory, laid out by the caller.
 
-/** Bytes of one component's record in `stats`: mass f64, then area, x0, y0, x1, y1, boundary, touches (i32). */
+/** Bytes of one component's record in `stats`: mass f64, then area, x0, y0, x1, y1, boundary, touches (i32), peak (f32). */
 export const STATS_BYTES: i32 = 40;
 
 /**
@@ -43,6 +43,7 @@ function flood(
 ): void {
   let area = 0;
   let mass: f64 = 0;
+  let peak: f32 = -Infinity;
   let x0 = w;
   let y0 = h;
   let x1 = -1;
@@ -59,7 +60,9 @@ function flood(
     const py = p / w;
     const px = p - py * w;
     area++;
-    mass += <f64>load<f32>(ink + ((<usize>p) << 2));
+    const v = load<f32>(ink + ((<usize>p) << 2));
+    mass += <f64>v;
+    if (v > peak) peak = v;
     if (px < x0) x0 = px;
     if (px > x1) x1 = px;
     if (py < y0) y0 = py;
@@ -96,4 +99,5 @@ function flood(
   store<i32>(c, y1, 24);
   store<i32>(c, boundary, 28);
   store<i32>(c, touches, 32);
+  store<f32>(c, peak, 36);
 }

@@ -43,15 +43,11 @@ function resampleLines(
  * The four float32 lanes of `x` as two float64x2 products with `wt` added to `lo` (lanes 0, 1) and
  * `hi` (lanes 2, 3): each lane makes the scalar loop's `acc += x · w`, so the same bits.
  */
-// @ts-expect-error: decorator
-@inline
 function mulAdd(acc: v128, x: v128, wt: v128): v128 {
   return f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(x), wt));
 }
 
 /** Two float64x2 sums as four float32 lanes (each rounded as the scalar `<f32>acc`). */
-// @ts-expect-error: decorator
-@inline
 function demote4(lo: v128, hi: v128): v128 {
   return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }

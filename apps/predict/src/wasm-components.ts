@@ -51,6 +51,7 @@ export function componentsAt(buffer: ArrayBuffer, statsAt: number, count: number
       id: i + 1,
       area: int(8),
       mass: stats.getFloat64(at, true),
+      peak: stats.getFloat32(at + 36, true),
       x0: int(12),
       y0: int(16),
       x1: int(20),

@@ -1,11 +1,11 @@
 // The CLI's shadow clearing (build.mjs puts this module in place of the datasets library's
 // preprocess/shadows.ts): the opening, labelling and clearing in one compiled call (src/wasm.ts says
-// why), the same pixels cleared; and the threshold, clearing and blob labelling of preprocessing in
-// one layout, the same labels and blobs.
+// why), the same pixels cleared; and the threshold, clearing, blob labelling and mask of
+// preprocessing in one layout, the same blobs and mask.
 import type { Component } from '../../../packages/datasets/src/image/preprocess/components.js';
 import {
   removeShadowInk as removeShadowInkJs,
-  shadowFreeBlobs as shadowFreeBlobsJs,
+  blobMask as blobMaskJs,
 } from '../../../packages/datasets/src/image/preprocess/shadows.js';
 import { componentsAt } from './wasm-components.js';
 import { type PreprocessKernels, preprocessKernels } from './wasm.js';
@@ -34,21 +34,23 @@ export function removeShadowInk(
 }
 
 /**
- * The blobs of ink above `on` once shadows are cleared (see the library's `shadowFreeBlobs`): the
- * threshold, the clearing and the labelling in the kernels' memory, where the ink is copied once
- * and the mask stays; only the labels and the blobs' records come out.
+ * The blobs of ink above `on` once shadows are cleared, and the mask `choose` makes of them (see the
+ * library's `blobMask`): the threshold, the clearing, the labelling and the mask in the kernels'
+ * memory, where the ink is copied once and the label image stays (`choose` runs no kernel); only
+ * the blobs' records and the mask come out.
  */
-export function shadowFreeBlobs(
+export function blobMask(
   ink: Float32Array,
   w: number,
   h: number,
   on: number,
   level: number,
   rho: number,
-): { labels: Int32Array; components: Component[] } {
+  choose: (components: Component[]) => Uint8Array | undefined,
+): { components: Component[]; mask: Uint8Array } | undefined {
   const n = w * h;
   const layout = shadowLayout(ink, w, h, rho, n);
-  if (layout === null) return shadowFreeBlobsJs(ink, w, h, on, level, rho);
+  if (layout === null) return blobMaskJs(ink, w, h, on, level, rho, choose);
   const { k, maskAt, stack, stats } = layout;
   const { buffer } = k.memory;
   new Float32Array(buffer, 0, n).set(ink);
@@ -57,7 +59,17 @@ export function shadowFreeBlobs(
   // The labels over the clearing's first scratch plane, free again.
   new Int32Array(buffer, 4 * n, n).fill(0);
   const count = k.labelComponents(maskAt, 0, 4 * n, stack, stats, w, h);
-  return { labels: new Int32Array(buffer, 4 * n, n).slice(), components: componentsAt(buffer, stats, count) };
+  const components = componentsAt(buffer, stats, count);
+  const kind = choose(components);
+  if (kind === undefined) return undefined;
+  // The kind table over the records, read already (room for 40 bytes a pixel), the mask over the
+  // thresholded ink. Should the memory have been grown meanwhile, the labels are gone: the library's.
+  if (k.memory.buffer !== buffer || kind.length > 40 * n) {
+    return blobMaskJs(ink, w, h, on, level, rho, () => kind);
+  }
+  new Uint8Array(buffer, stats, kind.length).set(kind);
+  k.labelKinds(4 * n, stats, kind.length, maskAt, n);
+  return { components, mask: new Uint8Array(buffer, maskAt, n).slice() };
 }
 
 /** Where the shadow clearing's arrays lie in the kernels' memory (the ink at byte 0). */

@@ -14,7 +14,7 @@ import { borderClosing as borderClosingJs } from '../../../packages/datasets/src
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
 import {
   removeShadowInk as removeShadowInkJs,
-  shadowFreeBlobs as shadowFreeBlobsJs,
+  blobMask as blobMaskJs,
 } from '../../../packages/datasets/src/image/preprocess/shadows.js';
 import {
   rowsOf8Bits as rowsOf8BitsJs,
@@ -31,7 +31,7 @@ import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
 import { resizeArea } from '../src/wasm-resample.js';
-import { removeShadowInk, shadowFreeBlobs } from '../src/wasm-shadows.js';
+import { blobMask, removeShadowInk } from '../src/wasm-shadows.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
 function picture(w: number, h: number, seed: number): Float32Array {
@@ -384,19 +384,32 @@ describe('compiled shadow clearing', () => {
     }
   });
 
-  it('gives the labels and blobs of the library’s shadowFreeBlobs, at every threshold', () => {
+  it('gives the blobs and mask of the library’s blobMask, at every threshold', () => {
+    // Kinds by blob: 2 for the strong ones, 1 for the rest, and labels past the table read as 0.
+    const choose = (components: { id: number; peak: number }[]) => {
+      const kind = new Uint8Array(Math.max(1, components.length - 1));
+      for (const c of components) if (c.id < kind.length) kind[c.id] = c.peak >= 0.9 ? 2 : 1;
+      return kind;
+    };
     for (const [w, h, rho, seed] of SHADOW_CASES) {
       const ink = shadowedInk(w, h, seed);
       for (const on of [0, 0.25, 0.5, 2]) {
-        const got = shadowFreeBlobs(ink, w, h, on, 1, rho);
-        const want = shadowFreeBlobsJs(ink, w, h, on, 1, rho);
-        expect(Array.from(got.labels), `${w}×${h} on=${on}`).toEqual(Array.from(want.labels));
-        expect(got.components, `${w}×${h} on=${on}`).toEqual(want.components);
-        if (w >= 30 && on === 0.25) expect(got.components.length).toBeGreaterThan(0);
+        const got = blobMask(ink, w, h, on, 1, rho, choose);
+        const want = blobMaskJs(ink, w, h, on, 1, rho, choose);
+        expect(got?.components, `${w}×${h} on=${on}`).toEqual(want?.components);
+        expect(Array.from(got?.mask ?? []), `${w}×${h} on=${on}`).toEqual(Array.from(want?.mask ?? []));
+        expect(blobMask(ink, w, h, on, 1, rho, () => undefined)).toBeUndefined();
       }
-      // The shadow's weak pixels are gone from the blobs: fewer labelled pixels than above the threshold.
-      const labelled = shadowFreeBlobs(ink, w, h, 0.25, 1, rho).labels.filter((l) => l > 0).length;
-      if (w >= 30) expect(labelled).toBeLessThan(ink.filter((v) => v > 0.25).length);
+      // The shadow's weak pixels are not in the mask: fewer pixels than above the threshold.
+      const mask = blobMask(ink, w, h, 0.25, 1, rho, (c) => new Uint8Array(c.length + 1).fill(1, 1))?.mask;
+      if (w >= 30) {
+        expect(mask?.some((v) => v === 2) ?? true).toBe(false);
+        expect(mask?.filter((v) => v === 1).length).toBeLessThan(ink.filter((v) => v > 0.25).length);
+        const strong = blobMask(ink, w, h, 0.25, 1, rho, (c) =>
+          Uint8Array.of(0, ...c.map((b) => (b.peak >= 0.9 ? 2 : 1))),
+        );
+        expect(strong?.mask.some((v) => v === 2)).toBe(true);
+      }
     }
   });
 });

@@ -7,11 +7,11 @@ import { type DecodedImage, type GrayImage, ImageError } from './decode.js';
 import type { Component } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
 import { inkOf, paperRadius } from './preprocess/illumination.js';
-import { complement, cropInk, labelKinds, strokeLevel } from './preprocess/ink.js';
+import { complement, cropInk, strokeLevel } from './preprocess/ink.js';
 import { darkInk } from './preprocess/levels.js';
 import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
 import { type Box, type Selection, selectDigit } from './preprocess/select.js';
-import { shadowFreeBlobs } from './preprocess/shadows.js';
+import { blobMask } from './preprocess/shadows.js';
 import { type Shrunk, decodeShrunk, shrinkToFit } from './resample.js';
 
 export { MNIST_BOX, MNIST_FRAME };
@@ -162,9 +162,8 @@ function preprocessShrunk(
     const wider = findDigit(light, w, h, Math.ceil(2 * stroke), threshold, minBlobFraction, file);
     if (strokeWidthOfDigit(wider) > stroke) found = wider;
   }
-  const { ink, level, lines, selection } = found;
+  const { ink, level, lines, selection, mask } = found;
   const { box } = selection;
-  const mask = labelKinds(found.labels, found.kind);
 
   // 6. The digit's ink stretched so the threshold is 0 and the strokes' level 1, cropped, framed.
   const crop = cropInk(ink, mask, w, box, 1 / (level * (1 - threshold)), threshold / (1 - threshold));
@@ -192,10 +191,8 @@ interface Found {
   level: number;
   lines: RuledLine[];
   selection: Selection;
-  /** The blobs' labels ([h, w], 0 for no ink). */
-  labels: Int32Array;
-  /** Per label: 0 paper, 1 other ink, 2 the digit (the mask, made only for the pass kept). */
-  kind: Uint8Array;
+  /** 0 paper, 1 other ink, 2 the digit. */
+  mask: Uint8Array;
   components: Component[];
 }
 
@@ -218,20 +215,26 @@ function findDigit(
   // 4. Ruled lines.
   const lines = findRuledLines(ink, w, h, level);
   removeRuledLines(ink, w, h, lines);
-  // 5. Blobs above the threshold; the digit's.
+  // 5. Blobs above the threshold; the digit's (the ones that reach half the strokes' level somewhere
+  // start it: faint texture and halos do not).
   const rho = Math.max(2, Math.round(0.02 * Math.max(w, h)));
-  const { labels, components } = shadowFreeBlobs(ink, w, h, threshold * level, level, rho);
-  const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
-    hasStrongInk(c, labels, ink, w, level),
-  );
-  if (selection === undefined) {
+  const chosen: { selection?: Selection } = {};
+  const blobs = blobMask(ink, w, h, threshold * level, level, rho, (components) => {
+    const selection = selectDigit(components, w, h, minBlobFraction, (c) => c.peak >= 0.5 * level);
+    if (selection === undefined) return undefined;
+    chosen.selection = selection;
+    // Per label: 2 for the digit's blobs, 1 for other ink (a table, not a Set lookup per pixel).
+    const kind = new Uint8Array(components.length + 1).fill(1);
+    kind[0] = 0;
+    for (const id of selection.keep) kind[id] = 2;
+    return kind;
+  });
+  const { selection } = chosen;
+  if (blobs === undefined || selection === undefined) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
-  // Per label: 2 for the digit's blobs, 1 for other ink (a table, not a Set lookup per pixel).
-  const kind = new Uint8Array(components.length + 1).fill(1);
-  kind[0] = 0;
-  for (const id of selection.keep) kind[id] = 2;
-  return { ink, level, lines, selection, labels, kind, components };
+  const { components, mask } = blobs;
+  return { ink, level, lines, selection, mask, components };
 }
 
 /** Mean stroke width of the digit's blobs, 2·area / boundary. */
@@ -244,22 +247,6 @@ function strokeWidthOfDigit(found: Found): number {
     boundary += c.boundary;
   }
   return boundary === 0 ? 0 : (2 * area) / boundary;
-}
-
-/** Whether a blob reaches half the strokes' level somewhere (faint texture and halos do not). */
-function hasStrongInk(
-  c: Component,
-  labels: Int32Array,
-  ink: Float32Array,
-  w: number,
-  level: number,
-): boolean {
-  for (let y = c.y0; y <= c.y1; y++) {
-    for (let i = y * w + c.x0, end = y * w + c.x1; i <= end; i++) {
-      if (labels[i] === c.id && ink[i] >= 0.5 * level) return true;
-    }
-  }
-  return false;
 }
 
 /** A box at the analysis size in the source picture's pixels. */

@@ -3,7 +3,7 @@
  * the pen. Pen strokes are thin, or — a marker — mostly as dark as the rest of the digit.
  */
 import { type Component, labelComponents } from './components.js';
-import { thresholdInk } from './ink.js';
+import { labelKinds, thresholdInk } from './ink.js';
 import { extremeFilter } from './morphology.js';
 
 /** Fraction of the strokes' ink level below which ink is weak. */
@@ -43,18 +43,23 @@ export function removeShadowInk(
 
 /**
  * The blobs of ink above `on` once shadows are cleared ({@link removeShadowInk} with `level` and
- * `rho`): the label image ([h, w], 0 for no ink) and one {@link Component} per label. One call, so
- * that a program can run the three steps compiled without handing the mask back and forth.
+ * `rho`), and a mask of them: `choose` is given the blobs (in label order) and returns a byte per
+ * label (index 0: no ink), which each pixel of the mask takes; when it returns nothing, so does
+ * this. One call, so that a program can run the steps compiled with the label image left in its
+ * scratch memory: `choose` must run no compiled kernel.
  */
-export function shadowFreeBlobs(
+export function blobMask(
   ink: Float32Array,
   w: number,
   h: number,
   on: number,
   level: number,
   rho: number,
-): { labels: Int32Array; components: Component[] } {
+  choose: (components: Component[]) => Uint8Array | undefined,
+): { components: Component[]; mask: Uint8Array } | undefined {
   const binary = thresholdInk(ink, on);
   removeShadowInk(binary, ink, w, h, level, rho);
-  return labelComponents(binary, ink, w, h);
+  const { labels, components } = labelComponents(binary, ink, w, h);
+  const kind = choose(components);
+  return kind === undefined ? undefined : { components, mask: labelKinds(labels, kind) };
 }
