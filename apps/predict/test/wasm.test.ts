@@ -170,7 +170,21 @@ describe('compiled ink projections', () => {
     // Offsets landing exactly on halves, a hair off them, past either end, huge or not numbers
     // round and drop as JavaScript does.
     const ink = new Float32Array(4 * 3).fill(1);
-    const odd = [0.5, -0.5, 1.5, -1.5, 2.5, 7, 0.5 + 1e-9, 0.5 - 1e-9, 1 / 3, -2 / 3, 1e12, Number.NaN, -Infinity];
+    const odd = [
+      0.5,
+      -0.5,
+      1.5,
+      -1.5,
+      2.5,
+      7,
+      0.5 + 1e-9,
+      0.5 - 1e-9,
+      1 / 3,
+      -2 / 3,
+      1e12,
+      Number.NaN,
+      -Infinity,
+    ];
     expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
       steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
     );
