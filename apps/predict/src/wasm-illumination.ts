@@ -4,6 +4,7 @@
 import {
   type InkMap,
   inkMap as inkMapJs,
+  inkOf as inkOfJs,
   paperRadius,
 } from '../../../packages/datasets/src/image/preprocess/illumination.js';
 import { preprocessKernels } from './wasm.js';
@@ -24,10 +25,24 @@ export function inkMap(light: Float32Array, w: number, h: number, r = paperRadiu
   return { ink: views.ink.slice(), paper: views.paper.slice() };
 }
 
-/** The ink of {@link inkMap} alone, without copying the paper estimate out (see the library's `inkOf`). */
-export function inkOf(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): Float32Array {
+/**
+ * The ink of {@link inkMap} alone, without copying the paper estimate out, into `out` when given (see
+ * the library's `inkOf`): `light` is in the kernels' memory by then, so `out` may be `light`.
+ */
+export function inkOf(
+  light: Float32Array,
+  w: number,
+  h: number,
+  r = paperRadius(w, h),
+  out?: Float32Array,
+): Float32Array {
   const views = compiledInkMap(light, w, h, r);
-  return views === null ? inkMapJs(light, w, h, r).ink : views.ink.slice();
+  if (views === null || (out !== undefined && out.length !== views.ink.length)) {
+    return inkOfJs(light, w, h, r, out);
+  }
+  if (out === undefined) return views.ink.slice();
+  out.set(views.ink);
+  return out;
 }
 
 /**

@@ -355,6 +355,13 @@ describe('compiled ink map', () => {
         expect(bits(got.ink), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
         expect(bits(inkOf(light, w, h, r)), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
         expect(bits(inkOfJs(light, w, h, r))).toEqual(bits(want.ink));
+        // Into a given array, the picture itself included.
+        const out = new Float32Array(w * h);
+        expect(inkOf(light, w, h, r, out)).toBe(out);
+        expect(bits(out)).toEqual(bits(want.ink));
+        const over = light.slice();
+        expect(inkOf(over, w, h, r, over)).toBe(over);
+        expect(bits(over)).toEqual(bits(want.ink));
         expect(bits(got.paper), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.paper));
         if (kind === 'page' && w >= 40) expect(Array.from(got.ink).some((v) => v > 0.5)).toBe(true);
       }

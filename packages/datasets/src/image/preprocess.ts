@@ -93,7 +93,7 @@ export function preprocessImage(
   if (!(source instanceof Uint8Array)) return preprocessGray(source, options, file);
   // Decoded and shrunk in one step: a program may then keep the full-size picture out of fresh arrays.
   const shrunk = decodeShrunk(source, file, WORK_SIZE);
-  return preprocessShrunk(shrunk, checkOptions(options), options.invert, file);
+  return preprocessShrunk(shrunk, checkOptions(options), options.invert, file, true);
 }
 
 function checkOptions(options: PreprocessOptions): Required<Omit<PreprocessOptions, 'invert'>> {
@@ -135,15 +135,20 @@ export function preprocessGray(
     throw new ImageError(file, `expected ${width}×${height} pixels, got ${image.data.length}`);
   }
   // 1. The analysis size.
-  return preprocessShrunk(shrinkToFit(image, WORK_SIZE), checked, options.invert, file);
+  const shrunk = shrinkToFit(image, WORK_SIZE);
+  return preprocessShrunk(shrunk, checked, options.invert, file, shrunk.lum !== image.data);
 }
 
-/** Steps 2–6 of {@link preprocessGray}, on the picture at the analysis size. */
+/**
+ * Steps 2–6 of {@link preprocessGray}, on the picture at the analysis size; `ownsLum`: whether
+ * `shrunk.lum` is this call's own array (not the caller's pixels), free to be written over.
+ */
 function preprocessShrunk(
   shrunk: Shrunk,
   options: Required<Omit<PreprocessOptions, 'invert'>>,
   invert: PreprocessOptions['invert'],
   file: string,
+  ownsLum: boolean,
 ): PreprocessedImage {
   const { width, height, work, w, h, lum } = shrunk;
   const { threshold, minBlobFraction, minStrokeWidth } = options;
@@ -154,12 +159,15 @@ function preprocessShrunk(
 
   // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
   // were nearly as wide as the window (a fat marker, a digit filling the picture): their insides
-  // would otherwise pass for paper.
+  // would otherwise pass for paper. The second pass is the picture's last use: its ink may go over
+  // it when it is this call's own array (one fresh array less).
   const radius = paperRadius(w, h);
-  let found = findDigit(light, w, h, radius, threshold, minBlobFraction, file);
+  let found = findDigit(light, w, h, radius, threshold, minBlobFraction, file, false);
   const stroke = strokeWidthOfDigit(found);
   if (3 * stroke > 2 * radius + 1) {
-    const wider = findDigit(light, w, h, Math.ceil(2 * stroke), threshold, minBlobFraction, file);
+    const last = ownsLum || !inverted;
+    const r2 = Math.ceil(2 * stroke);
+    const wider = findDigit(light, w, h, r2, threshold, minBlobFraction, file, last);
     if (strokeWidthOfDigit(wider) > stroke) found = wider;
   }
   const { ink, level, lines, selection, mask } = found;
@@ -196,7 +204,7 @@ interface Found {
   components: Component[];
 }
 
-/** Steps 3–5 of {@link preprocessGray}. */
+/** Steps 3–5 of {@link preprocessGray}; `lastUse`: the ink may be written over `light`. */
 function findDigit(
   light: Float32Array,
   w: number,
@@ -205,9 +213,10 @@ function findDigit(
   threshold: number,
   minBlobFraction: number,
   file: string,
+  lastUse: boolean,
 ): Found {
   // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
-  const ink = inkOf(light, w, h, radius);
+  const ink = inkOf(light, w, h, radius, lastUse ? light : undefined);
   const level = strokeLevel(ink);
   if (!(level > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
