@@ -30,6 +30,14 @@ export function labelComponents(
   return count;
 }
 
+/** Labels pixel q `id` and pushes it when it is set in `mask` and not labelled yet; the new stack size. */
+function visit(mask: usize, labels: usize, stack: usize, q: i32, id: i32, sp: i32): i32 {
+  if (load<u8>(mask + <usize>q) === 0 || load<i32>(labels + ((<usize>q) << 2)) !== 0) return sp;
+  store<i32>(labels + ((<usize>q) << 2), id);
+  store<i32>(stack + ((<usize>sp) << 2), q);
+  return sp + 1;
+}
+
 function flood(
   mask: usize,
   ink: usize,
@@ -77,6 +85,18 @@ function flood(
       load<u8>(mask + <usize>(p + w)) === 0
     )
       boundary++;
+    if (!edge) {
+      // Inside the picture: the eight neighbours in the loop's order, unrolled (p itself is labelled).
+      sp = visit(mask, labels, stack, p - w - 1, id, sp);
+      sp = visit(mask, labels, stack, p - w, id, sp);
+      sp = visit(mask, labels, stack, p - w + 1, id, sp);
+      sp = visit(mask, labels, stack, p - 1, id, sp);
+      sp = visit(mask, labels, stack, p + 1, id, sp);
+      sp = visit(mask, labels, stack, p + w - 1, id, sp);
+      sp = visit(mask, labels, stack, p + w, id, sp);
+      sp = visit(mask, labels, stack, p + w + 1, id, sp);
+      continue;
+    }
     const ya = py > 0 ? py - 1 : py;
     const yb = py < h - 1 ? py + 1 : py;
     const xa = px > 0 ? px - 1 : px;
