@@ -53,17 +53,20 @@ function compiledInkMap(light: Float32Array, w: number, h: number, r: number): I
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
-  // Floats: light [n], padded, a [p each], v, pre, suf [line each], hist. The paper goes in `a`
-  // (p ≥ n), free once the closing is done, and the difference and then the ink over the light,
-  // each pixel's computed from its own: the fewer pages touched.
-  const floats = n + 2 * p + 3 * line + BINS;
-  const k =
-    light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(4 * floats) : null;
-  if (k === null) return null;
-  new Float32Array(k.memory.buffer, 0, n).set(light);
+  // Bytes: light [4n], padded, a [4p each], the scratch v, pre [16 a sample of a line each], suf
+  // [4 each], hist [4 · BINS]. The paper goes in `a` (p ≥ n), free once the closing is done, and the
+  // difference and then the ink over the light, each pixel's computed from its own: the fewer pages
+  // touched.
   const padded = 4 * n;
   const a = padded + 4 * p;
   const v = a + 4 * p;
-  k.inkMap(0, a, 0, 0, w, h, r, padded, a, v, v + 4 * line, v + 8 * line, v + 12 * line);
+  const pre = v + 16 * line;
+  const suf = pre + 16 * line;
+  const hist = suf + 4 * line;
+  const k =
+    light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(hist + 4 * BINS) : null;
+  if (k === null) return null;
+  new Float32Array(k.memory.buffer, 0, n).set(light);
+  k.inkMap(0, a, 0, 0, w, h, r, padded, a, v, pre, suf, hist);
   return { ink: new Float32Array(k.memory.buffer, 0, n), paper: new Float32Array(k.memory.buffer, a, n) };
 }

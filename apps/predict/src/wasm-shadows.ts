@@ -94,14 +94,14 @@ function shadowLayout(
 ): ShadowLayout | null {
   const n = w * h;
   const line = Math.max(w, h);
-  // Bytes: ink, fa, fb, labels [4n each], mask and wide [n each, rounded up to 8], v, pre, suf
-  // [4·line each], weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per
+  // Bytes: ink, fa, fb, labels [4n each], mask and wide [n each, rounded up to 8], v, pre
+  // [16·line each], suf [4·line], weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per
   // pixel). The last three are touched only as far as there are blobs and pixels to visit: at the
   // end, they leave the rest of their room untouched.
   const maskAt = 16 * n;
   const wide = maskAt + 8 * Math.ceil(n / 8);
   const v = wide + 8 * Math.ceil(n / 8);
-  const weak = v + 12 * line;
+  const weak = v + 36 * line;
   const stack = weak + 4 * n + 8;
   const stats = stack + 4 * n;
   const k =
@@ -131,7 +131,7 @@ function clearShadows(layout: ShadowLayout, w: number, h: number, level: number,
     stats,
     weak,
     v,
-    v + 4 * line,
-    v + 8 * line,
+    v + 16 * line,
+    v + 32 * line,
   );
 }
