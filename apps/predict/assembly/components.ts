@@ -3,7 +3,7 @@
 // the same float32 ink, so the same labels and measurements. Pointers are byte offsets into this
 // module's memory, laid out by the caller.
 
-/** Bytes of one component's record in `stats`: mass f64, then area, x0, y0, x1, y1, boundary, touches (i32). */
+/** Bytes of one component's record in `stats`: mass f64, then area, x0, y0, x1, y1, boundary, touches (i32), peak (f32). */
 export const STATS_BYTES: i32 = 40;
 
 /**
@@ -30,6 +30,14 @@ export function labelComponents(
   return count;
 }
 
+/** Labels pixel q `id` and pushes it when it is set in `mask` and not labelled yet; the new stack size. */
+function visit(mask: usize, labels: usize, stack: usize, q: i32, id: i32, sp: i32): i32 {
+  if (load<u8>(mask + <usize>q) === 0 || load<i32>(labels + ((<usize>q) << 2)) !== 0) return sp;
+  store<i32>(labels + ((<usize>q) << 2), id);
+  store<i32>(stack + ((<usize>sp) << 2), q);
+  return sp + 1;
+}
+
 function flood(
   mask: usize,
   ink: usize,
@@ -43,6 +51,7 @@ function flood(
 ): void {
   let area = 0;
   let mass: f64 = 0;
+  let peak: f32 = -Infinity;
   let x0 = w;
   let y0 = h;
   let x1 = -1;
@@ -59,7 +68,9 @@ function flood(
     const py = p / w;
     const px = p - py * w;
     area++;
-    mass += <f64>load<f32>(ink + ((<usize>p) << 2));
+    const v = load<f32>(ink + ((<usize>p) << 2));
+    mass += <f64>v;
+    if (v > peak) peak = v;
     if (px < x0) x0 = px;
     if (px > x1) x1 = px;
     if (py < y0) y0 = py;
@@ -74,6 +85,18 @@ function flood(
       load<u8>(mask + <usize>(p + w)) === 0
     )
       boundary++;
+    if (!edge) {
+      // Inside the picture: the eight neighbours in the loop's order, unrolled (p itself is labelled).
+      sp = visit(mask, labels, stack, p - w - 1, id, sp);
+      sp = visit(mask, labels, stack, p - w, id, sp);
+      sp = visit(mask, labels, stack, p - w + 1, id, sp);
+      sp = visit(mask, labels, stack, p - 1, id, sp);
+      sp = visit(mask, labels, stack, p + 1, id, sp);
+      sp = visit(mask, labels, stack, p + w - 1, id, sp);
+      sp = visit(mask, labels, stack, p + w, id, sp);
+      sp = visit(mask, labels, stack, p + w + 1, id, sp);
+      continue;
+    }
     const ya = py > 0 ? py - 1 : py;
     const yb = py < h - 1 ? py + 1 : py;
     const xa = px > 0 ? px - 1 : px;
@@ -96,4 +119,5 @@ function flood(
   store<i32>(c, y1, 24);
   store<i32>(c, boundary, 28);
   store<i32>(c, touches, 32);
+  store<f32>(c, peak, 36);
 }

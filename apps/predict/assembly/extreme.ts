@@ -62,38 +62,45 @@ function scatter(p: usize, stride: usize, at: usize, v: v128): void {
   v128.store32_lane(p + 3 * stride + at, v, 3);
 }
 
-/** Four rows, from row `l`, of extremeAxis's row pass, one SIMD lane each (as columns4). */
-function rows4(src: usize, dst: usize, w: i32, r: i32, sign: f32, l: i32): void {
+/**
+ * Four rows, from row `l`, of extremeAxis's row pass, one SIMD lane each (as columns4): the rows
+ * gathered once into `x` (v128 per sample, lanes the rows), the scans there and in `p` (v128 per
+ * sample), the result scattered back: a lane load and store per sample, not per scan.
+ */
+function rows4(src: usize, dst: usize, w: i32, r: i32, sign: f32, l: i32, x: usize, p: usize): void {
   const k = 2 * r + 1;
   const stride = (<usize>w) << 2;
   const s = src + <usize>l * stride;
   const d = dst + <usize>l * stride;
   const s4 = f32x4.splat(sign);
+  for (let i = 0; i < w; i++) {
+    v128.store(x + ((<usize>i) << 4), f32x4.mul(s4, gather(s, stride, (<usize>i) << 2)));
+  }
   let prev = f32x4.splat(0);
   for (let i = 0; i < w; i++) {
-    const at = (<usize>i) << 2;
-    const vi = f32x4.mul(s4, gather(s, stride, at));
-    const p = i % k !== 0 ? v128.bitselect(vi, prev, f32x4.gt(vi, prev)) : vi;
-    scatter(d, stride, at, p);
-    prev = p;
+    const vi = v128.load(x + ((<usize>i) << 4));
+    const q = i % k !== 0 ? v128.bitselect(vi, prev, f32x4.gt(vi, prev)) : vi;
+    v128.store(p + ((<usize>i) << 4), q);
+    prev = q;
   }
+  // The suffix maxima over the samples, each read before it is written.
   let next = f32x4.splat(0);
   for (let i = w - 1; i >= 0; i--) {
-    const at = (<usize>i) << 2;
-    const vi = f32x4.mul(s4, gather(s, stride, at));
+    const at = x + ((<usize>i) << 4);
+    const vi = v128.load(at);
     const t = i === w - 1 || i % k === k - 1 ? vi : v128.bitselect(vi, next, f32x4.ge(vi, next));
-    scatter(s, stride, at, t);
+    v128.store(at, t);
     next = t;
   }
   for (let i = 0; i < w; i++) {
     const a = max(i - r, 0);
     const b = i + r >= w ? w - 1 : i + r;
     let m: v128;
-    if (a % k === 0) m = gather(d, stride, (<usize>b) << 2);
-    else if (b === w - 1 && a / k === b / k) m = gather(s, stride, (<usize>a) << 2);
+    if (a % k === 0) m = v128.load(p + ((<usize>b) << 4));
+    else if (b === w - 1 && a / k === b / k) m = v128.load(x + ((<usize>a) << 4));
     else {
-      const sa = gather(s, stride, (<usize>a) << 2);
-      const pb = gather(d, stride, (<usize>b) << 2);
+      const sa = v128.load(x + ((<usize>a) << 4));
+      const pb = v128.load(p + ((<usize>b) << 4));
       m = v128.bitselect(sa, pb, f32x4.ge(sa, pb));
     }
     scatter(d, stride, (<usize>i) << 2, f32x4.mul(s4, m));
@@ -102,7 +109,8 @@ function rows4(src: usize, dst: usize, w: i32, r: i32, sign: f32, l: i32): void 
 
 /**
  * One axis of a running max (`sign` 1) or min (`sign` -1) over ±r of src [h, w] into dst, along rows
- * (`alongX` 1) or columns; `v`, `pre`, `suf` are scratch lines of max(w, h) floats. src is
+ * (`alongX` 1) or columns; `v`, `pre` are scratch of 16 bytes per sample of a line (max(w, h)), `suf`
+ * of max(w, h) floats. src is
  * overwritten: lines run four at a time, in SIMD lanes, with src as their scratch.
  */
 export function extremeAxis(
@@ -125,7 +133,7 @@ export function extremeAxis(
   if (!alongX) {
     for (; first + 4 <= w; first += 4) columns4(src, dst, w, h, r, sign, first);
   } else {
-    for (; first + 4 <= h; first += 4) rows4(src, dst, w, r, sign, first);
+    for (; first + 4 <= h; first += 4) rows4(src, dst, w, r, sign, first, v, pre);
   }
   for (let l = first; l < lines; l++) {
     const base = alongX ? l * w : l;
@@ -174,7 +182,7 @@ export function extremeAxis(
  * on every side, edge pixels repeated, cropped back into dst [h, w]: borderClosing of the datasets
  * library's preprocess/morphology.ts. `padded` and `a` hold (w + 2r)·(h + 2r) floats each (each pass
  * overwrites its source, so two buffers take turns; the closing ends in `padded`, and `a` is free
- * after); `v`, `pre`, `suf` max(w, h) + 2r.
+ * after); `v`, `pre`, `suf` as extremeAxis has them for lines of max(w, h) + 2r.
  */
 export function borderClosing(
   src: usize,
@@ -190,12 +198,23 @@ export function borderClosing(
 ): void {
   const pw = w + 2 * r;
   const ph = h + 2 * r;
-  for (let y = 0; y < ph; y++) {
-    const sy = min(h - 1, max(0, y - r));
-    for (let x = 0; x < pw; x++) {
-      const sx = min(w - 1, max(0, x - r));
-      store<f32>(padded + ((<usize>(y * pw + x)) << 2), load<f32>(src + ((<usize>(sy * w + sx)) << 2)));
+  // Edge pixels repeated: each source row copied in with its ends repeated r times, then the first
+  // and last padded rows repeated above and below (copies, not a clamped read per pixel).
+  const rowBytes = (<usize>pw) << 2;
+  for (let y = 0; y < h; y++) {
+    const from = src + ((<usize>(y * w)) << 2);
+    const to = padded + <usize>(y + r) * rowBytes;
+    const left = load<f32>(from);
+    const right = load<f32>(from + ((<usize>(w - 1)) << 2));
+    for (let x = 0; x < r; x++) {
+      store<f32>(to + ((<usize>x) << 2), left);
+      store<f32>(to + ((<usize>(r + w + x)) << 2), right);
     }
+    memory.copy(to + ((<usize>r) << 2), from, (<usize>w) << 2);
+  }
+  for (let y = 0; y < r; y++) {
+    memory.copy(padded + <usize>y * rowBytes, padded + <usize>r * rowBytes, rowBytes);
+    memory.copy(padded + <usize>(r + h + y) * rowBytes, padded + <usize>(r + h - 1) * rowBytes, rowBytes);
   }
   extremeAxis(padded, a, pw, ph, r, 1, 1, v, pre, suf);
   extremeAxis(a, padded, pw, ph, r, 1, 0, v, pre, suf);

@@ -25,9 +25,16 @@ export function histogramRank(
   hist: usize,
 ): i32 {
   memory.fill(hist, 0, (<usize>bins) << 2);
+  const top = <f64>bins;
   for (let i = 0; i < n; i++) {
-    let b = toInt32((<f64>load<f32>(data + ((<usize>i) << 2)) - lo) * scale);
-    b = b < 0 ? 0 : b >= bins ? bins - 1 : b;
+    const x = (<f64>load<f32>(data + ((<usize>i) << 2)) - lo) * scale;
+    // Inside the bins (most values), the truncation alone; else ToInt32 and the clamp.
+    let b: i32;
+    if (x >= 0 && x < top) b = <i32>x;
+    else {
+      b = toInt32(x);
+      b = b < 0 ? 0 : b >= bins ? bins - 1 : b;
+    }
     const at = hist + ((<usize>b) << 2);
     store<u32>(at, load<u32>(at) + 1);
   }

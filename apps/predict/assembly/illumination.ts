@@ -21,8 +21,9 @@ export function percentileOf(data: usize, n: i32, q: f64, lo: f64, hi: f64, hist
 /**
  * `inkMap` of light [h, w] with a paper window of radius r: the paper estimate into `paper`, the ink
  * into `ink`, which may be `diff` (each pixel's ink is computed from its own difference); `diff`
- * [w·h], `padded`, `a` [(w + 2r)(h + 2r)], `v`, `pre`, `suf` [max(w, h) + 2r] and `hist` [4096 u32]
- * are scratch; `diff` may lie in `a`, which the closing leaves free.
+ * [w·h], `padded`, `a` [(w + 2r)(h + 2r)], `v`, `pre` [16 bytes × (max(w, h) + 2r)], `suf` [max(w, h) + 2r] and `hist` [4096 u32]
+ * are scratch; `diff` may lie in `a`, which the closing leaves free, or be `light` (each pixel's
+ * difference is computed from its own light), and `paper` may lie in `a`.
  */
 export function inkMap(
   light: usize,

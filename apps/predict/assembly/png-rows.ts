@@ -47,7 +47,7 @@ export function unfilterRows(raw: usize, at: i32, rows: i32, rowBytes: i32, bpp:
  * The `rows` rows of a pass of 8-bit gray, gray+alpha, RGB or RGBA samples (rows `stride` bytes
  * apart from `row`, `cols` pixels each) into `lum` and, when `alpha` is not 0, `alpha` (f32): row
  * r's pixels from pixel `first + r·rowStep`, every `dx`-th. `keyed`: a colour key (`key0`–`key2`)
- * makes matching pixels transparent.
+ * makes matching pixels transparent. `table`: scratch for 256 f32.
  */
 export function rowsOf8Bits(
   raw: usize,
@@ -65,8 +65,26 @@ export function rowsOf8Bits(
   key2: i32,
   lum: usize,
   alpha: usize,
+  table: usize,
 ): void {
   const inv: f64 = 1.0 / 255.0;
+  if (channels === 1 && !keyed && alpha === 0) {
+    // Plain gray: the luminance of each of the 256 levels once (the same sum as below), then a
+    // table lookup per pixel; `table` is scratch for 256 f32.
+    for (let v = 0; v < 256; v++) {
+      const luma = (0.299 * <f64>v + 0.587 * <f64>v + 0.114 * <f64>v) * inv;
+      store<f32>(table + ((<usize>v) << 2), <f32>luma);
+    }
+    for (let r = 0; r < rows; r++) {
+      const s = raw + <usize>(row + r * stride);
+      let i = first + r * rowStep;
+      for (let c = 0; c < cols; c++) {
+        store<f32>(lum + ((<usize>i) << 2), load<f32>(table + ((<usize>load<u8>(s + <usize>c)) << 2)));
+        i += dx;
+      }
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     let s = raw + <usize>(row + r * stride);
     let i = first + r * rowStep;

@@ -8,10 +8,13 @@ function jsRound(x: f64): f64 {
   return c - 0.5 > x ? c - 1.0 : c;
 }
 
+/** An offsets entry for a column whose pixels are rounded one by one. */
+const SLOW: i32 = i32.MIN_VALUE;
+
 /**
  * Projects the ink pixels of `ink` ([h, w] f32, above `on`) along y = k + x·slope for each of the
  * `count` slopes (f64 at `slopes`) into `counts` (count × (h + 2·pad) i32, index k + pad), using
- * `coords` (2·w·h i32) for the pixels; returns the index of the first slope whose lines holding more
+ * `coords` (2·w·h i32) for the pixels and w i32 past the counts; returns the index of the first slope whose lines holding more
  * than `coverage` pixels hold the most, and stores that score (i32) at `score`.
  */
 export function steepestProjection(
@@ -39,16 +42,36 @@ export function steepestProjection(
   }
   const len = h + 2 * pad;
   memory.fill(counts, 0, (<usize>count * <usize>len) << 2);
+  // Per column x, round(y − x·slope) − y for every row y, or SLOW: after the counts, room for w i32.
+  const offsets = counts + ((<usize>count * <usize>len) << 2);
   let best = -1;
   let bestScore = 0;
   for (let s = 0; s < count; s++) {
     const slope = load<f64>(slopes + ((<usize>s) << 3));
     const line = counts + ((<usize>(s * len)) << 2);
+    for (let x = 0; x < w; x++) {
+      // u = −x·slope exactly as the per-pixel sum has it; y + u lands within 1e-6 of y + u exact
+      // (coordinates are far below 2^33), so when u's fraction is further than that from ½ no row
+      // can round differently from y + round(u). Otherwise (or for a huge u) the pixel's own sum.
+      const u = -(<f64>x * slope);
+      const fraction = u - Math.floor(u);
+      const fast = Math.abs(fraction - 0.5) > 1e-6 && Math.abs(u) < 1073741824.0;
+      store<i32>(offsets + ((<usize>x) << 2), fast ? <i32>jsRound(u) : SLOW);
+    }
     for (let j = 0; j < m; j++) {
-      const x = <f64>load<i32>(coords + ((<usize>j) << 3));
-      const y = <f64>load<i32>(coords + ((<usize>j) << 3), 4);
-      const k = jsRound(y - x * slope) + <f64>pad;
+      const px = load<i32>(coords + ((<usize>j) << 3));
+      const py = load<i32>(coords + ((<usize>j) << 3), 4);
+      const o = load<i32>(offsets + ((<usize>px) << 2));
       // JavaScript drops a write past a typed array's end; so does this.
+      if (o !== SLOW) {
+        const k = py + o + pad;
+        if (k >= 0 && k < len) {
+          const at = line + ((<usize>k) << 2);
+          store<i32>(at, load<i32>(at) + 1);
+        }
+        continue;
+      }
+      const k = jsRound(<f64>py - <f64>px * slope) + <f64>pad;
       if (k >= 0 && k < <f64>len) {
         const at = line + ((<usize>(<i32>k)) << 2);
         store<i32>(at, load<i32>(at) + 1);

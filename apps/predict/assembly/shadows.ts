@@ -10,7 +10,7 @@ const SHADOW_INK: f64 = 0.8;
 /**
  * `removeShadowInk` of mask [h, w] (u8, cleared in place) and ink [h, w] (f32); returns the number
  * of pixels cleared. Scratch: `fa`, `fb` [w·h f32], `wide` [w·h u8], `labels`, `stack` [w·h i32],
- * `stats` [w·h records], `weak` [w·h + 1 i32], `v`, `pre`, `suf` [max(w, h) f32].
+ * `stats` [w·h records], `weak` [w·h + 1 i32], `v`, `pre` [16 bytes × max(w, h)], `suf` [max(w, h) f32].
  */
 export function removeShadowInk(
   mask: usize,

@@ -37,6 +37,11 @@ export function labelComponents(
   new Uint8Array(buffer, maskAt, n).set(mask);
   const count = kernels.labelComponents(maskAt, 0, 4 * n, stackAt, statsAt, w, h);
   const labels = new Int32Array(buffer, 4 * n, n).slice();
+  return { labels, components: componentsAt(buffer, statsAt, count) };
+}
+
+/** The `count` 40-byte blob records the kernels wrote at `statsAt`, as {@link Component}s in label order. */
+export function componentsAt(buffer: ArrayBuffer, statsAt: number, count: number): Component[] {
   const stats = new DataView(buffer, statsAt, 40 * count);
   const components: Component[] = [];
   for (let i = 0; i < count; i++) {
@@ -46,6 +51,7 @@ export function labelComponents(
       id: i + 1,
       area: int(8),
       mass: stats.getFloat64(at, true),
+      peak: stats.getFloat32(at + 36, true),
       x0: int(12),
       y0: int(16),
       x1: int(20),
@@ -54,5 +60,5 @@ export function labelComponents(
       touchesBorder: int(32) !== 0,
     });
   }
-  return { labels, components };
+  return components;
 }

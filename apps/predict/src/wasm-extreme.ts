@@ -13,15 +13,14 @@ export function extremeFilter(
 ): Float32Array {
   const n = src.length;
   const line = Math.max(w, h);
-  // Floats: src, tmp, out [n each], then the scratch lines v, pre, suf [line each].
-  const floats = 3 * n + 3 * line;
-  const k = n === w * h && r >= 0 ? preprocessKernels(4 * floats) : null;
-  if (k === null) return extremeFilterJs(src, w, h, r, sign);
-  const heap = new Float32Array(k.memory.buffer, 0, floats);
-  heap.set(src);
+  // Bytes: src, tmp, out [4n each], then the scratch v, pre [16 a sample of a line each], suf [4 each].
   const v = 4 * 3 * n;
-  const pre = v + 4 * line;
-  const suf = pre + 4 * line;
+  const pre = v + 16 * line;
+  const suf = pre + 16 * line;
+  const k = n === w * h && r >= 0 ? preprocessKernels(suf + 4 * line) : null;
+  if (k === null) return extremeFilterJs(src, w, h, r, sign);
+  const heap = new Float32Array(k.memory.buffer, 0, 3 * n);
+  heap.set(src);
   k.extremeAxis(0, 4 * n, w, h, r, sign, 1, v, pre, suf);
   k.extremeAxis(4 * n, 8 * n, w, h, r, sign, 0, v, pre, suf);
   return heap.slice(2 * n, 3 * n);

@@ -4,6 +4,7 @@
 import {
   type InkMap,
   inkMap as inkMapJs,
+  inkOf as inkOfJs,
   paperRadius,
 } from '../../../packages/datasets/src/image/preprocess/illumination.js';
 import { preprocessKernels } from './wasm.js';
@@ -24,10 +25,24 @@ export function inkMap(light: Float32Array, w: number, h: number, r = paperRadiu
   return { ink: views.ink.slice(), paper: views.paper.slice() };
 }
 
-/** The ink of {@link inkMap} alone, without copying the paper estimate out (see the library's `inkOf`). */
-export function inkOf(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): Float32Array {
+/**
+ * The ink of {@link inkMap} alone, without copying the paper estimate out, into `out` when given (see
+ * the library's `inkOf`): `light` is in the kernels' memory by then, so `out` may be `light`.
+ */
+export function inkOf(
+  light: Float32Array,
+  w: number,
+  h: number,
+  r = paperRadius(w, h),
+  out?: Float32Array,
+): Float32Array {
   const views = compiledInkMap(light, w, h, r);
-  return views === null ? inkMapJs(light, w, h, r).ink : views.ink.slice();
+  if (views === null || (out !== undefined && out.length !== views.ink.length)) {
+    return inkOfJs(light, w, h, r, out);
+  }
+  if (out === undefined) return views.ink.slice();
+  out.set(views.ink);
+  return out;
 }
 
 /**
@@ -38,16 +53,20 @@ function compiledInkMap(light: Float32Array, w: number, h: number, r: number): I
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
-  // Floats: light, paper [n each], padded, a [p each], v, pre, suf [line each], hist. The difference
-  // and then the ink go in `a` (p ≥ n), free once the closing is done: the fewer pages touched.
-  const floats = 2 * n + 2 * p + 3 * line + BINS;
-  const k =
-    light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(4 * floats) : null;
-  if (k === null) return null;
-  new Float32Array(k.memory.buffer, 0, n).set(light);
-  const padded = 8 * n;
+  // Bytes: light [4n], padded, a [4p each], the scratch v, pre [16 a sample of a line each], suf
+  // [4 each], hist [4 · BINS]. The paper goes in `a` (p ≥ n), free once the closing is done, and the
+  // difference and then the ink over the light, each pixel's computed from its own: the fewer pages
+  // touched.
+  const padded = 4 * n;
   const a = padded + 4 * p;
   const v = a + 4 * p;
-  k.inkMap(0, 4 * n, a, a, w, h, r, padded, a, v, v + 4 * line, v + 8 * line, v + 12 * line);
-  return { ink: new Float32Array(k.memory.buffer, a, n), paper: new Float32Array(k.memory.buffer, 4 * n, n) };
+  const pre = v + 16 * line;
+  const suf = pre + 16 * line;
+  const hist = suf + 4 * line;
+  const k =
+    light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(hist + 4 * BINS) : null;
+  if (k === null) return null;
+  new Float32Array(k.memory.buffer, 0, n).set(light);
+  k.inkMap(0, a, 0, 0, w, h, r, padded, a, v, pre, suf, hist);
+  return { ink: new Float32Array(k.memory.buffer, 0, n), paper: new Float32Array(k.memory.buffer, a, n) };
 }

@@ -18,14 +18,17 @@ export function borderClosing(src: Float32Array, w: number, h: number, r: number
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
-  // Floats: src, dst [n each], padded, a [p each], then the scratch lines v, pre, suf.
-  const floats = 2 * n + 2 * p + 3 * line;
-  const k = src.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(4 * floats) : null;
-  if (k === null) return borderClosingJs(src, w, h, r);
-  const heap = new Float32Array(k.memory.buffer, 0, floats);
-  heap.set(src);
+  // Bytes: src, dst [4n each], padded, a [4p each], then the scratch v, pre [16 a sample of a line
+  // each], suf [4 each].
   const padded = 8 * n;
   const v = padded + 8 * p;
-  k.borderClosing(0, 4 * n, w, h, r, padded, padded + 4 * p, v, v + 4 * line, v + 8 * line);
+  const pre = v + 16 * line;
+  const suf = pre + 16 * line;
+  const valid = src.length === n && n > 0 && Number.isInteger(r) && r >= 0;
+  const k = valid ? preprocessKernels(suf + 4 * line) : null;
+  if (k === null) return borderClosingJs(src, w, h, r);
+  const heap = new Float32Array(k.memory.buffer, 0, 2 * n);
+  heap.set(src);
+  k.borderClosing(0, 4 * n, w, h, r, padded, padded + 4 * p, v, pre, suf);
   return heap.slice(n, 2 * n);
 }

@@ -138,7 +138,8 @@ export function rowsOf8Bits(
     return;
   }
   // Bytes: lum [n f32], alpha [n f32] when there is one (the planes themselves when they are in the
-  // kernels' memory), then the rows' bytes.
+  // kernels' memory), then the rows' bytes, then the kernel's table [256 f32] (past all the rows
+  // kept in the memory: the other passes' are still to be read; the inflater's dead tables follow).
   const rawAt = inPlace
     ? raw.byteOffset + row
     : inPlanes
@@ -150,7 +151,8 @@ export function rowsOf8Bits(
     row + length <= raw.length &&
     (alpha === null || alpha.length === n) &&
     (inPlace || rawAt + length <= MAX_BYTES);
-  const k = fits ? preprocessKernels(rawAt + length) : null;
+  const tableAt = 8 * Math.ceil((inPlace ? raw.byteOffset + raw.length : rawAt + length) / 8);
+  const k = fits ? preprocessKernels(tableAt + 1024) : null;
   if (k === null) {
     rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
     return;
@@ -168,7 +170,9 @@ export function rowsOf8Bits(
   if (!inPlace) new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
   const keyed = key === undefined ? 0 : 1;
   const [k0, k1, k2] = key ?? [0, 0, 0];
-  k.rowsOf8Bits(
+  // The kernel takes a table pointer after the arguments wasm.ts declares.
+  const rowsOf8BitsWithTable = k.rowsOf8Bits as (...args: number[]) => void;
+  rowsOf8BitsWithTable(
     rawAt,
     0,
     stride,
@@ -184,6 +188,7 @@ export function rowsOf8Bits(
     k2 ?? 0,
     lumHeap.byteOffset,
     alphaHeap === null ? 0 : alphaHeap.byteOffset,
+    tableAt,
   );
   if (inPlanes) return;
   lum.set(lumHeap);

@@ -22,11 +22,12 @@ export function steepestProjection(
   const n = w * h;
   const len = h + 2 * pad;
   const count = slopes.length;
-  // Bytes: slopes [count f64], score [8], ink [n f32], coords [2n i32], counts [count × len i32].
+  // Bytes: slopes [count f64], score [8], ink [n f32], coords [2n i32], counts [count × len i32],
+  // then the kernel's per-column offsets [w i32].
   const inkAt = 8 * count + 8;
   const coordsAt = inkAt + 4 * n;
   const countsAt = coordsAt + 8 * n;
-  const bytes = countsAt + 4 * count * len;
+  const bytes = countsAt + 4 * count * len + 4 * w;
   const valid = ink.length === n && count > 0 && Number.isInteger(pad) && pad >= 0 && len > 0;
   const k = valid ? preprocessKernels(bytes) : null;
   if (k === null) return steepestProjectionJs(ink, w, h, on, slopes, pad, coverage);

@@ -1,8 +1,14 @@
 // The CLI's shadow clearing (build.mjs puts this module in place of the datasets library's
 // preprocess/shadows.ts): the opening, labelling and clearing in one compiled call (src/wasm.ts says
-// why), the same pixels cleared.
-import { removeShadowInk as removeShadowInkJs } from '../../../packages/datasets/src/image/preprocess/shadows.js';
-import { preprocessKernels } from './wasm.js';
+// why), the same pixels cleared; and the threshold, clearing, blob labelling and mask of
+// preprocessing in one layout, the same blobs and mask.
+import type { Component } from '../../../packages/datasets/src/image/preprocess/components.js';
+import {
+  removeShadowInk as removeShadowInkJs,
+  blobMask as blobMaskJs,
+} from '../../../packages/datasets/src/image/preprocess/shadows.js';
+import { componentsAt } from './wasm-components.js';
+import { type PreprocessKernels, preprocessKernels } from './wasm.js';
 
 /**
  * Clears from `mask` the weak pixels of every wide region where most pixels are weak: a shadow (see
@@ -16,27 +22,101 @@ export function removeShadowInk(
   level: number,
   rho: number,
 ): number {
+  const layout = shadowLayout(ink, w, h, rho, mask.length);
+  if (layout === null) return removeShadowInkJs(mask, ink, w, h, level, rho);
+  const { k, maskAt } = layout;
+  const { buffer } = k.memory;
+  new Float32Array(buffer, 0, ink.length).set(ink);
+  new Uint8Array(buffer, maskAt, mask.length).set(mask);
+  const cleared = clearShadows(layout, w, h, level, rho);
+  mask.set(new Uint8Array(buffer, maskAt, mask.length));
+  return cleared;
+}
+
+/**
+ * The blobs of ink above `on` once shadows are cleared, and the mask `choose` makes of them (see the
+ * library's `blobMask`): the threshold, the clearing, the labelling and the mask in the kernels'
+ * memory, where the ink is copied once and the label image stays (`choose` runs no kernel); only
+ * the blobs' records and the mask come out.
+ */
+export function blobMask(
+  ink: Float32Array,
+  w: number,
+  h: number,
+  on: number,
+  level: number,
+  rho: number,
+  choose: (components: Component[]) => Uint8Array | undefined,
+): { components: Component[]; mask: Uint8Array } | undefined {
+  const n = w * h;
+  const layout = shadowLayout(ink, w, h, rho, n);
+  if (layout === null) return blobMaskJs(ink, w, h, on, level, rho, choose);
+  const { k, maskAt, stack, stats } = layout;
+  const { buffer } = k.memory;
+  new Float32Array(buffer, 0, n).set(ink);
+  k.thresholdInk(0, maskAt, n, on);
+  clearShadows(layout, w, h, level, rho);
+  // The labels over the clearing's first scratch plane, free again.
+  new Int32Array(buffer, 4 * n, n).fill(0);
+  const count = k.labelComponents(maskAt, 0, 4 * n, stack, stats, w, h);
+  const components = componentsAt(buffer, stats, count);
+  const kind = choose(components);
+  if (kind === undefined) return undefined;
+  // The kind table over the records, read already (room for 40 bytes a pixel), the mask over the
+  // thresholded ink. Should the memory have been grown meanwhile, the labels are gone: the library's.
+  if (k.memory.buffer !== buffer || kind.length > 40 * n) {
+    return blobMaskJs(ink, w, h, on, level, rho, () => kind);
+  }
+  new Uint8Array(buffer, stats, kind.length).set(kind);
+  k.labelKinds(4 * n, stats, kind.length, maskAt, n);
+  return { components, mask: new Uint8Array(buffer, maskAt, n).slice() };
+}
+
+/** Where the shadow clearing's arrays lie in the kernels' memory (the ink at byte 0). */
+interface ShadowLayout {
+  k: PreprocessKernels;
+  maskAt: number;
+  wide: number;
+  v: number;
+  line: number;
+  weak: number;
+  stack: number;
+  stats: number;
+}
+
+/** The kernels, grown for the shadow clearing of a `w`×`h` picture, and its layout; null when they cannot run it. */
+function shadowLayout(
+  ink: Float32Array,
+  w: number,
+  h: number,
+  rho: number,
+  maskLength: number,
+): ShadowLayout | null {
   const n = w * h;
   const line = Math.max(w, h);
-  // Bytes: ink, fa, fb, labels [4n each], mask and wide [n each, rounded up to 8], v, pre, suf
-  // [4·line each], weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per
+  // Bytes: ink, fa, fb, labels [4n each], mask and wide [n each, rounded up to 8], v, pre
+  // [16·line each], suf [4·line], weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per
   // pixel). The last three are touched only as far as there are blobs and pixels to visit: at the
   // end, they leave the rest of their room untouched.
   const maskAt = 16 * n;
   const wide = maskAt + 8 * Math.ceil(n / 8);
   const v = wide + 8 * Math.ceil(n / 8);
-  const weak = v + 12 * line;
+  const weak = v + 36 * line;
   const stack = weak + 4 * n + 8;
   const stats = stack + 4 * n;
   const k =
-    mask.length === n && ink.length === n && n > 0 && Number.isInteger(rho) && rho >= 0
+    maskLength === n && ink.length === n && n > 0 && Number.isInteger(rho) && rho >= 0
       ? preprocessKernels(stats + 40 * n)
       : null;
-  if (k === null || k.STATS_BYTES.value !== 40) return removeShadowInkJs(mask, ink, w, h, level, rho);
-  const { buffer } = k.memory;
-  new Float32Array(buffer, 0, n).set(ink);
-  new Uint8Array(buffer, maskAt, n).set(mask);
-  const cleared = k.removeShadowInk(
+  if (k === null || k.STATS_BYTES.value !== 40) return null;
+  return { k, maskAt, wide, v, line, weak, stack, stats };
+}
+
+/** The compiled `removeShadowInk` on the ink and mask laid out by {@link shadowLayout}. */
+function clearShadows(layout: ShadowLayout, w: number, h: number, level: number, rho: number): number {
+  const { k, maskAt, wide, v, line, weak, stack, stats } = layout;
+  const n = w * h;
+  return k.removeShadowInk(
     maskAt,
     0,
     w,
@@ -51,9 +131,7 @@ export function removeShadowInk(
     stats,
     weak,
     v,
-    v + 4 * line,
-    v + 8 * line,
+    v + 16 * line,
+    v + 32 * line,
   );
-  mask.set(new Uint8Array(buffer, maskAt, n));
-  return cleared;
 }

@@ -12,7 +12,10 @@ import { extremes as extremesJs } from '../../../packages/datasets/src/image/pre
 import * as inkJs from '../../../packages/datasets/src/image/preprocess/ink.js';
 import { borderClosing as borderClosingJs } from '../../../packages/datasets/src/image/preprocess/morphology.js';
 import { steepestProjection as steepestProjectionJs } from '../../../packages/datasets/src/image/preprocess/projection.js';
-import { removeShadowInk as removeShadowInkJs } from '../../../packages/datasets/src/image/preprocess/shadows.js';
+import {
+  removeShadowInk as removeShadowInkJs,
+  blobMask as blobMaskJs,
+} from '../../../packages/datasets/src/image/preprocess/shadows.js';
 import {
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
@@ -28,7 +31,7 @@ import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
 import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
 import { resizeArea } from '../src/wasm-resample.js';
-import { removeShadowInk } from '../src/wasm-shadows.js';
+import { blobMask, removeShadowInk } from '../src/wasm-shadows.js';
 
 /** A w×h picture of a few grey levels (many ties), zeros and negative zeros, from a fixed seed. */
 function picture(w: number, h: number, seed: number): Float32Array {
@@ -164,9 +167,24 @@ describe('compiled ink projections', () => {
         expect(got, `${w}×${h} tilt ${tilt} on ${on}`).toEqual(want);
       }
     }
-    // Offsets landing exactly on halves and past either end round and drop as JavaScript does.
+    // Offsets landing exactly on halves, a hair off them, past either end, huge or not numbers
+    // round and drop as JavaScript does.
     const ink = new Float32Array(4 * 3).fill(1);
-    const odd = [0.5, -0.5, 1.5, -1.5, 2.5, 7];
+    const odd = [
+      0.5,
+      -0.5,
+      1.5,
+      -1.5,
+      2.5,
+      7,
+      0.5 + 1e-9,
+      0.5 - 1e-9,
+      1 / 3,
+      -2 / 3,
+      1e12,
+      Number.NaN,
+      -Infinity,
+    ];
     expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
       steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
     );
@@ -337,6 +355,13 @@ describe('compiled ink map', () => {
         expect(bits(got.ink), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
         expect(bits(inkOf(light, w, h, r)), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.ink));
         expect(bits(inkOfJs(light, w, h, r))).toEqual(bits(want.ink));
+        // Into a given array, the picture itself included.
+        const out = new Float32Array(w * h);
+        expect(inkOf(light, w, h, r, out)).toBe(out);
+        expect(bits(out)).toEqual(bits(want.ink));
+        const over = light.slice();
+        expect(inkOf(over, w, h, r, over)).toBe(over);
+        expect(bits(over)).toEqual(bits(want.ink));
         expect(bits(got.paper), `${kind} ${w}×${h} r=${r}`).toEqual(bits(want.paper));
         if (kind === 'page' && w >= 40) expect(Array.from(got.ink).some((v) => v > 0.5)).toBe(true);
       }
@@ -344,26 +369,33 @@ describe('compiled ink map', () => {
   });
 });
 
+/** Ink with a wide weak band (a shadow), a wide strong block (a marker), thin strokes, noise. */
+function shadowedInk(w: number, h: number, seed: number): Float32Array {
+  const noise = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1);
+  const ink = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const band = x > w / 5 && x < w / 5 + 12;
+      const block = x > (3 * w) / 5 && x < (3 * w) / 5 + 10 && y > h / 4 && y < h / 4 + 12;
+      const stroke = Math.abs(y - x / 2) < 1.5;
+      ink[i] = stroke || block ? 0.9 + 0.1 * noise[i] : band ? 0.3 + 0.4 * noise[i] : 0.2 * noise[i];
+    }
+  }
+  return ink;
+}
+
+const SHADOW_CASES = [
+  [1, 1, 2, 1],
+  [30, 20, 2, 2],
+  [160, 120, 3, 3],
+  [120, 160, 4, 4],
+];
+
 describe('compiled shadow clearing', () => {
   it('clears the pixels the library’s removeShadowInk clears, and counts them', () => {
-    for (const [w, h, rho, seed] of [
-      [1, 1, 2, 1],
-      [30, 20, 2, 2],
-      [160, 120, 3, 3],
-      [120, 160, 4, 4],
-    ]) {
-      // Ink: a wide weak band (a shadow), a wide strong block (a marker), thin strokes, noise.
-      const noise = Float32Array.from(picture(w, h, seed), (v) => Math.abs(v) % 1);
-      const ink = new Float32Array(w * h);
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const i = y * w + x;
-          const band = x > w / 5 && x < w / 5 + 12;
-          const block = x > (3 * w) / 5 && x < (3 * w) / 5 + 10 && y > h / 4 && y < h / 4 + 12;
-          const stroke = Math.abs(y - x / 2) < 1.5;
-          ink[i] = stroke || block ? 0.9 + 0.1 * noise[i] : band ? 0.3 + 0.4 * noise[i] : 0.2 * noise[i];
-        }
-      }
+    for (const [w, h, rho, seed] of SHADOW_CASES) {
+      const ink = shadowedInk(w, h, seed);
       const mask = Uint8Array.from(ink, (v) => (v > 0.25 ? 1 : 0));
       const got = mask.slice();
       const want = mask.slice();
@@ -371,6 +403,35 @@ describe('compiled shadow clearing', () => {
       expect(cleared, `${w}×${h}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
       if (w >= 30) expect(cleared).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the blobs and mask of the library’s blobMask, at every threshold', () => {
+    // Kinds by blob: 2 for the strong ones, 1 for the rest, and labels past the table read as 0.
+    const choose = (components: { id: number; peak: number }[]) => {
+      const kind = new Uint8Array(Math.max(1, components.length - 1));
+      for (const c of components) if (c.id < kind.length) kind[c.id] = c.peak >= 0.9 ? 2 : 1;
+      return kind;
+    };
+    for (const [w, h, rho, seed] of SHADOW_CASES) {
+      const ink = shadowedInk(w, h, seed);
+      for (const on of [0, 0.25, 0.5, 2]) {
+        const got = blobMask(ink, w, h, on, 1, rho, choose);
+        const want = blobMaskJs(ink, w, h, on, 1, rho, choose);
+        expect(got?.components, `${w}×${h} on=${on}`).toEqual(want?.components);
+        expect(Array.from(got?.mask ?? []), `${w}×${h} on=${on}`).toEqual(Array.from(want?.mask ?? []));
+        expect(blobMask(ink, w, h, on, 1, rho, () => undefined)).toBeUndefined();
+      }
+      // The shadow's weak pixels are not in the mask: fewer pixels than above the threshold.
+      const mask = blobMask(ink, w, h, 0.25, 1, rho, (c) => new Uint8Array(c.length + 1).fill(1, 1))?.mask;
+      if (w >= 30) {
+        expect(mask?.some((v) => v === 2) ?? true).toBe(false);
+        expect(mask?.filter((v) => v === 1).length).toBeLessThan(ink.filter((v) => v > 0.25).length);
+        const strong = blobMask(ink, w, h, 0.25, 1, rho, (c) =>
+          Uint8Array.of(0, ...c.map((b) => (b.peak >= 0.9 ? 2 : 1))),
+        );
+        expect(strong?.mask.some((v) => v === 2)).toBe(true);
+      }
     }
   });
 });

@@ -226,6 +226,25 @@ describe('preprocessImage', () => {
     }
   });
 
+  it('reads a fat marker digit alike from bytes and from pixels, leaving the pixels alone', () => {
+    // Strokes wide against the paper window (a second, wider pass), at the analysis size already
+    // (the caller's pixels are analysed as they are), dark on light and light on dark.
+    for (const [paper, ink] of [
+      [1, 0],
+      [0, 1],
+    ]) {
+      const c = new Canvas(140, 140, paper).line(30, 25, 115, 25, 10, ink).line(115, 25, 60, 125, 10, ink);
+      const pixels = { width: 140, height: 140, data: c.data.slice() };
+      const fromPixels = preprocessGray(pixels);
+      expect(Array.from(pixels.data)).toEqual(Array.from(c.data));
+      const fromBytes = preprocessImage(c.png(0));
+      expect(fromBytes.inverted).toBe(paper === 1);
+      expect(Array.from(fromBytes.input)).toEqual(Array.from(fromPixels.input));
+      expect(Array.from(fromBytes.mask.data)).toEqual(Array.from(fromPixels.mask.data));
+      expectMnistLike(fromBytes.input, fromBytes.pixels28);
+    }
+  });
+
   it('names the file in every error', () => {
     const png = sevenOnPaper().png(0);
     const cases: [string, Uint8Array, RegExp][] = [

@@ -34,11 +34,14 @@ const ADAM7 = [
 let crcTable: Uint32Array | undefined;
 function crc32(bytes: Uint8Array, start: number, end: number): number {
   if (crcTable === undefined) {
+    // The CRC of a byte is linear in its bits: the entries of single bits, 8 steps each, and every
+    // other entry as the XOR of two made already (256 steps, not 2048: this runs once, uncompiled).
     crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
+    for (let bit = 1; bit < 256; bit <<= 1) {
+      let c = bit;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
+      crcTable[bit] = c >>> 0;
+      for (let j = 1; j < bit; j++) crcTable[bit | j] = crcTable[bit] ^ crcTable[j];
     }
   }
   let c = 0xffffffff;

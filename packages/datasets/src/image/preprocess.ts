@@ -4,14 +4,14 @@
  * then MNIST's own crop, 20 px box and centre of mass. Browser-safe: bytes or pixels in, pixels out.
  */
 import { type DecodedImage, type GrayImage, ImageError } from './decode.js';
-import { type Component, labelComponents } from './preprocess/components.js';
+import type { Component } from './preprocess/components.js';
 import { MNIST_BOX, MNIST_FRAME, mnistFrame, thicken } from './preprocess/frame.js';
 import { inkOf, paperRadius } from './preprocess/illumination.js';
-import { complement, cropInk, labelKinds, strokeLevel, thresholdInk } from './preprocess/ink.js';
+import { complement, cropInk, strokeLevel } from './preprocess/ink.js';
 import { darkInk } from './preprocess/levels.js';
 import { type RuledLine, findRuledLines, removeRuledLines } from './preprocess/lines.js';
 import { type Box, type Selection, selectDigit } from './preprocess/select.js';
-import { removeShadowInk } from './preprocess/shadows.js';
+import { blobMask } from './preprocess/shadows.js';
 import { type Shrunk, decodeShrunk, shrinkToFit } from './resample.js';
 
 export { MNIST_BOX, MNIST_FRAME };
@@ -93,7 +93,7 @@ export function preprocessImage(
   if (!(source instanceof Uint8Array)) return preprocessGray(source, options, file);
   // Decoded and shrunk in one step: a program may then keep the full-size picture out of fresh arrays.
   const shrunk = decodeShrunk(source, file, WORK_SIZE);
-  return preprocessShrunk(shrunk, checkOptions(options), options.invert, file);
+  return preprocessShrunk(shrunk, checkOptions(options), options.invert, file, true);
 }
 
 function checkOptions(options: PreprocessOptions): Required<Omit<PreprocessOptions, 'invert'>> {
@@ -135,15 +135,20 @@ export function preprocessGray(
     throw new ImageError(file, `expected ${width}×${height} pixels, got ${image.data.length}`);
   }
   // 1. The analysis size.
-  return preprocessShrunk(shrinkToFit(image, WORK_SIZE), checked, options.invert, file);
+  const shrunk = shrinkToFit(image, WORK_SIZE);
+  return preprocessShrunk(shrunk, checked, options.invert, file, shrunk.lum !== image.data);
 }
 
-/** Steps 2–6 of {@link preprocessGray}, on the picture at the analysis size. */
+/**
+ * Steps 2–6 of {@link preprocessGray}, on the picture at the analysis size; `ownsLum`: whether
+ * `shrunk.lum` is this call's own array (not the caller's pixels), free to be written over.
+ */
 function preprocessShrunk(
   shrunk: Shrunk,
   options: Required<Omit<PreprocessOptions, 'invert'>>,
   invert: PreprocessOptions['invert'],
   file: string,
+  ownsLum: boolean,
 ): PreprocessedImage {
   const { width, height, work, w, h, lum } = shrunk;
   const { threshold, minBlobFraction, minStrokeWidth } = options;
@@ -154,12 +159,15 @@ function preprocessShrunk(
 
   // 3–5. Ink, ruled lines, blobs, the digit; again with a wider paper window when the digit's strokes
   // were nearly as wide as the window (a fat marker, a digit filling the picture): their insides
-  // would otherwise pass for paper.
+  // would otherwise pass for paper. The second pass is the picture's last use: its ink may go over
+  // it when it is this call's own array (one fresh array less).
   const radius = paperRadius(w, h);
-  let found = findDigit(light, w, h, radius, threshold, minBlobFraction, file);
+  let found = findDigit(light, w, h, radius, threshold, minBlobFraction, file, false);
   const stroke = strokeWidthOfDigit(found);
   if (3 * stroke > 2 * radius + 1) {
-    const wider = findDigit(light, w, h, Math.ceil(2 * stroke), threshold, minBlobFraction, file);
+    const last = ownsLum || !inverted;
+    const r2 = Math.ceil(2 * stroke);
+    const wider = findDigit(light, w, h, r2, threshold, minBlobFraction, file, last);
     if (strokeWidthOfDigit(wider) > stroke) found = wider;
   }
   const { ink, level, lines, selection, mask } = found;
@@ -196,7 +204,7 @@ interface Found {
   components: Component[];
 }
 
-/** Steps 3–5 of {@link preprocessGray}. */
+/** Steps 3–5 of {@link preprocessGray}; `lastUse`: the ink may be written over `light`. */
 function findDigit(
   light: Float32Array,
   w: number,
@@ -205,9 +213,10 @@ function findDigit(
   threshold: number,
   minBlobFraction: number,
   file: string,
+  lastUse: boolean,
 ): Found {
   // 3. Ink against the local paper; the strokes' level is a high percentile (robust to noise).
-  const ink = inkOf(light, w, h, radius);
+  const ink = inkOf(light, w, h, radius, lastUse ? light : undefined);
   const level = strokeLevel(ink);
   if (!(level > 0.05)) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
@@ -215,21 +224,25 @@ function findDigit(
   // 4. Ruled lines.
   const lines = findRuledLines(ink, w, h, level);
   removeRuledLines(ink, w, h, lines);
-  // 5. Blobs above the threshold; the digit's.
-  const binary = thresholdInk(ink, threshold * level);
-  removeShadowInk(binary, ink, w, h, level, Math.max(2, Math.round(0.02 * Math.max(w, h))));
-  const { labels, components } = labelComponents(binary, ink, w, h);
-  const selection = selectDigit(components, w, h, minBlobFraction, (c) =>
-    hasStrongInk(c, labels, ink, w, level),
-  );
-  if (selection === undefined) {
+  // 5. Blobs above the threshold; the digit's (the ones that reach half the strokes' level somewhere
+  // start it: faint texture and halos do not).
+  const rho = Math.max(2, Math.round(0.02 * Math.max(w, h)));
+  const chosen: { selection?: Selection } = {};
+  const blobs = blobMask(ink, w, h, threshold * level, level, rho, (components) => {
+    const selection = selectDigit(components, w, h, minBlobFraction, (c) => c.peak >= 0.5 * level);
+    if (selection === undefined) return undefined;
+    chosen.selection = selection;
+    // Per label: 2 for the digit's blobs, 1 for other ink (a table, not a Set lookup per pixel).
+    const kind = new Uint8Array(components.length + 1).fill(1);
+    kind[0] = 0;
+    for (const id of selection.keep) kind[id] = 2;
+    return kind;
+  });
+  const { selection } = chosen;
+  if (blobs === undefined || selection === undefined) {
     throw new ImageError(file, 'no ink found: the picture has no visible strokes against its background');
   }
-  // Per label: 2 for the digit's blobs, 1 for other ink (a table, not a Set lookup per pixel).
-  const kind = new Uint8Array(components.length + 1).fill(1);
-  kind[0] = 0;
-  for (const id of selection.keep) kind[id] = 2;
-  const mask = labelKinds(labels, kind);
+  const { components, mask } = blobs;
   return { ink, level, lines, selection, mask, components };
 }
 
@@ -243,22 +256,6 @@ function strokeWidthOfDigit(found: Found): number {
     boundary += c.boundary;
   }
   return boundary === 0 ? 0 : (2 * area) / boundary;
-}
-
-/** Whether a blob reaches half the strokes' level somewhere (faint texture and halos do not). */
-function hasStrongInk(
-  c: Component,
-  labels: Int32Array,
-  ink: Float32Array,
-  w: number,
-  level: number,
-): boolean {
-  for (let y = c.y0; y <= c.y1; y++) {
-    for (let i = y * w + c.x0, end = y * w + c.x1; i <= end; i++) {
-      if (labels[i] === c.id && ink[i] >= 0.5 * level) return true;
-    }
-  }
-  return false;
 }
 
 /** A box at the analysis size in the source picture's pixels. */

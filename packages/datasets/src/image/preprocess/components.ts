@@ -8,6 +8,8 @@ export interface Component {
   area: number;
   /** Sum of the ink. */
   mass: number;
+  /** The strongest ink of the blob (−∞ when none of it is a number). */
+  peak: number;
   /** Bounding box, inclusive. */
   x0: number;
   y0: number;
@@ -64,6 +66,7 @@ function flood(
     id,
     area: 0,
     mass: 0,
+    peak: Number.NEGATIVE_INFINITY,
     x0: w,
     y0: h,
     x1: -1,
@@ -80,6 +83,7 @@ function flood(
     const px = p - py * w;
     c.area++;
     c.mass += ink[p];
+    if (ink[p] > c.peak) c.peak = ink[p];
     if (px < c.x0) c.x0 = px;
     if (px > c.x1) c.x1 = px;
     if (py < c.y0) c.y0 = py;

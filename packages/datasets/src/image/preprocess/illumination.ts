@@ -63,8 +63,18 @@ export function inkMap(light: Float32Array, w: number, h: number, r = paperRadiu
 
 /**
  * The ink of {@link inkMap} alone (what preprocessing uses): a compiled stand-in can then skip
- * handing back the paper estimate.
+ * handing back the paper estimate. With `out` ([h, w], which may be `light` itself when the picture
+ * is no longer needed), the ink is written there: no fresh array.
  */
-export function inkOf(light: Float32Array, w: number, h: number, r = paperRadius(w, h)): Float32Array {
-  return inkMap(light, w, h, r).ink;
+export function inkOf(
+  light: Float32Array,
+  w: number,
+  h: number,
+  r = paperRadius(w, h),
+  out?: Float32Array,
+): Float32Array {
+  const { ink } = inkMap(light, w, h, r);
+  if (out === undefined) return ink;
+  out.set(ink);
+  return out;
 }

@@ -2,7 +2,8 @@
  * Shadows narrower than the paper estimate's window come through as ink: wide, solid and weaker than
  * the pen. Pen strokes are thin, or — a marker — mostly as dark as the rest of the digit.
  */
-import { labelComponents } from './components.js';
+import { type Component, labelComponents } from './components.js';
+import { labelKinds, thresholdInk } from './ink.js';
 import { extremeFilter } from './morphology.js';
 
 /** Fraction of the strokes' ink level below which ink is weak. */
@@ -38,4 +39,27 @@ export function removeShadowInk(
     }
   }
   return cleared;
+}
+
+/**
+ * The blobs of ink above `on` once shadows are cleared ({@link removeShadowInk} with `level` and
+ * `rho`), and a mask of them: `choose` is given the blobs (in label order) and returns a byte per
+ * label (index 0: no ink), which each pixel of the mask takes; when it returns nothing, so does
+ * this. One call, so that a program can run the steps compiled with the label image left in its
+ * scratch memory: `choose` must run no compiled kernel.
+ */
+export function blobMask(
+  ink: Float32Array,
+  w: number,
+  h: number,
+  on: number,
+  level: number,
+  rho: number,
+  choose: (components: Component[]) => Uint8Array | undefined,
+): { components: Component[]; mask: Uint8Array } | undefined {
+  const binary = thresholdInk(ink, on);
+  removeShadowInk(binary, ink, w, h, level, rho);
+  const { labels, components } = labelComponents(binary, ink, w, h);
+  const kind = choose(components);
+  return kind === undefined ? undefined : { components, mask: labelKinds(labels, kind) };
 }
