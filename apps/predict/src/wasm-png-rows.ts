@@ -170,9 +170,7 @@ export function rowsOf8Bits(
   if (!inPlace) new Uint8Array(buffer, rawAt, length).set(raw.subarray(row, row + length));
   const keyed = key === undefined ? 0 : 1;
   const [k0, k1, k2] = key ?? [0, 0, 0];
-  // The kernel takes a table pointer after the arguments wasm.ts declares.
-  const rowsOf8BitsWithTable = k.rowsOf8Bits as (...args: number[]) => void;
-  rowsOf8BitsWithTable(
+  k.rowsOf8Bits(
     rawAt,
     0,
     stride,

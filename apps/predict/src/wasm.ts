@@ -73,6 +73,8 @@ export interface PreprocessKernels {
     key2: number,
     lum: number,
     alpha: number,
+    /** Scratch for 256 f32: plain gray rows go through a table of the levels' luminance. */
+    table: number,
   ): void;
   resizeArea(
     src: number,
