@@ -112,3 +112,24 @@ export function rowsOf8Bits(
     }
   }
 }
+
+/**
+ * The CRC-32 (of PNG chunks: polynomial 0xedb88320, reflected, inverted) of the `n` bytes at `p`,
+ * as the library's `crc32`; `table` is scratch for 256 u32, built as the library builds it.
+ */
+export function crc32(p: usize, n: i32, table: usize): u32 {
+  for (let bit: u32 = 1; bit < 256; bit <<= 1) {
+    let c = bit;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    store<u32>(table + ((<usize>bit) << 2), c);
+    for (let j: u32 = 1; j < bit; j++) {
+      store<u32>(table + ((<usize>(bit | j)) << 2), c ^ load<u32>(table + ((<usize>j) << 2)));
+    }
+  }
+  store<u32>(table, 0);
+  let c: u32 = 0xffffffff;
+  for (let i = 0; i < n; i++) {
+    c = load<u32>(table + ((<usize>((c ^ <u32>load<u8>(p + <usize>i)) & 0xff)) << 2)) ^ (c >>> 8);
+  }
+  return c ^ 0xffffffff;
+}

@@ -8,6 +8,7 @@
 // JavaScript arrays, nor copies in and out. The memory is pinned meanwhile (growing it would detach
 // the views): a kernel needing more runs as the library's JavaScript.
 import {
+  crc32 as crc32Js,
   lumPlanes as lumPlanesJs,
   rowOf8Bits,
   rowsOf8Bits as rowsOf8BitsJs,
@@ -79,6 +80,20 @@ export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; a
   const alpha = withAlpha ? new Float32Array(k.memory.buffer, 4 * n, n).fill(1) : null;
   planes = { lum, alpha, end };
   return { lum, alpha };
+}
+
+/** The CRC-32 of a PNG chunk's `bytes[start, end)` (see the library's `crc32`). */
+export function crc32(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  // Bytes: the chunk's bytes, then the table [256 u32]. From byte 0: the chunks are checked before
+  // anything of the picture lies in the memory (else the library's loop).
+  const tableAt = 8 * Math.ceil(n / 8);
+  const free = keptRows === null && planes === null;
+  const valid = free && start >= 0 && n >= 0 && end <= bytes.length && tableAt + 1024 <= MAX_BYTES;
+  const k = valid ? preprocessKernels(tableAt + 1024) : null;
+  if (k === null) return crc32Js(bytes, start, end);
+  new Uint8Array(k.memory.buffer, 0, n).set(bytes.subarray(start, end));
+  return k.crc32(0, n, tableAt) >>> 0;
 }
 
 /** Reverses the per-row filters of a pass in place; -1, or the first row with an unknown filter. */

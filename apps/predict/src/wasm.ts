@@ -57,6 +57,8 @@ export interface PreprocessKernels {
     hist: number,
   ): number;
   unfilterRows(raw: number, at: number, rows: number, rowBytes: number, bpp: number): number;
+  /** CRC-32 of `n` bytes at `p` (a signed i32: `>>> 0` makes it the library's); `table` is scratch for 256 u32. */
+  crc32(p: number, n: number, table: number): number;
   rowsOf8Bits(
     raw: number,
     row: number,

@@ -17,6 +17,7 @@ import {
   blobMask as blobMaskJs,
 } from '../../../packages/datasets/src/image/preprocess/shadows.js';
 import {
+  crc32 as crc32Js,
   rowsOf8Bits as rowsOf8BitsJs,
   unfilterRows as unfilterRowsJs,
 } from '../../../packages/datasets/src/image/png-rows.js';
@@ -29,7 +30,7 @@ import * as ink from '../src/wasm-ink.js';
 import { extremes } from '../src/wasm-extremes.js';
 import { borderClosing } from '../src/wasm-morphology.js';
 import { steepestProjection } from '../src/wasm-projection.js';
-import { rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
+import { crc32, rowsOf8Bits, unfilterRows } from '../src/wasm-png-rows.js';
 import { resizeArea } from '../src/wasm-resample.js';
 import { blobMask, removeShadowInk } from '../src/wasm-shadows.js';
 
@@ -237,6 +238,23 @@ function bytes(length: number, seed: number): Uint8Array {
 }
 
 describe('compiled PNG rows', () => {
+  it('give the library’s chunk CRC-32, for any span of the bytes', () => {
+    // The CRC of the chunk type IEND (with no data), which every PNG ends with: 0xae426082.
+    const iend = Uint8Array.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+    expect(crc32(iend, 4, 8)).toBe(0xae426082);
+    expect(crc32Js(iend, 4, 8)).toBe(0xae426082);
+    const data = bytes(70000, 3);
+    for (const [start, end] of [
+      [0, 0],
+      [5, 6],
+      [3, 20],
+      [17, 70000],
+      [0, 65537],
+    ]) {
+      expect(crc32(data, start, end), `[${start}, ${end})`).toBe(crc32Js(data, start, end));
+    }
+  });
+
   it('reverse every row filter as the library does, and stop at the same unknown one', () => {
     for (const bpp of [1, 2, 3, 4, 6, 8]) {
       const rowBytes = 7 * bpp + 3;

@@ -1,8 +1,27 @@
 /**
- * The PNG decoder's per-byte and per-pixel loops (./png.ts): filters reversed, 8-bit samples to
- * luminance, and the arrays they fill. Its own module so that a program can put a compiled one in its
- * place (scratchnet-predict does), which must give the same bytes and bits.
+ * The PNG decoder's per-byte and per-pixel loops (./png.ts): chunks' CRCs, filters reversed, 8-bit
+ * samples to luminance, and the arrays they fill. Its own module so that a program can put a compiled
+ * one in its place (scratchnet-predict does), which must give the same bytes and bits.
  */
+
+let crcTable: Uint32Array | undefined;
+/** The CRC-32 of PNG chunks (polynomial 0xedb88320, reflected, inverted) of `bytes[start, end)`. */
+export function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (crcTable === undefined) {
+    // The CRC of a byte is linear in its bits: the entries of single bits, 8 steps each, and every
+    // other entry as the XOR of two made already (256 steps, not 2048: this runs once, uncompiled).
+    crcTable = new Uint32Array(256);
+    for (let bit = 1; bit < 256; bit <<= 1) {
+      let c = bit;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[bit] = c >>> 0;
+      for (let j = 1; j < bit; j++) crcTable[bit | j] = crcTable[bit] ^ crcTable[j];
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
 
 /**
  * The decoder's output arrays for `n` pixels: luminance (zeros) and, when `withAlpha`, alpha (ones,

@@ -5,7 +5,7 @@
  * the image data is inflated only up to the size the header implies.
  */
 import { InflateError, inflateCapped } from '../io/inflate.js';
-import { lumPlanes, rowsOf8Bits, unfilterRows } from './png-rows.js';
+import { crc32, lumPlanes, rowsOf8Bits, unfilterRows } from './png-rows.js';
 import { ImageError, type Luminance, checkPixelBudget } from './raster.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -30,24 +30,6 @@ const ADAM7 = [
   [1, 0, 2, 2],
   [0, 1, 1, 2],
 ] as const;
-
-let crcTable: Uint32Array | undefined;
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  if (crcTable === undefined) {
-    // The CRC of a byte is linear in its bits: the entries of single bits, 8 steps each, and every
-    // other entry as the XOR of two made already (256 steps, not 2048: this runs once, uncompiled).
-    crcTable = new Uint32Array(256);
-    for (let bit = 1; bit < 256; bit <<= 1) {
-      let c = bit;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[bit] = c >>> 0;
-      for (let j = 1; j < bit; j++) crcTable[bit | j] = crcTable[bit] ^ crcTable[j];
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 interface Header {
   width: number;
@@ -85,8 +67,12 @@ export function decodePngLuminance(bytes: Uint8Array, file: string, maxPixels: n
     if (at + 8 > bytes.length)
       fail(`corrupt PNG (truncated: the file ends at byte ${bytes.length}, inside a chunk header)`);
     const length = view.getUint32(at);
+    // Four ASCII letters (tested without a regular expression: compiling one costs a cold start).
+    for (let i = at + 4; i < at + 8; i++) {
+      const letter = bytes[i] | 0x20;
+      if (!(letter >= 0x61 && letter <= 0x7a)) fail(`corrupt PNG (invalid chunk type at byte ${at + 4})`);
+    }
     const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
-    if (!/^[A-Za-z]{4}$/.test(type)) fail(`corrupt PNG (invalid chunk type at byte ${at + 4})`);
     if (length > 0x7fffffff) fail(`corrupt PNG (chunk ${type} claims ${length} bytes)`);
     const dataStart = at + 8;
     const dataEnd = dataStart + length;
