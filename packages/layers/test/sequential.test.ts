@@ -99,6 +99,58 @@ describe('Sequential', () => {
     expect(strong).toContain('Non-trainable params: 448');
   });
 
+  it('beforeBuild sees each layer, in order, with the shape it is built on, before it is built', () => {
+    const layers = [new Conv2d({ filters: 4, kernelSize: 3 }), new MaxPool2d(2), new Flatten(), new Dense(3)];
+    const calls: [number, number[], boolean, boolean][] = [];
+    const model = new Sequential(layers, {
+      inputShape: [1, 6, 6],
+      beforeBuild: (layer, shape, i) => {
+        // this layer not built yet, the one before it built
+        calls.push([
+          i,
+          [...shape],
+          layer === layers[i] && layers[i].outputShape.length === 0,
+          i === 0 || layers[i - 1].outputShape.length > 0,
+        ]);
+      },
+    });
+    expect(calls).toEqual([
+      [0, [1, 6, 6], true, true],
+      [1, [4, 4, 4], true, true],
+      [2, [4, 2, 2], true, true],
+      [3, [16], true, true],
+    ]);
+    expect(model.outputShape).toEqual([3]);
+    // fromConfig passes it on.
+    const shapes: number[][] = [];
+    Sequential.fromConfig(model.getConfig(), { beforeBuild: (_, shape) => shapes.push([...shape]) });
+    expect(shapes).toEqual([[1, 6, 6], [4, 4, 4], [4, 2, 2], [16]]);
+  });
+
+  it('an error thrown by beforeBuild stops the construction: that error, no later layer built', () => {
+    const layers = [new Dense(5), new ReLU(), new Dense(3)];
+    const stop = new RangeError('layer 1 is over budget');
+    const seen: number[] = [];
+    let thrown: unknown;
+    try {
+      new Sequential(layers, {
+        inputShape: [2],
+        beforeBuild: (_, __, i) => {
+          seen.push(i);
+          if (i === 1) throw stop;
+        },
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBe(stop);
+    expect(seen).toEqual([0, 1]);
+    expect(layers[0].outputShape).toEqual([5]);
+    expect(() => layers[1].inputShape).toThrow(/not built yet/);
+    expect(() => layers[2].inputShape).toThrow(/not built yet/);
+    expect(layers[2].parameters()).toEqual([]);
+  });
+
   it('a training step reuses its tensors: forward and backward return the same objects on the second step', () => {
     const model = new Sequential(
       [

@@ -145,6 +145,14 @@ export interface SequentialOptions {
   seed?: number;
   /** `false`: leave the weights zero instead of drawing them (they are about to be loaded). Default `true`. */
   initialize?: boolean;
+  /**
+   * Called before each layer is built, in order, with the layer, the per-sample shape it is about to
+   * be built on (`inputShape`, then the previous layer's output shape) and its index. For a caller
+   * that bounds what the layers will allocate before they allocate it (a model file's memory budget):
+   * an error it throws stops the construction, and the constructor throws that same error, no later
+   * layer built.
+   */
+  beforeBuild?: (layer: Layer, inputShape: Shape, index: number) => void;
 }
 
 /** Something that updates the parameters from their gradients (`@scratchnet/optimizers`). */
@@ -210,7 +218,9 @@ export class Sequential {
     let shape: Shape = this.inputShape;
     this.named = [];
     this.namedBufs = [];
+    const beforeBuild = options.beforeBuild;
     layers.forEach((layer, i) => {
+      beforeBuild?.(layer, shape, i);
       if (layer instanceof BaseLayer) layer.index = i;
       shape = layer.build(shape, this.rng, { initialize: options.initialize });
       shapes.push(shape);

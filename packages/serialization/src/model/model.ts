@@ -69,7 +69,18 @@ export function buildModel(header: ModelHeader, file: string, fileElements: numb
   try {
     // Every layer made from its config, each charged to the budget as the model builds it: built once.
     const layers = wellFormedLayers(config);
-    if (layers !== undefined) return buildCharged(config, layers, charge);
+    if (layers !== undefined) {
+      // Charged as long as the shapes are valid (past an invalid one, the build itself fails and says why).
+      let checking = true;
+      return new Sequential(layers, {
+        inputShape: config.inputShape,
+        initialize: false,
+        beforeBuild: (_, shape, i) => {
+          if (checking && !isSizes(shape)) checking = false;
+          if (checking) charge(i, config.layers[i], shape);
+        },
+      });
+    }
     // A config Sequential.fromConfig rejects: the budget first, on the layers that do build, as far
     // as they do, then fromConfig says what is wrong.
     if (Array.isArray(config.inputShape) && Array.isArray(config.layers)) {
@@ -112,38 +123,6 @@ function wellFormedLayers(config: ModelHeader['config']): Layer[] | undefined {
     }
   }
   return layers;
-}
-
-/**
- * The model `Sequential.fromConfig(config, { initialize: false })` makes of `layers`, each layer
- * charged to the budget (`charge`) just before the model builds it, on the shape it builds on: as
- * long as the shapes are valid (past an invalid one, the build itself fails and says why).
- */
-function buildCharged(
-  config: ModelHeader['config'],
-  layers: Layer[],
-  charge: (i: number, c: LayerConfig, shape: Shape) => void,
-): Sequential {
-  let checking = true;
-  for (const [i, layer] of layers.entries()) {
-    const build = layer.build;
-    // An own property for the time of the build, in front of the class's method.
-    layer.build = (shape, rng, options) => {
-      if (checking && !isSizes(shape)) checking = false;
-      if (checking) charge(i, config.layers[i], shape);
-      try {
-        return build.call(layer, shape, rng, options);
-      } catch (e) {
-        checking = false;
-        throw e;
-      }
-    };
-  }
-  try {
-    return new Sequential(layers, { inputShape: config.inputShape, initialize: false });
-  } finally {
-    for (const layer of layers) delete (layer as { build?: unknown }).build;
-  }
 }
 
 /**
