@@ -1,15 +1,20 @@
 // The finiteness check of a model file's tensors, a module of its own so that a program can put a
 // faster scan in its place (scratchnet-predict runs it compiled over the bytes it holds).
 import { SerializationError } from '../errors.js';
-import type { SafetensorsFile } from '../safetensors/codec.js';
+import type { SafetensorsFile, SafetensorsTensor } from '../safetensors/codec.js';
 
 /**
  * Throws unless every float of every F32 tensor is finite: NaN or ±Infinity weights make every
- * prediction NaN, so such a file is refused at load, naming the tensor.
+ * prediction NaN, so such a file is refused at load, naming the tensor. Tensors for which `skip`
+ * says true are left out (a program checks them itself, later).
  */
-export function checkFinite(file: SafetensorsFile, name: string): void {
+export function checkFinite(
+  file: SafetensorsFile,
+  name: string,
+  skip?: (t: SafetensorsTensor) => boolean,
+): void {
   for (const [tensor, t] of file.tensors) {
-    if (t.dtype !== 'F32') continue;
+    if (t.dtype !== 'F32' || skip?.(t) === true) continue;
     const b = t.data;
     // Three native scans instead of a loop over every float (a loaded model's weights all pass): the
     // only non-finite floats are NaN and ±∞, and includes() finds NaN. Tensors start 8-byte aligned

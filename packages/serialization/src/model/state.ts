@@ -3,7 +3,7 @@
  * `'1.running_mean'`, …), float tensors as F32 and `num_batches_tracked` as I64 as PyTorch saves them.
  */
 import type { Sequential } from '@scratchnet/layers';
-import { type IntTensor, type Tensor, formatShape, shapesEqual } from '@scratchnet/tensor';
+import { IntTensor, type Tensor, formatShape, shapesEqual } from '@scratchnet/tensor';
 import { SerializationError } from '../errors.js';
 import type { SafetensorsTensor } from '../safetensors/codec.js';
 
@@ -32,8 +32,9 @@ export function int64Entry(t: IntTensor): SafetensorsTensor {
   return { dtype: 'I64', shape: t.shape, data: new Uint8Array(out.buffer) };
 }
 
+/** By class, not by `data`: a model built for loading has not allocated its tensors' storage yet. */
 function isIntTensor(t: Tensor | IntTensor): t is IntTensor {
-  return t.data instanceof Int32Array;
+  return t instanceof IntTensor;
 }
 
 /** Every tensor of the model's state, named as in a PyTorch `nn.Sequential` state_dict. */
@@ -118,14 +119,14 @@ export function loadState(
         `tensor '${name}'${layerOf(name)} has shape ${formatShape(entry.shape)}, but the architecture needs ${formatShape(target.shape)}`,
       );
     }
-    const want = isIntTensor(target) ? ['I64', 'I32'] : ['F32'];
-    if (!want.includes(entry.dtype)) {
+    const int = isIntTensor(target);
+    if (int ? entry.dtype !== 'I64' && entry.dtype !== 'I32' : entry.dtype !== 'F32') {
       throw new SerializationError(
         file,
-        `tensor '${name}'${layerOf(name)} has dtype ${entry.dtype}, expected ${want.join(' or ')}`,
+        `tensor '${name}'${layerOf(name)} has dtype ${entry.dtype}, expected ${int ? 'I64 or I32' : 'F32'}`,
       );
     }
-    if (isIntTensor(target)) ints.set(name, intValues(entry, name, file));
+    if (int) ints.set(name, intValues(entry, name, file));
   }
   if (options.copy === false) return;
   for (const [name, target] of targets) {

@@ -65,8 +65,8 @@ function isDtype(s: unknown): s is Dtype {
 /** Bytes a tensor of `shape` and `dtype` occupies, or -1 when that overflows a safe integer. */
 function byteLength(shape: readonly number[], dtype: Dtype): number {
   let n: number = DTYPE_SIZES[dtype];
-  for (const d of shape) {
-    n *= d;
+  for (let i = 0; i < shape.length; i++) {
+    n *= shape[i];
     if (!Number.isSafeInteger(n)) return -1;
   }
   return n;
@@ -74,6 +74,22 @@ function byteLength(shape: readonly number[], dtype: Dtype): number {
 
 function isDim(d: unknown): d is number {
   return typeof d === 'number' && Number.isSafeInteger(d) && d >= 0;
+}
+
+/** Whether `a` is a list of {@link isDim} sizes. */
+function isDims(a: unknown): a is number[] {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (!isDim(a[i])) return false;
+  return true;
+}
+
+/** A tensor's header entry, checked: where its bytes lie in the data area. */
+interface HeaderEntry {
+  name: string;
+  dtype: Dtype;
+  shape: number[];
+  begin: number;
+  end: number;
 }
 
 /**
@@ -181,54 +197,63 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Safetens
   const dataStart = 8 + n;
   const dataLength = bytes.byteLength - dataStart;
   const metadata: Record<string, string> = {};
-  const entries: { name: string; dtype: Dtype; shape: number[]; begin: number; end: number }[] = [];
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
+  const entries: HeaderEntry[] = [];
+  // Indexed loops, no per-tensor arrays or closures: this runs once per load, in the interpreter.
+  const fields = header as Record<string, unknown>;
+  const names = Object.keys(fields);
+  // Whether the entries come in the order of their data (as written): then nothing to sort.
+  let inOrder = true;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const info = fields[name];
     if (name === METADATA_KEY) {
       if (info === null) continue;
       if (typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ is not an object');
-      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
+      const values = info as Record<string, unknown>;
+      for (const k of Object.keys(values)) {
+        const v = values[k];
         if (typeof v !== 'string') fail(`__metadata__ value '${k}' is not a string (got ${shown(v)})`);
         metadata[k] = v as string;
       }
       continue;
     }
-    const where = `tensor '${name}'`;
     if (typeof info !== 'object' || info === null || Array.isArray(info))
-      fail(`${where}: entry is not an object`);
+      fail(`tensor '${name}': entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-    for (const [key, value] of [
-      ['dtype', dtype],
-      ['shape', shape],
-      ['data_offsets', offsets],
-    ] as const) {
-      if (value === undefined) fail(`${where}: has no ${key}`);
+    if (dtype === undefined) fail(`tensor '${name}': has no dtype`);
+    if (shape === undefined) fail(`tensor '${name}': has no shape`);
+    if (offsets === undefined) fail(`tensor '${name}': has no data_offsets`);
+    if (!isDtype(dtype)) fail(`tensor '${name}': unsupported dtype ${shown(dtype)}`);
+    if (!isDims(shape))
+      fail(`tensor '${name}': shape ${shown(shape)} is not a list of non-negative integers`);
+    if (!isDims(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) {
+      fail(`tensor '${name}': data_offsets ${shown(offsets)} is not [begin, end] with 0 ≤ begin ≤ end`);
     }
-    if (!isDtype(dtype)) fail(`${where}: unsupported dtype ${shown(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every(isDim))
-      fail(`${where}: shape ${shown(shape)} is not a list of non-negative integers`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isDim) || offsets[0] > offsets[1]) {
-      fail(`${where}: data_offsets ${shown(offsets)} is not [begin, end] with 0 ≤ begin ≤ end`);
-    }
-    const [begin, end] = offsets as number[];
+    const begin = (offsets as number[])[0];
+    const end = (offsets as number[])[1];
     if (end > dataLength) {
       fail(
-        `${where}: data_offsets [${begin}, ${end}] lie outside the data area (${dataLength} bytes): truncated or corrupt`,
+        `tensor '${name}': data_offsets [${begin}, ${end}] lie outside the data area (${dataLength} bytes): truncated or corrupt`,
       );
     }
     const need = byteLength(shape as number[], dtype as Dtype);
     if (need !== end - begin) {
       fail(
-        `${where}: ${dtype} [${(shape as number[]).join(', ')}] needs ${need < 0 ? 'too many' : need} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+        `tensor '${name}': ${dtype} [${(shape as number[]).join(', ')}] needs ${need < 0 ? 'too many' : need} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
       );
     }
+    const last = entries[entries.length - 1];
+    if (last !== undefined && (begin < last.begin || (begin === last.begin && end < last.end)))
+      inOrder = false;
     entries.push({ name, dtype: dtype as Dtype, shape: shape as number[], begin, end });
   }
 
   // The tensors must tile the data area exactly: no overlap, no gap, nothing left over.
-  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const byOffset = inOrder ? entries : [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   let previous = '';
-  for (const e of byOffset) {
+  for (let i = 0; i < byOffset.length; i++) {
+    const e = byOffset[i];
     if (e.begin < covered) {
       fail(
         `tensor '${e.name}' (bytes [${e.begin}, ${e.end})) overlaps tensor '${previous}' (ends at ${covered})`,
@@ -247,7 +272,8 @@ export function decodeSafetensors(bytes: Uint8Array, file = '<bytes>'): Safetens
   }
 
   const tensors = new Map<string, SafetensorsTensor>();
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     tensors.set(e.name, {
       dtype: e.dtype,
       shape: e.shape,
