@@ -92,6 +92,30 @@ function firstBlockPool(layers: readonly Layer[]): number {
   return layers[1]?.constructor === ReLU && layers[2]?.constructor === MaxPool2d ? 2 : -1;
 }
 
+/** How a backward treats the parameter gradients of built layers. */
+interface GradPlan {
+  /** Per layer: its backward overwrites its gradients when asked to (`accumulate: false`). */
+  overwrites: readonly boolean[];
+  /** The gradients a backward that overwrites zeroes first: those of the other layers. */
+  zeroFirst: readonly Tensor[];
+}
+
+/** The {@link GradPlan} of built layers (a model that only predicts never needs it). */
+function gradPlan(layers: readonly Layer[]): GradPlan {
+  // A gradient tensor that two layers share (tied weights) takes both layers' sums: only zeroing
+  // it first, never overwriting, keeps that right.
+  const owners = new Map<Tensor, number>();
+  for (const layer of layers)
+    for (const p of layer.parameters()) owners.set(p.grad, (owners.get(p.grad) ?? 0) + 1);
+  const overwrites = layers.map(
+    (layer) => layer.overwritesGrads === true && layer.parameters().every((p) => owners.get(p.grad) === 1),
+  );
+  const zeroFirst = [
+    ...new Set(layers.flatMap((layer, i) => (overwrites[i] ? [] : layer.parameters().map((p) => p.grad)))),
+  ];
+  return { overwrites, zeroFirst };
+}
+
 /** What a training step passes to the layers (made once: a step allocates nothing). */
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
 /** A training step's backward: no dx of the model input, parameter gradients overwritten. */
@@ -219,30 +243,19 @@ export class Sequential {
     this.named = [];
     this.namedBufs = [];
     const beforeBuild = options.beforeBuild;
-    layers.forEach((layer, i) => {
+    const buildOptions = { initialize: options.initialize };
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
       beforeBuild?.(layer, shape, i);
       if (layer instanceof BaseLayer) layer.index = i;
-      shape = layer.build(shape, this.rng, { initialize: options.initialize });
+      shape = layer.build(shape, this.rng, buildOptions);
       shapes.push(shape);
       // PyTorch nn.Sequential state_dict names: index in the list, then the layer-local name.
       for (const p of layer.parameters())
         this.named.push({ name: `${i}.${p.name}`, value: p.value, grad: p.grad });
       for (const b of layer.buffers()) this.namedBufs.push({ name: `${i}.${b.name}`, value: b.value });
-    });
+    }
     this.layerOutputShapes = Object.freeze(shapes);
-    // A gradient tensor that two layers share (tied weights) takes both layers' sums: only zeroing
-    // it first, never overwriting, keeps that right.
-    const owners = new Map<Tensor, number>();
-    for (const layer of layers)
-      for (const p of layer.parameters()) owners.set(p.grad, (owners.get(p.grad) ?? 0) + 1);
-    this.overwrites = layers.map(
-      (layer) => layer.overwritesGrads === true && layer.parameters().every((p) => owners.get(p.grad) === 1),
-    );
-    this.zeroFirst = [
-      ...new Set(
-        layers.flatMap((layer, i) => (this.overwrites[i] ? [] : layer.parameters().map((p) => p.grad))),
-      ),
-    ];
     this.reluPool = layers.map(
       (layer, i) => layer.constructor === ReLU && layers[i + 1] instanceof MaxPool2d,
     );
@@ -263,10 +276,8 @@ export class Sequential {
   private inferredX: Tensor | undefined;
   private inferredOptions: ForwardOptions | undefined;
 
-  /** Per layer: its backward overwrites its gradients when asked to (`accumulate: false`). */
-  private readonly overwrites: readonly boolean[];
-  /** The gradients a backward that overwrites zeroes first: those of the other layers. */
-  private readonly zeroFirst: readonly Tensor[];
+  /** How a backward treats the gradients, worked out by the first backward (see {@link gradPlan}). */
+  private grads: GradPlan | undefined;
   /**
    * Layer i is a plain ReLU followed by a MaxPool2d: the pair runs as `MaxPool2d.forwardRelu` (the
    * ReLU on the pooled output) and the pool's backward, which then covers the ReLU too.
@@ -436,16 +447,17 @@ export class Sequential {
       else layers[1].forward(h);
     }
     const overwrite = !accumulatesGrads(options);
-    if (overwrite) for (const t of this.zeroFirst) fill(t, 0);
+    const { overwrites, zeroFirst } = (this.grads ??= gradPlan(layers));
+    if (overwrite) for (const t of zeroFirst) fill(t, 0);
     let g = dy;
     for (let i = layers.length - 1; i >= 0; i--) {
       if (i === this.firstBlockPool && noInputGrad === 1) {
-        const opts = LAYER_BACKWARD[1][overwrite && this.overwrites[0] ? 1 : 0];
+        const opts = LAYER_BACKWARD[1][overwrite && overwrites[0] ? 1 : 0];
         return (layers[i] as MaxPool2d).backwardConv(g, layers[0] as Conv2d, opts);
       }
       // A pool that ran a ReLU before it backpropagates through both: the ReLU is skipped.
       const first = i === 0 || (i === 1 && this.reluPool[0]);
-      const opts = LAYER_BACKWARD[first ? noInputGrad : 0][overwrite && this.overwrites[i] ? 1 : 0];
+      const opts = LAYER_BACKWARD[first ? noInputGrad : 0][overwrite && overwrites[i] ? 1 : 0];
       g = layers[i].backward(g, opts);
       if (i > 0 && this.reluPool[i - 1]) i--;
     }
