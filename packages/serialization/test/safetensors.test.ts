@@ -136,10 +136,32 @@ describe('decodeSafetensors', () => {
     expect(decodeError(longer)).toMatch(/data area has 4 bytes but the tensors cover 1/);
   });
 
+  it('reads a UTF-8 header: non-ASCII text, a real U+FFFD, a leading byte order mark', () => {
+    const meta = { note: 'é ü 漢 \u{1F600} \uFFFD' };
+    const json = JSON.stringify({ __metadata__: meta });
+    expect(decodeSafetensors(rawFile(json)).metadata).toEqual(meta);
+    // A byte order mark is dropped, as TextDecoder does.
+    expect(decodeSafetensors(rawFile(`\uFEFF${json}`)).metadata).toEqual(meta);
+  });
+
   it('rejects invalid UTF-8 and invalid JSON', () => {
     const badUtf8 = rawFile('{"a":"x"}');
     badUtf8[8 + 6] = 0xff; // the 'x': 0xff never occurs in UTF-8
     expect(decodeError(badUtf8)).toMatch(/header is not valid UTF-8/);
+    // Overlong, surrogate and truncated sequences too (Node's own decoder would replace them).
+    for (const bad of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x82],
+    ]) {
+      const h = new TextEncoder().encode('{"a":"x"}');
+      const bytes = new Uint8Array(8 + h.length - 1 + bad.length);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(bytes.length - 8), true);
+      bytes.set(h.subarray(0, 6), 8);
+      bytes.set(bad, 14);
+      bytes.set(h.subarray(7), 14 + bad.length);
+      expect(decodeError(bytes)).toMatch(/header is not valid UTF-8/);
+    }
     expect(decodeError(rawFile('{"a": [1, 2'))).toMatch(/header is not valid JSON: /);
     expect(decodeError(rawFile('[1, 2]'))).toMatch(/not a JSON object/);
     expect(decodeError(rawFile('null'))).toMatch(/not a JSON object/);
