@@ -37,6 +37,9 @@ export interface ReadyModel {
 /** Float32 tensors of at least this many bytes stay in the file until the forward pass reads them. */
 export const STREAMED_BYTES = 128 * 1024;
 
+/** Bytes read first: the header's length and (usually all of) the header. */
+const FIRST_READ_BYTES = 4096;
+
 /** The model file, partly read. */
 interface FileRead {
   /** The file's bytes: all of them but the `unread` ranges, which hold zeros until read. */
@@ -110,26 +113,29 @@ function readPartly(path: string): FileRead | undefined {
     if (preprocessKernels(0) === null) return undefined;
     // Zeros, and no page of them touched until written: the unread ranges stay untouched.
     const bytes = new Uint8Array(size);
-    // The header's length (u64, little-endian), then the header; a length past the file's end leaves
-    // nothing unread, and the checks report it.
+    // The header's length (u64, little-endian) and the header, with the first page's worth read at
+    // once (the header is usually shorter); a length past the file's end leaves nothing unread, and
+    // the checks report it.
+    let at = Math.min(size, FIRST_READ_BYTES);
+    if (!readFully(fd, bytes.subarray(0, at), 0)) return undefined;
     let reads: ReturnType<typeof planReads> = { unread: new Map() };
-    if (size >= 8 && readFully(fd, bytes.subarray(0, 8), 0)) {
+    if (size >= 8) {
       const view = new DataView(bytes.buffer, 0, 8);
       const headerEnd = 8 + view.getUint32(0, true);
       if (
         view.getUint32(4, true) === 0 &&
         headerEnd <= size &&
-        readFully(fd, bytes.subarray(8, headerEnd), 8)
+        (headerEnd <= at || readFully(fd, bytes.subarray(at, headerEnd), at))
       ) {
+        at = Math.max(at, headerEnd);
         reads = planReads(bytes, path);
       }
     }
     const { unread, decoded } = reads;
     // Everything else, around the ranges left unread.
-    let at = 0;
     for (const [begin, end] of [...unread].sort((a, b) => a[0] - b[0])) {
       if (begin > at && !readFully(fd, bytes.subarray(at, begin), at)) return undefined;
-      at = end;
+      at = Math.max(at, end);
     }
     if (size > at && !readFully(fd, bytes.subarray(at, size), at)) return undefined;
     if (readSync(fd, new Uint8Array(1), 0, 1, size) !== 0) return undefined;

@@ -54,8 +54,5 @@ export function checkFinite(file: SafetensorsFile, name: string): void {
     return;
   }
   const { buffer, offsets } = unread;
-  const tensors = new Map(
-    [...file.tensors].filter(([, t]) => !(t.data.buffer === buffer && offsets.has(t.data.byteOffset))),
-  );
-  checkFiniteJs({ tensors, metadata: file.metadata }, name);
+  checkFiniteJs(file, name, (t) => t.data.buffer === buffer && offsets.has(t.data.byteOffset));
 }

@@ -83,6 +83,35 @@ describe('loadIntoKernels', () => {
     }
   });
 
+  it('reads a header longer than its first read, and files cut short, as loadModel does', async () => {
+    const model = new Sequential([new Flatten(), new Dense(64), new Dense(10)], {
+      inputShape: [1, 28, 28],
+      seed: 5,
+    });
+    // A header of over 10 KB (long training notes), then a big tensor left in the file.
+    const bytes = modelToBytes(model, { training: { notes: 'x'.repeat(10000) } });
+    expect(Number(new DataView(bytes.buffer).getBigUint64(0, true))).toBeGreaterThan(10000);
+    const path = join(dir, 'long-header.safetensors');
+    writeFileSync(path, bytes);
+    const ready = loadIntoKernels(path)!;
+    expect(ready.metadata.training?.notes).toBe('x'.repeat(10000));
+    const x = input(2, 5);
+    const got = ready.predictor.predict(x).data;
+    const want = model.predict(x).data;
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+    // Shorter than the header's length, or than its header: loadModel's errors.
+    for (const length of [5, 6000]) {
+      const cut = join(dir, `cut-${length}.safetensors`);
+      writeFileSync(cut, bytes.subarray(0, length));
+      const message = await loadModel(cut).then(
+        () => 'loaded',
+        (e: Error) => e.message,
+      );
+      expect(message).toMatch(/too short|runs past the end/);
+      expect(() => loadIntoKernels(cut)).toThrow(message);
+    }
+  });
+
   it('reads a big tensor as the pass goes, with loadModel’s error for a NaN in it', async () => {
     // Dense(64) on 784 inputs: 200 KB of weights, left in the file until the forward pass reads them.
     const model = new Sequential([new Flatten(), new Dense(64), new Dense(10)], {
