@@ -15,6 +15,7 @@ import { isTempFileName, writeFileAtomic } from '../src/io/atomic.js';
 import { readStreamCapped } from '../src/io/read-capped.js';
 import { loadModel, saveModel } from '../src/model/files.js';
 import { modelFromBytes, modelToBytes } from '../src/model/model.js';
+import { decodeSafetensors } from '../src/safetensors/codec.js';
 import { editFile, everyLayerModel, useTempDir } from './helpers.js';
 
 beforeAll(() => {
@@ -42,6 +43,27 @@ describe('non-finite weights', () => {
       );
     });
   }
+
+  it('names the first bad tensor in the file, wherever it lies, and its first bad element', () => {
+    const model = everyLayerModel();
+    const bytes = modelToBytes(model);
+    const tensors = decodeSafetensors(bytes).tensors;
+    const floats = [...tensors].filter(([, t]) => t.dtype === 'F32');
+    expect(floats.length).toBeGreaterThan(4);
+    for (const [name, t] of floats) {
+      // The last element of this tensor, and the first of every later one.
+      const bad = bytes.slice();
+      const view = new DataView(bad.buffer);
+      const last = t.data.length / 4 - 1;
+      view.setFloat32(t.data.byteOffset + 4 * last, Number.NaN, true);
+      for (const [, later] of floats.slice(floats.findIndex(([n]) => n === name) + 1)) {
+        view.setFloat32(later.data.byteOffset, Number.POSITIVE_INFINITY, true);
+      }
+      expect(() => modelFromBytes(bad, 'm.safetensors')).toThrow(
+        `m.safetensors: tensor '${name}' holds a non-finite value (NaN at element ${last}): the weights are corrupt`,
+      );
+    }
+  });
 
   it('refuses a checkpoint with a non-finite optimizer slot', async () => {
     const model = everyLayerModel();
