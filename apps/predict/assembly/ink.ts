@@ -13,8 +13,18 @@ export function complement(lum: usize, out: usize, n: i32): void {
 
 /** `strokeLevel` of the n floats at `ink`; `hist` is scratch for the percentile's 4096 u32. */
 export function strokeLevel(ink: usize, n: i32, hist: usize): f64 {
+  // The largest value above 0, four lanes at a time: `pmax(top, v)` takes v exactly where `v > top`
+  // (never NaN, never −0 over 0), so each lane and then their largest is the scan's value.
+  let top4 = f32x4.splat(0);
+  const end4 = ink + ((<usize>(n & ~3)) << 2);
+  for (let p = ink; p < end4; p += 16) top4 = f32x4.pmax(top4, v128.load(p));
   let top: f64 = 0;
-  for (let i = 0; i < n; i++) {
+  for (let lane = 0; lane < 4; lane++) {
+    const v = <f64>f32x4.extract_lane(top4, 0);
+    if (v > top) top = v;
+    top4 = i32x4.shuffle(top4, top4, 1, 2, 3, 0);
+  }
+  for (let i = n & ~3; i < n; i++) {
     const v = <f64>load<f32>(ink + ((<usize>i) << 2));
     if (v > top) top = v;
   }

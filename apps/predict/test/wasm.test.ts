@@ -168,6 +168,31 @@ describe('compiled ink projections', () => {
         expect(got, `${w}×${h} tilt ${tilt} on ${on}`).toEqual(want);
       }
     }
+    // Ink in no more columns than a line must cover (a digit on a page): every direction scores 0,
+    // and the first one's counts come back; ruled lines across half the width or a hair more.
+    for (const [w, h, span, lines] of [
+      [160, 120, 80, 0],
+      [160, 120, 79, 2],
+      [160, 120, 81, 2],
+      [90, 70, 45, 3],
+    ]) {
+      const ink = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < span; x++) ink[y * w + x + ((w - span) >> 1)] = ((x * 7 + y * 3) % 10) / 10;
+      }
+      for (let k = 0; k < lines; k++) {
+        for (let x = 0; x < span; x++) ink[(10 + 20 * k) * w + x + ((w - span) >> 1)] = 1;
+      }
+      const pad = Math.ceil(Math.tan((12 * Math.PI) / 180) * w) + 1;
+      for (const on of [0.05, 0.5, 0.95]) {
+        for (const some of [slopes, [0.5, ...slopes], [...slopes, 1 / 3, -0.5]]) {
+          const got = steepestProjection(ink, w, h, on, some, pad, 0.5 * w);
+          expect(got, `${w}×${h} span ${span} on ${on}`).toEqual(
+            steepestProjectionJs(ink, w, h, on, some, pad, 0.5 * w),
+          );
+        }
+      }
+    }
     // Offsets landing exactly on halves, a hair off them, past either end, huge or not numbers
     // round and drop as JavaScript does.
     const ink = new Float32Array(4 * 3).fill(1);
@@ -186,9 +211,11 @@ describe('compiled ink projections', () => {
       Number.NaN,
       -Infinity,
     ];
-    expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
-      steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
-    );
+    for (const coverage of [0, 3, 4, Number.NaN]) {
+      expect(steepestProjection(ink, 4, 3, 0, odd, 1, coverage)).toEqual(
+        steepestProjectionJs(ink, 4, 3, 0, odd, 1, coverage),
+      );
+    }
   });
 });
 
@@ -336,6 +363,19 @@ describe('compiled percentile histogram', () => {
         }
       }
     }
+    // Odd values among in-range ones, at every position of a group of four, and a tail.
+    for (let at = 0; at < 5; at++) {
+      for (const v of odd) {
+        const mixed = picture(9, 3, at).map((x) => Math.abs(x) % 1);
+        mixed[at] = v;
+        mixed[at + 13] = -0;
+        for (const q of [0.1, 0.5, 0.9, 1]) {
+          expect(histogramRank(mixed, 0, 4096, 4096, q * 27), `${v} at ${at} q=${q}`).toBe(
+            histogramRankJs(mixed, 0, 4096, 4096, q * 27),
+          );
+        }
+      }
+    }
     // Huge positions wrap modulo 2³² as `| 0` does: 3e9 lands low, not in the last bin.
     expect(histogramRank(Float32Array.from([3e9]), 0, 1, 4096, 1)).toBe(0);
   });
@@ -422,6 +462,24 @@ describe('compiled shadow clearing', () => {
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
       if (w >= 30) expect(cleared).toBeGreaterThan(0);
     }
+    // Any nonzero byte is ink; windows longer than the byte opening takes, as long as the picture,
+    // pictures narrower than a vector or with a partial one at the end of their rows.
+    for (const [w, h, rho, seed] of [
+      [60, 50, 16, 5],
+      [60, 50, 17, 6],
+      [7, 40, 2, 7],
+      [17, 9, 3, 8],
+      [33, 33, 40, 9],
+      [2, 2, 1, 10],
+    ]) {
+      const ink = shadowedInk(w, h, seed);
+      const mask = Uint8Array.from(ink, (v, i) => (v > 0.25 ? [1, 2, 255, 128][i % 4] : 0));
+      const got = mask.slice();
+      const want = mask.slice();
+      const cleared = removeShadowInk(got, ink, w, h, 1, rho);
+      expect(cleared, `${w}×${h} ρ=${rho}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
+      expect(Array.from(got), `${w}×${h} ρ=${rho}`).toEqual(Array.from(want));
+    }
   });
 
   it('gives the blobs and mask of the library’s blobMask, at every threshold', () => {
@@ -467,6 +525,17 @@ describe('compiled per-pixel passes', () => {
       const level = ink.strokeLevel(values);
       expect(level, `${w}×${h}`).toBe(inkJs.strokeLevel(values));
       expect(ink.strokeLevel(new Float32Array(w * h))).toBe(0);
+      // NaN, −0 and negatives skipped; the largest value in the last lanes or past them.
+      for (const at of [values.length - 1, values.length - 2, values.length >> 1]) {
+        const odd = Float32Array.from(values, (v, i) => (i % 3 === 0 ? Number.NaN : i % 5 === 0 ? -0 : -v));
+        odd[at] = 0.7;
+        expect(ink.strokeLevel(odd), `${w}×${h} at ${at}`).toBe(inkJs.strokeLevel(odd));
+        for (const length of [1001, 1002, 1003, 1004]) {
+          const long = Float32Array.from({ length }, (_, i) => (i * 0.37) % 1);
+          long[length - 1] = 2;
+          expect(ink.strokeLevel(long), `${length}`).toBe(inkJs.strokeLevel(long));
+        }
+      }
       for (const on of [0, 0.25 * level, level]) {
         expect(Array.from(ink.thresholdInk(values, on))).toEqual(Array.from(inkJs.thresholdInk(values, on)));
       }
