@@ -7,6 +7,11 @@ import { extremeAxis } from './extreme';
 /** Fraction of the strokes' ink level below which ink is weak. */
 const SHADOW_INK: f64 = 0.8;
 
+/** Whether any of the eight labels at `p` is not 0 (most pixels lie in no wide region: skipped eight at a time). */
+function anyLabel8(p: usize): bool {
+  return v128.any_true(v128.or(v128.load(p), v128.load(p, 16)));
+}
+
 /** Largest ρ whose opening runs on bytes (each output loads 2ρ + 1 vectors). */
 const BYTE_OPENING_RHO: i32 = 16;
 
@@ -124,6 +129,10 @@ export function removeShadowInk(
   const weakAt = SHADOW_INK * level;
   memory.fill(weak, 0, (<usize>(count + 1)) << 2);
   for (let i = 0; i < n; i++) {
+    if ((i & 7) === 0 && i + 8 <= n && !anyLabel8(labels + ((<usize>i) << 2))) {
+      i += 7;
+      continue;
+    }
     const label = load<i32>(labels + ((<usize>i) << 2));
     if (label > 0 && <f64>load<f32>(ink + ((<usize>i) << 2)) < weakAt) {
       const at = weak + ((<usize>label) << 2);
@@ -138,6 +147,10 @@ export function removeShadowInk(
   }
   let cleared = 0;
   for (let i = 0; i < n; i++) {
+    if ((i & 7) === 0 && i + 8 <= n && !anyLabel8(labels + ((<usize>i) << 2))) {
+      i += 7;
+      continue;
+    }
     const label = load<i32>(labels + ((<usize>i) << 2));
     if (
       label > 0 &&
