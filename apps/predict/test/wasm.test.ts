@@ -143,6 +143,32 @@ describe('compiled blob labelling', () => {
   });
 });
 
+describe('compiled blob labelling on paper', () => {
+  it('finds single pixels and blobs starting at every alignment after blank stretches', () => {
+    const [w, h] = [50, 30];
+    const mask = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i += 37) mask[i] = 1;
+    for (let i = 48; i < w * h; i += 51) mask[i] = 1;
+    for (let x = 10; x < 30; x++) mask[20 * w + x] = 1;
+    const ink = Float32Array.from(mask, (v, i) => v * ((i % 13) / 13));
+    const got = labelComponents(mask, ink, w, h);
+    const want = labelComponentsJs(mask, ink, w, h);
+    expect(got.components).toEqual(want.components);
+    expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
+    expect(got.components.length).toBeGreaterThan(30);
+    // A pixel at every position of a row of 64 (and one further on), after blank stretches.
+    for (let p = 0; p < 64; p++) {
+      const dots = new Uint8Array(64 * 4);
+      dots[p] = 1;
+      dots[p + 100] = 1;
+      const one = Float32Array.from(dots);
+      const found = labelComponents(dots, one, 64, 4);
+      expect(found.components, `at ${p}`).toEqual(labelComponentsJs(dots, one, 64, 4).components);
+      expect(found.components).toHaveLength(2);
+    }
+  });
+});
+
 describe('compiled ink projections', () => {
   it('give the library’s most peaked projection and its counts, ruled or not', () => {
     const slopes = Array.from({ length: 25 }, (_, i) => Math.tan(((i - 12) * Math.PI) / 180));
@@ -461,6 +487,22 @@ describe('compiled shadow clearing', () => {
       expect(cleared, `${w}×${h}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
       if (w >= 30) expect(cleared).toBeGreaterThan(0);
+    }
+    // A wide square on paper, starting at every alignment, weak in 11 of its 20 columns: a shadow
+    // by one column (220 of 400 pixels weak), whose weak pixels are cleared.
+    for (let x0 = 0; x0 < 17; x0++) {
+      const [w, h] = [64, 40];
+      const ink = new Float32Array(w * h);
+      for (let y = 3; y < 23; y++) {
+        for (let x = x0; x < x0 + 20; x++) ink[y * w + x] = x < x0 + 11 ? 0.3 : 0.9;
+      }
+      const mask = Uint8Array.from(ink, (v) => (v > 0 ? 1 : 0));
+      const got = mask.slice();
+      const want = mask.slice();
+      const cleared = removeShadowInk(got, ink, w, h, 1, 2);
+      expect(cleared, `x0 ${x0}`).toBe(removeShadowInkJs(want, ink, w, h, 1, 2));
+      expect(cleared, `x0 ${x0}`).toBe(220);
+      expect(Array.from(got), `x0 ${x0}`).toEqual(Array.from(want));
     }
     // Any nonzero byte is ink; windows longer than the byte opening takes, as long as the picture,
     // pictures narrower than a vector or with a partial one at the end of their rows.
