@@ -35,9 +35,26 @@ export function strokeLevel(ink: usize, n: i32, hist: usize): f64 {
 
 /** out[i] (u8) = ink[i] > on ? 1 : 0, i < n. */
 export function thresholdInk(ink: usize, out: usize, n: i32, on: f64): void {
-  for (let i = 0; i < n; i++) {
+  // Sixteen at a time: the same float64 comparisons, in two lanes, narrowed to bytes.
+  const n16 = n & ~15;
+  for (let i = 0; i < n16; i += 16) {
+    const p = ink + ((<usize>i) << 2);
+    const a = i16x8.narrow_i32x4_s(above4(p, on), above4(p + 16, on));
+    const b = i16x8.narrow_i32x4_s(above4(p + 32, on), above4(p + 48, on));
+    v128.store(out + <usize>i, v128.and(i8x16.narrow_i16x8_s(a, b), i8x16.splat(1)));
+  }
+  for (let i = n16; i < n; i++) {
     store<u8>(out + <usize>i, <f64>load<f32>(ink + ((<usize>i) << 2)) > on ? 1 : 0);
   }
+}
+
+/** −1 in the i32 lanes of the four floats at `p` above `on` (compared as float64), 0 elsewhere. */
+function above4(p: usize, on: f64): v128 {
+  const v = v128.load(p);
+  const on2 = f64x2.splat(on);
+  const lo = f64x2.gt(f64x2.promote_low_f32x4(v), on2);
+  const hi = f64x2.gt(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), on2);
+  return i32x4.shuffle(lo, hi, 0, 2, 4, 6);
 }
 
 /** out[i] (u8) = kind[labels[i]] (u8 table of `kinds`), i < n; 0 outside the table, as JavaScript stores undefined. */

@@ -615,6 +615,23 @@ describe('compiled extremes', () => {
       expect(extremes(values)).toEqual(extremesJs(values));
     }
     expect(extremes(Float32Array.of(-0, 0))).toEqual(extremesJs(Float32Array.of(-0, 0)));
+    // The first zero is the extreme when zero is the least (or greatest) value: −0 and 0 at every
+    // pair of positions, in lanes and past them.
+    for (const length of [4, 8, 11]) {
+      for (let a = 0; a < length; a++) {
+        for (let b = 0; b < length; b++) {
+          if (a === b) continue;
+          for (const sign of [1, -1]) {
+            const values = Float32Array.from({ length }, (_, i) => sign * (1 + (i % 3)));
+            values[a] = -0;
+            values[b] = 0;
+            const got = extremes(values);
+            expect(got, `${length} ${a} ${b} ${sign}`).toEqual(extremesJs(values));
+            expect(Object.is(sign > 0 ? got.lo : got.hi, a < b ? -0 : 0)).toBe(true);
+          }
+        }
+      }
+    }
     expect(extremes(new Float32Array(0))).toEqual({
       lo: Number.POSITIVE_INFINITY,
       hi: Number.NEGATIVE_INFINITY,
