@@ -117,3 +117,52 @@ export function strokeWidth(img: usize, w: i32, h: i32): f64 {
   }
   return boundary === 0 ? 0 : (2 * <f64>area) / <f64>boundary;
 }
+
+/** Math.round of JavaScript: the nearest integer, halves toward +∞. */
+function jsRound(x: f64): f64 {
+  const c = Math.ceil(x);
+  return c - 0.5 > x ? c - 1.0 : c;
+}
+
+/**
+ * `frameInk` of small [bh, bw] (f32, overwritten) into input [frame, frame] (f32) and pixels
+ * [frame, frame] (u8), both cleared first: the same float64 sums in the same order, so the same
+ * bits.
+ */
+export function frameInk(small: usize, bw: i32, bh: i32, frame: i32, input: usize, pixels: usize): void {
+  const n = bw * bh;
+  let top: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = <f64>load<f32>(small + ((<usize>i) << 2));
+    if (v > top) top = v;
+  }
+  let mass: f64 = 0;
+  let mx: f64 = 0;
+  let my: f64 = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const at = small + ((<usize>(y * bw + x)) << 2);
+      const v = top > 0 ? <f64>load<f32>(at) / top : 0;
+      store<f32>(at, <f32>v);
+      mass += v;
+      mx += v * <f64>x;
+      my += v * <f64>y;
+    }
+  }
+  const half = <f64>frame / 2;
+  // Math.min(Math.max(·, 0), hi): the offsets are whole numbers in range (mass > 0 is finite).
+  const ox = mass > 0 ? <i32>min<f64>(max<f64>(jsRound(half - mx / mass), 0), <f64>(frame - bw)) : 0;
+  const oy = mass > 0 ? <i32>min<f64>(max<f64>(jsRound(half - my / mass), 0), <f64>(frame - bh)) : 0;
+  memory.fill(input, 0, (<usize>(frame * frame)) << 2);
+  memory.fill(pixels, 0, <usize>(frame * frame));
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const v = min<f64>(1, max<f64>(0, <f64>load<f32>(small + ((<usize>(y * bw + x)) << 2))));
+      const o = (y + oy) * frame + x + ox;
+      store<f32>(input + ((<usize>o) << 2), <f32>v);
+      // Uint8Array's store of Math.round: NaN becomes 0.
+      const r = jsRound(v * 255);
+      store<u8>(pixels + <usize>o, Number.isNaN(r) ? 0 : <u8>(<i32>r));
+    }
+  }
+}

@@ -602,6 +602,42 @@ describe('compiled per-pixel passes', () => {
   });
 });
 
+describe('compiled frame placing', () => {
+  it('gives the library’s input and bytes: peak to 1, centre of mass centred, inside the frame', () => {
+    for (const [bw, bh, seed] of [
+      [20, 14, 1],
+      [7, 20, 2],
+      [1, 1, 3],
+      [20, 20, 4],
+      [28, 28, 5],
+      [3, 28, 6],
+    ]) {
+      const base = Float32Array.from(picture(bw, bh, seed), (v) => Math.abs(v) % 1.7);
+      // Ink massed off-centre (the offset clamps), nothing at all, NaN, ∞ and negative values.
+      const corner = base.map((v, i) => (i % bw < bw / 3 && i < bw * 3 ? 1.5 : 0.01 * v));
+      const odd = base.map((v, i) => (i === 3 ? Number.NaN : i === 5 ? -v : v));
+      const huge = base.map((v, i) => (i === 2 ? Number.POSITIVE_INFINITY : v));
+      for (const [kind, small] of [
+        ['base', base],
+        ['corner', corner],
+        ['empty', new Float32Array(bw * bh)],
+        ['odd', odd],
+        ['huge', huge],
+      ] as const) {
+        const got = ink.frameInk(small.slice(), bw, bh, 28);
+        const want = inkJs.frameInk(small.slice(), bw, bh, 28);
+        expect(bits(got.input), `${kind} ${bw}×${bh}`).toEqual(bits(want.input));
+        expect(Array.from(got.pixels28), `${kind} ${bw}×${bh}`).toEqual(Array.from(want.pixels28));
+      }
+    }
+    // A hand-worked frame: one pixel at full strength lands on the centre pixel (14, 14).
+    const dot = ink.frameInk(Float32Array.of(0, 0, 0, 0.5), 2, 2, 28);
+    expect(dot.input[14 * 28 + 14]).toBe(1);
+    expect(dot.pixels28[14 * 28 + 14]).toBe(255);
+    expect(dot.input.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
+
 describe('compiled extremes', () => {
   it('give the library’s minimum and maximum, −0, NaN and empty pictures included', () => {
     for (const [w, h, seed] of [
