@@ -23,6 +23,11 @@ export function labelComponents(
   const n = w * h;
   let count = 0;
   for (let start = 0; start < n; start++) {
+    // Sixteen pixels without ink at once (most of a picture is paper).
+    if ((start & 15) === 0 && start + 16 <= n && !v128.any_true(v128.load(mask + <usize>start))) {
+      start += 15;
+      continue;
+    }
     if (load<u8>(mask + <usize>start) === 0 || load<i32>(labels + ((<usize>start) << 2)) !== 0) continue;
     count++;
     flood(mask, ink, labels, stack, stats + <usize>(count - 1) * STATS_BYTES, w, h, start, count);

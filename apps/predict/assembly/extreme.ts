@@ -46,6 +46,77 @@ function columns4(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: 
   }
 }
 
+/**
+ * Eight adjacent columns, from column `l`: {@link columns4} on two vectors per row at once (half the
+ * loop steps, which cost as much as the lanes' work in V8's baseline code), the same comparisons.
+ */
+function columns8(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: i32): void {
+  const k = 2 * r + 1;
+  const rowBytes = (<usize>w) << 2;
+  const col = (<usize>l) << 2;
+  const s4 = f32x4.splat(sign);
+  let prev = f32x4.splat(0);
+  let prev2 = f32x4.splat(0);
+  for (let i = 0; i < h; i++) {
+    const at = src + <usize>i * rowBytes + col;
+    const vi = f32x4.mul(s4, v128.load(at));
+    const vj = f32x4.mul(s4, v128.load(at, 16));
+    let p = vi;
+    let q = vj;
+    if (i % k !== 0) {
+      p = v128.bitselect(vi, prev, f32x4.gt(vi, prev));
+      q = v128.bitselect(vj, prev2, f32x4.gt(vj, prev2));
+    }
+    const o = dst + <usize>i * rowBytes + col;
+    v128.store(o, p);
+    v128.store(o, q, 16);
+    prev = p;
+    prev2 = q;
+  }
+  let next = f32x4.splat(0);
+  let next2 = f32x4.splat(0);
+  for (let i = h - 1; i >= 0; i--) {
+    const at = src + <usize>i * rowBytes + col;
+    const vi = f32x4.mul(s4, v128.load(at));
+    const vj = f32x4.mul(s4, v128.load(at, 16));
+    let t = vi;
+    let u = vj;
+    if (!(i === h - 1 || i % k === k - 1)) {
+      t = v128.bitselect(vi, next, f32x4.ge(vi, next));
+      u = v128.bitselect(vj, next2, f32x4.ge(vj, next2));
+    }
+    v128.store(at, t);
+    v128.store(at, u, 16);
+    next = t;
+    next2 = u;
+  }
+  for (let i = 0; i < h; i++) {
+    const a = max(i - r, 0);
+    const b = i + r >= h ? h - 1 : i + r;
+    const pa = src + <usize>a * rowBytes + col;
+    const pb = dst + <usize>b * rowBytes + col;
+    let m: v128;
+    let m2: v128;
+    if (a % k === 0) {
+      m = v128.load(pb);
+      m2 = v128.load(pb, 16);
+    } else if (b === h - 1 && a / k === b / k) {
+      m = v128.load(pa);
+      m2 = v128.load(pa, 16);
+    } else {
+      const sa = v128.load(pa);
+      const sb = v128.load(pa, 16);
+      const qa = v128.load(pb);
+      const qb = v128.load(pb, 16);
+      m = v128.bitselect(sa, qa, f32x4.ge(sa, qa));
+      m2 = v128.bitselect(sb, qb, f32x4.ge(sb, qb));
+    }
+    const o = dst + <usize>i * rowBytes + col;
+    v128.store(o, f32x4.mul(s4, m));
+    v128.store(o, f32x4.mul(s4, m2), 16);
+  }
+}
+
 /** Four floats at byte offset `at` of four rows (`p`, then `p + stride`, …), one per lane. */
 function gather(p: usize, stride: usize, at: usize): v128 {
   let v = v128.load32_zero(p + at);
@@ -73,12 +144,10 @@ function rows4(src: usize, dst: usize, w: i32, r: i32, sign: f32, l: i32, x: usi
   const s = src + <usize>l * stride;
   const d = dst + <usize>l * stride;
   const s4 = f32x4.splat(sign);
-  for (let i = 0; i < w; i++) {
-    v128.store(x + ((<usize>i) << 4), f32x4.mul(s4, gather(s, stride, (<usize>i) << 2)));
-  }
   let prev = f32x4.splat(0);
   for (let i = 0; i < w; i++) {
-    const vi = v128.load(x + ((<usize>i) << 4));
+    const vi = f32x4.mul(s4, gather(s, stride, (<usize>i) << 2));
+    v128.store(x + ((<usize>i) << 4), vi);
     const q = i % k !== 0 ? v128.bitselect(vi, prev, f32x4.gt(vi, prev)) : vi;
     v128.store(p + ((<usize>i) << 4), q);
     prev = q;
@@ -131,6 +200,7 @@ export function extremeAxis(
   const k = 2 * r + 1;
   let first = 0;
   if (!alongX) {
+    for (; first + 8 <= w; first += 8) columns8(src, dst, w, h, r, sign, first);
     for (; first + 4 <= w; first += 4) columns4(src, dst, w, h, r, sign, first);
   } else {
     for (; first + 4 <= h; first += 4) rows4(src, dst, w, r, sign, first, v, pre);

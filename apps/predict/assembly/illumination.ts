@@ -23,7 +23,7 @@ export function percentileOf(data: usize, n: i32, q: f64, lo: f64, hi: f64, hist
  * into `ink`, which may be `diff` (each pixel's ink is computed from its own difference); `diff`
  * [w·h], `padded`, `a` [(w + 2r)(h + 2r)], `v`, `pre` [16 bytes × (max(w, h) + 2r)], `suf` [max(w, h) + 2r] and `hist` [4096 u32]
  * are scratch; `diff` may lie in `a`, which the closing leaves free, or be `light` (each pixel's
- * difference is computed from its own light), and `paper` may lie in `a`.
+ * difference is computed from its own light), and `paper` may lie in `a` (apart from `diff`).
  */
 export function inkMap(
   light: usize,
@@ -43,12 +43,36 @@ export function inkMap(
   borderClosing(light, paper, w, h, r, padded, a, v, pre, suf);
   const n = w * h;
   const floor = max<f64>(1e-3, PAPER_FLOOR * percentileOf(paper, n, 0.9, 0, 1, hist));
-  for (let i = 0; i < n; i++) {
+  // Four at a time: a float32 difference is the float64 one rounded to float32 (float64 holds more
+  // than twice float32's digits, so rounding twice rounds as once).
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(diff + at, f32x4.sub(v128.load(paper + at), v128.load(light + at)));
+  }
+  for (let i = n4; i < n; i++) {
     const at = (<usize>i) << 2;
     store<f32>(diff + at, <f32>(<f64>load<f32>(paper + at) - <f64>load<f32>(light + at)));
   }
   const noise = 3 * percentileOf(diff, n, 0.5, -1, 1, hist);
-  for (let i = 0; i < n; i++) {
+  // Two float64 lanes at a time, the same operations; 0 (+0) where the difference is noise.
+  const floor2 = f64x2.splat(floor);
+  const noise2 = f64x2.splat(noise);
+  for (let i = 0; i < n4; i += 4) {
+    const at = (<usize>i) << 2;
+    const d = v128.load(diff + at);
+    const q = v128.load(paper + at);
+    const dLo = f64x2.promote_low_f32x4(d);
+    const dHi = f64x2.promote_low_f32x4(i32x4.shuffle(d, d, 2, 3, 0, 1));
+    const pLo = f64x2.max(f64x2.promote_low_f32x4(q), floor2);
+    const pHi = f64x2.max(f64x2.promote_low_f32x4(i32x4.shuffle(q, q, 2, 3, 0, 1)), floor2);
+    const lo = f32x4.demote_f64x2_zero(f64x2.div(dLo, pLo));
+    const hi = f32x4.demote_f64x2_zero(f64x2.div(dHi, pHi));
+    const ink4 = i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+    const on = i32x4.shuffle(f64x2.gt(dLo, noise2), f64x2.gt(dHi, noise2), 0, 2, 4, 6);
+    v128.store(ink + at, v128.and(ink4, on));
+  }
+  for (let i = n4; i < n; i++) {
     const at = (<usize>i) << 2;
     const p = max<f64>(<f64>load<f32>(paper + at), floor);
     const d = <f64>load<f32>(diff + at);

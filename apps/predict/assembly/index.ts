@@ -10,7 +10,7 @@ export { steepestProjection } from './projection';
 export { batchNorm, conv2d, dense, maxPool2d, relu } from './forward';
 export { inkMap } from './illumination';
 export { removeShadowInk } from './shadows';
-export { complement, cropInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';
+export { complement, cropInk, frameInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';
 export { extremes } from './extremes';
 export { inflateZlib, INFLATE_WORK_BYTES } from './inflate';
 export { firstNonFinite } from './finite';

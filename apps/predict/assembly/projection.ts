@@ -30,25 +30,47 @@ export function steepestProjection(
   counts: usize,
   score: usize,
 ): i32 {
+  const len = h + 2 * pad;
+  // Per column x, round(y − x·slope) − y for every row y, or SLOW: after the counts, room for w i32;
+  // first a flag per column holding ink.
+  const offsets = counts + ((<usize>count * <usize>len) << 2);
+  memory.fill(offsets, 0, <usize>w);
   let m = 0;
+  const on2 = f64x2.splat(on);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      if (<f64>load<f32>(ink + ((<usize>(y * w + x)) << 2)) > on) {
+      const at = ink + ((<usize>(y * w + x)) << 2);
+      // Four pixels of paper at once (the same float64 comparisons): most of a page.
+      if (x + 4 <= w) {
+        const v = v128.load(at);
+        const lo = f64x2.gt(f64x2.promote_low_f32x4(v), on2);
+        const hi = f64x2.gt(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), on2);
+        if (!v128.any_true(v128.or(lo, hi))) {
+          x += 3;
+          continue;
+        }
+      }
+      if (<f64>load<f32>(at) > on) {
         store<i32>(coords + ((<usize>m) << 3), x);
         store<i32>(coords + ((<usize>m) << 3), y, 4);
+        store<u8>(offsets + <usize>x, 1);
         m++;
       }
     }
   }
-  const len = h + 2 * pad;
+  let columns = 0;
+  for (let x = 0; x < w; x++) columns += load<u8>(offsets + <usize>x);
+  // A line takes at most one pixel of a column whose offset is exact (y + offset is one-to-one):
+  // with ink in no more columns than `coverage`, such a direction scores 0, and its pixels need not
+  // be projected unless it may be the answer (the first direction, when every one scores 0).
+  const sparse = <f64>columns <= coverage;
   memory.fill(counts, 0, (<usize>count * <usize>len) << 2);
-  // Per column x, round(y − x·slope) − y for every row y, or SLOW: after the counts, room for w i32.
-  const offsets = counts + ((<usize>count * <usize>len) << 2);
   let best = -1;
   let bestScore = 0;
   for (let s = 0; s < count; s++) {
     const slope = load<f64>(slopes + ((<usize>s) << 3));
     const line = counts + ((<usize>(s * len)) << 2);
+    let exact = true;
     for (let x = 0; x < w; x++) {
       // u = −x·slope exactly as the per-pixel sum has it; y + u lands within 1e-6 of y + u exact
       // (coordinates are far below 2^33), so when u's fraction is further than that from ½ no row
@@ -56,8 +78,10 @@ export function steepestProjection(
       const u = -(<f64>x * slope);
       const fraction = u - Math.floor(u);
       const fast = Math.abs(fraction - 0.5) > 1e-6 && Math.abs(u) < 1073741824.0;
+      if (!fast) exact = false;
       store<i32>(offsets + ((<usize>x) << 2), fast ? <i32>jsRound(u) : SLOW);
     }
+    if (sparse && exact && s > 0) continue;
     for (let j = 0; j < m; j++) {
       const px = load<i32>(coords + ((<usize>j) << 3));
       const py = load<i32>(coords + ((<usize>j) << 3), 4);

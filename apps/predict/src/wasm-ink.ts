@@ -85,3 +85,32 @@ export function strokeWidth(img: Float32Array, w: number, h: number): number {
   new Float32Array(k.memory.buffer, 0, n).set(img);
   return k.strokeWidth(0, w, h);
 }
+
+/** The frame×frame input and bytes of a scaled digit (see the library's `frameInk`). */
+export function frameInk(
+  small: Float32Array,
+  bw: number,
+  bh: number,
+  frame: number,
+): { input: Float32Array; pixels28: Uint8Array } {
+  const n = bw * bh;
+  const size = frame * frame;
+  // Bytes: small [4n], input [4·size], pixels [size].
+  const valid =
+    n > 0 &&
+    small.length === n &&
+    Number.isInteger(bw) &&
+    Number.isInteger(bh) &&
+    Number.isInteger(frame) &&
+    bw <= frame &&
+    bh <= frame;
+  const k = valid ? preprocessKernels(4 * n + 5 * size) : null;
+  if (k === null) return js.frameInk(small, bw, bh, frame);
+  const { buffer } = k.memory;
+  new Float32Array(buffer, 0, n).set(small);
+  k.frameInk(0, bw, bh, frame, 4 * n, 4 * n + 4 * size);
+  return {
+    input: new Float32Array(buffer, 4 * n, size).slice(),
+    pixels28: new Uint8Array(buffer, 4 * n + 4 * size, size).slice(),
+  };
+}

@@ -190,6 +190,7 @@ export interface PreprocessKernels {
   extremes(data: number, n: number, out: number): void;
   strokeLevel(ink: number, n: number, hist: number): number;
   strokeWidth(img: number, w: number, h: number): number;
+  frameInk(small: number, bw: number, bh: number, frame: number, input: number, pixels: number): void;
   thresholdInk(ink: number, out: number, n: number, on: number): void;
   labelKinds(labels: number, kind: number, kinds: number, out: number, n: number): void;
   cropInk(

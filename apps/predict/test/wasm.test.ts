@@ -143,6 +143,32 @@ describe('compiled blob labelling', () => {
   });
 });
 
+describe('compiled blob labelling on paper', () => {
+  it('finds single pixels and blobs starting at every alignment after blank stretches', () => {
+    const [w, h] = [50, 30];
+    const mask = new Uint8Array(w * h);
+    for (let i = 0; i < w * h; i += 37) mask[i] = 1;
+    for (let i = 48; i < w * h; i += 51) mask[i] = 1;
+    for (let x = 10; x < 30; x++) mask[20 * w + x] = 1;
+    const ink = Float32Array.from(mask, (v, i) => v * ((i % 13) / 13));
+    const got = labelComponents(mask, ink, w, h);
+    const want = labelComponentsJs(mask, ink, w, h);
+    expect(got.components).toEqual(want.components);
+    expect(Array.from(got.labels)).toEqual(Array.from(want.labels));
+    expect(got.components.length).toBeGreaterThan(30);
+    // A pixel at every position of a row of 64 (and one further on), after blank stretches.
+    for (let p = 0; p < 64; p++) {
+      const dots = new Uint8Array(64 * 4);
+      dots[p] = 1;
+      dots[p + 100] = 1;
+      const one = Float32Array.from(dots);
+      const found = labelComponents(dots, one, 64, 4);
+      expect(found.components, `at ${p}`).toEqual(labelComponentsJs(dots, one, 64, 4).components);
+      expect(found.components).toHaveLength(2);
+    }
+  });
+});
+
 describe('compiled ink projections', () => {
   it('give the library’s most peaked projection and its counts, ruled or not', () => {
     const slopes = Array.from({ length: 25 }, (_, i) => Math.tan(((i - 12) * Math.PI) / 180));
@@ -168,6 +194,31 @@ describe('compiled ink projections', () => {
         expect(got, `${w}×${h} tilt ${tilt} on ${on}`).toEqual(want);
       }
     }
+    // Ink in no more columns than a line must cover (a digit on a page): every direction scores 0,
+    // and the first one's counts come back; ruled lines across half the width or a hair more.
+    for (const [w, h, span, lines] of [
+      [160, 120, 80, 0],
+      [160, 120, 79, 2],
+      [160, 120, 81, 2],
+      [90, 70, 45, 3],
+    ]) {
+      const ink = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < span; x++) ink[y * w + x + ((w - span) >> 1)] = ((x * 7 + y * 3) % 10) / 10;
+      }
+      for (let k = 0; k < lines; k++) {
+        for (let x = 0; x < span; x++) ink[(10 + 20 * k) * w + x + ((w - span) >> 1)] = 1;
+      }
+      const pad = Math.ceil(Math.tan((12 * Math.PI) / 180) * w) + 1;
+      for (const on of [0.05, 0.5, 0.95]) {
+        for (const some of [slopes, [0.5, ...slopes], [...slopes, 1 / 3, -0.5]]) {
+          const got = steepestProjection(ink, w, h, on, some, pad, 0.5 * w);
+          expect(got, `${w}×${h} span ${span} on ${on}`).toEqual(
+            steepestProjectionJs(ink, w, h, on, some, pad, 0.5 * w),
+          );
+        }
+      }
+    }
     // Offsets landing exactly on halves, a hair off them, past either end, huge or not numbers
     // round and drop as JavaScript does.
     const ink = new Float32Array(4 * 3).fill(1);
@@ -186,9 +237,11 @@ describe('compiled ink projections', () => {
       Number.NaN,
       -Infinity,
     ];
-    expect(steepestProjection(ink, 4, 3, 0, odd, 1, 0)).toEqual(
-      steepestProjectionJs(ink, 4, 3, 0, odd, 1, 0),
-    );
+    for (const coverage of [0, 3, 4, Number.NaN]) {
+      expect(steepestProjection(ink, 4, 3, 0, odd, 1, coverage)).toEqual(
+        steepestProjectionJs(ink, 4, 3, 0, odd, 1, coverage),
+      );
+    }
   });
 });
 
@@ -336,6 +389,19 @@ describe('compiled percentile histogram', () => {
         }
       }
     }
+    // Odd values among in-range ones, at every position of a group of four, and a tail.
+    for (let at = 0; at < 5; at++) {
+      for (const v of odd) {
+        const mixed = picture(9, 3, at).map((x) => Math.abs(x) % 1);
+        mixed[at] = v;
+        mixed[at + 13] = -0;
+        for (const q of [0.1, 0.5, 0.9, 1]) {
+          expect(histogramRank(mixed, 0, 4096, 4096, q * 27), `${v} at ${at} q=${q}`).toBe(
+            histogramRankJs(mixed, 0, 4096, 4096, q * 27),
+          );
+        }
+      }
+    }
     // Huge positions wrap modulo 2³² as `| 0` does: 3e9 lands low, not in the last bin.
     expect(histogramRank(Float32Array.from([3e9]), 0, 1, 4096, 1)).toBe(0);
   });
@@ -422,6 +488,40 @@ describe('compiled shadow clearing', () => {
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
       if (w >= 30) expect(cleared).toBeGreaterThan(0);
     }
+    // A wide square on paper, starting at every alignment, weak in 11 of its 20 columns: a shadow
+    // by one column (220 of 400 pixels weak), whose weak pixels are cleared.
+    for (let x0 = 0; x0 < 17; x0++) {
+      const [w, h] = [64, 40];
+      const ink = new Float32Array(w * h);
+      for (let y = 3; y < 23; y++) {
+        for (let x = x0; x < x0 + 20; x++) ink[y * w + x] = x < x0 + 11 ? 0.3 : 0.9;
+      }
+      const mask = Uint8Array.from(ink, (v) => (v > 0 ? 1 : 0));
+      const got = mask.slice();
+      const want = mask.slice();
+      const cleared = removeShadowInk(got, ink, w, h, 1, 2);
+      expect(cleared, `x0 ${x0}`).toBe(removeShadowInkJs(want, ink, w, h, 1, 2));
+      expect(cleared, `x0 ${x0}`).toBe(220);
+      expect(Array.from(got), `x0 ${x0}`).toEqual(Array.from(want));
+    }
+    // Any nonzero byte is ink; windows longer than the byte opening takes, as long as the picture,
+    // pictures narrower than a vector or with a partial one at the end of their rows.
+    for (const [w, h, rho, seed] of [
+      [60, 50, 16, 5],
+      [60, 50, 17, 6],
+      [7, 40, 2, 7],
+      [17, 9, 3, 8],
+      [33, 33, 40, 9],
+      [2, 2, 1, 10],
+    ]) {
+      const ink = shadowedInk(w, h, seed);
+      const mask = Uint8Array.from(ink, (v, i) => (v > 0.25 ? [1, 2, 255, 128][i % 4] : 0));
+      const got = mask.slice();
+      const want = mask.slice();
+      const cleared = removeShadowInk(got, ink, w, h, 1, rho);
+      expect(cleared, `${w}×${h} ρ=${rho}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
+      expect(Array.from(got), `${w}×${h} ρ=${rho}`).toEqual(Array.from(want));
+    }
   });
 
   it('gives the blobs and mask of the library’s blobMask, at every threshold', () => {
@@ -467,6 +567,17 @@ describe('compiled per-pixel passes', () => {
       const level = ink.strokeLevel(values);
       expect(level, `${w}×${h}`).toBe(inkJs.strokeLevel(values));
       expect(ink.strokeLevel(new Float32Array(w * h))).toBe(0);
+      // NaN, −0 and negatives skipped; the largest value in the last lanes or past them.
+      for (const at of [values.length - 1, values.length - 2, values.length >> 1]) {
+        const odd = Float32Array.from(values, (v, i) => (i % 3 === 0 ? Number.NaN : i % 5 === 0 ? -0 : -v));
+        odd[at] = 0.7;
+        expect(ink.strokeLevel(odd), `${w}×${h} at ${at}`).toBe(inkJs.strokeLevel(odd));
+        for (const length of [1001, 1002, 1003, 1004]) {
+          const long = Float32Array.from({ length }, (_, i) => (i * 0.37) % 1);
+          long[length - 1] = 2;
+          expect(ink.strokeLevel(long), `${length}`).toBe(inkJs.strokeLevel(long));
+        }
+      }
       for (const on of [0, 0.25 * level, level]) {
         expect(Array.from(ink.thresholdInk(values, on))).toEqual(Array.from(inkJs.thresholdInk(values, on)));
       }
@@ -491,6 +602,42 @@ describe('compiled per-pixel passes', () => {
   });
 });
 
+describe('compiled frame placing', () => {
+  it('gives the library’s input and bytes: peak to 1, centre of mass centred, inside the frame', () => {
+    for (const [bw, bh, seed] of [
+      [20, 14, 1],
+      [7, 20, 2],
+      [1, 1, 3],
+      [20, 20, 4],
+      [28, 28, 5],
+      [3, 28, 6],
+    ]) {
+      const base = Float32Array.from(picture(bw, bh, seed), (v) => Math.abs(v) % 1.7);
+      // Ink massed off-centre (the offset clamps), nothing at all, NaN, ∞ and negative values.
+      const corner = base.map((v, i) => (i % bw < bw / 3 && i < bw * 3 ? 1.5 : 0.01 * v));
+      const odd = base.map((v, i) => (i === 3 ? Number.NaN : i === 5 ? -v : v));
+      const huge = base.map((v, i) => (i === 2 ? Number.POSITIVE_INFINITY : v));
+      for (const [kind, small] of [
+        ['base', base],
+        ['corner', corner],
+        ['empty', new Float32Array(bw * bh)],
+        ['odd', odd],
+        ['huge', huge],
+      ] as const) {
+        const got = ink.frameInk(small.slice(), bw, bh, 28);
+        const want = inkJs.frameInk(small.slice(), bw, bh, 28);
+        expect(bits(got.input), `${kind} ${bw}×${bh}`).toEqual(bits(want.input));
+        expect(Array.from(got.pixels28), `${kind} ${bw}×${bh}`).toEqual(Array.from(want.pixels28));
+      }
+    }
+    // A hand-worked frame: one pixel at full strength lands on the centre pixel (14, 14).
+    const dot = ink.frameInk(Float32Array.of(0, 0, 0, 0.5), 2, 2, 28);
+    expect(dot.input[14 * 28 + 14]).toBe(1);
+    expect(dot.pixels28[14 * 28 + 14]).toBe(255);
+    expect(dot.input.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
+
 describe('compiled extremes', () => {
   it('give the library’s minimum and maximum, −0, NaN and empty pictures included', () => {
     for (const [w, h, seed] of [
@@ -504,6 +651,23 @@ describe('compiled extremes', () => {
       expect(extremes(values)).toEqual(extremesJs(values));
     }
     expect(extremes(Float32Array.of(-0, 0))).toEqual(extremesJs(Float32Array.of(-0, 0)));
+    // The first zero is the extreme when zero is the least (or greatest) value: −0 and 0 at every
+    // pair of positions, in lanes and past them.
+    for (const length of [4, 8, 11]) {
+      for (let a = 0; a < length; a++) {
+        for (let b = 0; b < length; b++) {
+          if (a === b) continue;
+          for (const sign of [1, -1]) {
+            const values = Float32Array.from({ length }, (_, i) => sign * (1 + (i % 3)));
+            values[a] = -0;
+            values[b] = 0;
+            const got = extremes(values);
+            expect(got, `${length} ${a} ${b} ${sign}`).toEqual(extremesJs(values));
+            expect(Object.is(sign > 0 ? got.lo : got.hi, a < b ? -0 : 0)).toBe(true);
+          }
+        }
+      }
+    }
     expect(extremes(new Float32Array(0))).toEqual({
       lo: Number.POSITIVE_INFINITY,
       hi: Number.NEGATIVE_INFINITY,

@@ -4,7 +4,7 @@
  * centre of mass at the centre.
  */
 import { dilateDisc, resizeArea } from '../resize.js';
-import { strokeWidth } from './ink.js';
+import { frameInk, strokeWidth } from './ink.js';
 
 /** Side of the frame MNIST digits live in. */
 export const MNIST_FRAME = 28;
@@ -75,33 +75,5 @@ export function mnistFrame(
   const bw = Math.max(1, Math.min(MNIST_BOX, Math.round(w * s)));
   const bh = Math.max(1, Math.min(MNIST_BOX, Math.round(h * s)));
   const small = resizeArea(img, w, h, bw, bh);
-  let top = 0;
-  for (let i = 0; i < small.length; i++) if (small[i] > top) top = small[i];
-  let mass = 0;
-  let mx = 0;
-  let my = 0;
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const v = top > 0 ? small[y * bw + x] / top : 0;
-      small[y * bw + x] = v;
-      mass += v;
-      mx += v * x;
-      my += v * y;
-    }
-  }
-  const half = MNIST_FRAME / 2;
-  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  const ox = mass > 0 ? clamp(Math.round(half - mx / mass), 0, MNIST_FRAME - bw) : 0;
-  const oy = mass > 0 ? clamp(Math.round(half - my / mass), 0, MNIST_FRAME - bh) : 0;
-  const input = new Float32Array(MNIST_FRAME * MNIST_FRAME);
-  const pixels28 = new Uint8Array(MNIST_FRAME * MNIST_FRAME);
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const v = Math.min(1, Math.max(0, small[y * bw + x]));
-      const o = (y + oy) * MNIST_FRAME + x + ox;
-      input[o] = v;
-      pixels28[o] = Math.round(v * 255);
-    }
-  }
-  return { input, pixels28 };
+  return frameInk(small, bw, bh, MNIST_FRAME);
 }

@@ -1,6 +1,6 @@
 /**
  * The per-pixel passes of preprocessing over a whole picture: complement, stroke level, threshold,
- * blob kinds, the digit's crop and its stroke width. Their own module so that a program can put compiled ones in its
+ * blob kinds, the digit's crop, its stroke width and its place in the frame. Their own module so that a program can put compiled ones in its
  * place (scratchnet-predict does), which must give the same bits.
  */
 import { percentile } from './levels.js';
@@ -71,4 +71,46 @@ export function strokeWidth(img: Float32Array, w: number, h: number): number {
     }
   }
   return boundary === 0 ? 0 : (2 * area) / boundary;
+}
+
+/**
+ * The frame×frame input of a scaled digit `small` ([bh, bw], ≥ 0, at most frame×frame; overwritten):
+ * ink peak to 1, centre of mass on the frame's centre pixel, kept inside the frame; and the same as
+ * bytes (0–255).
+ */
+export function frameInk(
+  small: Float32Array,
+  bw: number,
+  bh: number,
+  frame: number,
+): { input: Float32Array; pixels28: Uint8Array } {
+  let top = 0;
+  for (let i = 0; i < small.length; i++) if (small[i] > top) top = small[i];
+  let mass = 0;
+  let mx = 0;
+  let my = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const v = top > 0 ? small[y * bw + x] / top : 0;
+      small[y * bw + x] = v;
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  const half = frame / 2;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const ox = mass > 0 ? clamp(Math.round(half - mx / mass), 0, frame - bw) : 0;
+  const oy = mass > 0 ? clamp(Math.round(half - my / mass), 0, frame - bh) : 0;
+  const input = new Float32Array(frame * frame);
+  const pixels28 = new Uint8Array(frame * frame);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const v = Math.min(1, Math.max(0, small[y * bw + x]));
+      const o = (y + oy) * frame + x + ox;
+      input[o] = v;
+      pixels28[o] = Math.round(v * 255);
+    }
+  }
+  return { input, pixels28 };
 }
