@@ -212,3 +212,211 @@ export function resizeArea(
     outHeight,
   );
 }
+
+/**
+ * The rows of block `y0` (`rows` ≤ 4 of them, from row y0 of the 8-bit gray (`channels` 1) or RGB (3)
+ * picture at `raw`, `stride` bytes apart) as luminance, lane-interleaved in `block` ([width][4] f32:
+ * lane r is row y0 + r; the lanes past `rows` keep stale values), then resampled along the rows into
+ * the ring's rows y0… (`ring`: `slots` rows of `outWidth` f32, row k in slot k mod slots), each lane
+ * summing its row's products in resampleLines's order: the bits of rowsOf8Bits then resizeArea's
+ * first pass. `table`: the 256 gray levels' luminance.
+ */
+function blockAlongRows(
+  raw: usize,
+  stride: i32,
+  channels: i32,
+  y0: i32,
+  rows: i32,
+  width: i32,
+  outWidth: i32,
+  first: usize,
+  count: usize,
+  w: usize,
+  table: usize,
+  block: usize,
+  ring: usize,
+  slots: i32,
+): void {
+  const inv: f64 = 1.0 / 255.0;
+  for (let r = 0; r < rows; r++) {
+    const s = raw + <usize>(y0 + r) * <usize>stride;
+    let at = block + ((<usize>r) << 2);
+    if (channels === 1) {
+      for (let x = 0; x < width; x++) {
+        store<f32>(at, load<f32>(table + ((<usize>load<u8>(s + <usize>x)) << 2)));
+        at += 16;
+      }
+    } else {
+      let p = s;
+      for (let x = 0; x < width; x++) {
+        const red = <f64>load<u8>(p);
+        const green = <f64>load<u8>(p + 1);
+        const blue = <f64>load<u8>(p + 2);
+        store<f32>(at, <f32>((0.299 * red + 0.587 * green + 0.114 * blue) * inv));
+        at += 16;
+        p += 3;
+      }
+    }
+  }
+  const outRow = (<usize>outWidth) << 2;
+  const d0 = ring + <usize>(y0 % slots) * outRow;
+  const d1 = ring + <usize>((y0 + 1) % slots) * outRow;
+  const d2 = ring + <usize>((y0 + 2) % slots) * outRow;
+  const d3 = ring + <usize>((y0 + 3) % slots) * outRow;
+  let o: usize = 0;
+  for (let j = 0; j < outWidth; j++) {
+    let lo = f64x2.splat(0);
+    let hi = f64x2.splat(0);
+    const n = load<i32>(first + ((<usize>j) << 2));
+    const m = load<i32>(count + ((<usize>j) << 2));
+    let at = block + ((<usize>n) << 4);
+    for (let c = 0; c < m; c++) {
+      const x = v128.load(at);
+      const wt = f64x2.splat(<f64>load<f32>(w + (o << 2)));
+      lo = mulAdd(lo, x, wt);
+      hi = mulAdd(hi, f32x4.shuffle(x, x, 2, 3, 0, 1), wt);
+      at += 16;
+      o++;
+    }
+    const v = demote4(lo, hi);
+    const to = (<usize>j) << 2;
+    v128.store32_lane(d0 + to, v, 0);
+    if (rows > 1) v128.store32_lane(d1 + to, v, 1);
+    if (rows > 2) v128.store32_lane(d2 + to, v, 2);
+    if (rows > 3) v128.store32_lane(d3 + to, v, 3);
+  }
+}
+
+/**
+ * Output row `j` of the second pass (down the columns) from the ring's rows `n`… (`m` of them, their
+ * addresses put in `rows`), weights from `w`: four adjacent columns at a time in SIMD lanes, then
+ * one at a time, each summing its products in resampleLines's order, so the same bits.
+ */
+function rowDownColumns(
+  ring: usize,
+  slots: i32,
+  outWidth: i32,
+  n: i32,
+  m: i32,
+  w: usize,
+  rows: usize,
+  dst: usize,
+): void {
+  const outRow = (<usize>outWidth) << 2;
+  for (let c = 0; c < m; c++) {
+    store<usize>(rows + ((<usize>c) << 2), ring + <usize>((n + c) % slots) * outRow);
+  }
+  let l = 0;
+  for (; l + 4 <= outWidth; l += 4) {
+    const col = (<usize>l) << 2;
+    let lo = f64x2.splat(0);
+    let hi = f64x2.splat(0);
+    for (let c = 0; c < m; c++) {
+      const x = v128.load(load<usize>(rows + ((<usize>c) << 2)) + col);
+      const wt = f64x2.splat(<f64>load<f32>(w + ((<usize>c) << 2)));
+      lo = mulAdd(lo, x, wt);
+      hi = mulAdd(hi, f32x4.shuffle(x, x, 2, 3, 0, 1), wt);
+    }
+    v128.store(dst + col, demote4(lo, hi));
+  }
+  for (; l < outWidth; l++) {
+    const col = (<usize>l) << 2;
+    let acc: f64 = 0;
+    for (let c = 0; c < m; c++) {
+      const x = <f64>load<f32>(load<usize>(rows + ((<usize>c) << 2)) + col);
+      acc += x * <f64>load<f32>(w + ((<usize>c) << 2));
+    }
+    store<f32>(dst + col, <f32>acc);
+  }
+}
+
+/** Bytes of scratch {@link shrinkRows} needs for a [height, width] picture shrunk to [outHeight, outWidth]. */
+export function shrinkRowsScratch(width: i32, height: i32, outWidth: i32, outHeight: i32): i32 {
+  const slots = (height + outHeight - 1) / outHeight + 6;
+  return (
+    16 * (outWidth + outHeight) + 4 * (width + height) + 1024 + 16 * width + 4 * slots * (outWidth + 1) + 32
+  );
+}
+
+/**
+ * `resizeArea` of the luminance of the [height, width] 8-bit gray (`channels` 1) or RGB (3) picture
+ * whose rows lie at `raw`, `stride` bytes apart, into [outHeight, outWidth] f32 at `dst`, as
+ * rowsOf8Bits then resizeArea give it (the same luminance, spans, weights and sums in the same
+ * order), without the full-size planes: the rows are turned to luminance and resampled along four at
+ * a time as the output rows down the columns need them, into a ring of a few resampled rows.
+ * `scratch`: shrinkRowsScratch(…) bytes.
+ */
+export function shrinkRows(
+  raw: usize,
+  stride: i32,
+  channels: i32,
+  width: i32,
+  height: i32,
+  outWidth: i32,
+  outHeight: i32,
+  dst: usize,
+  scratch: usize,
+): void {
+  // Scratch: the spans of both axes (first, count [i32], weights [f32]), the gray table [256 f32],
+  // the block of four rows [width][4 f32], the ring's row addresses [slots usize], the ring.
+  const firstX = scratch;
+  const countX = firstX + ((<usize>outWidth) << 2);
+  const wX = countX + ((<usize>outWidth) << 2);
+  const firstY = wX + ((<usize>(width + 2 * outWidth)) << 2);
+  const countY = firstY + ((<usize>outHeight) << 2);
+  const wY = countY + ((<usize>outHeight) << 2);
+  const table = (wY + ((<usize>(height + 2 * outHeight)) << 2) + 15) & ~(<usize>15);
+  const block = table + 1024;
+  const slotsMax = (height + outHeight - 1) / outHeight + 6;
+  const rows = block + ((<usize>width) << 4);
+  const ring = rows + ((<usize>slotsMax) << 2);
+  spans(width, outWidth, firstX, countX, wX);
+  spans(height, outHeight, firstY, countY, wY);
+  // Ring slots: the most rows an output row reads, and three more computed ahead in a block of four.
+  let most = 0;
+  for (let j = 0; j < outHeight; j++) most = max(most, load<i32>(countY + ((<usize>j) << 2)));
+  const slots = min(most + 4, slotsMax);
+  if (channels === 1) {
+    const inv: f64 = 1.0 / 255.0;
+    for (let v = 0; v < 256; v++) {
+      const luma = (0.299 * <f64>v + 0.587 * <f64>v + 0.114 * <f64>v) * inv;
+      store<f32>(table + ((<usize>v) << 2), <f32>luma);
+    }
+  }
+  let next = 0;
+  let o: usize = 0;
+  for (let j = 0; j < outHeight; j++) {
+    const n = load<i32>(firstY + ((<usize>j) << 2));
+    const m = load<i32>(countY + ((<usize>j) << 2));
+    for (; next < n + m; next += 4) {
+      const r = min(4, height - next);
+      blockAlongRows(
+        raw,
+        stride,
+        channels,
+        next,
+        r,
+        width,
+        outWidth,
+        firstX,
+        countX,
+        wX,
+        table,
+        block,
+        ring,
+        slots,
+      );
+    }
+    rowDownColumns(
+      ring,
+      slots,
+      outWidth,
+      n,
+      m,
+      wY + (o << 2),
+      rows,
+      dst + <usize>j * ((<usize>outWidth) << 2),
+    );
+    o += <usize>m;
+  }
+}

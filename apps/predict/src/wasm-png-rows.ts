@@ -21,9 +21,28 @@ export { rowOf8Bits };
 /** Largest work, in bytes of the module's memory, done compiled. */
 const MAX_BYTES = 64 << 20;
 
-/** Whether decodeInKernels is running; the planes it decoded into, and the byte after them. */
+/**
+ * A picture's rows left unread: 8-bit gray (`channels` 1) or RGB (3) rows without alpha, `stride`
+ * bytes apart from byte `at` of the kernels' memory, that make the whole luminance plane.
+ */
+export interface PendingRows {
+  at: number;
+  stride: number;
+  channels: number;
+}
+
+/**
+ * Whether decodeInKernels is running; the planes it decoded into, the byte after them, and the rows
+ * their luminance is still to be read from (see {@link pendingRows}).
+ */
 let wanted = false;
-let planes: { lum: Float32Array; alpha: Float32Array | null; end: number } | null = null;
+let planes: {
+  lum: Float32Array;
+  alpha: Float32Array | null;
+  end: number;
+  pending: (() => void) | null;
+  rows: PendingRows | null;
+} | null = null;
 /** The inflated rows kept in the kernels' memory inside decodeInKernels (src/native-inflate.ts). */
 let keptRows: Uint8Array | null = null;
 
@@ -58,9 +77,30 @@ export function decodeInKernels<T>(decode: () => T): T {
   }
 }
 
-/** The first byte of the kernels' memory free for scratch when `lum` is the decoded picture's plane there, else -1. */
+/**
+ * The first byte of the kernels' memory free for scratch when `lum` is the decoded picture's plane
+ * there, else -1. The plane's values are there once {@link fillPlane} ran.
+ */
 export function planesEnd(lum: Float32Array): number {
   return planes !== null && lum === planes.lum ? planes.end : -1;
+}
+
+/**
+ * The rows the decoded picture's plane `lum` is still to be read from, or null when its values are
+ * there (or it is not that plane): a reader that resamples them itself ({@link fillPlane} otherwise)
+ * needs no full-size plane.
+ */
+export function pendingRows(lum: Float32Array): PendingRows | null {
+  return planes !== null && lum === planes.lum ? planes.rows : null;
+}
+
+/** Reads the decoded picture's pending rows (see {@link pendingRows}) into its plane `lum`. */
+export function fillPlane(lum: Float32Array): void {
+  if (planes === null || lum !== planes.lum || planes.pending === null) return;
+  const fill = planes.pending;
+  planes.pending = null;
+  planes.rows = null;
+  fill();
 }
 
 /** The decoder's output arrays (see the library's `lumPlanes`): in the kernels' memory inside decodeInKernels. */
@@ -76,9 +116,12 @@ export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; a
       : null;
   if (k === null) return lumPlanesJs(n, withAlpha);
   pinPreprocessMemory(true);
-  const lum = new Float32Array(k.memory.buffer, 0, n).fill(0);
+  // Without alpha, the plane is left as it is: the decoder's passes write every pixel before anything
+  // reads it (a failing decode throws first), and rows read whole may never need it (rowsOf8Bits).
+  const lum = new Float32Array(k.memory.buffer, 0, n);
+  if (withAlpha) lum.fill(0);
   const alpha = withAlpha ? new Float32Array(k.memory.buffer, 4 * n, n).fill(1) : null;
-  planes = { lum, alpha, end };
+  planes = { lum, alpha, end, pending: null, rows: null };
   return { lum, alpha };
 }
 
@@ -147,6 +190,49 @@ export function rowsOf8Bits(
   const inPlanes = planes !== null && lum === planes.lum && alpha === planes.alpha;
   // Rows kept in the kernels' memory are read there, into planes there; into JavaScript arrays, the
   // library's loop reads them (the layout below would overlap them).
+  const inPlace = raw === keptRows;
+  // The whole picture's gray or RGB rows, no alpha, in place: read later, by whoever reads the plane
+  // (src/wasm-resample.ts shrinks the picture straight from them); until then, the plane holds no values.
+  if (
+    inPlace &&
+    inPlanes &&
+    planes !== null &&
+    planes.pending === null &&
+    alpha === null &&
+    key === undefined &&
+    (channels === 1 || channels === 3) &&
+    first === 0 &&
+    dx === 1 &&
+    rowStep === cols &&
+    rows * cols === n &&
+    row >= 0 &&
+    row + (rows - 1) * stride + cols * channels <= raw.length
+  ) {
+    planes.rows = { at: raw.byteOffset + row, stride, channels };
+    planes.pending = () =>
+      readRows(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+    return;
+  }
+  readRows(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+}
+
+/** {@link rowsOf8Bits}, read now. */
+function readRows(
+  raw: Uint8Array,
+  row: number,
+  stride: number,
+  rows: number,
+  cols: number,
+  channels: number,
+  first: number,
+  rowStep: number,
+  dx: number,
+  key: number[] | undefined,
+  lum: Float32Array,
+  alpha: Float32Array | null,
+): void {
+  const n = lum.length;
+  const inPlanes = planes !== null && lum === planes.lum && alpha === planes.alpha;
   const inPlace = raw === keptRows;
   if (inPlace && !inPlanes) {
     rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);

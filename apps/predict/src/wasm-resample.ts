@@ -9,7 +9,7 @@ import {
   resizeArea as resizeAreaJs,
   shrinkToFit as shrinkToFitJs,
 } from '../../../packages/datasets/src/image/resample.js';
-import { decodeInKernels, planesEnd } from './wasm-png-rows.js';
+import { decodeInKernels, fillPlane, pendingRows, planesEnd } from './wasm-png-rows.js';
 import { preprocessKernels } from './wasm.js';
 
 export type { Shrunk };
@@ -40,6 +40,9 @@ function compiledResize(
   const n = width * height;
   const tmpN = height * outWidth;
   const outN = outHeight * outWidth;
+  const shrunk = shrinkPending(src, width, height, outWidth, outHeight);
+  if (shrunk !== null) return shrunk;
+  fillPlane(src);
   // Bytes: src [n f32] (or the plane where it lies), tmp [tmpN f32]; the output over src (dead once
   // tmp is done) when it fits there and may go there, else after tmp; then the spans' first and
   // count [i32] and weights [f32].
@@ -72,6 +75,40 @@ function compiledResize(
   return new Float32Array(buffer, outAt, outN).slice();
 }
 
+/**
+ * {@link resizeArea} of the decoded picture's plane `src` straight from the rows it is still to be
+ * read from (src/wasm-png-rows.ts), with neither the full-size plane nor the [height, outWidth]
+ * intermediate: the output where the plane would be, then the kernel's scratch. Null when `src` has
+ * no such rows or the memory (pinned) lacks the room.
+ */
+function shrinkPending(
+  src: Float32Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Float32Array | null {
+  const rows = pendingRows(src);
+  const valid =
+    rows !== null &&
+    src.length === width * height &&
+    [width, height, outWidth, outHeight].every((v) => Number.isInteger(v) && v >= 1);
+  const k = valid ? preprocessKernels(0) : null;
+  if (k === null || rows === null) return null;
+  // Bytes: the output [outHeight·outWidth f32] from the plane's first, then the scratch; past the
+  // rows when they lie there.
+  const outAt = src.byteOffset;
+  const outEnd = outAt + 4 * outHeight * outWidth;
+  const scratch = k.shrinkRowsScratch(width, height, outWidth, outHeight);
+  const rowsEnd = rows.at + (height - 1) * rows.stride + width * rows.channels;
+  let scratchAt = (outEnd + 15) & ~15;
+  if (scratchAt < rowsEnd && scratchAt + scratch > rows.at) scratchAt = (rowsEnd + 15) & ~15;
+  if (rows.at < outEnd && outAt < rowsEnd) return null;
+  if (preprocessKernels(scratchAt + scratch) === null) return null;
+  k.shrinkRows(rows.at, rows.stride, rows.channels, width, height, outWidth, outHeight, outAt, scratchAt);
+  return new Float32Array(k.memory.buffer, outAt, outHeight * outWidth).slice();
+}
+
 /** `image` shrunk so that its longer side is at most `size` (see the library's `shrinkToFit`). */
 export function shrinkToFit(image: GrayImage, size: number): Shrunk {
   return shrinkToFitJs(image, size, resizeArea);
@@ -88,7 +125,10 @@ export function decodeShrunk(bytes: Uint8Array, file: string, size: number): Shr
       compiledResize(src, w, h, ow, oh, true);
     const shrunk = shrinkToFitJs(image, size, resize);
     // Small enough to analyse as it is: out of the kernels' memory, which is scratch again after.
-    if (planesEnd(shrunk.lum) >= 0) shrunk.lum = shrunk.lum.slice();
+    if (planesEnd(shrunk.lum) >= 0) {
+      fillPlane(shrunk.lum);
+      shrunk.lum = shrunk.lum.slice();
+    }
     return shrunk;
   });
 }

@@ -90,6 +90,18 @@ export interface PreprocessKernels {
     count: number,
     weights: number,
   ): void;
+  shrinkRows(
+    raw: number,
+    stride: number,
+    channels: number,
+    width: number,
+    height: number,
+    outWidth: number,
+    outHeight: number,
+    dst: number,
+    scratch: number,
+  ): void;
+  shrinkRowsScratch(width: number, height: number, outWidth: number, outHeight: number): number;
   steepestProjection(
     ink: number,
     w: number,
