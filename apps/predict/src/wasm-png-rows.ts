@@ -3,7 +3,7 @@
 // images keep the library's loops rather than copying tens of megabytes into the module's memory.
 //
 // Inside decodeInKernels, the inflated rows stay in the kernels' memory (src/native-inflate.ts) and
-// the decoder's output arrays are views of it (from byte 0, below the rows), filled there and read
+// the decoder's output arrays are views of it (past the rows), filled there and read
 // there by the resize that follows (src/wasm-resample.ts): the full-size picture never costs fresh
 // JavaScript arrays, nor copies in and out. The memory is pinned meanwhile (growing it would detach
 // the views): a kernel needing more runs as the library's JavaScript.
@@ -45,6 +45,8 @@ let planes: {
 } | null = null;
 /** The inflated rows kept in the kernels' memory inside decodeInKernels (src/native-inflate.ts). */
 let keptRows: Uint8Array | null = null;
+/** Where the decoder's planes go in the kernels' memory: 0, or past the kept rows (and the inflater's stream). */
+let planesAt = 0;
 
 /**
  * Whether inflated rows may stay in the kernels' memory: decodeInKernels is running and has kept
@@ -54,9 +56,13 @@ export function rowsMayStay(): boolean {
   return wanted && keptRows === null && planes === null;
 }
 
-/** Registers `raw`, a view of the kernels' memory, as the rows being decoded, and pins the memory. */
-export function keepRows(raw: Uint8Array): void {
+/**
+ * Registers `raw`, a view of the kernels' memory, as the rows being decoded, the planes to go from
+ * byte `at` (past them), and pins the memory.
+ */
+export function keepRows(raw: Uint8Array, at: number): void {
   keptRows = raw;
+  planesAt = at;
   pinPreprocessMemory(true);
 }
 
@@ -73,6 +79,7 @@ export function decodeInKernels<T>(decode: () => T): T {
     wanted = false;
     planes = null;
     keptRows = null;
+    planesAt = 0;
     pinPreprocessMemory(false);
   }
 }
@@ -105,22 +112,22 @@ export function fillPlane(lum: Float32Array): void {
 
 /** The decoder's output arrays (see the library's `lumPlanes`): in the kernels' memory inside decodeInKernels. */
 export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; alpha: Float32Array | null } {
-  const end = (withAlpha ? 8 : 4) * n;
+  const end = planesAt + (withAlpha ? 8 : 4) * n;
   // Grown now, with room for a copy of the rows (at most 8 bytes a pixel and a filter byte a row)
-  // and for the resize's intermediate image and spans after the planes: pinned, it cannot grow later.
-  // Below the inflated rows when they stay in the memory.
-  const below = keptRows === null || end <= keptRows.byteOffset;
+  // and for the resize's intermediate image and spans after the planes: pinned, it cannot grow later
+  // (the inflater grew it for the rows it keeps, enough for a picture of 8 bits or more: one of fewer
+  // bits a pixel may have its planes in JavaScript).
   const k =
-    wanted && planes === null && n > 0 && below && end + 16 * n <= MAX_BYTES
+    wanted && planes === null && n > 0 && end + 16 * n <= MAX_BYTES
       ? preprocessKernels(end + 16 * n + 65536)
       : null;
   if (k === null) return lumPlanesJs(n, withAlpha);
   pinPreprocessMemory(true);
   // Without alpha, the plane is left as it is: the decoder's passes write every pixel before anything
   // reads it (a failing decode throws first), and rows read whole may never need it (rowsOf8Bits).
-  const lum = new Float32Array(k.memory.buffer, 0, n);
+  const lum = new Float32Array(k.memory.buffer, planesAt, n);
   if (withAlpha) lum.fill(0);
-  const alpha = withAlpha ? new Float32Array(k.memory.buffer, 4 * n, n).fill(1) : null;
+  const alpha = withAlpha ? new Float32Array(k.memory.buffer, planesAt + 4 * n, n).fill(1) : null;
   planes = { lum, alpha, end, pending: null, rows: null };
   return { lum, alpha };
 }
@@ -161,7 +168,8 @@ export function unfilterRows(
   }
   // Bytes: the pass's rows, past the planes when they are in the kernels' memory.
   const base = planes === null ? 0 : planes.end;
-  const k = valid && length <= MAX_BYTES ? preprocessKernels(base + length) : null;
+  // Other rows than the kept ones are copied in only when no rows are kept (the layout would overlap them).
+  const k = valid && keptRows === null && length <= MAX_BYTES ? preprocessKernels(base + length) : null;
   if (k === null) return unfilterRowsJs(raw, at, rows, rowBytes, bpp);
   const region = raw.subarray(at, at + length);
   const heap = new Uint8Array(k.memory.buffer, base, length);
@@ -234,7 +242,9 @@ function readRows(
   const n = lum.length;
   const inPlanes = planes !== null && lum === planes.lum && alpha === planes.alpha;
   const inPlace = raw === keptRows;
-  if (inPlace && !inPlanes) {
+  // Kept rows into JavaScript arrays, or other rows while some are kept: the library's loop (the
+  // layout below would overlap the kept rows).
+  if ((inPlace && !inPlanes) || (!inPlace && keptRows !== null)) {
     rowsOf8BitsJs(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
     return;
   }
