@@ -214,8 +214,9 @@ export function resizeArea(
 }
 
 /**
- * The rows of block `y0` (`rows` ≤ 4 of them, from row y0 of the 8-bit gray (`channels` 1) or RGB (3)
- * picture at `raw`, `stride` bytes apart) as luminance, lane-interleaved in `block` ([width][4] f32:
+ * The rows of block `y0` (`rows` ≤ 4 of them, from row y0 of the 8-bit picture of `channels` 1–4 at
+ * `raw`, `stride` bytes apart) as luminance (with alpha: composited onto `paper`, see compositeAt),
+ * lane-interleaved in `block` ([width][4] f32:
  * lane r is row y0 + r; the lanes past `rows` keep stale values), then resampled along the rows into
  * the ring's rows y0… (`ring`: `slots` rows of `outWidth` f32, row k in slot k mod slots), each lane
  * summing its row's products in resampleLines's order: the bits of rowsOf8Bits then resizeArea's
@@ -236,6 +237,7 @@ function blockAlongRows(
   block: usize,
   ring: usize,
   slots: i32,
+  paper: f64,
 ): void {
   const inv: f64 = 1.0 / 255.0;
   for (let r = 0; r < rows; r++) {
@@ -246,7 +248,7 @@ function blockAlongRows(
         store<f32>(at, load<f32>(table + ((<usize>load<u8>(s + <usize>x)) << 2)));
         at += 16;
       }
-    } else {
+    } else if (channels === 3) {
       let p = s;
       for (let x = 0; x < width; x++) {
         const red = <f64>load<u8>(p);
@@ -255,6 +257,13 @@ function blockAlongRows(
         store<f32>(at, <f32>((0.299 * red + 0.587 * green + 0.114 * blue) * inv));
         at += 16;
         p += 3;
+      }
+    } else {
+      let p = s;
+      for (let x = 0; x < width; x++) {
+        store<f32>(at, compositeAt(p, channels, table, paper));
+        at += 16;
+        p += <usize>channels;
       }
     }
   }
@@ -284,6 +293,82 @@ function blockAlongRows(
     if (rows > 1) v128.store32_lane(d1 + to, v, 1);
     if (rows > 2) v128.store32_lane(d2 + to, v, 2);
     if (rows > 3) v128.store32_lane(d3 + to, v, 3);
+  }
+}
+
+/**
+ * The luminance of the gray+alpha (`channels` 2) or RGBA (4) pixel at `p` as rowsOf8Bits gives it,
+ * composited onto `paper` as the library's decodeImage composites it (alpha · lum + (1 − alpha) ·
+ * paper, in float64 from the float32 planes' values), or left as it is when `paper` is negative (no
+ * pixel is transparent). `table`: the 256 gray levels' luminance.
+ */
+function compositeAt(p: usize, channels: i32, table: usize, paper: f64): f32 {
+  const inv: f64 = 1.0 / 255.0;
+  let lum: f32;
+  let a: i32;
+  if (channels === 2) {
+    lum = load<f32>(table + ((<usize>load<u8>(p)) << 2));
+    a = load<u8>(p + 1);
+  } else {
+    const red = <f64>load<u8>(p);
+    const green = <f64>load<u8>(p + 1);
+    const blue = <f64>load<u8>(p + 2);
+    lum = <f32>((0.299 * red + 0.587 * green + 0.114 * blue) * inv);
+    a = load<u8>(p + 3);
+  }
+  if (paper < 0) return lum;
+  const alpha = <f64>(<f32>(<f64>a * inv));
+  return <f32>(alpha * <f64>lum + (1 - alpha) * paper);
+}
+
+/**
+ * The paper the library's decodeImage composites the [height, width] gray+alpha (`channels` 2) or
+ * RGBA (4) picture at `raw` (rows `stride` bytes apart) onto: -1 when no pixel is transparent, else 0
+ * (light ink on average) or 1, from the same float64 sums in the same order. `table`: scratch for 256 f32.
+ */
+export function rowsPaper(
+  raw: usize,
+  stride: i32,
+  channels: i32,
+  width: i32,
+  height: i32,
+  table: usize,
+): f64 {
+  grayTable(table);
+  const inv: f64 = 1.0 / 255.0;
+  let transparent = false;
+  for (let y = 0; y < height && !transparent; y++) {
+    let p = raw + <usize>y * <usize>stride + <usize>(channels - 1);
+    for (let x = 0; x < width; x++) {
+      if (<f32>(<f64>load<u8>(p) * inv) < 1) {
+        transparent = true;
+        break;
+      }
+      p += <usize>channels;
+    }
+  }
+  if (!transparent) return -1;
+  let inkSum: f64 = 0;
+  let alphaSum: f64 = 0;
+  for (let y = 0; y < height; y++) {
+    let p = raw + <usize>y * <usize>stride;
+    for (let x = 0; x < width; x++) {
+      const lum = <f64>compositeAt(p, channels, table, -1);
+      const alpha = <f64>(<f32>(<f64>load<u8>(p + <usize>(channels - 1)) * inv));
+      inkSum += alpha * lum;
+      alphaSum += alpha;
+      p += <usize>channels;
+    }
+  }
+  return alphaSum > 0 && inkSum / alphaSum > 0.5 ? 0 : 1;
+}
+
+/** The luminance of the 256 gray levels (f32, as rowsOf8Bits computes them) into `table`. */
+function grayTable(table: usize): void {
+  const inv: f64 = 1.0 / 255.0;
+  for (let v = 0; v < 256; v++) {
+    const luma = (0.299 * <f64>v + 0.587 * <f64>v + 0.114 * <f64>v) * inv;
+    store<f32>(table + ((<usize>v) << 2), <f32>luma);
   }
 }
 
@@ -339,12 +424,13 @@ export function shrinkRowsScratch(width: i32, height: i32, outWidth: i32, outHei
 }
 
 /**
- * `resizeArea` of the luminance of the [height, width] 8-bit gray (`channels` 1) or RGB (3) picture
- * whose rows lie at `raw`, `stride` bytes apart, into [outHeight, outWidth] f32 at `dst`, as
- * rowsOf8Bits then resizeArea give it (the same luminance, spans, weights and sums in the same
- * order), without the full-size planes: the rows are turned to luminance and resampled along four at
- * a time as the output rows down the columns need them, into a ring of a few resampled rows.
- * `scratch`: shrinkRowsScratch(…) bytes.
+ * `resizeArea` of the luminance of the [height, width] 8-bit gray, gray+alpha, RGB or RGBA picture
+ * (`channels` 1–4) whose rows lie at `raw`, `stride` bytes apart, into [outHeight, outWidth] f32 at
+ * `dst`, as rowsOf8Bits, decodeImage's compositing onto `paper` (with alpha: rowsPaper's; negative,
+ * none) then resizeArea give it (the same luminance, spans, weights and sums in the same order),
+ * without the full-size planes: the rows are turned to luminance and resampled along four at a time
+ * as the output rows down the columns need them, into a ring of a few resampled rows. `scratch`:
+ * shrinkRowsScratch(…) bytes.
  */
 export function shrinkRows(
   raw: usize,
@@ -356,6 +442,7 @@ export function shrinkRows(
   outHeight: i32,
   dst: usize,
   scratch: usize,
+  paper: f64,
 ): void {
   // Scratch: the spans of both axes (first, count [i32], weights [f32]), the gray table [256 f32],
   // the block of four rows [width][4 f32], the ring's row addresses [slots usize], the ring.
@@ -376,13 +463,7 @@ export function shrinkRows(
   let most = 0;
   for (let j = 0; j < outHeight; j++) most = max(most, load<i32>(countY + ((<usize>j) << 2)));
   const slots = min(most + 4, slotsMax);
-  if (channels === 1) {
-    const inv: f64 = 1.0 / 255.0;
-    for (let v = 0; v < 256; v++) {
-      const luma = (0.299 * <f64>v + 0.587 * <f64>v + 0.114 * <f64>v) * inv;
-      store<f32>(table + ((<usize>v) << 2), <f32>luma);
-    }
-  }
+  if (channels <= 2) grayTable(table);
   let next = 0;
   let o: usize = 0;
   for (let j = 0; j < outHeight; j++) {
@@ -405,6 +486,7 @@ export function shrinkRows(
         block,
         ring,
         slots,
+        paper,
       );
     }
     rowDownColumns(

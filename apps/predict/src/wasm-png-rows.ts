@@ -32,6 +32,12 @@ export interface PendingRows {
 }
 
 /**
+ * Whether the decoding under way leaves the alpha of 8-bit gray+alpha or RGBA rows read whole to
+ * whoever reads its plane (see {@link decodeInKernels}).
+ */
+let alphaLater: { width: number; height: number } | null = null;
+
+/**
  * Whether decodeInKernels is running; the planes it decoded into, the byte after them, and the rows
  * their luminance is still to be read from (see {@link pendingRows}).
  */
@@ -42,6 +48,8 @@ let planes: {
   end: number;
   pending: (() => void) | null;
   rows: PendingRows | null;
+  /** Alpha is left to the plane's reader: no alpha plane, and the rows must stay pending. */
+  composite: boolean;
 } | null = null;
 /** The inflated rows kept in the kernels' memory inside decodeInKernels (src/native-inflate.ts). */
 let keptRows: Uint8Array | null = null;
@@ -69,14 +77,22 @@ export function keepRows(raw: Uint8Array, at: number): void {
 /**
  * Runs `decode` (a picture's decoding, and whatever reads its planes) with the decoder's output
  * arrays in the kernels' memory when they fit; they are scratch again once it returns, so nothing
- * it returns may be a view of them (see {@link planesEnd}).
+ * it returns may be a view of them (see {@link planesEnd}). `compositeRows`: the picture is a PNG of
+ * 8-bit gray+alpha or RGBA rows of that size, not interlaced, that its reader composites itself from its rows
+ * ({@link pendingRows}, {@link fillPlane}): the decoder then gets no alpha plane (nothing it returns
+ * besides the plane, such as whether a pixel was transparent, may then be used).
  */
-export function decodeInKernels<T>(decode: () => T): T {
+export function decodeInKernels<T>(
+  decode: () => T,
+  compositeRows: { width: number; height: number } | null = null,
+): T {
   wanted = true;
+  alphaLater = compositeRows;
   try {
     return decode();
   } finally {
     wanted = false;
+    alphaLater = null;
     planes = null;
     keptRows = null;
     planesAt = 0;
@@ -101,7 +117,7 @@ export function pendingRows(lum: Float32Array): PendingRows | null {
   return planes !== null && lum === planes.lum ? planes.rows : null;
 }
 
-/** Reads the decoded picture's pending rows (see {@link pendingRows}) into its plane `lum`. */
+/** Reads the decoded picture's pending rows (see {@link pendingRows}) into its plane `lum`, composited. */
 export function fillPlane(lum: Float32Array): void {
   if (planes === null || lum !== planes.lum || planes.pending === null) return;
   const fill = planes.pending;
@@ -112,7 +128,18 @@ export function fillPlane(lum: Float32Array): void {
 
 /** The decoder's output arrays (see the library's `lumPlanes`): in the kernels' memory inside decodeInKernels. */
 export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; alpha: Float32Array | null } {
-  const end = planesAt + (withAlpha ? 8 : 4) * n;
+  // Rows with alpha that stay in the memory, composited by the plane's reader: no alpha plane. With
+  // room past the plane for the kernels' scratch of any shrink of the picture (twice that of a shrink
+  // to its own size bounds it; the memory is pinned by then).
+  const size = alphaLater;
+  const composite =
+    size !== null &&
+    withAlpha &&
+    keptRows !== null &&
+    n === size.width * size.height &&
+    compositeRoom(planesAt + 4 * n, size.width, size.height);
+  const planeCount = withAlpha && !composite ? 2 : 1;
+  const end = planesAt + 4 * planeCount * n;
   // Grown now, with room for a copy of the rows (at most 8 bytes a pixel and a filter byte a row)
   // and for the resize's intermediate image and spans after the planes: pinned, it cannot grow later
   // (the inflater grew it for the rows it keeps, enough for a picture of 8 bits or more: one of fewer
@@ -126,9 +153,9 @@ export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; a
   // Without alpha, the plane is left as it is: the decoder's passes write every pixel before anything
   // reads it (a failing decode throws first), and rows read whole may never need it (rowsOf8Bits).
   const lum = new Float32Array(k.memory.buffer, planesAt, n);
-  if (withAlpha) lum.fill(0);
-  const alpha = withAlpha ? new Float32Array(k.memory.buffer, planesAt + 4 * n, n).fill(1) : null;
-  planes = { lum, alpha, end, pending: null, rows: null };
+  if (planeCount === 2) lum.fill(0);
+  const alpha = planeCount === 2 ? new Float32Array(k.memory.buffer, planesAt + 4 * n, n).fill(1) : null;
+  planes = { lum, alpha, end, pending: null, rows: null, composite };
   return { lum, alpha };
 }
 
@@ -199,8 +226,10 @@ export function rowsOf8Bits(
   // Rows kept in the kernels' memory are read there, into planes there; into JavaScript arrays, the
   // library's loop reads them (the layout below would overlap them).
   const inPlace = raw === keptRows;
-  // The whole picture's gray or RGB rows, no alpha, in place: read later, by whoever reads the plane
-  // (src/wasm-resample.ts shrinks the picture straight from them); until then, the plane holds no values.
+  // The whole picture's gray or RGB rows without alpha, or gray+alpha or RGBA rows left to be
+  // composited, in place: read later, by whoever reads the plane (src/wasm-resample.ts shrinks the
+  // picture straight from them); until then, the plane holds no values.
+  const composite = planes?.composite === true;
   if (
     inPlace &&
     inPlanes &&
@@ -208,7 +237,7 @@ export function rowsOf8Bits(
     planes.pending === null &&
     alpha === null &&
     key === undefined &&
-    (channels === 1 || channels === 3) &&
+    (composite ? channels === 2 || channels === 4 : channels === 1 || channels === 3) &&
     first === 0 &&
     dx === 1 &&
     rowStep === cols &&
@@ -216,12 +245,52 @@ export function rowsOf8Bits(
     row >= 0 &&
     row + (rows - 1) * stride + cols * channels <= raw.length
   ) {
-    planes.rows = { at: raw.byteOffset + row, stride, channels };
-    planes.pending = () =>
-      readRows(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+    const pending = { at: raw.byteOffset + row, stride, channels };
+    planes.rows = pending;
+    planes.pending = composite
+      ? () => compositeRows(pending, cols, rows, lum)
+      : () => readRows(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
     return;
   }
+  // The planes lack the alpha these rows would need.
+  if (composite) throw new Error('scratchnet-predict: PNG rows with alpha, not read whole (internal error)');
   readRows(raw, row, stride, rows, cols, channels, first, rowStep, dx, key, lum, alpha);
+}
+
+/** Whether the kernels' memory holds, from byte `at`, the scratch of any shrink of a [height, width] picture. */
+function compositeRoom(at: number, width: number, height: number): boolean {
+  const k = preprocessKernels(0);
+  return (
+    k !== null &&
+    preprocessKernels(at + 2 * k.shrinkRowsScratch(width, height, width, height) + 4096) !== null
+  );
+}
+
+/**
+ * The luminance of the [height, width] rows `rows` (with alpha) composited as the library's
+ * decodeImage composites them, into `lum`, past which the memory holds the kernels' scratch: the
+ * kernels' shrink to the same size, whose spans are single pixels of weight 1 (the same bits).
+ */
+function compositeRows(rows: PendingRows, width: number, height: number, lum: Float32Array): void {
+  const k = preprocessKernels(0) as PreprocessKernels;
+  const scratchAt = (lum.byteOffset + 4 * lum.length + 15) & ~15;
+  const scratch = k.shrinkRowsScratch(width, height, width, height);
+  if (preprocessKernels(scratchAt + scratch) === null) {
+    throw new Error('scratchnet-predict: no room to composite PNG rows (internal error)');
+  }
+  const paper = k.rowsPaper(rows.at, rows.stride, rows.channels, width, height, scratchAt);
+  k.shrinkRows(
+    rows.at,
+    rows.stride,
+    rows.channels,
+    width,
+    height,
+    width,
+    height,
+    lum.byteOffset,
+    scratchAt,
+    paper,
+  );
 }
 
 /** {@link rowsOf8Bits}, read now. */

@@ -4,6 +4,7 @@
 // and a decoded picture shrunk where it was decoded, in the kernels' memory (src/wasm-png-rows.ts).
 import type { GrayImage } from '../../../packages/datasets/src/image/decode.js';
 import { decodeImage } from '../../../packages/datasets/src/image/decode.js';
+import { pngSize } from '../../../packages/datasets/src/image/png.js';
 import {
   type Shrunk,
   resizeArea as resizeAreaJs,
@@ -105,7 +106,21 @@ function shrinkPending(
   if (scratchAt < rowsEnd && scratchAt + scratch > rows.at) scratchAt = (rowsEnd + 15) & ~15;
   if (rows.at < outEnd && outAt < rowsEnd) return null;
   if (preprocessKernels(scratchAt + scratch) === null) return null;
-  k.shrinkRows(rows.at, rows.stride, rows.channels, width, height, outWidth, outHeight, outAt, scratchAt);
+  // With alpha, composited onto the paper decodeImage would choose (the scratch holds its table first).
+  const alpha = rows.channels === 2 || rows.channels === 4;
+  const paper = alpha ? k.rowsPaper(rows.at, rows.stride, rows.channels, width, height, scratchAt) : -1;
+  k.shrinkRows(
+    rows.at,
+    rows.stride,
+    rows.channels,
+    width,
+    height,
+    outWidth,
+    outHeight,
+    outAt,
+    scratchAt,
+    paper,
+  );
   return new Float32Array(k.memory.buffer, outAt, outHeight * outWidth).slice();
 }
 
@@ -119,16 +134,23 @@ export function shrinkToFit(image: GrayImage, size: number): Shrunk {
  * memory and resized there, so the full-size picture takes no fresh arrays.
  */
 export function decodeShrunk(bytes: Uint8Array, file: string, size: number): Shrunk {
-  return decodeInKernels(() => {
-    const image = decodeImage(bytes, file);
-    const resize = (src: Float32Array, w: number, h: number, ow: number, oh: number) =>
-      compiledResize(src, w, h, ow, oh, true);
-    const shrunk = shrinkToFitJs(image, size, resize);
-    // Small enough to analyse as it is: out of the kernels' memory, which is scratch again after.
-    if (planesEnd(shrunk.lum) >= 0) {
-      fillPlane(shrunk.lum);
-      shrunk.lum = shrunk.lum.slice();
-    }
-    return shrunk;
-  });
+  // A PNG of 8-bit gray+alpha or RGBA, not interlaced (its IHDR's depth, colour type and interlace
+  // method; the chunk a PNG that decodes starts with): composited from its rows as it is shrunk.
+  const alphaRows =
+    bytes.length > 28 && bytes[24] === 8 && (bytes[25] === 4 || bytes[25] === 6) && bytes[28] === 0;
+  return decodeInKernels(
+    () => {
+      const image = decodeImage(bytes, file);
+      const resize = (src: Float32Array, w: number, h: number, ow: number, oh: number) =>
+        compiledResize(src, w, h, ow, oh, true);
+      const shrunk = shrinkToFitJs(image, size, resize);
+      // Small enough to analyse as it is: out of the kernels' memory, which is scratch again after.
+      if (planesEnd(shrunk.lum) >= 0) {
+        fillPlane(shrunk.lum);
+        shrunk.lum = shrunk.lum.slice();
+      }
+      return shrunk;
+    },
+    (alphaRows && pngSize(bytes)) || null,
+  );
 }

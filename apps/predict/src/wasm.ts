@@ -100,7 +100,17 @@ export interface PreprocessKernels {
     outHeight: number,
     dst: number,
     scratch: number,
+    paper: number,
   ): void;
+  /** -1 when no pixel of the rows is transparent, else the paper decodeImage composites them onto. */
+  rowsPaper(
+    raw: number,
+    stride: number,
+    channels: number,
+    width: number,
+    height: number,
+    table: number,
+  ): number;
   shrinkRowsScratch(width: number, height: number, outWidth: number, outHeight: number): number;
   steepestProjection(
     ink: number,

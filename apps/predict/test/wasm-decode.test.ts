@@ -110,6 +110,13 @@ function seven(w: number, h: number, spec: Omit<PngSpec, 'width' | 'height' | 's
   return { width: w, height: h, samples, ...spec };
 }
 
+/** `spec` (8-bit RGBA) with every pixel's alpha and colour remade by `remake` from its own. */
+function remade(spec: PngSpec, remake: (rgba: number[]) => number[]): PngSpec {
+  const samples = Array.from(spec.samples);
+  for (let i = 0; i < samples.length; i += 4) samples.splice(i, 4, ...remake(samples.slice(i, i + 4)));
+  return { ...spec, samples };
+}
+
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 describe('the CLI’s PNG decoding and shrinking', () => {
@@ -193,6 +200,22 @@ describe('the CLI’s PNG decoding and shrinking', () => {
     ['RGB, 16 bits', seven(211, 173, { colorType: 2, depth: 16 })],
     ['gray+alpha, 8 bits', seven(230, 190, { colorType: 4, depth: 8 })],
     ['RGBA, interlaced', seven(203, 247, { colorType: 6, depth: 8, interlace: true })],
+    ['RGBA, opaque', remade(seven(287, 211, { colorType: 6, depth: 8 }), ([r, g, b]) => [r, g, b, 255])],
+    // light ink on see-through paper: composited onto black
+    [
+      'RGBA, light ink, half-transparent paper',
+      remade(seven(213, 290, { colorType: 6, depth: 8 }), ([r, g, b, a]) => [
+        255 - r,
+        250 - g,
+        255 - b,
+        a || 77,
+      ]),
+    ],
+    [
+      'RGBA, fully transparent',
+      remade(seven(199, 171, { colorType: 6, depth: 8 }), ([r, g, b]) => [r, g, b, 0]),
+    ],
+    ['gray+alpha, small enough as it is', seven(150, 101, { colorType: 4, depth: 8 })],
     [
       'RGB with a colour key',
       seven(240, 200, { colorType: 2, depth: 8, trns: Uint8Array.of(0, 230, 0, 231, 0, 230) }),
