@@ -1,7 +1,7 @@
 // The CLI's area-averaging resize (build.mjs puts this module in place of the datasets library's
-// image/resample.ts): both axes in one compiled call (src/wasm.ts says why), the same bits, with the
-// intermediate [height, outWidth] image and the spans in the kernels' memory instead of fresh arrays;
-// and a decoded picture shrunk where it was decoded, in the kernels' memory (src/wasm-png-rows.ts).
+// image/resample.ts): both axes in one compiled call (src/wasm.ts says why), the same bits, streamed
+// through a few resampled rows in the kernels' memory (no [height, outWidth] intermediate); and a
+// decoded PNG shrunk straight from its rows, where they were decoded (src/wasm-png-rows.ts).
 import type { GrayImage } from '../../../packages/datasets/src/image/decode.js';
 import { decodeImage } from '../../../packages/datasets/src/image/decode.js';
 import { pngSize } from '../../../packages/datasets/src/image/png.js';
@@ -23,56 +23,27 @@ export function resizeArea(
   outWidth: number,
   outHeight: number,
 ): Float32Array {
-  return compiledResize(src, width, height, outWidth, outHeight, false);
-}
-
-/**
- * {@link resizeArea}; when `src` is the decoded picture's plane in the kernels' memory, read there,
- * and written over when `overwrite` (the output then lies there too).
- */
-function compiledResize(
-  src: Float32Array,
-  width: number,
-  height: number,
-  outWidth: number,
-  outHeight: number,
-  overwrite: boolean,
-): Float32Array {
-  const n = width * height;
-  const tmpN = height * outWidth;
-  const outN = outHeight * outWidth;
   const shrunk = shrinkPending(src, width, height, outWidth, outHeight);
   if (shrunk !== null) return shrunk;
   fillPlane(src);
-  // Bytes: src [n f32] (or the plane where it lies), tmp [tmpN f32]; the output over src (dead once
-  // tmp is done) when it fits there and may go there, else after tmp; then the spans' first and
-  // count [i32] and weights [f32].
+  const n = width * height;
+  const outN = outHeight * outWidth;
+  // Bytes: src [n f32] (or the plane where it lies), the output [outN f32], the kernel's scratch.
   const end = planesEnd(src);
   const srcAt = end < 0 ? 0 : src.byteOffset;
-  const tmpAt = end < 0 ? 4 * n : end;
-  const outAt = outN <= n && (end < 0 || overwrite) ? srcAt : tmpAt + 4 * tmpN;
-  const spansAt = Math.max(tmpAt + 4 * tmpN, outAt + 4 * outN);
-  const lines = Math.max(outWidth, outHeight);
-  const weights = Math.max(width + 2 * outWidth, height + 2 * outHeight);
+  const outAt = end < 0 ? 4 * n : end;
+  const scratchAt = (outAt + 4 * outN + 15) & ~15;
   const valid =
     src.length === n && [width, height, outWidth, outHeight].every((v) => Number.isInteger(v) && v >= 1);
-  const k = valid ? preprocessKernels(spansAt + 8 * lines + 4 * weights) : null;
+  const k0 = valid ? preprocessKernels(0) : null;
+  const k =
+    k0 === null
+      ? null
+      : preprocessKernels(scratchAt + k0.shrinkRowsScratch(width, height, outWidth, outHeight));
   if (k === null) return resizeAreaJs(src, width, height, outWidth, outHeight);
   const { buffer } = k.memory;
   if (end < 0) new Float32Array(buffer, 0, n).set(src);
-  const countAt = spansAt + 4 * lines;
-  k.resizeArea(
-    srcAt,
-    tmpAt,
-    outAt,
-    width,
-    height,
-    outWidth,
-    outHeight,
-    spansAt,
-    countAt,
-    countAt + 4 * lines,
-  );
+  k.shrinkRows(srcAt, 4 * width, 0, width, height, outWidth, outHeight, outAt, scratchAt, -1);
   return new Float32Array(buffer, outAt, outN).slice();
 }
 
@@ -141,9 +112,7 @@ export function decodeShrunk(bytes: Uint8Array, file: string, size: number): Shr
   return decodeInKernels(
     () => {
       const image = decodeImage(bytes, file);
-      const resize = (src: Float32Array, w: number, h: number, ow: number, oh: number) =>
-        compiledResize(src, w, h, ow, oh, true);
-      const shrunk = shrinkToFitJs(image, size, resize);
+      const shrunk = shrinkToFitJs(image, size, resizeArea);
       // Small enough to analyse as it is: out of the kernels' memory, which is scratch again after.
       if (planesEnd(shrunk.lum) >= 0) {
         fillPlane(shrunk.lum);

@@ -78,18 +78,6 @@ export interface PreprocessKernels {
     /** Scratch for 256 f32: plain gray rows go through a table of the levels' luminance. */
     table: number,
   ): void;
-  resizeArea(
-    src: number,
-    tmp: number,
-    dst: number,
-    w: number,
-    h: number,
-    ow: number,
-    oh: number,
-    first: number,
-    count: number,
-    weights: number,
-  ): void;
   shrinkRows(
     raw: number,
     stride: number,
