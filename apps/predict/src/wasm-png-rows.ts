@@ -22,8 +22,9 @@ export { rowOf8Bits };
 const MAX_BYTES = 64 << 20;
 
 /**
- * A picture's rows left unread: 8-bit gray (`channels` 1) or RGB (3) rows without alpha, `stride`
- * bytes apart from byte `at` of the kernels' memory, that make the whole luminance plane.
+ * A picture's rows left unread: 8-bit gray (`channels` 1) or RGB (3) rows, or gray+alpha (2) or RGBA
+ * (4) ones to be composited, `stride` bytes apart from byte `at` of the kernels' memory, that make
+ * the whole luminance plane.
  */
 export interface PendingRows {
   at: number;
@@ -32,8 +33,8 @@ export interface PendingRows {
 }
 
 /**
- * Whether the decoding under way leaves the alpha of 8-bit gray+alpha or RGBA rows read whole to
- * whoever reads its plane (see {@link decodeInKernels}).
+ * The size of the picture being decoded when its plane's reader composites its 8-bit gray+alpha or
+ * RGBA rows itself (see {@link decodeInKernels}), else null.
  */
 let alphaLater: { width: number; height: number } | null = null;
 
@@ -77,10 +78,10 @@ export function keepRows(raw: Uint8Array, at: number): void {
 /**
  * Runs `decode` (a picture's decoding, and whatever reads its planes) with the decoder's output
  * arrays in the kernels' memory when they fit; they are scratch again once it returns, so nothing
- * it returns may be a view of them (see {@link planesEnd}). `compositeRows`: the picture is a PNG of
- * 8-bit gray+alpha or RGBA rows of that size, not interlaced, that its reader composites itself from its rows
- * ({@link pendingRows}, {@link fillPlane}): the decoder then gets no alpha plane (nothing it returns
- * besides the plane, such as whether a pixel was transparent, may then be used).
+ * it returns may be a view of them (see {@link planesEnd}). `compositeRows`: the size of the PNG
+ * when it is one of 8-bit gray+alpha or RGBA rows, not interlaced, whose plane's reader composites
+ * it from its rows ({@link pendingRows}, {@link fillPlane}): the decoder then gets no alpha plane
+ * (nothing it returns besides the plane, such as whether a pixel was transparent, may be used).
  */
 export function decodeInKernels<T>(
   decode: () => T,
@@ -141,7 +142,7 @@ export function lumPlanes(n: number, withAlpha: boolean): { lum: Float32Array; a
   const planeCount = withAlpha && !composite ? 2 : 1;
   const end = planesAt + 4 * planeCount * n;
   // Grown now, with room for a copy of the rows (at most 8 bytes a pixel and a filter byte a row)
-  // and for the resize's intermediate image and spans after the planes: pinned, it cannot grow later
+  // and for the resize's output and scratch after the planes: pinned, it cannot grow later
   // (the inflater grew it for the rows it keeps, enough for a picture of 8 bits or more: one of fewer
   // bits a pixel may have its planes in JavaScript).
   const k =
@@ -223,8 +224,6 @@ export function rowsOf8Bits(
 ): void {
   const n = lum.length;
   const inPlanes = planes !== null && lum === planes.lum && alpha === planes.alpha;
-  // Rows kept in the kernels' memory are read there, into planes there; into JavaScript arrays, the
-  // library's loop reads them (the layout below would overlap them).
   const inPlace = raw === keptRows;
   // The whole picture's gray or RGB rows without alpha, or gray+alpha or RGBA rows left to be
   // composited, in place: read later, by whoever reads the plane (src/wasm-resample.ts shrinks the
