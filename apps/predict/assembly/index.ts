@@ -5,7 +5,7 @@ export { labelComponents, STATS_BYTES } from './components';
 export { borderClosing, extremeAxis } from './extreme';
 export { histogramRank } from './histogram';
 export { crc32, rowsOf8Bits, unfilterRows } from './png-rows';
-export { resizeArea } from './resample';
+export { rowsPaper, shrinkRows, shrinkRowsScratch } from './resample';
 export { steepestProjection } from './projection';
 export { batchNorm, conv2d, dense, maxPool2d, relu } from './forward';
 export { inkMap } from './illumination';

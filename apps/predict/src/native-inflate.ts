@@ -16,9 +16,9 @@ const MAX_BYTES = 256 << 20;
 /**
  * `inflateCapped` of the datasets library, compiled when the stream is a valid zlib stream that
  * inflates to at most `maxBytes`; otherwise the library's (its errors, its budget). While a PNG is
- * decoded into the kernels' memory (src/wasm-png-rows.ts), the rows stay there, past room for the
- * decoder's planes (4 bytes per row byte: enough for any 8-bit picture's, alpha included, but a gray
- * or palette one's with a colour key), and the memory is grown for what follows.
+ * decoded into the kernels' memory (src/wasm-png-rows.ts), the rows stay there, from byte 0 (the
+ * pages every later kernel lays its arrays in from byte 0 too), the decoder's planes after the
+ * stream, and the memory is grown for what follows.
  */
 export function inflateCapped(
   data: Uint8Array,
@@ -29,22 +29,23 @@ export function inflateCapped(
   if (format === 'zlib' && maxBytes >= 0) {
     const work = (data.length + 7) & ~7;
     const cap = (maxBytes + 7) & ~7;
-    // Bytes, kept: [planes' room 4·cap] output [cap], tables [8192], the stream; else from 0: the
-    // stream, the tables, the output. Kept, the memory then holds 20·cap + 64 KB at least:
-    // src/wasm-png-rows.ts's planes and their scratch.
-    const stay = rowsMayStay() && 4 * cap + cap + 8192 + work <= MAX_BYTES && 20 * cap + 65536 <= MAX_BYTES;
-    const out = stay ? 4 * cap : work + 8192;
-    const tables = stay ? out + cap : work;
+    // Bytes, kept: output [cap], tables [8192], the stream, then from a 16-byte boundary the room of
+    // src/wasm-png-rows.ts's planes and their scratch (24·cap + 64 KB: 8 bytes a pixel at most, and
+    // a pixel has at least one row byte); else from 0: the stream, the tables, the output.
+    const planesAt = (cap + 8192 + work + 15) & ~15;
+    const stay = rowsMayStay() && planesAt + 24 * cap + 65536 <= MAX_BYTES;
+    const out = stay ? 0 : work + 8192;
+    const tables = stay ? cap : work;
     const src = stay ? tables + 8192 : 0;
     const end = Math.max(src + work, out + maxBytes);
     if (end <= MAX_BYTES) {
-      const k = preprocessKernels(stay ? Math.max(end, 20 * cap + 65536) : end);
+      const k = preprocessKernels(stay ? planesAt + 24 * cap + 65536 : end);
       if (k !== null && k.INFLATE_WORK_BYTES.value <= 8192) {
         new Uint8Array(k.memory.buffer, src, data.length).set(data);
         const n = k.inflateZlib(src, data.length, out, maxBytes, tables);
         if (n >= 0 && stay) {
           const raw = new Uint8Array(k.memory.buffer, out, n);
-          keepRows(raw);
+          keepRows(raw, planesAt);
           return raw;
         }
         if (n >= 0) return new Uint8Array(k.memory.buffer, out, n).slice();

@@ -78,18 +78,28 @@ export interface PreprocessKernels {
     /** Scratch for 256 f32: plain gray rows go through a table of the levels' luminance. */
     table: number,
   ): void;
-  resizeArea(
-    src: number,
-    tmp: number,
+  shrinkRows(
+    raw: number,
+    stride: number,
+    channels: number,
+    width: number,
+    height: number,
+    outWidth: number,
+    outHeight: number,
     dst: number,
-    w: number,
-    h: number,
-    ow: number,
-    oh: number,
-    first: number,
-    count: number,
-    weights: number,
+    scratch: number,
+    paper: number,
   ): void;
+  /** -1 when no pixel of the rows is transparent, else the paper decodeImage composites them onto. */
+  rowsPaper(
+    raw: number,
+    stride: number,
+    channels: number,
+    width: number,
+    height: number,
+    table: number,
+  ): number;
+  shrinkRowsScratch(width: number, height: number, outWidth: number, outHeight: number): number;
   steepestProjection(
     ink: number,
     w: number,

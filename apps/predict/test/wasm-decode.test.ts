@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preprocessImage as preprocessImageJs } from '../../../packages/datasets/src/image/preprocess.js';
+import { decodeShrunk as decodeShrunkJs } from '../../../packages/datasets/src/image/resample.js';
 import { type PngSpec, writePng } from '../../../packages/datasets/test/png-writer.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Prepare = typeof preprocessImageJs;
 let preprocessImage: Prepare;
+let decodeShrunk: typeof decodeShrunkJs;
 
 // The library's preprocessing bundled with the CLI's stand-ins, as build.mjs swaps them.
 beforeAll(async () => {
@@ -29,7 +31,10 @@ beforeAll(async () => {
   const out = join(dir, 'preprocess.cjs');
   await esbuild.build({
     stdin: {
-      contents: "export { preprocessImage } from '../../packages/datasets/src/image/preprocess.js';",
+      contents: [
+        "export { preprocessImage } from '../../packages/datasets/src/image/preprocess.js';",
+        "export { decodeShrunk } from './src/wasm-resample.js';",
+      ].join('\n'),
       resolveDir: root,
       loader: 'ts',
     },
@@ -56,7 +61,11 @@ beforeAll(async () => {
       },
     ],
   });
-  preprocessImage = (createRequire(import.meta.url)(out) as { preprocessImage: Prepare }).preprocessImage;
+  const bundle = createRequire(import.meta.url)(out) as {
+    preprocessImage: Prepare;
+    decodeShrunk: typeof decodeShrunkJs;
+  };
+  ({ preprocessImage, decodeShrunk } = bundle);
 }, 60_000);
 
 const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
@@ -99,6 +108,13 @@ function seven(w: number, h: number, spec: Omit<PngSpec, 'width' | 'height' | 's
     }
   }
   return { width: w, height: h, samples, ...spec };
+}
+
+/** `spec` (8-bit RGBA) with every pixel's alpha and colour remade by `remake` from its own. */
+function remade(spec: PngSpec, remake: (rgba: number[]) => number[]): PngSpec {
+  const samples = Array.from(spec.samples);
+  for (let i = 0; i < samples.length; i += 4) samples.splice(i, 4, ...remake(samples.slice(i, i + 4)));
+  return { ...spec, samples };
 }
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
@@ -162,6 +178,58 @@ describe('the CLI’s PNG decoding and shrinking', () => {
         mask: 0,
       });
       expect(got.input.some((v) => v > 0.5)).toBe(true);
+    }
+  });
+
+  // Shrunk straight from the rows (gray and RGB without alpha, not interlaced) or through the
+  // planes: the library's shrunk picture, bit for bit, whatever the size, shape and kind.
+  const shrinkCases: [string, PngSpec][] = [
+    ...cases,
+    ['gray, odd size', seven(281, 157, { colorType: 0, depth: 8 })],
+    ['RGB, odd size', seven(199, 301, { colorType: 2, depth: 8 })],
+    ['RGB, small enough as it is', seven(150, 97, { colorType: 2, depth: 8 })],
+    ['gray, exactly the analysis size', seven(160, 160, { colorType: 0, depth: 8 })],
+    ['gray, one pixel too wide', seven(161, 23, { colorType: 0, depth: 8 })],
+    ['gray, a column', seven(1, 517, { colorType: 0, depth: 8 })],
+    ['RGB, a row', seven(703, 2, { colorType: 2, depth: 8 })],
+    ['gray, many times the size', seven(1203, 907, { colorType: 0, depth: 8 })],
+    ['gray, four times the size exactly', seven(640, 480, { colorType: 0, depth: 8 })],
+    ['RGB, twice the size and a pixel', seven(321, 161, { colorType: 2, depth: 8 })],
+    ['gray, two columns into one', seven(2, 1000, { colorType: 0, depth: 8 })],
+    ['gray, 16 bits', seven(230, 190, { colorType: 0, depth: 16 })],
+    ['RGB, 16 bits', seven(211, 173, { colorType: 2, depth: 16 })],
+    ['gray+alpha, 8 bits', seven(230, 190, { colorType: 4, depth: 8 })],
+    ['RGBA, interlaced', seven(203, 247, { colorType: 6, depth: 8, interlace: true })],
+    ['RGBA, opaque', remade(seven(287, 211, { colorType: 6, depth: 8 }), ([r, g, b]) => [r, g, b, 255])],
+    // light ink on see-through paper: composited onto black
+    [
+      'RGBA, light ink, half-transparent paper',
+      remade(seven(213, 290, { colorType: 6, depth: 8 }), ([r, g, b, a]) => [
+        255 - r,
+        250 - g,
+        255 - b,
+        a || 77,
+      ]),
+    ],
+    [
+      'RGBA, fully transparent',
+      remade(seven(199, 171, { colorType: 6, depth: 8 }), ([r, g, b]) => [r, g, b, 0]),
+    ],
+    ['gray+alpha, small enough as it is', seven(150, 101, { colorType: 4, depth: 8 })],
+    [
+      'RGB with a colour key',
+      seven(240, 200, { colorType: 2, depth: 8, trns: Uint8Array.of(0, 230, 0, 231, 0, 230) }),
+    ],
+  ];
+  it.each(shrinkCases)('shrinks to the library’s bits: %s', (_, spec) => {
+    const bytes = writePng(spec);
+    const want = decodeShrunkJs(bytes, 'x.png', 160);
+    for (let round = 0; round < 2; round++) {
+      const got = decodeShrunk(bytes, 'x.png', 160);
+      expect({ ...got, lum: 0 }).toEqual({ ...want, lum: 0 });
+      expect(bits(got.lum)).toEqual(bits(want.lum));
+      // A copy of its own, not a view of the kernels' memory that the next picture reuses.
+      expect(got.lum.buffer.byteLength).toBe(got.lum.length * 4);
     }
   });
 
