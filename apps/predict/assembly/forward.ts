@@ -319,9 +319,10 @@ export function maxPool2d(
 
 /**
  * y [units] = W [units, n] · x [n] (+ bias [units] unless `bias` is 0). Four rows at a time, each
- * input vector loaded once for the four; every row's sum runs in the same order as alone.
+ * input vector loaded once for the four; every row's sum runs in the same order as alone. Returns
+ * whether every output is finite (the streamed weights' check, src/forward.ts, without a view of y).
  */
-export function dense(x: usize, wt: usize, bias: usize, y: usize, n: i32, units: i32): void {
+export function dense(x: usize, wt: usize, bias: usize, y: usize, n: i32, units: i32): bool {
   const stride = (<usize>n) << 2;
   let u = 0;
   for (; u + 4 <= units; u += 4) {
@@ -356,6 +357,10 @@ export function dense(x: usize, wt: usize, bias: usize, y: usize, n: i32, units:
     }
     storeRow(acc, row, x, i, n, bias, y, u);
   }
+  // A NaN or ±∞ output makes the sum NaN; anything else finite.
+  let sum: f32 = 0;
+  for (let i = 0; i < units; i++) sum += load<f32>(y + ((<usize>i) << 2)) * 0;
+  return sum === 0;
 }
 
 /** y[u] = the lanes of `acc` summed, plus the row's tail from `i` on, plus bias[u] (unless 0). */

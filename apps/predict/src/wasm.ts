@@ -152,7 +152,8 @@ export interface PreprocessKernels {
     oh: number,
     ow: number,
   ): void;
-  dense(x: number, wt: number, bias: number, y: number, n: number, units: number): void;
+  /** 1 when every output is finite, else 0. */
+  dense(x: number, wt: number, bias: number, y: number, n: number, units: number): number;
   inkMap(
     light: number,
     paper: number,

@@ -22,7 +22,7 @@ import {
 import { modelFromBytes } from '@scratchnet/serialization';
 import { Random, Tensor, setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compilable, compiledPredictor } from '../src/forward.js';
+import { type WeightSource, compilable, compiledPredictor } from '../src/forward.js';
 import { preprocessKernels } from '../src/wasm.js';
 
 const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
@@ -133,6 +133,60 @@ describe('compiled forward pass', () => {
     expect(Array.from(got.data)).not.toEqual(Array.from(model.predict(x).data));
   });
 
+  it('streams a Dense layer’s weights in chunks of whole rows, scanning a chunk with a non-finite output', () => {
+    // Dense(70) on 2000 inputs: 560 KB of weights, read in 32-row chunks (the last one 6 rows).
+    const model = new Sequential([new Flatten(), new Dense(70), new ReLU(), new Dense(4)], {
+      inputShape: [1, 40, 50],
+      seed: 4,
+    });
+    const own = new Map<string, Float32Array>();
+    for (const p of model.namedParameters()) own.set(p.name, p.value.data);
+    /** The model's weights, '1.weight' streamed from `big`; the chunks asked for and scanned. */
+    const source = (big: Float32Array) => {
+      const reads: number[][] = [];
+      const scans: number[] = [];
+      const weights: WeightSource = {
+        values: (name) => own.get(name) as Float32Array,
+        stream: (name) =>
+          name !== '1.weight'
+            ? undefined
+            : {
+                read(from, length, to) {
+                  reads.push([from, length]);
+                  const k = preprocessKernels(to + length);
+                  if (k === null) throw new Error('no WebAssembly');
+                  new Uint8Array(k.memory.buffer, to, length).set(new Uint8Array(big.buffer, from, length));
+                },
+                check(to, length) {
+                  const k = preprocessKernels(to + length);
+                  if (k === null) throw new Error('no WebAssembly');
+                  const at = k.firstNonFinite(to, length >> 2);
+                  scans.push(at);
+                  if (at !== -1) throw new Error('bad chunk');
+                },
+              },
+      };
+      return { weights, reads, scans };
+    };
+    const x = randomInput(2, [1, 40, 50], 5);
+    const weight = own.get('1.weight') as Float32Array;
+    const good = source(weight);
+    const got = compiledPredictor(model, good.weights).predict(x);
+    const want = model.predict(x);
+    for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i] - want.data[i])).toBeLessThan(1e-5);
+    const rows = 4 * 2000;
+    const chunks = [0, 32, 64].map((u) => [u * rows, Math.min(32, 70 - u) * rows]);
+    expect(good.reads).toEqual([...chunks, ...chunks]);
+    expect(good.scans).toEqual([]);
+    // A NaN in row 40 (the second chunk): that chunk is scanned, and the pass fails.
+    const broken = weight.slice();
+    broken[40 * 2000 + 7] = Number.NaN;
+    const bad = source(broken);
+    expect(() => compiledPredictor(model, bad.weights).predict(x)).toThrow('bad chunk');
+    expect(bad.reads).toEqual(chunks.slice(0, 2));
+    expect(bad.scans).toEqual([8 * 2000 + 7]);
+  });
+
   it('propagates NaN like the js backend', () => {
     const model = new Sequential(
       [new Conv2d({ filters: 2, kernelSize: 3 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Dense(3)],
@@ -171,7 +225,7 @@ describe('kernels', () => {
       const w = f32(wAt, units * n);
       const b = f32(bAt, units);
       for (const a of [x, w, b]) for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-2, 2);
-      k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units);
+      expect(k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units)).toBe(1);
       const y = f32(yAt, units);
       for (let u = 0; u < units; u++) {
         // Four lanes of float32 multiply-adds, the lanes summed (0 + 1) + (2 + 3), then the tail.
@@ -184,6 +238,13 @@ describe('kernels', () => {
         for (; i < n; i++) s = Math.fround(s + Math.fround(w[u * n + i] * x[i]));
         if (withBias) s = Math.fround(s + b[u]);
         expect(y[u]).toBe(s);
+      }
+      // It says whether every output is finite: not when one row holds ±∞ or NaN.
+      for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+        const keep = w[units * n - 1];
+        w[units * n - 1] = bad;
+        expect(k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units)).toBe(0);
+        w[units * n - 1] = keep;
       }
     }
   });
