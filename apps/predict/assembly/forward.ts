@@ -7,7 +7,7 @@
 /**
  * 2-D convolution of one sample: x [c, h, w] with weights [f, c, kh, kw] (and bias [f], or `bias`
  * 0 for none) into y [f, oh, ow], stride (sh, sw), zero padding (ph, pw). `scratch` holds
- * (c·(h + 2ph) + 4·oh)·(w + 2pw) + 32 floats for the stride-1 path.
+ * (c·(h + 2ph) + 4·oh)·(w + 2pw) + 32 + f·c·kh·kw floats for the stride-1 path.
  */
 export function conv2d(
   x: usize,
@@ -96,16 +96,7 @@ function conv2dStride1(
   const hp = h + 2 * ph;
   const xp = scratch;
   const full = scratch + ((<usize>(c * hp * wp)) << 2);
-  memory.fill(xp, 0, (<usize>(c * hp * wp)) << 2);
-  for (let ci = 0; ci < c; ci++) {
-    for (let iy = 0; iy < h; iy++) {
-      memory.copy(
-        xp + ((<usize>((ci * hp + iy + ph) * wp + pw)) << 2),
-        x + ((<usize>((ci * h + iy) * w)) << 2),
-        (<usize>w) << 2,
-      );
-    }
-  }
+  pad(x, xp, c, h, w, ph, pw);
   // The outputs that matter end at (oh − 1)·wp + ow: the last row's tail is never read.
   const n = (oh - 1) * wp + ow;
   if (f % 4 === 0) {
@@ -213,6 +204,153 @@ function conv2dFour(
       v128.store(out + 2 * fullBytes, e2, 16);
       v128.store(out + 3 * fullBytes, a3);
       v128.store(out + 3 * fullBytes, e3, 16);
+    }
+    for (let k = 0; k < 4; k++) {
+      const yo = y + ((<usize>((o + k) * oh * ow)) << 2);
+      const src = full + <usize>k * fullBytes;
+      for (let oy = 0; oy < oh; oy++) {
+        memory.copy(yo + ((<usize>(oy * ow)) << 2), src + ((<usize>(oy * wp)) << 2), (<usize>ow) << 2);
+      }
+    }
+  }
+}
+
+/** x [c, h, w] zero-padded by (ph, pw) into xp [c, h + 2ph, w + 2pw]. */
+function pad(x: usize, xp: usize, c: i32, h: i32, w: i32, ph: i32, pw: i32): void {
+  const wp = w + 2 * pw;
+  const hp = h + 2 * ph;
+  memory.fill(xp, 0, (<usize>(c * hp * wp)) << 2);
+  for (let ci = 0; ci < c; ci++) {
+    for (let iy = 0; iy < h; iy++) {
+      memory.copy(
+        xp + ((<usize>((ci * hp + iy + ph) * wp + pw)) << 2),
+        x + ((<usize>((ci * h + iy) * w)) << 2),
+        (<usize>w) << 2,
+      );
+    }
+  }
+}
+
+/**
+ * {@link conv2d} for 3×3 kernels at stride 1 and `f` a multiple of 4 (oh = h + 2ph − 2,
+ * ow = w + 2pw − 2), called for them instead (one function for V8 to compile, not three). As
+ * conv2dFour does, but shaped for V8's baseline compiler (Liftoff), which keeps few vectors in
+ * registers and spills every local at a loop's head: four sums (four channels at four positions)
+ * instead of eight, and the nine taps of an input channel in one loop step (measured: the second
+ * convolution of the pretrained model 0.73 → 0.47 ms). The weights are first packed, after the four
+ * output planes, as [f/4, c, 9, 4] so that each tap's four channels lie together. The sums run in
+ * the same order as conv2dFour's: bias, then (input channel, tap) in order. `scratch` holds
+ * (c·(h + 2ph) + 4·oh)·(w + 2pw) + 32 + 9·f·c floats.
+ */
+export function conv3x3(
+  x: usize,
+  wt: usize,
+  bias: usize,
+  y: usize,
+  c: i32,
+  h: i32,
+  w: i32,
+  f: i32,
+  ph: i32,
+  pw: i32,
+  scratch: usize,
+): void {
+  const wp = w + 2 * pw;
+  const hp = h + 2 * ph;
+  const oh = hp - 2;
+  const ow = wp - 2;
+  const xp = scratch;
+  pad(x, xp, c, h, w, ph, pw);
+  const full = scratch + ((<usize>(c * hp * wp)) << 2);
+  // The outputs that matter end at (oh − 1)·wp + ow: the last row's tail is never read.
+  const n4 = ((oh - 1) * wp + ow + 3) & ~3;
+  const fullBytes = (<usize>n4) << 2;
+  const packed = full + 4 * fullBytes;
+  const taps = c * 9;
+  for (let o = 0; o < f; o++) {
+    const to = packed + ((<usize>(((o >> 2) * taps) << 2) + (o & 3)) << 2);
+    const from = wt + ((<usize>(o * taps)) << 2);
+    for (let q = 0; q < taps; q++) store<f32>(to + ((<usize>q) << 4), load<f32>(from + ((<usize>q) << 2)));
+  }
+  const rowBytes = (<usize>wp) << 2;
+  const planeBytes = (<usize>(hp * wp)) << 2;
+  for (let o = 0; o < f; o += 4) {
+    const w0 = packed + ((<usize>(o * taps)) << 2);
+    let b0 = f32x4.splat(0);
+    let b1 = b0;
+    let b2 = b0;
+    let b3 = b0;
+    if (bias !== 0) {
+      const bo = bias + ((<usize>o) << 2);
+      b0 = v128.load32_splat(bo);
+      b1 = v128.load32_splat(bo, 4);
+      b2 = v128.load32_splat(bo, 8);
+      b3 = v128.load32_splat(bo, 12);
+    }
+    for (let i = 0; i < n4; i += 4) {
+      let a0 = b0;
+      let a1 = b1;
+      let a2 = b2;
+      let a3 = b3;
+      let r = xp + ((<usize>i) << 2);
+      let wc = w0;
+      const end = w0 + ((<usize>taps) << 4);
+      // Each step: the nine taps of one input channel, a kernel row at a time.
+      for (; wc < end; wc += 144) {
+        let x = v128.load(r);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 4), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 8), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 12), x));
+        x = v128.load(r, 4);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 16), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 20), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 24), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 28), x));
+        x = v128.load(r, 8);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 32), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 36), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 40), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 44), x));
+        let q = r + rowBytes;
+        x = v128.load(q);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 48), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 52), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 56), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 60), x));
+        x = v128.load(q, 4);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 64), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 68), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 72), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 76), x));
+        x = v128.load(q, 8);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 80), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 84), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 88), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 92), x));
+        q += rowBytes;
+        x = v128.load(q);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 96), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 100), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 104), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 108), x));
+        x = v128.load(q, 4);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 112), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 116), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 120), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 124), x));
+        x = v128.load(q, 8);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wc, 128), x));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(wc, 132), x));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(wc, 136), x));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(wc, 140), x));
+        r += planeBytes;
+      }
+      const out = full + ((<usize>i) << 2);
+      v128.store(out, a0);
+      v128.store(out + fullBytes, a1);
+      v128.store(out + 2 * fullBytes, a2);
+      v128.store(out + 3 * fullBytes, a3);
     }
     for (let k = 0; k < 4; k++) {
       const yo = y + ((<usize>((o + k) * oh * ow)) << 2);

@@ -133,10 +133,21 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const [sh, sw] = layer.stride;
       const [ph, pw] = layer.resolvedPadding;
       const [f, oh, ow] = out;
-      scratch = Math.max(scratch, (c * (h + 2 * ph) + 4 * oh) * (w + 2 * pw) + 32);
+      scratch = Math.max(scratch, (c * (h + 2 * ph) + 4 * oh) * (w + 2 * pw) + 32 + f * c * kh * kw);
+      // The common shape has a kernel of its own: one function to compile, its loop made for it.
+      const common =
+        kh === 3 &&
+        kw === 3 &&
+        sh === 1 &&
+        sw === 1 &&
+        f % 4 === 0 &&
+        oh === h + 2 * ph - 2 &&
+        ow === w + 2 * pw - 2;
       steps.push({
         inPlace: false,
-        run: (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
+        run: common
+          ? (k, x, y) => k.conv3x3(x, wt, b, y, c, h, w, f, ph, pw, scratchAt)
+          : (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
       });
     } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
       // The layer's own inference terms (batch-norm.ts), worked out by the kernel.

@@ -126,6 +126,19 @@ export interface PreprocessKernels {
     ow: number,
     scratch: number,
   ): void;
+  conv3x3(
+    x: number,
+    wt: number,
+    bias: number,
+    y: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    ph: number,
+    pw: number,
+    scratch: number,
+  ): void;
   batchNorm(
     x: number,
     gamma: number,

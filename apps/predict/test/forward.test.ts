@@ -107,6 +107,31 @@ describe('compiled forward pass', () => {
     expect(agree(model, randomInput(5, [2, 23, 29], 7))).toBeLessThan(1e-5);
   });
 
+  it('runs 3×3 convolutions of every padding, with or without bias, as the js backend does', () => {
+    // Stride 1, filters a multiple of 4: the 3×3 kernel (paddings 0, 1 and 2, one input channel or
+    // several); 6 filters: the general one.
+    const model = new Sequential(
+      [
+        new Conv2d({ filters: 8, kernelSize: 3, padding: [0, 2], useBias: false }),
+        new ReLU(),
+        new Conv2d({ filters: 4, kernelSize: 3, padding: 1 }),
+        new BatchNorm2d(),
+        new Conv2d({ filters: 6, kernelSize: 3, padding: 1 }),
+        new Flatten(),
+        new Dense(5),
+      ],
+      { inputShape: [3, 11, 9], seed: 5 },
+    );
+    randomize(model, 13);
+    expect(agree(model, randomInput(3, [3, 11, 9], 8))).toBeLessThan(1e-5);
+    const single = new Sequential(
+      [new Conv2d({ filters: 12, kernelSize: 3, padding: 1 }), new MaxPool2d(2), new Flatten(), new Dense(3)],
+      { inputShape: [1, 7, 6], seed: 6 },
+    );
+    randomize(single, 14);
+    expect(agree(single, randomInput(2, [1, 7, 6], 9))).toBeLessThan(1e-5);
+  });
+
   it('leaves models with other layers to model.predict, bit for bit', () => {
     const model = new Sequential(
       [new Conv2d({ filters: 3, kernelSize: 3 }), new Tanh(), new AvgPool2d(2), new Flatten(), new Dense(4)],
