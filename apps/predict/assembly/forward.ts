@@ -392,14 +392,65 @@ export function batchNorm(
   plane: i32,
 ): void {
   for (let ch = 0; ch < c; ch++) {
-    const at = (<usize>ch) << 2;
-    const invStd = <f32>(1.0 / Math.sqrt(<f64>load<f32>(variance + at) + eps));
-    const s = <f32>(<f64>load<f32>(gamma + at) * <f64>invStd);
-    const t = <f32>(<f64>load<f32>(beta + at) - <f64>load<f32>(mean + at) * <f64>s);
+    const s = normScale(gamma, variance, eps, ch);
+    const t = normShift(beta, mean, s, ch);
     const base = x + ((<usize>(ch * plane)) << 2);
     for (let i = 0; i < plane; i++) {
       const p = base + ((<usize>i) << 2);
       store<f32>(p, load<f32>(p) * s + t);
+    }
+  }
+}
+
+/** Channel `ch`'s batch-norm scale γ·invStd, invStd = 1/√(σ² + eps), in float64 rounded to float32. */
+function normScale(gamma: usize, variance: usize, eps: f64, ch: i32): f32 {
+  const at = (<usize>ch) << 2;
+  const invStd = <f32>(1.0 / Math.sqrt(<f64>load<f32>(variance + at) + eps));
+  return <f32>(<f64>load<f32>(gamma + at) * <f64>invStd);
+}
+
+/** Channel `ch`'s batch-norm shift β − μ·scale, in float64 rounded to float32. */
+function normShift(beta: usize, mean: usize, s: f32, ch: i32): f32 {
+  const at = (<usize>ch) << 2;
+  return <f32>(<f64>load<f32>(beta + at) - <f64>load<f32>(mean + at) * <f64>s);
+}
+
+/**
+ * {@link batchNorm}, {@link relu} and a 2×2, stride-2, unpadded {@link maxPool2d} of x [c, h, w]
+ * into y [c, h/2, w/2] (rounded down), in one pass over x instead of three: the same bits. Each
+ * value is x·scale + shift in float32 as batchNorm makes it; ReLU then pooling is the largest of
+ * the window's four and 0 (f32.max: NaN when one is NaN, and +0 over −0, as relu's 0 is +0).
+ */
+export function batchNormReluPool(
+  x: usize,
+  y: usize,
+  gamma: usize,
+  beta: usize,
+  mean: usize,
+  variance: usize,
+  eps: f64,
+  c: i32,
+  h: i32,
+  w: i32,
+): void {
+  const oh = h >> 1;
+  const ow = w >> 1;
+  const rowBytes = (<usize>w) << 2;
+  for (let ch = 0; ch < c; ch++) {
+    const s = normScale(gamma, variance, eps, ch);
+    const t = normShift(beta, mean, s, ch);
+    const xc = x + ((<usize>(ch * h * w)) << 2);
+    let out = y + ((<usize>(ch * oh * ow)) << 2);
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = xc + <usize>(2 * oy) * rowBytes;
+      const r1 = r0 + rowBytes;
+      for (let ox = 0; ox < ow; ox++) {
+        const at = (<usize>ox) << 3;
+        const top = max<f32>(load<f32>(r0 + at) * s + t, load<f32>(r0 + at, 4) * s + t);
+        const bottom = max<f32>(load<f32>(r1 + at) * s + t, load<f32>(r1 + at, 4) * s + t);
+        store<f32>(out, max<f32>(max<f32>(top, bottom), 0));
+        out += 4;
+      }
     }
   }
 }

@@ -157,6 +157,19 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const variance = ref(`${li}.running_var`);
       const eps = layer.eps;
       const plane = layer.inputShape.slice(1).reduce((a, b) => a * b, 1);
+      if (
+        layer instanceof BatchNorm2d &&
+        li + 2 < last &&
+        normReluPool(layers[li + 1] as BaseLayer, layers[li + 2] as BaseLayer)
+      ) {
+        // BatchNorm2d, ReLU, MaxPool2d(2): one pass, the same bits.
+        steps.push({
+          inPlace: false,
+          run: (k, x, y) => k.batchNormReluPool(x, y, gamma, beta, mean, variance, eps, c, h, w),
+        });
+        li += 2;
+        continue;
+      }
       steps.push({
         inPlace: true,
         run: (k, x) => k.batchNorm(x, gamma, beta, mean, variance, eps, c, plane),
@@ -224,6 +237,13 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       scratchAt = at;
     },
   };
+}
+
+/** Whether a batch norm followed by `relu` and `pool` is a ReLU then a 2×2, stride-2, unpadded max pool. */
+function normReluPool(relu: BaseLayer, pool: BaseLayer): boolean {
+  if (!(relu instanceof ReLU && pool instanceof MaxPool2d)) return false;
+  const two = (pair: readonly number[], n: number) => pair[0] === n && pair[1] === n;
+  return two(pool.poolSize, 2) && two(pool.stride, 2) && two(pool.resolvedPadding, 0);
 }
 
 /** The layers with a compiled kernel (Flatten keeps the layout, Dropout is the identity at inference). */

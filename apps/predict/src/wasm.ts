@@ -149,6 +149,18 @@ export interface PreprocessKernels {
     c: number,
     plane: number,
   ): void;
+  batchNormReluPool(
+    x: number,
+    y: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    variance: number,
+    eps: number,
+    c: number,
+    h: number,
+    w: number,
+  ): void;
   relu(x: number, n: number): void;
   maxPool2d(
     x: number,

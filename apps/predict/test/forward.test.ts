@@ -274,6 +274,50 @@ describe('kernels', () => {
     }
   });
 
+  it('batch norm, ReLU and 2×2 max pooling in one pass: the bits of the three kernels', () => {
+    const rng = new Random(15);
+    for (const [c, h, w] of [
+      [32, 28, 28],
+      [3, 7, 5],
+      [2, 2, 3],
+    ] as const) {
+      const n = c * h * w;
+      const [oh, ow] = [h >> 1, w >> 1];
+      const k = preprocessKernels(4 * (4 * c + 2 * n + c * oh * ow) + 64);
+      if (k === null) throw new Error('no WebAssembly');
+      const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
+      const params = [16, 16 + 4 * c, 16 + 8 * c, 16 + 12 * c];
+      const [gamma, beta, mean, variance] = params.map((at) => f32(at, c));
+      for (const a of [gamma, beta, mean]) for (let i = 0; i < c; i++) a[i] = rng.uniform(-3, 3);
+      for (let i = 0; i < c; i++) variance[i] = rng.uniform(0, 2) ** 4;
+      const xAt = 16 + 16 * c;
+      const copyAt = xAt + 4 * n;
+      const yAt = copyAt + 4 * n;
+      const x = f32(xAt, n);
+      for (let i = 0; i < n; i++) x[i] = rng.uniform(-2, 2);
+      // NaN, ±∞ and zeros of both signs, some of them alone in a window.
+      for (const [i, v] of [
+        [0, Number.NaN],
+        [5, Number.POSITIVE_INFINITY],
+        [6, Number.NEGATIVE_INFINITY],
+        [n - 1, Number.NaN],
+        [n - 2, -0],
+        [n >> 1, 0],
+      ] as const)
+        x[i] = v;
+      const y = f32(yAt, c * oh * ow);
+      f32(copyAt, n).set(x);
+      k.batchNormReluPool(xAt, yAt, ...(params as [number, number, number, number]), 1e-5, c, h, w);
+      const fused = Array.from(y);
+      k.batchNorm(copyAt, ...(params as [number, number, number, number]), 1e-5, c, h * w);
+      k.relu(copyAt, n);
+      k.maxPool2d(copyAt, yAt, c, h, w, 2, 2, 2, 2, 0, 0, oh, ow);
+      expect(fused.some((v) => Object.is(v, -0))).toBe(false);
+      expect(fused).toEqual(Array.from(y));
+      expect(fused.some(Number.isNaN)).toBe(true);
+    }
+  });
+
   it('batch norm: the layer’s terms worked out as in JavaScript, then x·scale + shift: bit for bit', () => {
     const rng = new Random(12);
     for (const [c, plane, eps] of [
