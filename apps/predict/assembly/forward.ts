@@ -416,10 +416,12 @@ function normShift(beta: usize, mean: usize, s: f32, ch: i32): f32 {
 }
 
 /**
- * {@link batchNorm}, {@link relu} and a 2×2, stride-2, unpadded {@link maxPool2d} of x [c, h, w]
- * into y [c, h/2, w/2] (rounded down), in one pass over x instead of three: the same bits. Each
- * value is x·scale + shift in float32 as batchNorm makes it; ReLU then pooling is the largest of
- * the window's four and 0 (f32.max: NaN when one is NaN, and +0 over −0, as relu's 0 is +0).
+ * {@link batchNorm} and {@link relu} of x [c, h, w], then, when `pool` is 2, a 2×2, stride-2,
+ * unpadded {@link maxPool2d}, into y [c, h/pool, w/pool] (rounded down; y may be x when `pool` is
+ * 1), in one pass over x instead of two or three, and one function for V8 to compile instead of
+ * three: the same bits. Each value is x·scale + shift in float32 as batchNorm makes it; ReLU then
+ * pooling is the largest of the window's values and 0 (f32.max: NaN when one is NaN, and +0 over
+ * −0, as relu's 0 is +0).
  */
 export function batchNormReluPool(
   x: usize,
@@ -432,15 +434,23 @@ export function batchNormReluPool(
   c: i32,
   h: i32,
   w: i32,
+  pool: i32,
 ): void {
-  const oh = h >> 1;
-  const ow = w >> 1;
+  const plane = h * w;
+  const oh = pool === 2 ? h >> 1 : h;
+  const ow = pool === 2 ? w >> 1 : w;
   const rowBytes = (<usize>w) << 2;
   for (let ch = 0; ch < c; ch++) {
     const s = normScale(gamma, variance, eps, ch);
     const t = normShift(beta, mean, s, ch);
-    const xc = x + ((<usize>(ch * h * w)) << 2);
+    const xc = x + ((<usize>(ch * plane)) << 2);
     let out = y + ((<usize>(ch * oh * ow)) << 2);
+    if (pool !== 2) {
+      for (let i = 0; i < plane; i++) {
+        store<f32>(out + ((<usize>i) << 2), max<f32>(load<f32>(xc + ((<usize>i) << 2)) * s + t, 0));
+      }
+      continue;
+    }
     for (let oy = 0; oy < oh; oy++) {
       const r0 = xc + <usize>(2 * oy) * rowBytes;
       const r1 = r0 + rowBytes;

@@ -157,17 +157,16 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const variance = ref(`${li}.running_var`);
       const eps = layer.eps;
       const plane = layer.inputShape.slice(1).reduce((a, b) => a * b, 1);
-      if (
-        layer instanceof BatchNorm2d &&
-        li + 2 < last &&
-        normReluPool(layers[li + 1] as BaseLayer, layers[li + 2] as BaseLayer)
-      ) {
-        // BatchNorm2d, ReLU, MaxPool2d(2): one pass, the same bits.
+      if (li + 1 < last && layers[li + 1] instanceof ReLU) {
+        // A batch norm and a ReLU (then a MaxPool2d(2) after a BatchNorm2d): one pass, the same bits.
+        const pooled = layer instanceof BatchNorm2d && li + 2 < last && pool2(layers[li + 2] as BaseLayer);
+        const [hh, ww] = layer instanceof BatchNorm2d ? [h, w] : [plane, 1];
+        const pool = pooled ? 2 : 1;
         steps.push({
           inPlace: false,
-          run: (k, x, y) => k.batchNormReluPool(x, y, gamma, beta, mean, variance, eps, c, h, w),
+          run: (k, x, y) => k.batchNormReluPool(x, y, gamma, beta, mean, variance, eps, c, hh, ww, pool),
         });
-        li += 2;
+        li += pooled ? 2 : 1;
         continue;
       }
       steps.push({
@@ -239,9 +238,9 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
   };
 }
 
-/** Whether a batch norm followed by `relu` and `pool` is a ReLU then a 2×2, stride-2, unpadded max pool. */
-function normReluPool(relu: BaseLayer, pool: BaseLayer): boolean {
-  if (!(relu instanceof ReLU && pool instanceof MaxPool2d)) return false;
+/** Whether `pool` is a 2×2, stride-2, unpadded MaxPool2d. */
+function pool2(pool: BaseLayer): boolean {
+  if (!(pool instanceof MaxPool2d)) return false;
   const two = (pair: readonly number[], n: number) => pair[0] === n && pair[1] === n;
   return two(pool.poolSize, 2) && two(pool.stride, 2) && two(pool.resolvedPadding, 0);
 }

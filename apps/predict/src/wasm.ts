@@ -160,6 +160,7 @@ export interface PreprocessKernels {
     c: number,
     h: number,
     w: number,
+    pool: number,
   ): void;
   relu(x: number, n: number): void;
   maxPool2d(

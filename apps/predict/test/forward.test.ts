@@ -274,15 +274,17 @@ describe('kernels', () => {
     }
   });
 
-  it('batch norm, ReLU and 2×2 max pooling in one pass: the bits of the three kernels', () => {
+  it('batch norm, ReLU and 2×2 max pooling (or none) in one pass: the bits of the separate kernels', () => {
     const rng = new Random(15);
-    for (const [c, h, w] of [
-      [32, 28, 28],
-      [3, 7, 5],
-      [2, 2, 3],
+    for (const [c, h, w, pool] of [
+      [32, 28, 28, 2],
+      [3, 7, 5, 2],
+      [2, 2, 3, 2],
+      [128, 1, 1, 1],
+      [3, 7, 5, 1],
     ] as const) {
       const n = c * h * w;
-      const [oh, ow] = [h >> 1, w >> 1];
+      const [oh, ow] = pool === 2 ? [h >> 1, w >> 1] : [h, w];
       const k = preprocessKernels(4 * (4 * c + 2 * n + c * oh * ow) + 64);
       if (k === null) throw new Error('no WebAssembly');
       const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
@@ -307,11 +309,12 @@ describe('kernels', () => {
         x[i] = v;
       const y = f32(yAt, c * oh * ow);
       f32(copyAt, n).set(x);
-      k.batchNormReluPool(xAt, yAt, ...(params as [number, number, number, number]), 1e-5, c, h, w);
+      k.batchNormReluPool(xAt, yAt, ...(params as [number, number, number, number]), 1e-5, c, h, w, pool);
       const fused = Array.from(y);
       k.batchNorm(copyAt, ...(params as [number, number, number, number]), 1e-5, c, h * w);
       k.relu(copyAt, n);
-      k.maxPool2d(copyAt, yAt, c, h, w, 2, 2, 2, 2, 0, 0, oh, ow);
+      if (pool === 2) k.maxPool2d(copyAt, yAt, c, h, w, 2, 2, 2, 2, 0, 0, oh, ow);
+      else y.set(f32(copyAt, n));
       expect(fused.some((v) => Object.is(v, -0))).toBe(false);
       expect(fused).toEqual(Array.from(y));
       expect(fused.some(Number.isNaN)).toBe(true);
