@@ -7,7 +7,7 @@ export { histogramRank } from './histogram';
 export { crc32, rowsOf8Bits, unfilterRows } from './png-rows';
 export { rowsPaper, shrinkRows, shrinkRowsScratch } from './resample';
 export { steepestProjection } from './projection';
-export { batchNorm, conv2d, dense, maxPool2d, relu } from './forward';
+export { batchNorm, batchNormReluPool, conv2d, conv3x3, dense, maxPool2d, relu } from './forward';
 export { inkMap } from './illumination';
 export { removeShadowInk } from './shadows';
 export { complement, cropInk, frameInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';

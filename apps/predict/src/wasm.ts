@@ -136,6 +136,19 @@ export interface PreprocessKernels {
     ow: number,
     scratch: number,
   ): void;
+  conv3x3(
+    x: number,
+    wt: number,
+    bias: number,
+    y: number,
+    c: number,
+    h: number,
+    w: number,
+    f: number,
+    ph: number,
+    pw: number,
+    scratch: number,
+  ): void;
   batchNorm(
     x: number,
     gamma: number,
@@ -145,6 +158,19 @@ export interface PreprocessKernels {
     eps: number,
     c: number,
     plane: number,
+  ): void;
+  batchNormReluPool(
+    x: number,
+    y: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    variance: number,
+    eps: number,
+    c: number,
+    h: number,
+    w: number,
+    pool: number,
   ): void;
   relu(x: number, n: number): void;
   maxPool2d(
@@ -162,7 +188,8 @@ export interface PreprocessKernels {
     oh: number,
     ow: number,
   ): void;
-  dense(x: number, wt: number, bias: number, y: number, n: number, units: number): void;
+  /** 1 when every output is finite, else 0. */
+  dense(x: number, wt: number, bias: number, y: number, n: number, units: number): number;
   inkMap(
     light: number,
     paper: number,

@@ -22,7 +22,7 @@ import {
 import { modelFromBytes } from '@scratchnet/serialization';
 import { Random, Tensor, setBackend } from '@scratchnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compilable, compiledPredictor } from '../src/forward.js';
+import { type WeightSource, compilable, compiledPredictor } from '../src/forward.js';
 import { preprocessKernels } from '../src/wasm.js';
 
 const PRETRAINED = fileURLToPath(new URL('../pretrained/mnist.safetensors', import.meta.url));
@@ -107,6 +107,31 @@ describe('compiled forward pass', () => {
     expect(agree(model, randomInput(5, [2, 23, 29], 7))).toBeLessThan(1e-5);
   });
 
+  it('runs 3×3 convolutions of every padding, with or without bias, as the js backend does', () => {
+    // Stride 1, filters a multiple of 4: the 3×3 kernel (paddings 0, 1 and 2, one input channel or
+    // several); 6 filters: the general one.
+    const model = new Sequential(
+      [
+        new Conv2d({ filters: 8, kernelSize: 3, padding: [0, 2], useBias: false }),
+        new ReLU(),
+        new Conv2d({ filters: 4, kernelSize: 3, padding: 1 }),
+        new BatchNorm2d(),
+        new Conv2d({ filters: 6, kernelSize: 3, padding: 1 }),
+        new Flatten(),
+        new Dense(5),
+      ],
+      { inputShape: [3, 11, 9], seed: 5 },
+    );
+    randomize(model, 13);
+    expect(agree(model, randomInput(3, [3, 11, 9], 8))).toBeLessThan(1e-5);
+    const single = new Sequential(
+      [new Conv2d({ filters: 12, kernelSize: 3, padding: 1 }), new MaxPool2d(2), new Flatten(), new Dense(3)],
+      { inputShape: [1, 7, 6], seed: 6 },
+    );
+    randomize(single, 14);
+    expect(agree(single, randomInput(2, [1, 7, 6], 9))).toBeLessThan(1e-5);
+  });
+
   it('leaves models with other layers to model.predict, bit for bit', () => {
     const model = new Sequential(
       [new Conv2d({ filters: 3, kernelSize: 3 }), new Tanh(), new AvgPool2d(2), new Flatten(), new Dense(4)],
@@ -131,6 +156,60 @@ describe('compiled forward pass', () => {
     const got = compiledPredictor(model, none, () => loaded).predict(x);
     expect(Array.from(got.data)).toEqual(Array.from(loaded.predict(x).data));
     expect(Array.from(got.data)).not.toEqual(Array.from(model.predict(x).data));
+  });
+
+  it('streams a Dense layer’s weights in chunks of whole rows, scanning a chunk with a non-finite output', () => {
+    // Dense(70) on 2000 inputs: 560 KB of weights, read in 32-row chunks (the last one 6 rows).
+    const model = new Sequential([new Flatten(), new Dense(70), new ReLU(), new Dense(4)], {
+      inputShape: [1, 40, 50],
+      seed: 4,
+    });
+    const own = new Map<string, Float32Array>();
+    for (const p of model.namedParameters()) own.set(p.name, p.value.data);
+    /** The model's weights, '1.weight' streamed from `big`; the chunks asked for and scanned. */
+    const source = (big: Float32Array) => {
+      const reads: number[][] = [];
+      const scans: number[] = [];
+      const weights: WeightSource = {
+        values: (name) => own.get(name) as Float32Array,
+        stream: (name) =>
+          name !== '1.weight'
+            ? undefined
+            : {
+                read(from, length, to) {
+                  reads.push([from, length]);
+                  const k = preprocessKernels(to + length);
+                  if (k === null) throw new Error('no WebAssembly');
+                  new Uint8Array(k.memory.buffer, to, length).set(new Uint8Array(big.buffer, from, length));
+                },
+                check(to, length) {
+                  const k = preprocessKernels(to + length);
+                  if (k === null) throw new Error('no WebAssembly');
+                  const at = k.firstNonFinite(to, length >> 2);
+                  scans.push(at);
+                  if (at !== -1) throw new Error('bad chunk');
+                },
+              },
+      };
+      return { weights, reads, scans };
+    };
+    const x = randomInput(2, [1, 40, 50], 5);
+    const weight = own.get('1.weight') as Float32Array;
+    const good = source(weight);
+    const got = compiledPredictor(model, good.weights).predict(x);
+    const want = model.predict(x);
+    for (let i = 0; i < want.size; i++) expect(Math.abs(got.data[i] - want.data[i])).toBeLessThan(1e-5);
+    const rows = 4 * 2000;
+    const chunks = [0, 32, 64].map((u) => [u * rows, Math.min(32, 70 - u) * rows]);
+    expect(good.reads).toEqual([...chunks, ...chunks]);
+    expect(good.scans).toEqual([]);
+    // A NaN in row 40 (the second chunk): that chunk is scanned, and the pass fails.
+    const broken = weight.slice();
+    broken[40 * 2000 + 7] = Number.NaN;
+    const bad = source(broken);
+    expect(() => compiledPredictor(model, bad.weights).predict(x)).toThrow('bad chunk');
+    expect(bad.reads).toEqual(chunks.slice(0, 2));
+    expect(bad.scans).toEqual([8 * 2000 + 7]);
   });
 
   it('propagates NaN like the js backend', () => {
@@ -171,7 +250,7 @@ describe('kernels', () => {
       const w = f32(wAt, units * n);
       const b = f32(bAt, units);
       for (const a of [x, w, b]) for (let i = 0; i < a.length; i++) a[i] = rng.uniform(-2, 2);
-      k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units);
+      expect(k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units)).toBe(1);
       const y = f32(yAt, units);
       for (let u = 0; u < units; u++) {
         // Four lanes of float32 multiply-adds, the lanes summed (0 + 1) + (2 + 3), then the tail.
@@ -185,6 +264,60 @@ describe('kernels', () => {
         if (withBias) s = Math.fround(s + b[u]);
         expect(y[u]).toBe(s);
       }
+      // It says whether every output is finite: not when one row holds ±∞ or NaN.
+      for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+        const keep = w[units * n - 1];
+        w[units * n - 1] = bad;
+        expect(k.dense(xAt, wAt, withBias ? bAt : 0, yAt, n, units)).toBe(0);
+        w[units * n - 1] = keep;
+      }
+    }
+  });
+
+  it('batch norm, ReLU and 2×2 max pooling (or none) in one pass: the bits of the separate kernels', () => {
+    const rng = new Random(15);
+    for (const [c, h, w, pool] of [
+      [32, 28, 28, 2],
+      [3, 7, 5, 2],
+      [2, 2, 3, 2],
+      [128, 1, 1, 1],
+      [3, 7, 5, 1],
+    ] as const) {
+      const n = c * h * w;
+      const [oh, ow] = pool === 2 ? [h >> 1, w >> 1] : [h, w];
+      const k = preprocessKernels(4 * (4 * c + 2 * n + c * oh * ow) + 64);
+      if (k === null) throw new Error('no WebAssembly');
+      const f32 = (at: number, len: number) => new Float32Array(k.memory.buffer, at, len);
+      const params = [16, 16 + 4 * c, 16 + 8 * c, 16 + 12 * c];
+      const [gamma, beta, mean, variance] = params.map((at) => f32(at, c));
+      for (const a of [gamma, beta, mean]) for (let i = 0; i < c; i++) a[i] = rng.uniform(-3, 3);
+      for (let i = 0; i < c; i++) variance[i] = rng.uniform(0, 2) ** 4;
+      const xAt = 16 + 16 * c;
+      const copyAt = xAt + 4 * n;
+      const yAt = copyAt + 4 * n;
+      const x = f32(xAt, n);
+      for (let i = 0; i < n; i++) x[i] = rng.uniform(-2, 2);
+      // NaN, ±∞ and zeros of both signs, some of them alone in a window.
+      for (const [i, v] of [
+        [0, Number.NaN],
+        [5, Number.POSITIVE_INFINITY],
+        [6, Number.NEGATIVE_INFINITY],
+        [n - 1, Number.NaN],
+        [n - 2, -0],
+        [n >> 1, 0],
+      ] as const)
+        x[i] = v;
+      const y = f32(yAt, c * oh * ow);
+      f32(copyAt, n).set(x);
+      k.batchNormReluPool(xAt, yAt, ...(params as [number, number, number, number]), 1e-5, c, h, w, pool);
+      const fused = Array.from(y);
+      k.batchNorm(copyAt, ...(params as [number, number, number, number]), 1e-5, c, h * w);
+      k.relu(copyAt, n);
+      if (pool === 2) k.maxPool2d(copyAt, yAt, c, h, w, 2, 2, 2, 2, 0, 0, oh, ow);
+      else y.set(f32(copyAt, n));
+      expect(fused.some((v) => Object.is(v, -0))).toBe(false);
+      expect(fused).toEqual(Array.from(y));
+      expect(fused.some(Number.isNaN)).toBe(true);
     }
   });
 
