@@ -5,41 +5,51 @@
 
 /**
  * Four adjacent columns, from column `l`, of extremeAxis's column pass, one SIMD lane each: every lane
- * makes the scalar pass's comparisons in its order, so the same bits. dst holds the running block
- * maxima from the start (`pre`), src, overwritten, those from the end (`suf`): reading pre[b] and
- * suf[a] for output i never meets an output already written (a ≤ i ≤ b).
+ * makes the scalar pass's comparisons in its order, so the same bits. The running block maxima from
+ * the start go to `pre`, those from the end to `suf`, a row every `step` bytes: either dst's and
+ * src's own columns (src overwritten; reading pre[b] and suf[a] for output i never meets an output
+ * already written, a ≤ i ≤ b), or a band of scratch apart from both, when dst may be src.
  */
-function columns4(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: i32): void {
+function columns4(
+  src: usize,
+  dst: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  sign: f32,
+  l: i32,
+  pre: usize,
+  suf: usize,
+  step: usize,
+): void {
   const k = 2 * r + 1;
   const rowBytes = (<usize>w) << 2;
   const col = (<usize>l) << 2;
   const s4 = f32x4.splat(sign);
   let prev = f32x4.splat(0);
   for (let i = 0; i < h; i++) {
-    const at = <usize>i * rowBytes + col;
-    const vi = f32x4.mul(s4, v128.load(src + at));
+    const vi = f32x4.mul(s4, v128.load(src + <usize>i * rowBytes + col));
     // pre: `!(vi > before)` takes before, as the scalar pass.
     const p = i % k !== 0 ? v128.bitselect(vi, prev, f32x4.gt(vi, prev)) : vi;
-    v128.store(dst + at, p);
+    v128.store(pre + <usize>i * step, p);
     prev = p;
   }
   let next = f32x4.splat(0);
   for (let i = h - 1; i >= 0; i--) {
-    const at = <usize>i * rowBytes + col;
-    const vi = f32x4.mul(s4, v128.load(src + at));
+    const vi = f32x4.mul(s4, v128.load(src + <usize>i * rowBytes + col));
     const t = i === h - 1 || i % k === k - 1 ? vi : v128.bitselect(vi, next, f32x4.ge(vi, next));
-    v128.store(src + at, t);
+    v128.store(suf + <usize>i * step, t);
     next = t;
   }
   for (let i = 0; i < h; i++) {
     const a = max(i - r, 0);
     const b = i + r >= h ? h - 1 : i + r;
     let m: v128;
-    if (a % k === 0) m = v128.load(dst + <usize>b * rowBytes + col);
-    else if (b === h - 1 && a / k === b / k) m = v128.load(src + <usize>a * rowBytes + col);
+    if (a % k === 0) m = v128.load(pre + <usize>b * step);
+    else if (b === h - 1 && a / k === b / k) m = v128.load(suf + <usize>a * step);
     else {
-      const sa = v128.load(src + <usize>a * rowBytes + col);
-      const pb = v128.load(dst + <usize>b * rowBytes + col);
+      const sa = v128.load(suf + <usize>a * step);
+      const pb = v128.load(pre + <usize>b * step);
       m = v128.bitselect(sa, pb, f32x4.ge(sa, pb));
     }
     v128.store(dst + <usize>i * rowBytes + col, f32x4.mul(s4, m));
@@ -48,9 +58,21 @@ function columns4(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: 
 
 /**
  * Eight adjacent columns, from column `l`: {@link columns4} on two vectors per row at once (half the
- * loop steps, which cost as much as the lanes' work in V8's baseline code), the same comparisons.
+ * loop steps, which cost as much as the lanes' work in V8's baseline code), the same comparisons;
+ * `pre`, `suf` and `step` as there.
  */
-function columns8(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: i32): void {
+function columns8(
+  src: usize,
+  dst: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  sign: f32,
+  l: i32,
+  pre: usize,
+  suf: usize,
+  step: usize,
+): void {
   const k = 2 * r + 1;
   const rowBytes = (<usize>w) << 2;
   const col = (<usize>l) << 2;
@@ -67,7 +89,7 @@ function columns8(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: 
       p = v128.bitselect(vi, prev, f32x4.gt(vi, prev));
       q = v128.bitselect(vj, prev2, f32x4.gt(vj, prev2));
     }
-    const o = dst + <usize>i * rowBytes + col;
+    const o = pre + <usize>i * step;
     v128.store(o, p);
     v128.store(o, q, 16);
     prev = p;
@@ -85,16 +107,17 @@ function columns8(src: usize, dst: usize, w: i32, h: i32, r: i32, sign: f32, l: 
       t = v128.bitselect(vi, next, f32x4.ge(vi, next));
       u = v128.bitselect(vj, next2, f32x4.ge(vj, next2));
     }
-    v128.store(at, t);
-    v128.store(at, u, 16);
+    const o = suf + <usize>i * step;
+    v128.store(o, t);
+    v128.store(o, u, 16);
     next = t;
     next2 = u;
   }
   for (let i = 0; i < h; i++) {
     const a = max(i - r, 0);
     const b = i + r >= h ? h - 1 : i + r;
-    const pa = src + <usize>a * rowBytes + col;
-    const pb = dst + <usize>b * rowBytes + col;
+    const pa = suf + <usize>a * step;
+    const pb = pre + <usize>b * step;
     let m: v128;
     let m2: v128;
     if (a % k === 0) {
@@ -194,14 +217,44 @@ export function extremeAxis(
   pre: usize,
   suf: usize,
 ): void {
+  axis(src, dst, w, h, r, sign, alongX, v, pre, suf, 0);
+}
+
+/**
+ * {@link extremeAxis}, or, with a `band` of scratch (64 bytes per row, h rows), the same along
+ * columns with src left alone, so that dst may be src: a pass in place (along rows it is one
+ * already: each line is read whole into the scratch before its outputs are written).
+ */
+function axis(
+  src: usize,
+  dst: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  sign: f32,
+  alongX: i32,
+  v: usize,
+  pre: usize,
+  suf: usize,
+  band: usize,
+): void {
   const lines = alongX ? h : w;
   const len = alongX ? w : h;
   const step = alongX ? 1 : w;
   const k = 2 * r + 1;
   let first = 0;
   if (!alongX) {
-    for (; first + 8 <= w; first += 8) columns8(src, dst, w, h, r, sign, first);
-    for (; first + 4 <= w; first += 4) columns4(src, dst, w, h, r, sign, first);
+    const rowBytes = (<usize>w) << 2;
+    for (; first + 8 <= w; first += 8) {
+      const col = (<usize>first) << 2;
+      if (band === 0) columns8(src, dst, w, h, r, sign, first, dst + col, src + col, rowBytes);
+      else columns8(src, dst, w, h, r, sign, first, band, band + ((<usize>h) << 5), 32);
+    }
+    for (; first + 4 <= w; first += 4) {
+      const col = (<usize>first) << 2;
+      if (band === 0) columns4(src, dst, w, h, r, sign, first, dst + col, src + col, rowBytes);
+      else columns4(src, dst, w, h, r, sign, first, band, band + ((<usize>h) << 4), 16);
+    }
   } else {
     for (; first + 4 <= h; first += 4) rows4(src, dst, w, r, sign, first, v, pre);
   }
@@ -250,9 +303,10 @@ export function extremeAxis(
 /**
  * The closing (a maximum, then a minimum, over a (2r+1)² square) of src [h, w] extended by r pixels
  * on every side, edge pixels repeated, cropped back into dst [h, w]: borderClosing of the datasets
- * library's preprocess/morphology.ts. `padded` and `a` hold (w + 2r)·(h + 2r) floats each (each pass
- * overwrites its source, so two buffers take turns; the closing ends in `padded`, and `a` is free
- * after); `v`, `pre`, `suf` as extremeAxis has them for lines of max(w, h) + 2r.
+ * library's preprocess/morphology.ts. `padded` holds (w + 2r)·(h + 2r) floats, and every pass runs
+ * there in place, with `a` (≠ 0) as the column passes' scratch band, 64 bytes per padded row; src
+ * and dst may each be `padded` (the picture at the start of its padded room: spread out, then
+ * gathered back, in place); `v`, `pre`, `suf` as extremeAxis has them for lines of max(w, h) + 2r.
  */
 export function borderClosing(
   src: usize,
@@ -269,27 +323,29 @@ export function borderClosing(
   const pw = w + 2 * r;
   const ph = h + 2 * r;
   // Edge pixels repeated: each source row copied in with its ends repeated r times, then the first
-  // and last padded rows repeated above and below (copies, not a clamped read per pixel).
+  // and last padded rows repeated above and below (copies, not a clamped read per pixel). The last
+  // row first: a row's padded place starts past the source rows above it, which are still to move.
   const rowBytes = (<usize>pw) << 2;
-  for (let y = 0; y < h; y++) {
+  for (let y = h - 1; y >= 0; y--) {
     const from = src + ((<usize>(y * w)) << 2);
     const to = padded + <usize>(y + r) * rowBytes;
     const left = load<f32>(from);
     const right = load<f32>(from + ((<usize>(w - 1)) << 2));
+    memory.copy(to + ((<usize>r) << 2), from, (<usize>w) << 2);
     for (let x = 0; x < r; x++) {
       store<f32>(to + ((<usize>x) << 2), left);
       store<f32>(to + ((<usize>(r + w + x)) << 2), right);
     }
-    memory.copy(to + ((<usize>r) << 2), from, (<usize>w) << 2);
   }
   for (let y = 0; y < r; y++) {
     memory.copy(padded + <usize>y * rowBytes, padded + <usize>r * rowBytes, rowBytes);
     memory.copy(padded + <usize>(r + h + y) * rowBytes, padded + <usize>(r + h - 1) * rowBytes, rowBytes);
   }
-  extremeAxis(padded, a, pw, ph, r, 1, 1, v, pre, suf);
-  extremeAxis(a, padded, pw, ph, r, 1, 0, v, pre, suf);
-  extremeAxis(padded, a, pw, ph, r, -1, 1, v, pre, suf);
-  extremeAxis(a, padded, pw, ph, r, -1, 0, v, pre, suf);
+  axis(padded, padded, pw, ph, r, 1, 1, v, pre, suf, a);
+  axis(padded, padded, pw, ph, r, 1, 0, v, pre, suf, a);
+  axis(padded, padded, pw, ph, r, -1, 1, v, pre, suf, a);
+  axis(padded, padded, pw, ph, r, -1, 0, v, pre, suf, a);
+  // The first row first: a row's place in dst ends before the padded rows below it start.
   for (let y = 0; y < h; y++) {
     memory.copy(dst + ((<usize>(y * w)) << 2), padded + ((<usize>((y + r) * pw + r)) << 2), (<usize>w) << 2);
   }

@@ -19,30 +19,33 @@ export function percentileOf(data: usize, n: i32, q: f64, lo: f64, hi: f64, hist
 }
 
 /**
- * `inkMap` of light [h, w] with a paper window of radius r: the paper estimate into `paper`, the ink
- * into `ink`, which may be `diff` (each pixel's ink is computed from its own difference); `diff`
- * [w·h], `padded`, `a` [(w + 2r)(h + 2r)], `v`, `pre` [16 bytes × (max(w, h) + 2r)], `suf` [max(w, h) + 2r] and `hist` [4096 u32]
- * are scratch; `diff` may lie in `a`, which the closing leaves free, or be `light` (each pixel's
- * difference is computed from its own light), and `paper` may lie in `a` (apart from `diff`).
+ * The paper estimate of inkMap in place: light [h, w] at `at` becomes its closing, with
+ * (w + 2r)(h + 2r) floats from `at` as room; `a` [64 bytes × (h + 2r)], `v`, `pre` [16 bytes ×
+ * (max(w, h) + 2r)], `suf` [max(w, h) + 2r] and `hist` [4096 u32] are scratch. Returns the floor of
+ * the paper the ink is measured against ({@link inkOver}).
  */
-export function inkMap(
-  light: usize,
-  paper: usize,
-  diff: usize,
-  ink: usize,
+export function paperOf(
+  at: usize,
   w: i32,
   h: i32,
   r: i32,
-  padded: usize,
   a: usize,
   v: usize,
   pre: usize,
   suf: usize,
   hist: usize,
-): void {
-  borderClosing(light, paper, w, h, r, padded, a, v, pre, suf);
-  const n = w * h;
-  const floor = max<f64>(1e-3, PAPER_FLOOR * percentileOf(paper, n, 0.9, 0, 1, hist));
+): f64 {
+  borderClosing(at, at, w, h, r, at, a, v, pre, suf);
+  return max<f64>(1e-3, PAPER_FLOOR * percentileOf(at, w * h, 0.9, 0, 1, hist));
+}
+
+/**
+ * The ink of inkMap over `light` [n] (each pixel's difference and then its ink computed from its own
+ * light), against `paper` [n] from {@link paperOf} and its `floor`; `hist` [4096 u32] is scratch.
+ */
+export function inkOver(paper: usize, light: usize, n: i32, floor: f64, hist: usize): void {
+  const diff = light;
+  const ink = light;
   // Four at a time: a float32 difference is the float64 one rounded to float32 (float64 holds more
   // than twice float32's digits, so rounding twice rounds as once).
   const n4 = n & ~3;

@@ -8,7 +8,7 @@ export { crc32, rowsOf8Bits, unfilterRows } from './png-rows';
 export { rowsPaper, shrinkRows, shrinkRowsScratch } from './resample';
 export { steepestProjection } from './projection';
 export { batchNorm, batchNormReluPool, conv2d, conv3x3, dense, maxPool2d, relu } from './forward';
-export { inkMap } from './illumination';
+export { inkOver, paperOf } from './illumination';
 export { removeShadowInk } from './shadows';
 export { complement, cropInk, frameInk, labelKinds, strokeLevel, strokeWidth, thresholdInk } from './ink';
 export { extremes } from './extremes';

@@ -53,20 +53,25 @@ function compiledInkMap(light: Float32Array, w: number, h: number, r: number): I
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
-  // Bytes: light [4n], padded, a [4p each], the scratch v, pre [16 a sample of a line each], suf
-  // [4 each], hist [4 · BINS]. The paper goes in `a` (p ≥ n), free once the closing is done, and the
-  // difference and then the ink over the light, each pixel's computed from its own: the fewer pages
-  // touched.
-  const padded = 4 * n;
-  const a = padded + 4 * p;
-  const v = a + 4 * p;
+  // Bytes: the closing runs in place on [4p] from 0, the paper gathered back to its first 4n, then
+  // the light copied in again past it [4n], where its difference and then its ink go. Scratch while
+  // the closing runs past its room: the band a [64 a padded row], v, pre [16 a sample of a line
+  // each], suf [4 each]; hist [4 · BINS] past both. The fewer pages touched: each is a fault.
+  const a = align16(4 * p);
+  const v = a + 64 * (h + 2 * r);
   const pre = v + 16 * line;
   const suf = pre + 16 * line;
-  const hist = suf + 4 * line;
+  const hist = align16(Math.max(suf + 4 * line, 8 * n));
   const k =
     light.length === n && n > 0 && Number.isInteger(r) && r >= 0 ? preprocessKernels(hist + 4 * BINS) : null;
   if (k === null) return null;
-  new Float32Array(k.memory.buffer, 0, n).set(light);
-  k.inkMap(0, a, 0, 0, w, h, r, padded, a, v, pre, suf, hist);
-  return { ink: new Float32Array(k.memory.buffer, 0, n), paper: new Float32Array(k.memory.buffer, a, n) };
+  const { buffer } = k.memory;
+  new Float32Array(buffer, 0, n).set(light);
+  const floor = k.paperOf(0, w, h, r, a, v, pre, suf, hist);
+  new Float32Array(buffer, 4 * n, n).set(light);
+  k.inkOver(0, 4 * n, n, floor, hist);
+  return { ink: new Float32Array(buffer, 4 * n, n), paper: new Float32Array(buffer, 0, n) };
 }
+
+/** `at` rounded up to a multiple of 16 (the SIMD loads' alignment). */
+const align16 = (at: number): number => (at + 15) & ~15;

@@ -18,10 +18,10 @@ export function borderClosing(src: Float32Array, w: number, h: number, r: number
   const n = w * h;
   const p = (w + 2 * r) * (h + 2 * r);
   const line = Math.max(w, h) + 2 * r;
-  // Bytes: src, dst [4n each], padded, a [4p each], then the scratch v, pre [16 a sample of a line
-  // each], suf [4 each].
+  // Bytes: src, dst [4n each], padded [4p], then the scratch a [64 a padded row], v, pre [16 a sample
+  // of a line each], suf [4 each].
   const padded = 8 * n;
-  const v = padded + 8 * p;
+  const v = padded + 4 * p + 64 * (h + 2 * r);
   const pre = v + 16 * line;
   const suf = pre + 16 * line;
   const valid = src.length === n && n > 0 && Number.isInteger(r) && r >= 0;

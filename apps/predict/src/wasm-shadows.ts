@@ -51,14 +51,14 @@ export function blobMask(
   const n = w * h;
   const layout = shadowLayout(ink, w, h, rho, n);
   if (layout === null) return blobMaskJs(ink, w, h, on, level, rho, choose);
-  const { k, maskAt, stack, stats } = layout;
+  const { k, maskAt, labels, stack, stats } = layout;
   const { buffer } = k.memory;
   new Float32Array(buffer, 0, n).set(ink);
   k.thresholdInk(0, maskAt, n, on);
   clearShadows(layout, w, h, level, rho);
-  // The labels over the clearing's first scratch plane, free again.
-  new Int32Array(buffer, 4 * n, n).fill(0);
-  const count = k.labelComponents(maskAt, 0, 4 * n, stack, stats, w, h);
+  // The labels where the clearing's were, free again.
+  new Int32Array(buffer, labels, n).fill(0);
+  const count = k.labelComponents(maskAt, 0, labels, stack, stats, w, h);
   const components = componentsAt(buffer, stats, count);
   const kind = choose(components);
   if (kind === undefined) return undefined;
@@ -68,7 +68,7 @@ export function blobMask(
     return blobMaskJs(ink, w, h, on, level, rho, () => kind);
   }
   new Uint8Array(buffer, stats, kind.length).set(kind);
-  k.labelKinds(4 * n, stats, kind.length, maskAt, n);
+  k.labelKinds(labels, stats, kind.length, maskAt, n);
   return { components, mask: new Uint8Array(buffer, maskAt, n).slice() };
 }
 
@@ -77,6 +77,8 @@ interface ShadowLayout {
   k: PreprocessKernels;
   maskAt: number;
   wide: number;
+  fa: number;
+  labels: number;
   v: number;
   line: number;
   weak: number;
@@ -94,27 +96,31 @@ function shadowLayout(
 ): ShadowLayout | null {
   const n = w * h;
   const line = Math.max(w, h);
-  // Bytes: ink, fa, fb, labels [4n each], mask and wide [n each, rounded up to 8], v, pre
-  // [16·line each], suf [4·line], weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per
-  // pixel). The last three are touched only as far as there are blobs and pixels to visit: at the
-  // end, they leave the rest of their room untouched.
-  const maskAt = 16 * n;
+  // Bytes: ink [4n], mask and wide [n each, rounded up to 8], then the opening's fa and fb [4n each;
+  // on bytes, fa takes n and fb a line], the labels over fa [4n], free once the opening is done, and
+  // past them weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per pixel), over
+  // fb; the float opening's v, pre [16·line each], suf [4·line] past fb. The last three of the labels'
+  // are touched only as far as there are blobs and pixels to visit: the fewer pages touched, each a
+  // fault.
+  const maskAt = 4 * n;
   const wide = maskAt + 8 * Math.ceil(n / 8);
-  const v = wide + 8 * Math.ceil(n / 8);
-  const weak = v + 36 * line;
+  const fa = wide + 8 * Math.ceil(n / 8);
+  const labels = fa;
+  const weak = labels + 4 * n;
   const stack = weak + 4 * n + 8;
   const stats = stack + 4 * n;
+  const v = Math.max(fa + 8 * n, stats + 40 * n);
   const k =
     maskLength === n && ink.length === n && n > 0 && Number.isInteger(rho) && rho >= 0
-      ? preprocessKernels(stats + 40 * n)
+      ? preprocessKernels(v + 36 * line)
       : null;
   if (k === null || k.STATS_BYTES.value !== 40) return null;
-  return { k, maskAt, wide, v, line, weak, stack, stats };
+  return { k, maskAt, wide, fa, labels, v, line, weak, stack, stats };
 }
 
 /** The compiled `removeShadowInk` on the ink and mask laid out by {@link shadowLayout}. */
 function clearShadows(layout: ShadowLayout, w: number, h: number, level: number, rho: number): number {
-  const { k, maskAt, wide, v, line, weak, stack, stats } = layout;
+  const { k, maskAt, wide, fa, labels, v, line, weak, stack, stats } = layout;
   const n = w * h;
   return k.removeShadowInk(
     maskAt,
@@ -123,10 +129,10 @@ function clearShadows(layout: ShadowLayout, w: number, h: number, level: number,
     h,
     level,
     rho,
-    4 * n,
-    8 * n,
+    fa,
+    fa + 4 * n,
     wide,
-    12 * n,
+    labels,
     stack,
     stats,
     weak,

@@ -190,21 +190,18 @@ export interface PreprocessKernels {
   ): void;
   /** 1 when every output is finite, else 0. */
   dense(x: number, wt: number, bias: number, y: number, n: number, units: number): number;
-  inkMap(
-    light: number,
-    paper: number,
-    diff: number,
-    ink: number,
+  paperOf(
+    at: number,
     w: number,
     h: number,
     r: number,
-    padded: number,
     a: number,
     v: number,
     pre: number,
     suf: number,
     hist: number,
-  ): void;
+  ): number;
+  inkOver(paper: number, light: number, n: number, floor: number, hist: number): void;
   removeShadowInk(
     mask: number,
     ink: number,

@@ -87,6 +87,8 @@ describe('compiled running extremes', () => {
       [40, 30, 4],
       [33, 51, 10],
       [160, 120, 10],
+      [3, 14, 6],
+      [29, 30, 0],
     ];
     for (const [w, h, r] of cases) {
       const src = picture(w, h, w * 77 + h * 3 + r);
@@ -429,6 +431,16 @@ describe('compiled ink map', () => {
       [40, 30, 4],
       [160, 120, 10],
       [97, 160, 13],
+      // odd sizes, w ≠ h, narrow lines (column tails of 1–7), radius 0 and radii past the picture
+      // (padded room over twice the picture's: the light copied in past it)
+      [3, 5, 0],
+      [13, 2, 9],
+      [2, 19, 5],
+      [37, 29, 1],
+      [61, 45, 26],
+      [160, 160, 10],
+      [160, 160, 26],
+      [83, 150, 40],
     ]) {
       for (const [kind, light] of [
         ['page', page(w, h, w + h + r)],
@@ -474,6 +486,9 @@ const SHADOW_CASES = [
   [30, 20, 2, 2],
   [160, 120, 3, 3],
   [120, 160, 4, 4],
+  // odd sizes, and an opening on floats (ρ > 16): its scratch planes under the labels and records
+  [161, 97, 3, 11],
+  [45, 71, 17, 12],
 ];
 
 describe('compiled shadow clearing', () => {
@@ -486,7 +501,8 @@ describe('compiled shadow clearing', () => {
       const cleared = removeShadowInk(got, ink, w, h, 1, rho);
       expect(cleared, `${w}×${h}`).toBe(removeShadowInkJs(want, ink, w, h, 1, rho));
       expect(Array.from(got), `${w}×${h}`).toEqual(Array.from(want));
-      if (w >= 30) expect(cleared).toBeGreaterThan(0);
+      // (The shadow band, 11 pixels wide, outlasts openings of ρ ≤ 5.)
+      if (w >= 30 && rho <= 5) expect(cleared).toBeGreaterThan(0);
     }
     // A wide square on paper, starting at every alignment, weak in 11 of its 20 columns: a shadow
     // by one column (220 of 400 pixels weak), whose weak pixels are cleared.
@@ -542,7 +558,7 @@ describe('compiled shadow clearing', () => {
       }
       // The shadow's weak pixels are not in the mask: fewer pixels than above the threshold.
       const mask = blobMask(ink, w, h, 0.25, 1, rho, (c) => new Uint8Array(c.length + 1).fill(1, 1))?.mask;
-      if (w >= 30) {
+      if (w >= 30 && rho <= 5) {
         expect(mask?.some((v) => v === 2) ?? true).toBe(false);
         expect(mask?.filter((v) => v === 1).length).toBeLessThan(ink.filter((v) => v > 0.25).length);
         const strong = blobMask(ink, w, h, 0.25, 1, rho, (c) =>
