@@ -54,10 +54,10 @@ export interface WeightSource {
  */
 const STREAM_SAMPLES = 8;
 /**
- * Bytes of a Dense layer's weights read at once when streamed: whole rows, one buffer's worth, past
- * the activations, where the convolutions and the image's preprocessing (which touches a few hundred
- * KB of the kernels' memory for the smallest pictures) have touched the pages already. Fewer, bigger
- * reads: measured, 26 reads of 64 KB cost about 0.3 ms more than 7 of 256 KB.
+ * Most bytes of a Dense layer's weights read at once when streamed: whole rows, past the
+ * activations, where the convolutions and the image's preprocessing have touched the pages already
+ * (see `layout`: a chunk keeps to them, fresh pages costing more than the reads they save). Fewer,
+ * bigger reads: measured, 26 reads of 64 KB cost about 0.3 ms more than 7 of 256 KB.
  */
 const STREAM_CHUNK_BYTES = 256 * 1024;
 
@@ -69,26 +69,31 @@ function modelWeights(model: Sequential): WeightSource {
   return { values: (name) => tensors.get(name) as Float32Array };
 }
 
-/** One step of the compiled forward pass of one sample: its input and output offsets. */
-type Step = (k: PreprocessKernels, x: number, y: number) => void;
+/**
+ * One step of the compiled forward pass of one sample: its input and output offsets, and `at`, the
+ * first byte past both, where its scratch starts (a streamed Dense layer's chunks), and `rows`, how
+ * many rows of weights a streamed Dense layer reads at once.
+ */
+type Step = (k: PreprocessKernels, x: number, y: number, at: number, rows: number) => void;
 
 /** The compiled pass of a model. */
 interface Plan {
-  steps: { run: Step; inPlace: boolean }[];
+  steps: {
+    run: Step;
+    inPlace: boolean;
+    /** Floats of its output. */
+    out: number;
+    /** Floats of scratch past its input and output (a convolution's). */
+    scratch: number;
+    /** Floats of a row of a streamed Dense layer's weights (0 for other steps). */
+    row: number;
+  }[];
   /** Arrays to copy into the kernels' memory, with the offsets the steps read them at. */
   copies: { data: Float32Array; at: number }[];
   /** Tensors to read from the file into the kernels' memory once, and check, at `at`. */
   reads: { tensor: StreamedTensor; bytes: number; at: number }[];
   /** First free byte after the copies and reads. */
   end: number;
-  /** Floats of the largest activation of one sample. */
-  largest: number;
-  /** Floats of scratch the convolutions need. */
-  scratch: number;
-  /** Bytes a streamed Dense layer needs past the second activation buffer's start (its chunks). */
-  tail: number;
-  /** Sets the byte offset of that scratch. */
-  placeScratch(at: number): void;
 }
 
 const align16 = (n: number) => n + ((16 - (n % 16)) % 16);
@@ -110,11 +115,6 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
   };
   const ref = (name: string): number => place(weights.values(name));
   const steps: Plan['steps'] = [];
-  let largest = model.inputShape.reduce((a, b) => a * b, 1);
-  let scratch = 0;
-  let tail = 0;
-  // Set once the memory is laid out (predict): where the convolutions' scratch starts.
-  let scratchAt = 0;
   const layers = model.layers;
   const last = layers.length - (layers[layers.length - 1] instanceof Softmax ? 1 : 0);
   if (!compilable(model)) return undefined;
@@ -122,10 +122,7 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
     const layer = layers[li] as BaseLayer;
     const [c, h, w] = layer.inputShape;
     const out = layer.outputShape;
-    largest = Math.max(
-      largest,
-      out.reduce((a, b) => a * b, 1),
-    );
+    const size = out.reduce((a, b) => a * b, 1);
     if (layer instanceof Conv2d) {
       const wt = ref(`${li}.weight`);
       const b = layer.useBias ? ref(`${li}.bias`) : 0;
@@ -133,7 +130,7 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const [sh, sw] = layer.stride;
       const [ph, pw] = layer.resolvedPadding;
       const [f, oh, ow] = out;
-      scratch = Math.max(scratch, (c * (h + 2 * ph) + 4 * oh) * (w + 2 * pw) + 32 + f * c * kh * kw);
+      const scratch = (c * (h + 2 * ph) + 4 * oh) * (w + 2 * pw) + 32 + f * c * kh * kw;
       // The common shape has a kernel of its own: one function to compile, its loop made for it.
       const common =
         kh === 3 &&
@@ -145,9 +142,12 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
         ow === w + 2 * pw - 2;
       steps.push({
         inPlace: false,
+        out: size,
+        scratch,
+        row: 0,
         run: common
-          ? (k, x, y) => k.conv3x3(x, wt, b, y, c, h, w, f, ph, pw, scratchAt)
-          : (k, x, y) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, scratchAt),
+          ? (k, x, y, at) => k.conv3x3(x, wt, b, y, c, h, w, f, ph, pw, at)
+          : (k, x, y, at) => k.conv2d(x, wt, b, y, c, h, w, f, kh, kw, sh, sw, ph, pw, oh, ow, at),
       });
     } else if (layer instanceof BatchNorm2d || layer instanceof BatchNorm1d) {
       // The layer's own inference terms (batch-norm.ts), worked out by the kernel.
@@ -164,6 +164,9 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
         const pool = pooled ? 2 : 1;
         steps.push({
           inPlace: false,
+          out: pooled ? (layers[li + 2] as BaseLayer).outputShape.reduce((a, b) => a * b, 1) : size,
+          scratch: 0,
+          row: 0,
           run: (k, x, y) => k.batchNormReluPool(x, y, gamma, beta, mean, variance, eps, c, hh, ww, pool),
         });
         li += pooled ? 2 : 1;
@@ -171,11 +174,14 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       }
       steps.push({
         inPlace: true,
+        out: size,
+        scratch: 0,
+        row: 0,
         run: (k, x) => k.batchNorm(x, gamma, beta, mean, variance, eps, c, plane),
       });
     } else if (layer instanceof ReLU) {
       const n = out.reduce((a, b) => a * b, 1);
-      steps.push({ inPlace: true, run: (k, x) => k.relu(x, n) });
+      steps.push({ inPlace: true, out: n, scratch: 0, row: 0, run: (k, x) => k.relu(x, n) });
     } else if (layer instanceof MaxPool2d) {
       const [kh, kw] = layer.poolSize;
       const [sh, sw] = layer.stride;
@@ -183,6 +189,9 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
       const [, oh, ow] = out;
       steps.push({
         inPlace: false,
+        out: size,
+        scratch: 0,
+        row: 0,
         run: (k, x, y) => k.maxPool2d(x, y, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow),
       });
     } else if (layer instanceof Dense) {
@@ -199,7 +208,13 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
           reads.push({ tensor: streamed, bytes: 4 * units * n, at: wt });
           end = align16(end + 4 * units * n);
         }
-        steps.push({ inPlace: false, run: (k, x, y) => k.dense(x, wt, b, y, n, units) });
+        steps.push({
+          inPlace: false,
+          out: units,
+          scratch: 0,
+          row: 0,
+          run: (k, x, y) => k.dense(x, wt, b, y, n, units),
+        });
       } else {
         // weight: [units, n], row-major: a chunk of whole rows gives its outputs exactly as the whole
         // does. The chunk lands past x and y, in the activation buffers and the convolutions'
@@ -208,12 +223,12 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
         // outputs vouch for its finiteness: a NaN or ±∞ weight makes its row's sum NaN or ±∞ (times
         // any input it is, or gives, NaN or ±∞, and no sum with one is finite), so only a chunk with
         // a non-finite output (a bad weight, or an input already non-finite) has its weights scanned.
-        const rows = Math.max(1, Math.floor(STREAM_CHUNK_BYTES / (4 * n)));
-        tail = Math.max(tail, align16(4 * Math.max(n, units)) + 4 * rows * n);
         steps.push({
           inPlace: false,
-          run: (k, x, y) => {
-            const at = align16(Math.max(x + 4 * n, y + 4 * units));
+          out: units,
+          scratch: 0,
+          row: n,
+          run: (k, x, y, at, rows) => {
             for (let u = 0; u < units; u += rows) {
               const r = Math.min(rows, units - u);
               streamed.read(4 * u * n, 4 * r * n, at);
@@ -229,13 +244,46 @@ function plan(model: Sequential, weights: WeightSource, samples: number): Plan |
     copies,
     reads,
     end,
-    largest,
-    scratch,
-    tail,
-    placeScratch: (at: number) => {
-      scratchAt = at;
-    },
   };
+}
+
+/**
+ * Where the pass of `p` on an input of `size` floats lays its arrays: two activation buffers after
+ * the weights, the pass alternating between them, each as large as the outputs it takes (ping[i]:
+ * step i's input, ping[i + 1] its output), then each step's scratch (at[i]) past its input and
+ * output, over whatever the buffers held before: the fewer pages touched, each a fault. A streamed
+ * Dense layer reads rows[i] rows at once, one STREAM_CHUNK_BYTES at most: as many as fit in the
+ * bytes the rest of the pass needs (the pages it touches anyway) when these leave room for half
+ * that, one at least. `bytes`: the end.
+ */
+function layout(p: Plan, size: number): { ping: number[]; at: number[]; rows: number[]; bytes: number } {
+  // Which buffer (0 the first) each step's input and output lie in, and how large each must be.
+  const which = [0];
+  const room = [size, 0];
+  for (const step of p.steps) {
+    const b = step.inPlace ? which[which.length - 1] : 1 - which[which.length - 1];
+    which.push(b);
+    room[b] = Math.max(room[b], step.out);
+  }
+  const starts = [p.end, align16(p.end + 4 * room[0])];
+  let bytes = align16(starts[1] + 4 * room[1]);
+  const ping = which.map((b) => starts[b]);
+  let inSize = size;
+  const at = p.steps.map((step, i) => {
+    const first = align16(Math.max(ping[i] + 4 * inSize, ping[i + 1] + 4 * step.out));
+    inSize = step.out;
+    bytes = Math.max(bytes, first + 4 * step.scratch);
+    return first;
+  });
+  const rows = p.steps.map((step, i) => {
+    if (step.row === 0) return 0;
+    // Past half a chunk's room in them, the chunk keeps to the pages the pass touches anyway.
+    const left = bytes - at[i];
+    const chunk = left >= STREAM_CHUNK_BYTES / 2 ? Math.min(left, STREAM_CHUNK_BYTES) : STREAM_CHUNK_BYTES;
+    return Math.max(1, Math.floor(chunk / (4 * step.row)));
+  });
+  for (const [i, step] of p.steps.entries()) bytes = Math.max(bytes, at[i] + 4 * rows[i] * step.row);
+  return { ping, at, rows, bytes };
 }
 
 /** Whether `pool` is a 2×2, stride-2, unpadded MaxPool2d. */
@@ -283,12 +331,8 @@ export function compiledPredictor(
   function run(x: Tensor, size: number): Tensor {
     const p = plan(model, weights, x.shape[0]);
     if (p === undefined) return fallback().predict(x);
-    // Two activation buffers after the weights, the pass alternating between them, then scratch.
-    const ping = p.end;
-    const pong = align16(ping + 4 * p.largest);
-    const scratch = align16(pong + 4 * p.largest);
-    p.placeScratch(scratch);
-    const k = preprocessKernels(Math.max(scratch + 4 * p.scratch, pong + p.tail));
+    const { ping, at: scratch, rows, bytes: room } = layout(p, size);
+    const k = preprocessKernels(room);
     if (k === null) return fallback().predict(x);
     for (const { data, at } of p.copies) new Float32Array(k.memory.buffer, at, data.length).set(data);
     for (const { tensor, bytes, at } of p.reads) {
@@ -299,11 +343,11 @@ export function compiledPredictor(
     const classes = model.outputShape[0];
     const logits = new Tensor([n, classes]);
     for (let s = 0; s < n; s++) {
-      new Float32Array(k.memory.buffer, ping, size).set(x.data.subarray(s * size, (s + 1) * size));
-      let cur = ping;
-      for (const step of p.steps) {
-        const next = step.inPlace ? cur : cur === ping ? pong : ping;
-        step.run(k, cur, next);
+      new Float32Array(k.memory.buffer, ping[0], size).set(x.data.subarray(s * size, (s + 1) * size));
+      let cur = ping[0];
+      for (const [i, step] of p.steps.entries()) {
+        const next = ping[i + 1];
+        step.run(k, cur, next, scratch[i], rows[i]);
         cur = next;
       }
       logits.data.set(new Float32Array(k.memory.buffer, cur, classes), s * classes);
