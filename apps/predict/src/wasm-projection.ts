@@ -22,12 +22,13 @@ export function steepestProjection(
   const n = w * h;
   const len = h + 2 * pad;
   const count = slopes.length;
-  // Bytes: slopes [count f64], score [8], ink [n f32], coords [2n i32], counts [count × len i32],
-  // then the kernel's per-column offsets [w i32].
+  // Bytes: slopes [count f64], score [8], ink [n f32], counts [count × len i32], the kernel's
+  // per-column offsets [w i32], then coords [2n i32], touched only as far as there are ink pixels:
+  // the fewer pages touched, each a fault.
   const inkAt = 8 * count + 8;
-  const coordsAt = inkAt + 4 * n;
-  const countsAt = coordsAt + 8 * n;
-  const bytes = countsAt + 4 * count * len + 4 * w;
+  const countsAt = inkAt + 4 * n;
+  const coordsAt = countsAt + 4 * count * len + 4 * w;
+  const bytes = coordsAt + 8 * n;
   const valid = ink.length === n && count > 0 && Number.isInteger(pad) && pad >= 0 && len > 0;
   const k = valid ? preprocessKernels(bytes) : null;
   if (k === null) return steepestProjectionJs(ink, w, h, on, slopes, pad, coverage);
