@@ -98,17 +98,17 @@ function shadowLayout(
   const line = Math.max(w, h);
   // Bytes: ink [4n], mask and wide [n each, rounded up to 8], then the opening's fa and fb [4n each;
   // on bytes, fa takes n and fb a line], the labels over fa [4n], free once the opening is done, and
-  // past them weak [4n + 4], stack [4n], then a 40-byte record per blob (at most one per pixel), over
-  // fb; the float opening's v, pre [16·line each], suf [4·line] past fb. The last three of the labels'
-  // are touched only as far as there are blobs and pixels to visit: the fewer pages touched, each a
-  // fault.
+  // past them, over fb, stack [4n], weak [4n + 4], then a 40-byte record per blob (at most one per
+  // pixel); the float opening's v, pre [16·line each], suf [4·line] past fb. The last three are
+  // touched only as far as there are pixels and blobs to visit, the stack, the deepest of them in
+  // practice, in the pages the forward pass touches anyway: the fewer pages touched, each a fault.
   const maskAt = 4 * n;
   const wide = maskAt + 8 * Math.ceil(n / 8);
   const fa = wide + 8 * Math.ceil(n / 8);
   const labels = fa;
-  const weak = labels + 4 * n;
-  const stack = weak + 4 * n + 8;
-  const stats = stack + 4 * n;
+  const stack = labels + 4 * n;
+  const weak = stack + 4 * n;
+  const stats = weak + 4 * n + 8;
   const v = Math.max(fa + 8 * n, stats + 40 * n);
   const k =
     maskLength === n && ink.length === n && n > 0 && Number.isInteger(rho) && rho >= 0
