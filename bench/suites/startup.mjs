@@ -75,7 +75,9 @@ export default async function startup(ctx) {
   // dependencies); a second or so with esbuild.
   execFileSync(process.execPath, [BUILD], { stdio: 'inherit' });
   if (!existsSync(BUNDLE)) throw new Error(`${BUILD} did not write ${BUNDLE}`);
-  const rounds = ctx.quick ? 5 : 15;
+  // Whole-process times on this kind of VM swing by tens of milliseconds when a neighbour is busy:
+  // more rounds make the median of the per-round differences steadier.
+  const rounds = ctx.quick ? 5 : 31;
   // An empty working directory: no ./checkpoints/model.safetensors, so the pretrained model answers.
   const dir = mkdtempSync(join(tmpdir(), 'scratchnet-startup-'));
   // The CLI's code cache in a directory of this run: the warm-up run writes it, the rounds read it.
@@ -96,14 +98,18 @@ export default async function startup(ctx) {
     const loads = [];
     for (let r = 0; r < rounds; r++) {
       loads.push(loadavg()[0]);
-      for (const [i, c] of configs.entries()) times[i].push(timeRun(c.args, dir, env).ms);
+      // Each configuration goes first in turn: none always runs right after another one.
+      for (let k = 0; k < configs.length; k++) {
+        const i = (r + k) % configs.length;
+        times[i].push(timeRun(configs[i].args, dir, env).ms);
+      }
     }
     const bare = median(times[0]);
     const load = `load ${median(loads).toFixed(2)} (1-min average, median over the rounds)`;
     const rows = configs.map((c, i) =>
       row('start to answer', c.name, median(times[i]), 'ms', {
         samples: times[i].map((v) => +v.toFixed(1)),
-        note: `${rounds} rounds, alternated; ${load}`,
+        note: `${rounds} rounds, alternated, each configuration first in turn; ${load}`,
       }),
     );
     for (let i = 1; i < configs.length; i++) {
